@@ -1,0 +1,2 @@
+// Stylesheets are bundled by esbuild, not type-checked.
+declare module '*.css';

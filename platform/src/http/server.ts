@@ -1,0 +1,130 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+
+export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+export interface HttpServerOptions<TContext extends BaseContext> {
+  port: number;
+  host?: string;
+  apollo: ApolloServer<TContext>;
+  /** Builds the GraphQL context; throwing an HttpError answers with its status. */
+  context: (req: IncomingMessage) => Promise<TContext>;
+  /** Runs before GraphQL; throwing an HttpError refuses the request. */
+  guard?: (req: IncomingMessage) => void;
+  routes?: Record<string, RouteHandler>;
+  maxBodyBytes?: number;
+  graphqlPath?: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * A minimal node:http integration for Apollo Server 5, shared by the gateway and the
+ * subgraphs: JSON bodies with a size limit, extra routes for health and tooling, and
+ * refusals answered as JSON errors with a code.
+ */
+export async function startHttpServer<TContext extends BaseContext>(
+  options: HttpServerOptions<TContext>,
+): Promise<RunningServer> {
+  const {
+    apollo,
+    routes = {},
+    maxBodyBytes = 1_000_000,
+    graphqlPath = '/graphql',
+    host = '127.0.0.1',
+  } = options;
+  await apollo.start();
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const route = routes[url.pathname];
+      if (route) return route(req, res);
+      if (url.pathname !== graphqlPath)
+        return sendJson(res, 404, { error: { code: 'HTTP.NOT_FOUND', message: 'Not found' } });
+      options.guard?.(req);
+      // Built before Apollo runs so an authentication failure answers with its own status.
+      const contextValue = await options.context(req);
+      const body = await readBody(req, maxBodyBytes);
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+      }
+      const response = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
+        context: async () => contextValue,
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+      } else {
+        for await (const chunk of response.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+    })().catch((error: unknown) => {
+      if (res.headersSent) return res.destroy();
+      if (error instanceof HttpError) {
+        return sendJson(res, error.status, {
+          errors: [{ message: error.message, extensions: { code: error.code } }],
+        });
+      }
+      sendJson(res, 500, {
+        errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+      });
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(options.port, host, resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    server,
+    url: `http://${host}:${port}${graphqlPath}`,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await apollo.stop();
+    },
+  };
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('content-type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+async function readBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (req.method === 'GET' || req.method === 'HEAD') return undefined;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > limit)
+      throw new HttpError(413, 'HTTP.PAYLOAD_TOO_LARGE', `Request body exceeds ${limit} bytes`);
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!(req.headers['content-type'] ?? '').includes('application/json')) return text;
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'HTTP.MALFORMED_JSON', 'Request body is not valid JSON');
+  }
+}

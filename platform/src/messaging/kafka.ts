@@ -1,0 +1,46 @@
+import { Kafka, logLevel, type Admin, type Producer, type ITopicConfig } from 'kafkajs';
+
+export type { Kafka, Producer, Admin };
+
+export function createKafka(clientId: string, brokers: string[]): Kafka {
+  return new Kafka({
+    clientId,
+    brokers,
+    logLevel: process.env.KAFKAJS_LOG_LEVEL === 'debug' ? logLevel.DEBUG : logLevel.ERROR,
+    retry: { initialRetryTime: 100, retries: 8 },
+  });
+}
+
+/**
+ * Idempotent producer: the broker dedupes producer retries, and with one request in flight
+ * the order of messages per partition is the order they were sent.
+ */
+export async function connectProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  return producer;
+}
+
+/**
+ * Topics are created up front: on KRaft an auto-created topic answers "no leader" for a while.
+ * Waiting for leaders makes the topic usable as soon as this returns.
+ */
+export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions = 3): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing: ITopicConfig[] = [...new Set(topics)]
+      .filter((t) => !existing.has(t))
+      .map((topic) => ({ topic, numPartitions, replicationFactor: 1 }));
+    if (missing.length > 0) {
+      await admin.createTopics({ topics: missing, waitForLeaders: true });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,61 @@
+import type { EntityManager } from '@mikro-orm/core';
+import type { DomainEvent } from '@marketplace/shared-kernel';
+import { newId, InvariantViolation } from '@marketplace/shared-kernel';
+import { topicFor, validateEnvelope, type EventEnvelope } from '@marketplace/event-contracts';
+import { OutboxMessage } from '../persistence/outbox-message.js';
+
+export interface MessageMeta {
+  /** The emitting service, e.g. `products`. */
+  producer: string;
+  correlationId: string;
+  /** The id of the message or request that caused these events, if any. */
+  causationId?: string | null;
+  traceparent?: string;
+}
+
+/** Wraps a domain event in the integration envelope and checks it against its contract. */
+export function toEnvelope(event: DomainEvent, meta: MessageMeta): EventEnvelope {
+  const envelope: EventEnvelope = {
+    id: newId(),
+    type: event.type,
+    version: event.version,
+    aggregateType: event.aggregateType,
+    aggregateId: event.aggregateId,
+    occurredAt: event.occurredAt.toISOString(),
+    correlationId: meta.correlationId,
+    causationId: meta.causationId ?? null,
+    producer: meta.producer,
+    payload: event.payload as Record<string, unknown>,
+    ...(meta.traceparent ? { traceparent: meta.traceparent } : {}),
+  };
+  const checked = validateEnvelope(envelope);
+  // An event that breaks its contract is a bug in the producer: failing here rolls back the
+  // whole unit of work, so the state change and the bad event are never committed.
+  if (!checked.ok) throw new InvariantViolation(checked.error.code, checked.error.message);
+  return envelope;
+}
+
+/**
+ * Appends events to the outbox in the caller's unit of work: they are inserted by the same
+ * flush, in the same transaction, as the aggregate change that raised them.
+ */
+export function appendToOutbox(
+  em: EntityManager,
+  events: readonly DomainEvent[],
+  meta: MessageMeta,
+): EventEnvelope[] {
+  return events.map((event) => {
+    const envelope = toEnvelope(event, meta);
+    em.persist(
+      new OutboxMessage(
+        envelope.id,
+        topicFor(envelope.type, envelope.version),
+        envelope.aggregateId,
+        envelope.type,
+        envelope.version,
+        envelope,
+      ),
+    );
+    return envelope;
+  });
+}

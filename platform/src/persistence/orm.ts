@@ -1,0 +1,59 @@
+import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
+import { Migration20261121000000PlatformOutboxInbox } from './platform-migration.js';
+import { OutboxMessageSchema } from './outbox-message.js';
+
+export type { EntityManager };
+export type Orm = MikroORM;
+
+export interface OrmOptions {
+  /** Base connection URL without the database, e.g. postgresql://postgres@127.0.0.1:5432 */
+  postgresUrl: string;
+  dbName: string;
+  entities: EntitySchema[];
+  /** The subgraph's own migrations, in order; the platform migration is prepended. */
+  migrations: MigrationObject[];
+  /** Counts statements, for tests that assert batching. */
+  onQuery?: (sql: string) => void;
+  poolMax?: number;
+}
+
+/**
+ * One MikroORM per subgraph, on its own database. The schema comes from migrations,
+ * never from auto-update. Every request or consumed message works on `orm.em.fork()`.
+ */
+export async function createOrm(options: OrmOptions): Promise<Orm> {
+  const config: Partial<Options> = {
+    clientUrl: options.postgresUrl,
+    dbName: options.dbName,
+    entities: [OutboxMessageSchema, ...options.entities],
+    extensions: [Migrator],
+    allowGlobalContext: false,
+    pool: { min: 0, max: options.poolMax ?? 10 },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+      migrationsList: [
+        {
+          name: 'Migration20261121000000PlatformOutboxInbox',
+          class: Migration20261121000000PlatformOutboxInbox,
+        },
+        ...options.migrations,
+      ],
+    },
+    debug: options.onQuery ? ['query'] : false,
+    colors: false,
+    logger: options.onQuery ? (message: string) => options.onQuery!(message) : undefined,
+  };
+  return (await MikroORM.init(config)) as unknown as Orm;
+}
+
+/** Creates the database if it is missing and applies pending migrations. */
+export async function migrate(orm: Orm): Promise<void> {
+  await orm.schema.ensureDatabase({ create: true });
+  await orm.migrator.up();
+}

@@ -1,0 +1,36 @@
+import { EntitySchema } from '@mikro-orm/core';
+import type { EventEnvelope } from '@marketplace/event-contracts';
+
+/** A row of the transactional outbox: one integration event waiting for the relay. */
+export class OutboxMessage {
+  constructor(
+    readonly id: string,
+    readonly topic: string,
+    /** The Kafka key: the aggregate id, so events of one aggregate stay in order. */
+    readonly messageKey: string,
+    readonly eventType: string,
+    readonly eventVersion: number,
+    readonly envelope: EventEnvelope,
+  ) {}
+  createdAt: Date = new Date();
+  sentAt: Date | null = null;
+  attempts = 0;
+  lastError: string | null = null;
+}
+
+export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
+  class: OutboxMessage,
+  tableName: 'outbox',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    topic: { type: 'text' },
+    messageKey: { type: 'text' },
+    eventType: { type: 'text' },
+    eventVersion: { type: 'integer' },
+    envelope: { type: 'json' },
+    createdAt: { type: 'datetime' },
+    sentAt: { type: 'datetime', nullable: true },
+    attempts: { type: 'integer' },
+    lastError: { type: 'text', nullable: true },
+  },
+});

@@ -1,0 +1,7 @@
+export * from './result.js';
+export * from './money.js';
+export * from './ids.js';
+export * from './clock.js';
+export * from './aggregate-root.js';
+export * from './state-machine.js';
+export * as Guard from './guards.js';

@@ -1,0 +1,4 @@
+import { runService } from '@marketplace/platform';
+import { inventoryService } from './service.js';
+
+await runService(inventoryService);

@@ -1,0 +1,4 @@
+import { runService } from '@marketplace/platform';
+import { productsService } from './service.js';
+
+await runService(productsService);

@@ -1,0 +1,4 @@
+import { runService } from '@marketplace/platform';
+import { searchService } from './service.js';
+
+await runService(searchService);

@@ -26,6 +26,6 @@ export async function createProduct(
     tx.track(created.value);
     return ok(created.value);
   });
-  if (result.ok) await ctx.afterCommit?.(result.value.id);
+  if (result.ok) await ctx.afterCommit?.(result.value.id, result.value.version);
   return result;
 }

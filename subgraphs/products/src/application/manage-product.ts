@@ -31,7 +31,7 @@ async function change(
     tx.track(product);
     return ok(product);
   });
-  if (result.ok) await ctx.afterCommit?.(result.value.id);
+  if (result.ok) await ctx.afterCommit?.(result.value.id, result.value.version);
   return result;
 }
 

@@ -22,5 +22,5 @@ export interface ProductsContext {
   /** Runs the work in one transaction; a rejected result rolls it back. */
   transaction<T>(work: (tx: ProductTransaction) => Promise<Result<T>>): Promise<Result<T>>;
   /** Called after a commit, e.g. to drop cached copies. */
-  afterCommit?(productId: string): Promise<void>;
+  afterCommit?(productId: string, version: number): Promise<void>;
 }

@@ -66,9 +66,9 @@ export function createProductResolver(deps: ProductResolverDeps) {
         { producer: 'products', correlationId: ctx.correlationId, traceparent: ctx.traceparent },
         (scope) => work({ products: new MikroProductRepository(scope.em), track: (p) => scope.track(p) }),
       ),
-    afterCommit: async (productId) => {
+    afterCommit: async (productId, version) => {
       deps.onCommit?.();
-      await deps.reader.invalidate(productId);
+      await deps.reader.invalidate(productId, version);
     },
   });
 

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RedisCache } from '@marketplace/platform';
+import { RedisCache, type Redis } from '@marketplace/platform';
 import { Product } from '../../domain/product.js';
 import type { ProductRepository } from '../../application/ports.js';
 import { toView, type ProductView } from '../../application/product-view.js';
@@ -21,14 +21,21 @@ const VIEW_TTL_SECONDS = 300;
 
 /**
  * The hot read path: product views by id, read through Redis. Missing ids are loaded with one
- * SQL query however many were asked for. Entries are dropped when a product event arrives
- * (and right after a local commit), the TTL bounds staleness if an invalidation is lost.
+ * SQL query however many were asked for. A product event (and a local commit) marks every
+ * cached view older than its version stale; the TTL bounds staleness if an invalidation is lost.
  */
 export class ProductReader {
-  constructor(private readonly cache: RedisCache) {}
+  private readonly cache: RedisCache<ProductView>;
+
+  constructor(redis: Redis) {
+    this.cache = new RedisCache<ProductView>(redis, 'products:view', {
+      ttlSeconds: VIEW_TTL_SECONDS,
+      versionOf: (view) => view.version,
+    });
+  }
 
   async byIds(em: EntityManager, ids: readonly string[]): Promise<(ProductView | null)[]> {
-    return this.cache.getMany<ProductView>(ids, VIEW_TTL_SECONDS, async (missing) => {
+    return this.cache.getMany(ids, async (missing) => {
       const rows = await em.find(Product, { id: { $in: missing } });
       return new Map(rows.map((p) => [p.id, toView(p)]));
     });
@@ -39,7 +46,7 @@ export class ProductReader {
     return rows.map(toView);
   }
 
-  invalidate(id: string): Promise<void> {
-    return this.cache.invalidate(id);
+  invalidate(id: string, version: number): Promise<void> {
+    return this.cache.invalidate(id, version);
   }
 }

@@ -6,11 +6,17 @@
 export interface EventPayloads {
   'inventory.stock-adjusted@1': StockAdjustedV1;
   'products.price-changed@1': PriceChangedV1;
+  'products.price-changed@2': PriceChangedV2;
   'products.product-created@1': ProductCreatedV1;
+  'products.product-created@2': ProductCreatedV2;
   'products.product-deleted@1': ProductDeletedV1;
+  'products.product-deleted@2': ProductDeletedV2;
   'products.product-published@1': ProductPublishedV1;
+  'products.product-published@2': ProductPublishedV2;
   'products.product-unpublished@1': ProductUnpublishedV1;
+  'products.product-unpublished@2': ProductUnpublishedV2;
   'products.product-updated@1': ProductUpdatedV1;
+  'products.product-updated@2': ProductUpdatedV2;
 }
 /**
  * The stock of a product changed (restock, correction, reservation or release). Carries the resulting levels so consumers need not sum deltas.
@@ -90,6 +96,110 @@ export interface PriceChangedV1 {
   };
 }
 /**
+ * A variant's price was set or changed.
+ */
+export interface PriceChangedV2 {
+  productId: string;
+  /**
+   * The seller (store) that owns the product.
+   */
+  sellerId: string;
+  /**
+   * Aggregate version after the change; consumers drop anything older than what they hold.
+   */
+  version: number;
+  /**
+   * The product as it is after the change, so consumers never need to call back.
+   */
+  snapshot: {
+    name: string;
+    slug: string;
+    description: string;
+    status: 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
+    categoryId: string | null;
+    /**
+     * Root first; empty when uncategorised.
+     *
+     * Items: One category on the path from the root to the product's category.
+     */
+    categoryPath: {
+      id: string;
+      name: string;
+      slug: string;
+    }[];
+    /**
+     * Items: A named attribute value, e.g. colour = red.
+     */
+    attributes: {
+      name: string;
+      value: string;
+    }[];
+    images: {
+      url: string;
+      alt: string;
+      width?: number | null;
+      height?: number | null;
+      position: number;
+    }[];
+    /**
+     * Items: A purchasable variant; the SKU is unique across the marketplace.
+     */
+    variants: {
+      variantId: string;
+      sku: string;
+      name: string;
+      /**
+       * Items: A named attribute value, e.g. colour = red.
+       */
+      attributes: {
+        name: string;
+        value: string;
+      }[];
+      /**
+       * Null until the seller prices the variant.
+       */
+      price: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      } | null;
+    }[];
+  };
+  variantId: string;
+  sku: string;
+  /**
+   * Null when the variant had no price before.
+   */
+  previousPrice: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  } | null;
+  /**
+   * An amount of money in integer minor units plus its currency.
+   */
+  price: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+}
+/**
  * A seller created a product (status DRAFT).
  */
 export interface ProductCreatedV1 {
@@ -122,6 +232,82 @@ export interface ProductCreatedV1 {
       currency: string;
     };
     status: 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
+  };
+}
+/**
+ * A seller created a product (a draft).
+ */
+export interface ProductCreatedV2 {
+  productId: string;
+  /**
+   * The seller (store) that owns the product.
+   */
+  sellerId: string;
+  /**
+   * Aggregate version after the change; consumers drop anything older than what they hold.
+   */
+  version: number;
+  /**
+   * The product as it is after the change, so consumers never need to call back.
+   */
+  snapshot: {
+    name: string;
+    slug: string;
+    description: string;
+    status: 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
+    categoryId: string | null;
+    /**
+     * Root first; empty when uncategorised.
+     *
+     * Items: One category on the path from the root to the product's category.
+     */
+    categoryPath: {
+      id: string;
+      name: string;
+      slug: string;
+    }[];
+    /**
+     * Items: A named attribute value, e.g. colour = red.
+     */
+    attributes: {
+      name: string;
+      value: string;
+    }[];
+    images: {
+      url: string;
+      alt: string;
+      width?: number | null;
+      height?: number | null;
+      position: number;
+    }[];
+    /**
+     * Items: A purchasable variant; the SKU is unique across the marketplace.
+     */
+    variants: {
+      variantId: string;
+      sku: string;
+      name: string;
+      /**
+       * Items: A named attribute value, e.g. colour = red.
+       */
+      attributes: {
+        name: string;
+        value: string;
+      }[];
+      /**
+       * Null until the seller prices the variant.
+       */
+      price: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      } | null;
+    }[];
   };
 }
 /**
@@ -160,6 +346,82 @@ export interface ProductDeletedV1 {
   };
 }
 /**
+ * A product was deleted; the snapshot is its last state.
+ */
+export interface ProductDeletedV2 {
+  productId: string;
+  /**
+   * The seller (store) that owns the product.
+   */
+  sellerId: string;
+  /**
+   * Aggregate version after the change; consumers drop anything older than what they hold.
+   */
+  version: number;
+  /**
+   * The product as it is after the change, so consumers never need to call back.
+   */
+  snapshot: {
+    name: string;
+    slug: string;
+    description: string;
+    status: 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
+    categoryId: string | null;
+    /**
+     * Root first; empty when uncategorised.
+     *
+     * Items: One category on the path from the root to the product's category.
+     */
+    categoryPath: {
+      id: string;
+      name: string;
+      slug: string;
+    }[];
+    /**
+     * Items: A named attribute value, e.g. colour = red.
+     */
+    attributes: {
+      name: string;
+      value: string;
+    }[];
+    images: {
+      url: string;
+      alt: string;
+      width?: number | null;
+      height?: number | null;
+      position: number;
+    }[];
+    /**
+     * Items: A purchasable variant; the SKU is unique across the marketplace.
+     */
+    variants: {
+      variantId: string;
+      sku: string;
+      name: string;
+      /**
+       * Items: A named attribute value, e.g. colour = red.
+       */
+      attributes: {
+        name: string;
+        value: string;
+      }[];
+      /**
+       * Null until the seller prices the variant.
+       */
+      price: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      } | null;
+    }[];
+  };
+}
+/**
  * A product became visible to buyers.
  */
 export interface ProductPublishedV1 {
@@ -192,6 +454,82 @@ export interface ProductPublishedV1 {
       currency: string;
     };
     status: 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
+  };
+}
+/**
+ * A product was published to the storefront.
+ */
+export interface ProductPublishedV2 {
+  productId: string;
+  /**
+   * The seller (store) that owns the product.
+   */
+  sellerId: string;
+  /**
+   * Aggregate version after the change; consumers drop anything older than what they hold.
+   */
+  version: number;
+  /**
+   * The product as it is after the change, so consumers never need to call back.
+   */
+  snapshot: {
+    name: string;
+    slug: string;
+    description: string;
+    status: 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
+    categoryId: string | null;
+    /**
+     * Root first; empty when uncategorised.
+     *
+     * Items: One category on the path from the root to the product's category.
+     */
+    categoryPath: {
+      id: string;
+      name: string;
+      slug: string;
+    }[];
+    /**
+     * Items: A named attribute value, e.g. colour = red.
+     */
+    attributes: {
+      name: string;
+      value: string;
+    }[];
+    images: {
+      url: string;
+      alt: string;
+      width?: number | null;
+      height?: number | null;
+      position: number;
+    }[];
+    /**
+     * Items: A purchasable variant; the SKU is unique across the marketplace.
+     */
+    variants: {
+      variantId: string;
+      sku: string;
+      name: string;
+      /**
+       * Items: A named attribute value, e.g. colour = red.
+       */
+      attributes: {
+        name: string;
+        value: string;
+      }[];
+      /**
+       * Null until the seller prices the variant.
+       */
+      price: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      } | null;
+    }[];
   };
 }
 /**
@@ -230,6 +568,82 @@ export interface ProductUnpublishedV1 {
   };
 }
 /**
+ * A product was taken off the storefront.
+ */
+export interface ProductUnpublishedV2 {
+  productId: string;
+  /**
+   * The seller (store) that owns the product.
+   */
+  sellerId: string;
+  /**
+   * Aggregate version after the change; consumers drop anything older than what they hold.
+   */
+  version: number;
+  /**
+   * The product as it is after the change, so consumers never need to call back.
+   */
+  snapshot: {
+    name: string;
+    slug: string;
+    description: string;
+    status: 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
+    categoryId: string | null;
+    /**
+     * Root first; empty when uncategorised.
+     *
+     * Items: One category on the path from the root to the product's category.
+     */
+    categoryPath: {
+      id: string;
+      name: string;
+      slug: string;
+    }[];
+    /**
+     * Items: A named attribute value, e.g. colour = red.
+     */
+    attributes: {
+      name: string;
+      value: string;
+    }[];
+    images: {
+      url: string;
+      alt: string;
+      width?: number | null;
+      height?: number | null;
+      position: number;
+    }[];
+    /**
+     * Items: A purchasable variant; the SKU is unique across the marketplace.
+     */
+    variants: {
+      variantId: string;
+      sku: string;
+      name: string;
+      /**
+       * Items: A named attribute value, e.g. colour = red.
+       */
+      attributes: {
+        name: string;
+        value: string;
+      }[];
+      /**
+       * Null until the seller prices the variant.
+       */
+      price: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      } | null;
+    }[];
+  };
+}
+/**
  * A product's details (name, description) changed. Price changes are price-changed.
  */
 export interface ProductUpdatedV1 {
@@ -262,6 +676,82 @@ export interface ProductUpdatedV1 {
       currency: string;
     };
     status: 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
+  };
+}
+/**
+ * A product's content changed: name, description, category, attributes, images or variants (added or edited).
+ */
+export interface ProductUpdatedV2 {
+  productId: string;
+  /**
+   * The seller (store) that owns the product.
+   */
+  sellerId: string;
+  /**
+   * Aggregate version after the change; consumers drop anything older than what they hold.
+   */
+  version: number;
+  /**
+   * The product as it is after the change, so consumers never need to call back.
+   */
+  snapshot: {
+    name: string;
+    slug: string;
+    description: string;
+    status: 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
+    categoryId: string | null;
+    /**
+     * Root first; empty when uncategorised.
+     *
+     * Items: One category on the path from the root to the product's category.
+     */
+    categoryPath: {
+      id: string;
+      name: string;
+      slug: string;
+    }[];
+    /**
+     * Items: A named attribute value, e.g. colour = red.
+     */
+    attributes: {
+      name: string;
+      value: string;
+    }[];
+    images: {
+      url: string;
+      alt: string;
+      width?: number | null;
+      height?: number | null;
+      position: number;
+    }[];
+    /**
+     * Items: A purchasable variant; the SKU is unique across the marketplace.
+     */
+    variants: {
+      variantId: string;
+      sku: string;
+      name: string;
+      /**
+       * Items: A named attribute value, e.g. colour = red.
+       */
+      attributes: {
+        name: string;
+        value: string;
+      }[];
+      /**
+       * Null until the seller prices the variant.
+       */
+      price: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      } | null;
+    }[];
   };
 }
 /**

@@ -5,7 +5,7 @@ import { ProductReader } from './adapters/persistence/product-store.js';
 import { createProductResolver, productReferenceResolver } from './adapters/graphql/product.resolver.js';
 
 /** One reader per Redis connection, shared by the GraphQL side and the invalidation consumer. */
-const readers = new WeakMap<Redis, ProductReader>();
+const readers = new Map<Redis, ProductReader>();
 const readerFor = (redis: Redis): ProductReader => {
   let reader = readers.get(redis);
   if (!reader) readers.set(redis, (reader = new ProductReader(redis)));

@@ -11,7 +11,7 @@ import {
   registerEnumType,
 } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
-import { ErrorResult } from '@marketplace/platform';
+import { ErrorResult, MoneyInput, MoneyType as Money } from '@marketplace/platform';
 import type { ProductStatus } from '../../domain/product.js';
 
 export enum ProductStatusEnum {
@@ -24,16 +24,6 @@ registerEnumType(ProductStatusEnum, {
   name: 'ProductStatus',
   description: 'Where a product is in its publishing workflow.',
 });
-
-@Directive('@shareable')
-@ObjectType({ description: 'An amount in integer minor units (cents) of an ISO-4217 currency.' })
-export class Money {
-  @Field(() => SafeIntResolver, { description: 'Minor units, e.g. 1999 for 19.99 EUR.' })
-  amount!: number;
-
-  @Field(() => String, { description: 'ISO-4217 code, e.g. EUR.' })
-  currency!: string;
-}
 
 @Directive('@key(fields: "id")')
 @ObjectType('Product', { description: 'A catalog entry sold by one seller.' })
@@ -78,15 +68,6 @@ export const ProductResult = createUnionType({
   types: () => [ProductPayload, ErrorResult] as const,
   resolveType: (value) => ('code' in value ? ErrorResult : ProductPayload),
 });
-
-@InputType({ description: 'Money in minor units.' })
-export class MoneyInput {
-  @Field(() => SafeIntResolver)
-  amount!: number;
-
-  @Field(() => String)
-  currency!: string;
-}
 
 @InputType()
 export class CreateProductInput {

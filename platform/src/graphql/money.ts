@@ -1,0 +1,30 @@
+// type-graphql reads decorator metadata through this polyfill.
+import 'reflect-metadata';
+import { Directive, Field, InputType, ObjectType } from 'type-graphql';
+import { SafeIntResolver } from 'graphql-scalars';
+import type { Money } from '@marketplace/shared-kernel';
+
+/** The one GraphQL shape of money, shared by every subgraph (identical definitions compose). */
+@Directive('@shareable')
+@ObjectType('Money', { description: 'An amount in integer minor units (cents) of an ISO-4217 currency.' })
+export class MoneyType {
+  @Field(() => SafeIntResolver, { description: 'Minor units, e.g. 1999 for 19.99 EUR.' })
+  amount!: number;
+
+  @Field(() => String, { description: 'ISO-4217 code, e.g. EUR.' })
+  currency!: string;
+
+  static of(money: Money | { amount: number; currency: string }): MoneyType {
+    const json = 'toJSON' in money ? money.toJSON() : money;
+    return Object.assign(new MoneyType(), { amount: json.amount, currency: json.currency });
+  }
+}
+
+@InputType('MoneyInput', { description: 'Money in minor units.' })
+export class MoneyInput {
+  @Field(() => SafeIntResolver)
+  amount!: number;
+
+  @Field(() => String)
+  currency!: string;
+}

@@ -10,7 +10,6 @@ import {
   createUnionType,
   registerEnumType,
 } from 'type-graphql';
-import { SafeIntResolver } from 'graphql-scalars';
 import { ErrorResult, MoneyInput, MoneyType as Money } from '@marketplace/platform';
 import type { ProductStatus } from '../../domain/product.js';
 

@@ -1,8 +1,14 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Redis, ServiceDefinition } from '@marketplace/platform';
 import { Topics, contractKey, listContracts, type EventEnvelope } from '@marketplace/event-contracts';
 import { productEntities, productMigrations } from './adapters/persistence/product.schema.js';
-import { ProductReader } from './adapters/persistence/product-store.js';
-import { createProductResolver, productReferenceResolver } from './adapters/graphql/product.resolver.js';
+import { ProductReader, recordSellerStanding } from './adapters/persistence/product-store.js';
+import {
+  categoryReferenceResolver,
+  createProductResolver,
+  productReferenceResolver,
+  variantReferenceResolver,
+} from './adapters/graphql/product.resolver.js';
 
 /** One reader per Redis connection, shared by the GraphQL side and the invalidation consumer. */
 const readers = new Map<Redis, ProductReader>();
@@ -12,7 +18,9 @@ const readerFor = (redis: Redis): ProductReader => {
   return reader;
 };
 
-/** The products subgraph: catalog entries, their publishing workflow and events. */
+const STORE_TOPIC = 'accounts.store';
+
+/** The products subgraph: catalog, variants and categories, their publishing workflow and events. */
 export const productsService: ServiceDefinition = {
   name: 'products',
   defaultPort: 4001,
@@ -22,8 +30,12 @@ export const productsService: ServiceDefinition = {
   graphql: ({ redis, relay }) => {
     const reader = readerFor(redis);
     return {
-      resolvers: [createProductResolver({ reader, onCommit: () => relay.nudge() })],
-      referenceResolvers: { Product: productReferenceResolver(reader) },
+      resolvers: [...createProductResolver({ reader, onCommit: () => relay.nudge() })],
+      referenceResolvers: {
+        Product: productReferenceResolver(reader),
+        Variant: variantReferenceResolver(reader),
+        Category: categoryReferenceResolver,
+      },
     };
   },
   consumers: ({ redis }) => {
@@ -31,11 +43,22 @@ export const productsService: ServiceDefinition = {
     // Every product event marks older cached views stale, whichever instance made the change.
     const invalidate = async (envelope: EventEnvelope) =>
       reader.invalidate(envelope.aggregateId, (envelope.payload as { version: number }).version);
-    const handlers = Object.fromEntries(
+    const productHandlers = Object.fromEntries(
       listContracts()
         .filter((c) => c.topic === Topics.product)
         .map((c) => [contractKey(c.type, c.version), invalidate]),
     );
-    return [{ groupId: 'products.cache-invalidation', topics: [Topics.product], handlers }];
+    // Store standing decides storefront visibility and whether a seller may publish.
+    const standing = async (envelope: EventEnvelope, em: EntityManager) =>
+      recordSellerStanding(em, envelope.payload as { sellerId: string; status: string; version: number });
+    const storeHandlers = Object.fromEntries(
+      listContracts()
+        .filter((c) => c.topic === STORE_TOPIC)
+        .map((c) => [contractKey(c.type, c.version), standing]),
+    );
+    return [
+      { groupId: 'products.cache-invalidation', topics: [Topics.product], handlers: productHandlers },
+      { groupId: 'products.store-standing', topics: [STORE_TOPIC], handlers: storeHandlers },
+    ];
   },
 };

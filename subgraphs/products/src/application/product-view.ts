@@ -1,34 +1,48 @@
 import type { Actor } from '@marketplace/platform';
-import type { Product, ProductStatus } from '../domain/product.js';
+import type {
+  Attribute,
+  CategoryRef,
+  Product,
+  ProductImage,
+  ProductStatus,
+  Variant,
+} from '../domain/product.js';
 
 /** The read shape of a product: what queries return and what the cache holds. */
 export interface ProductView {
   id: string;
   sellerId: string;
   name: string;
+  slug: string;
   description: string;
-  price: { amount: number; currency: string };
   status: ProductStatus;
+  categoryId: string | null;
+  categoryPath: CategoryRef[];
+  attributes: Attribute[];
+  images: ProductImage[];
+  variants: Variant[];
   version: number;
   createdAt: string;
   updatedAt: string;
+  publishedAt: string | null;
 }
 
 export const toView = (p: Product): ProductView => ({
   id: p.id,
   sellerId: p.sellerId,
-  name: p.name,
-  description: p.description,
-  price: p.price.toJSON(),
-  status: p.status,
+  ...p.snapshot(),
   version: p.version,
   createdAt: p.createdAt.toISOString(),
   updatedAt: p.updatedAt.toISOString(),
+  publishedAt: p.publishedAt?.toISOString() ?? null,
 });
 
-/** Buyers see published products; a seller also sees its own; admins see everything. */
-export function isVisibleTo(view: ProductView, actor: Actor | null): boolean {
-  if (view.status === 'PUBLISHED') return true;
-  if (!actor) return false;
-  return actor.role === 'admin' || (actor.role === 'seller' && actor.sellerId === view.sellerId);
+/**
+ * Buyers see published products of stores that are not suspended; a seller also sees its
+ * own; admins see everything.
+ */
+export function isVisibleTo(view: ProductView, actor: Actor | null, sellerSuspended: boolean): boolean {
+  if (actor?.role === 'admin') return true;
+  if (actor?.role === 'seller' && actor.sellerId === view.sellerId) return true;
+  return view.status === 'PUBLISHED' && !sellerSuspended;
 }

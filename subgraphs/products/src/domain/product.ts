@@ -22,14 +22,65 @@ export const productLifecycle = new StateMachine<ProductStatus>('PRODUCT', {
   DELETED: [],
 });
 
-export const PRODUCT_LIMITS = { name: 200, description: 5000 } as const;
+export const PRODUCT_LIMITS = {
+  name: 200,
+  description: 5000,
+  attributes: 30,
+  attributeName: 60,
+  attributeValue: 200,
+  images: 12,
+  variants: 100,
+  url: 2000,
+  alt: 300,
+} as const;
+
+const SKU_PATTERN = /^[A-Z0-9][A-Z0-9._-]{0,63}$/;
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+export interface Attribute {
+  name: string;
+  value: string;
+}
+
+export interface ProductImage {
+  url: string;
+  alt: string;
+  width: number | null;
+  height: number | null;
+  position: number;
+}
+
+export interface MoneyJson {
+  amount: number;
+  currency: string;
+}
+
+export interface Variant {
+  variantId: string;
+  sku: string;
+  name: string;
+  attributes: Attribute[];
+  /** Null until the seller prices the variant. */
+  price: MoneyJson | null;
+}
+
+export interface CategoryRef {
+  id: string;
+  name: string;
+  slug: string;
+}
 
 /** Public catalog fields, carried by every product event so projections need no lookup. */
 export interface ProductSnapshot {
   name: string;
+  slug: string;
   description: string;
-  price: { amount: number; currency: string };
   status: ProductStatus;
+  categoryId: string | null;
+  categoryPath: CategoryRef[];
+  attributes: Attribute[];
+  images: ProductImage[];
+  variants: Variant[];
 }
 
 export interface ProductEventPayload {
@@ -37,30 +88,68 @@ export interface ProductEventPayload {
   sellerId: string;
   version: number;
   snapshot: ProductSnapshot;
-  previousPrice?: { amount: number; currency: string };
+  variantId?: string;
+  sku?: string;
+  previousPrice?: MoneyJson | null;
+  price?: MoneyJson;
 }
 
 export type ProductEvent = DomainEvent<ProductEventPayload>;
 
+export interface VariantInput {
+  sku: string;
+  name: string;
+  attributes?: Attribute[] | null;
+  price?: MoneyJson | null;
+}
+
+export interface ImageInput {
+  url: string;
+  alt?: string | null;
+  width?: number | null;
+  height?: number | null;
+}
+
 export interface NewProduct {
   sellerId: string;
   name: string;
+  slug: string;
   description: string;
-  price: { amount: number; currency: string };
+  /** The category with its ancestors, root first; empty when uncategorised. */
+  categoryPath: CategoryRef[];
+  attributes: Attribute[];
+  images: ImageInput[];
+  variants: VariantInput[];
 }
+
+export interface DetailChanges {
+  name?: string;
+  description?: string;
+  categoryPath?: CategoryRef[];
+  attributes?: Attribute[];
+  images?: ImageInput[];
+}
+
+/** Whether the owning store may sell: a store that is not active cannot publish. */
+export type SellerStanding = 'PENDING' | 'ACTIVE' | 'SUSPENDED' | 'UNKNOWN';
 
 export class Product extends AggregateRoot<ProductEvent> {
   private constructor(
     readonly id: string,
     readonly sellerId: string,
     private _name: string,
+    private _slug: string,
     private _description: string,
-    private _price: Money,
+    private _categoryPath: CategoryRef[],
+    private _attributes: Attribute[],
+    private _images: ProductImage[],
+    private _variants: Variant[],
     private _status: ProductStatus,
     /** Incremented by every change; events carry it so consumers can ignore stale ones. */
     private _version: number,
     readonly createdAt: Date,
     private _updatedAt: Date,
+    private _publishedAt: Date | null,
   ) {
     super();
   }
@@ -69,12 +158,33 @@ export class Product extends AggregateRoot<ProductEvent> {
     const checked = combine(
       Guard.uuid('sellerId', input.sellerId),
       Guard.text('name', input.name, { max: PRODUCT_LIMITS.name }),
+      validSlug(input.slug),
       Guard.text('description', input.description, { min: 0, max: PRODUCT_LIMITS.description }),
-      validPrice(input.price),
+      validAttributes('attributes', input.attributes),
+      validImages(input.images),
     );
     if (!checked.ok) return checked;
-    const [sellerId, name, description, price] = checked.value;
-    const product = new Product(id, sellerId, name, description, price, 'DRAFT', 1, now, now);
+    const [sellerId, name, slug, description, attributes, images] = checked.value;
+    const product = new Product(
+      id,
+      sellerId,
+      name,
+      slug,
+      description,
+      input.categoryPath,
+      attributes,
+      images,
+      [],
+      'DRAFT',
+      1,
+      now,
+      now,
+      null,
+    );
+    for (const variant of input.variants) {
+      const added = product.applyNewVariant(variant, newId());
+      if (!added.ok) return added;
+    }
     product.raise('products.product-created', now);
     return ok(product);
   }
@@ -82,11 +192,26 @@ export class Product extends AggregateRoot<ProductEvent> {
   get name(): string {
     return this._name;
   }
+  get slug(): string {
+    return this._slug;
+  }
   get description(): string {
     return this._description;
   }
-  get price(): Money {
-    return this._price;
+  get categoryId(): string | null {
+    return this._categoryPath.at(-1)?.id ?? null;
+  }
+  get categoryPath(): readonly CategoryRef[] {
+    return this._categoryPath;
+  }
+  get attributes(): readonly Attribute[] {
+    return this._attributes;
+  }
+  get images(): readonly ProductImage[] {
+    return this._images;
+  }
+  get variants(): readonly Variant[] {
+    return this._variants;
   }
   get status(): ProductStatus {
     return this._status;
@@ -97,58 +222,138 @@ export class Product extends AggregateRoot<ProductEvent> {
   get updatedAt(): Date {
     return this._updatedAt;
   }
+  get publishedAt(): Date | null {
+    return this._publishedAt;
+  }
+  /** The currency every variant of this product is priced in, once one is priced. */
+  get currency(): string | null {
+    return this._variants.find((v) => v.price)?.price?.currency ?? null;
+  }
 
   isOwnedBy(sellerId: string | null | undefined): boolean {
     return !!sellerId && sellerId === this.sellerId;
   }
 
-  /** Visible on the storefront. */
-  isPublic(): boolean {
-    return this._status === 'PUBLISHED';
-  }
-
-  updateDetails(changes: { name?: string; description?: string }, now: Date): Result<void> {
+  updateDetails(changes: DetailChanges, now: Date): Result<void> {
     const alive = this.assertNotDeleted();
     if (!alive.ok) return alive;
-    const name =
+    const checked = combine(
       changes.name === undefined
         ? ok(this._name)
-        : Guard.text('name', changes.name, { max: PRODUCT_LIMITS.name });
-    const description =
+        : Guard.text('name', changes.name, { max: PRODUCT_LIMITS.name }),
       changes.description === undefined
         ? ok(this._description)
-        : Guard.text('description', changes.description, { min: 0, max: PRODUCT_LIMITS.description });
-    const checked = combine(name, description);
+        : Guard.text('description', changes.description, { min: 0, max: PRODUCT_LIMITS.description }),
+      changes.attributes === undefined
+        ? ok(this._attributes)
+        : validAttributes('attributes', changes.attributes),
+      changes.images === undefined ? ok(this._images) : validImages(changes.images),
+    );
     if (!checked.ok) return checked;
-    if (checked.value[0] === this._name && checked.value[1] === this._description) return ok(undefined);
-    [this._name, this._description] = checked.value;
+    const [name, description, attributes, images] = checked.value;
+    const categoryPath = changes.categoryPath ?? this._categoryPath;
+    if (images.length === 0 && this._status === 'PUBLISHED')
+      return err(
+        domainError('PRODUCT.IMAGE_REQUIRED', 'A published product keeps at least one image', 'images'),
+      );
+    const unchanged =
+      name === this._name &&
+      description === this._description &&
+      same(attributes, this._attributes) &&
+      same(images, this._images) &&
+      same(categoryPath, this._categoryPath);
+    if (unchanged) return ok(undefined);
+    this._name = name;
+    this._description = description;
+    this._attributes = attributes;
+    this._images = images;
+    this._categoryPath = categoryPath;
     this.raise('products.product-updated', now);
     return ok(undefined);
   }
 
-  changePrice(input: { amount: number; currency: string }, now: Date): Result<void> {
+  addVariant(input: VariantInput, now: Date, variantId: string = newId()): Result<Variant> {
     const alive = this.assertNotDeleted();
     if (!alive.ok) return alive;
-    const price = validPrice(input);
-    if (!price.ok) return price;
-    if (price.value.currency !== this._price.currency) {
-      return err(
-        domainError('PRODUCT.CURRENCY_CHANGE', 'A product keeps the currency it was listed in', 'currency'),
-      );
-    }
-    if (price.value.equals(this._price)) return ok(undefined);
-    const previous = this._price;
-    this._price = price.value;
-    this.raise('products.price-changed', now, previous);
-    return ok(undefined);
+    const added = this.applyNewVariant(input, variantId);
+    if (!added.ok) return added;
+    this.raise('products.product-updated', now);
+    return added;
   }
 
-  /** Publishing policy: only a product with a positive price goes on the storefront. */
-  publish(now: Date): Result<void> {
-    if (this._price.isZero()) {
-      return err(domainError('PRODUCT.NOT_PUBLISHABLE', 'Set a price above zero before publishing', 'price'));
-    }
-    return this.moveTo('PUBLISHED', 'products.product-published', now);
+  updateVariant(
+    variantId: string,
+    changes: { name?: string; attributes?: Attribute[] },
+    now: Date,
+  ): Result<Variant> {
+    const alive = this.assertNotDeleted();
+    if (!alive.ok) return alive;
+    const variant = this.variant(variantId);
+    if (!variant.ok) return variant;
+    const checked = combine(
+      changes.name === undefined
+        ? ok(variant.value.name)
+        : Guard.text('name', changes.name, { max: PRODUCT_LIMITS.name }),
+      changes.attributes === undefined
+        ? ok(variant.value.attributes)
+        : validAttributes('attributes', changes.attributes),
+    );
+    if (!checked.ok) return checked;
+    const [name, attributes] = checked.value;
+    if (name === variant.value.name && same(attributes, variant.value.attributes)) return variant;
+    const updated = { ...variant.value, name, attributes };
+    this._variants = this._variants.map((v) => (v.variantId === variantId ? updated : v));
+    this.raise('products.product-updated', now);
+    return ok(updated);
+  }
+
+  /** Sets or changes one variant's price; every variant of a product shares one currency. */
+  setVariantPrice(variantId: string, input: MoneyJson, now: Date): Result<Variant> {
+    const alive = this.assertNotDeleted();
+    if (!alive.ok) return alive;
+    const variant = this.variant(variantId);
+    if (!variant.ok) return variant;
+    const price = this.validPrice(input, variantId);
+    if (!price.ok) return price;
+    const previous = variant.value.price;
+    if (previous && price.value.equals(Money.from(previous.amount, previous.currency))) return variant;
+    if (price.value.isZero() && this._status === 'PUBLISHED' && !this.hasPricedVariant(variantId))
+      return err(
+        domainError(
+          'PRODUCT.PRICE_REQUIRED',
+          'A published product keeps at least one priced variant',
+          'price',
+        ),
+      );
+    const updated = { ...variant.value, price: price.value.toJSON() };
+    this._variants = this._variants.map((v) => (v.variantId === variantId ? updated : v));
+    this.raise('products.price-changed', now, {
+      variantId,
+      sku: updated.sku,
+      previousPrice: previous,
+      price: updated.price,
+    });
+    return ok(updated);
+  }
+
+  /**
+   * Publishing policy: the store is active, at least one variant has a price above zero and
+   * the product has at least one image.
+   */
+  publish(seller: SellerStanding, now: Date): Result<void> {
+    if (seller !== 'ACTIVE')
+      return err(
+        domainError('PRODUCT.SELLER_NOT_ACTIVE', 'The store must be approved and active to publish'),
+      );
+    if (!this.hasPricedVariant())
+      return err(
+        domainError('PRODUCT.PRICE_REQUIRED', 'Price at least one variant above zero first', 'variants'),
+      );
+    if (this._images.length === 0)
+      return err(domainError('PRODUCT.IMAGE_REQUIRED', 'Add at least one image first', 'images'));
+    const moved = this.moveTo('PUBLISHED', 'products.product-published', now);
+    if (moved.ok) this._publishedAt ??= now;
+    return moved;
   }
 
   unpublish(now: Date): Result<void> {
@@ -162,10 +367,74 @@ export class Product extends AggregateRoot<ProductEvent> {
   snapshot(): ProductSnapshot {
     return {
       name: this._name,
+      slug: this._slug,
       description: this._description,
-      price: this._price.toJSON(),
       status: this._status,
+      categoryId: this.categoryId,
+      categoryPath: this._categoryPath.map((c) => ({ ...c })),
+      attributes: this._attributes.map((a) => ({ ...a })),
+      images: this._images.map((i) => ({ ...i })),
+      variants: this._variants.map((v) => ({
+        ...v,
+        attributes: v.attributes.map((a) => ({ ...a })),
+        price: v.price ? { ...v.price } : null,
+      })),
     };
+  }
+
+  private variant(variantId: string): Result<Variant> {
+    const found = this._variants.find((v) => v.variantId === variantId);
+    return found
+      ? ok(found)
+      : err(domainError('PRODUCT.VARIANT_NOT_FOUND', 'No such variant on this product', 'variantId'));
+  }
+
+  private hasPricedVariant(exceptVariantId?: string): boolean {
+    return this._variants.some(
+      (v) => v.variantId !== exceptVariantId && v.price !== null && v.price.amount > 0,
+    );
+  }
+
+  private applyNewVariant(input: VariantInput, variantId: string): Result<Variant> {
+    if (this._variants.length >= PRODUCT_LIMITS.variants)
+      return err(
+        domainError('PRODUCT.TOO_MANY_VARIANTS', `At most ${PRODUCT_LIMITS.variants} variants`, 'variants'),
+      );
+    const checked = combine(
+      validSku(input.sku),
+      Guard.text('name', input.name, { max: PRODUCT_LIMITS.name }),
+      validAttributes('attributes', input.attributes ?? []),
+    );
+    if (!checked.ok) return checked;
+    const [sku, name, attributes] = checked.value;
+    if (this._variants.some((v) => v.sku === sku))
+      return err(domainError('PRODUCT.SKU_TAKEN', `SKU ${sku} is already in use`, 'sku'));
+    let price: MoneyJson | null = null;
+    if (input.price) {
+      const valid = this.validPrice(input.price, variantId);
+      if (!valid.ok) return valid;
+      price = valid.value.toJSON();
+    }
+    const variant: Variant = { variantId, sku, name, attributes, price };
+    this._variants = [...this._variants, variant];
+    return ok(variant);
+  }
+
+  private validPrice(input: MoneyJson, variantId: string): Result<Money> {
+    const money = Money.of(input.amount, input.currency, 'price');
+    if (!money.ok) return money;
+    if (money.value.isNegative())
+      return err(domainError('PRODUCT.NEGATIVE_PRICE', 'A price cannot be negative', 'price'));
+    const others = this._variants.find((v) => v.variantId !== variantId && v.price)?.price;
+    if (others && others.currency !== money.value.currency)
+      return err(
+        domainError(
+          'PRODUCT.CURRENCY_MISMATCH',
+          `Every variant of a product is priced in one currency (${others.currency})`,
+          'currency',
+        ),
+      );
+    return money;
   }
 
   private moveTo(target: ProductStatus, eventType: string, now: Date): Result<void> {
@@ -182,12 +451,12 @@ export class Product extends AggregateRoot<ProductEvent> {
       : ok(undefined);
   }
 
-  private raise(type: string, now: Date, previousPrice?: Money): void {
+  private raise(type: string, now: Date, extra: Partial<ProductEventPayload> = {}): void {
     if (type !== 'products.product-created') this._version += 1;
     this._updatedAt = now;
     this.record({
       type,
-      version: 1,
+      version: 2,
       aggregateType: 'Product',
       aggregateId: this.id,
       occurredAt: now,
@@ -196,16 +465,70 @@ export class Product extends AggregateRoot<ProductEvent> {
         sellerId: this.sellerId,
         version: this._version,
         snapshot: this.snapshot(),
-        ...(previousPrice ? { previousPrice: previousPrice.toJSON() } : {}),
+        ...extra,
       },
     });
   }
 }
 
-function validPrice(input: { amount: number; currency: string }): Result<Money> {
-  const money = Money.of(input.amount, input.currency, 'price');
-  if (!money.ok) return money;
-  if (money.value.isNegative())
-    return err(domainError('PRODUCT.NEGATIVE_PRICE', 'A price cannot be negative', 'price'));
-  return money;
+export function validSku(raw: string): Result<string> {
+  const sku = raw.trim().toUpperCase();
+  return SKU_PATTERN.test(sku)
+    ? ok(sku)
+    : err(
+        domainError(
+          'VALIDATION.MALFORMED_SKU',
+          'A SKU is 1-64 letters, digits, dots, dashes or underscores, starting with a letter or digit',
+          'sku',
+        ),
+      );
 }
+
+export function validSlug(raw: string): Result<string> {
+  return SLUG_PATTERN.test(raw) && raw.length <= 220
+    ? ok(raw)
+    : err(domainError('VALIDATION.MALFORMED_SLUG', 'A slug is lowercase words joined by dashes', 'slug'));
+}
+
+function validAttributes(field: string, input: readonly Attribute[]): Result<Attribute[]> {
+  if (input.length > PRODUCT_LIMITS.attributes)
+    return err(domainError('VALIDATION.TOO_MANY', `At most ${PRODUCT_LIMITS.attributes} attributes`, field));
+  const out: Attribute[] = [];
+  for (const attribute of input) {
+    const checked = combine(
+      Guard.text(`${field}.name`, attribute.name, { max: PRODUCT_LIMITS.attributeName }),
+      Guard.text(`${field}.value`, attribute.value, { max: PRODUCT_LIMITS.attributeValue }),
+    );
+    if (!checked.ok) return checked;
+    const [name, value] = checked.value;
+    if (out.some((a) => a.name.toLowerCase() === name.toLowerCase()))
+      return err(domainError('VALIDATION.DUPLICATE', `Attribute ${name} appears twice`, field));
+    out.push({ name, value });
+  }
+  return ok(out);
+}
+
+function validImages(input: readonly ImageInput[]): Result<ProductImage[]> {
+  if (input.length > PRODUCT_LIMITS.images)
+    return err(domainError('VALIDATION.TOO_MANY', `At most ${PRODUCT_LIMITS.images} images`, 'images'));
+  const out: ProductImage[] = [];
+  for (const [position, image] of input.entries()) {
+    const url = image.url.trim();
+    if (url.length > PRODUCT_LIMITS.url || !/^https:\/\/[^\s/$.?#][^\s]*$/i.test(url))
+      return err(domainError('VALIDATION.MALFORMED_URL', 'An image URL must be an https URL', 'images.url'));
+    const alt = Guard.text('images.alt', image.alt ?? '', { min: 0, max: PRODUCT_LIMITS.alt });
+    if (!alt.ok) return alt;
+    for (const [field, value] of [
+      ['width', image.width],
+      ['height', image.height],
+    ] as const) {
+      if (value == null) continue;
+      const size = Guard.integer(`images.${field}`, value, { min: 1, max: 20_000 });
+      if (!size.ok) return size;
+    }
+    out.push({ url, alt: alt.value, width: image.width ?? null, height: image.height ?? null, position });
+  }
+  return ok(out);
+}
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);

@@ -1,4 +1,5 @@
 import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
+import { backoffDelay } from './backoff.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   contractKey,
@@ -129,7 +130,7 @@ export class ConsumerRunner {
           );
           return 'dead-lettered';
         }
-        const delay = Math.min(this.retry.maxDelayMs, this.retry.initialDelayMs * 2 ** (attempt - 1));
+        const delay = backoffDelay(attempt, this.retry.initialDelayMs, this.retry.maxDelayMs);
         log.warn({ err: error, attempt, delay, groupId }, 'handler failed; retrying');
         await new Promise((r) => setTimeout(r, delay));
         await heartbeat();

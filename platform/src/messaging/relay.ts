@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { backoffDelay } from './backoff.js';
 import type { Producer } from 'kafkajs';
 import type { Logger } from '../logger.js';
 import type { Orm } from '../persistence/orm.js';
@@ -133,7 +134,7 @@ export class OutboxRelay {
         logger.warn({ err: error, failures }, 'outbox relay batch failed; rows stay unsent and are retried');
       }
       if (published === 0 && this.running) {
-        const delay = failures === 0 ? idleDelayMs : Math.min(5_000, idleDelayMs * 2 ** failures);
+        const delay = failures === 0 ? idleDelayMs : backoffDelay(failures + 1, idleDelayMs, 5_000);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);
           this.wake = () => {

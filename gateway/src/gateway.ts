@@ -119,6 +119,7 @@ function requestContext(req: IncomingMessage): GatewayContext {
     correlationId: incoming && SANE_CORRELATION_ID.test(incoming) ? incoming : newId(),
     ...(authorization ? { authorization } : {}),
     ...(traceparent && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
+    ...(req.socket.remoteAddress ? { clientIp: req.socket.remoteAddress } : {}),
   };
 }
 

@@ -1,11 +1,12 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
-import { CORRELATION_HEADER, GATEWAY_SECRET_HEADER } from '@marketplace/platform';
+import { CLIENT_IP_HEADER, CORRELATION_HEADER, GATEWAY_SECRET_HEADER } from '@marketplace/platform';
 
 /** What the gateway knows about the caller; subgraphs verify the token themselves. */
 export interface GatewayContext {
   correlationId: string;
   authorization?: string;
   traceparent?: string;
+  clientIp?: string;
 }
 
 export interface SubgraphDataSourceOptions {
@@ -36,6 +37,7 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     if (caller.correlationId) headers.set(CORRELATION_HEADER, caller.correlationId);
     if (caller.authorization) headers.set('authorization', caller.authorization);
     if (caller.traceparent) headers.set('traceparent', caller.traceparent);
+    if (caller.clientIp) headers.set(CLIENT_IP_HEADER, caller.clientIp);
   }
 }
 

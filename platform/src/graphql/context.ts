@@ -21,6 +21,8 @@ export interface RequestContext {
   actor: Actor | null;
   correlationId: string;
   traceparent?: string;
+  /** The caller's address as the gateway saw it, e.g. for throttling. */
+  clientIp?: string;
   /** A fork of the subgraph's entity manager: one identity map per request. */
   em: EntityManager;
   loaders: Loaders;

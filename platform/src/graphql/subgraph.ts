@@ -19,6 +19,8 @@ import { buildFederatedSchema, type FederatedSchemaOptions } from './federation.
 
 export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
 export const CORRELATION_HEADER = 'x-correlation-id';
+/** Set by the gateway to the caller's address (trusted only behind the gateway secret). */
+export const CLIENT_IP_HEADER = 'x-client-ip';
 
 export interface SubgraphServerOptions extends FederatedSchemaOptions {
   name: string;
@@ -109,10 +111,12 @@ async function buildRequestContext(
     }
   }
   const traceparent = headerValue(req, 'traceparent');
+  const clientIp = headerValue(req, CLIENT_IP_HEADER);
   return {
     actor,
     correlationId,
     ...(traceparent ? { traceparent } : {}),
+    ...(clientIp ? { clientIp } : {}),
     em: options.orm.em.fork() as EntityManager,
     loaders: new Loaders(),
   };

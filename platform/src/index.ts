@@ -18,4 +18,5 @@ export * from './graphql/error-masking.js';
 export * from './graphql/federation.js';
 export * from './graphql/subgraph.js';
 export * from './http/server.js';
+export * from './jobs.js';
 export * from './service.js';

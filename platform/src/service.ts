@@ -10,6 +10,7 @@ import { ConsumerRunner, type ConsumerRunnerOptions } from './messaging/consumer
 import { startSubgraphServer } from './graphql/subgraph.js';
 import { buildFederatedSchema, type FederatedSchemaOptions } from './graphql/federation.js';
 import type { RunningServer } from './http/server.js';
+import type { BackgroundJob } from './jobs.js';
 
 /** What a subgraph's composition root gets to wire its adapters. */
 export interface ServiceDeps {
@@ -36,6 +37,8 @@ export interface ServiceDefinition {
   readiness?(deps: ServiceDeps): Record<string, () => Promise<boolean>>;
   /** Runs once the database is migrated, before consumers start (e.g. create search indices). */
   init?(deps: ServiceDeps): Promise<void>;
+  /** Background work (sweepers, timers): started after the consumers, stopped before them. */
+  jobs?(deps: ServiceDeps): BackgroundJob[];
   stop?(): Promise<void>;
 }
 
@@ -52,6 +55,7 @@ export interface ServiceOverrides {
 export interface RunningService extends ServiceDeps {
   server: RunningServer & { sdl: string };
   consumers: ConsumerRunner[];
+  jobs: BackgroundJob[];
   stop(): Promise<void>;
 }
 
@@ -97,6 +101,8 @@ export async function startService(
     (c) => new ConsumerRunner({ ...c, kafka, orm, producer, logger: logger.child({ consumer: c.groupId }) }),
   );
   await Promise.all(consumers.map((c) => c.start()));
+  const jobs = definition.jobs?.(deps) ?? [];
+  for (const job of jobs) job.start();
 
   const server = await startSubgraphServer({
     ...(await definition.graphql(deps)),
@@ -118,10 +124,12 @@ export async function startService(
     ...deps,
     server,
     consumers,
+    jobs,
     stop: async () => {
       if (stopped) return;
       stopped = true;
       await server.close();
+      await Promise.all(jobs.map((j) => j.stop()));
       await Promise.all(consumers.map((c) => c.stop()));
       await relay.stop();
       await definition.stop?.();

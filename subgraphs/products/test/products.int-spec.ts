@@ -427,7 +427,9 @@ describe('products subgraph', () => {
 
   it('exports snapshots to admins only', async () => {
     const q = `{ adminProductSnapshots(first: 3) { items { productId version snapshot } nextCursor } }`;
-    expect((await gql(q, {}, 'a')).body.data.adminProductSnapshots.items).toEqual([]);
+    const refused = await gql(q, {}, 'a');
+    expect(refused.body.data).toBeNull();
+    expect(refused.body.errors?.[0]?.extensions?.code).toBe('AUTH.FORBIDDEN');
     const res = (await gql(q, {}, 'admin')).body.data.adminProductSnapshots;
     expect(res.items).toHaveLength(3);
     expect(res.items[0].snapshot).toHaveProperty('variants');

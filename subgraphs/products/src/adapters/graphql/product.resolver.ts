@@ -1,5 +1,6 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
+import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isUuid, systemClock, type Clock, type Result } from '@marketplace/shared-kernel';
 import {
@@ -254,8 +255,11 @@ export function createProductResolver(deps: ProductResolverDeps) {
       @Arg('after', () => String, { nullable: true }) after: string | null,
       @Ctx() ctx: RequestContext,
     ): Promise<ProductSnapshotPage> {
-      if (ctx.actor?.role !== 'admin' || (after != null && !isUuid(after)))
-        return { items: [], nextCursor: null };
+      if (ctx.actor?.role !== 'admin')
+        throw new GraphQLError('Only admins export product snapshots', {
+          extensions: { code: 'AUTH.FORBIDDEN' },
+        });
+      if (after != null && !isUuid(after)) return { items: [], nextCursor: null };
       const limit = Math.min(Math.max(first, 1), 1000);
       const items = await deps.reader.snapshots(ctx.em, after, limit);
       return {

@@ -35,6 +35,10 @@ export const ContractErrorCode = {
 export const Topics = {
   product: 'products.product',
   stockItem: 'inventory.stock-item',
+  cart: 'cart.cart',
+  coupon: 'coupons.coupon',
+  store: 'accounts.store',
+  user: 'accounts.user',
 } as const;
 
 /** Where a consumer group parks messages it gave up on. */

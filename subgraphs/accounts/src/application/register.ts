@@ -1,0 +1,98 @@
+import {
+  combine,
+  domainError,
+  err,
+  newId,
+  ok,
+  type DomainError,
+  type Result,
+} from '@marketplace/shared-kernel';
+import { checkPassword } from '../domain/password-policy.js';
+import { Store } from '../domain/store.js';
+import { User, displayName, normalizeEmail } from '../domain/user.js';
+import type { AccountsContext } from './ports.js';
+import { openFamily, toSession, type Session } from './sessions.js';
+
+export interface RegisterInput {
+  email: string;
+  password: string;
+  name: string;
+}
+
+export interface RegisterSellerInput extends RegisterInput {
+  storeName: string;
+  /** Derived from the store name when omitted. */
+  storeSlug?: string | null;
+}
+
+export const emailTaken = (): DomainError =>
+  domainError('ACCOUNT.EMAIL_TAKEN', 'An account with this email already exists', 'email');
+export const slugTaken = (): DomainError =>
+  domainError('STORE.SLUG_TAKEN', 'Another store already uses this slug', 'storeSlug');
+
+/** Checks the cheap things first, then spends the password hash. */
+async function credentials(
+  input: RegisterInput,
+  ctx: AccountsContext,
+): Promise<Result<{ email: string; name: string; passwordHash: string }>> {
+  const checked = combine(normalizeEmail(input.email), displayName(input.name));
+  if (!checked.ok) return checked;
+  const [email, name] = checked.value;
+  const policy = checkPassword(input.password, { email, name });
+  if (!policy.ok) return policy;
+  return ok({ email, name, passwordHash: await ctx.passwords.hash(input.password) });
+}
+
+/** A shopper signs up and is signed in at once. */
+export async function registerBuyer(input: RegisterInput, ctx: AccountsContext): Promise<Result<Session>> {
+  const creds = await credentials(input, ctx);
+  if (!creds.ok) return creds;
+  const result = await ctx.transaction(async (tx) => {
+    if (await tx.users.byEmailForUpdate(creds.value.email)) return err(emailTaken());
+    const user = User.registerBuyer(creds.value, ctx.clock.now());
+    if (!user.ok) return user;
+    tx.users.add(user.value);
+    tx.track(user.value);
+    return ok({ user: user.value, opened: openFamily(user.value, tx, ctx) });
+  });
+  if (!result.ok) return result;
+  ctx.afterCommit?.();
+  return ok(await toSession(result.value.user, result.value.opened, ctx));
+}
+
+/**
+ * A merchant signs up: the account and its store (PENDING until an admin approves it) are
+ * created together; the store's id is the seller id in the merchant's tokens.
+ */
+export async function registerSeller(
+  input: RegisterSellerInput,
+  ctx: AccountsContext,
+): Promise<Result<Session>> {
+  const userId = newId();
+  const now = ctx.clock.now();
+  // Validated before the password is hashed, so a bad slug answers fast.
+  const store = Store.open({ ownerUserId: userId, name: input.storeName, slug: input.storeSlug }, now);
+  if (!store.ok) return err(prefixStoreField(store.error));
+  const creds = await credentials(input, ctx);
+  if (!creds.ok) return creds;
+  const result = await ctx.transaction(async (tx) => {
+    if (await tx.users.byEmailForUpdate(creds.value.email)) return err(emailTaken());
+    if (await tx.stores.slugTaken(store.value.slug)) return err(slugTaken());
+    const user = User.registerSeller(creds.value, store.value.id, now, userId);
+    if (!user.ok) return user;
+    tx.users.add(user.value);
+    tx.stores.add(store.value);
+    tx.track(user.value);
+    tx.track(store.value);
+    return ok({ user: user.value, opened: openFamily(user.value, tx, ctx) });
+  });
+  if (!result.ok) return result;
+  ctx.afterCommit?.();
+  return ok(await toSession(result.value.user, result.value.opened, ctx));
+}
+
+/** The input names the store's fields storeName and storeSlug. */
+function prefixStoreField(error: DomainError): DomainError {
+  const field = error.field === 'slug' ? 'storeSlug' : error.field;
+  return field === undefined ? error : { ...error, field };
+}

@@ -1,0 +1,27 @@
+import { intFromEnv } from '@marketplace/platform';
+
+/** The accounts service's own settings, from the environment (platform settings come from loadConfig). */
+export interface AccountsSettings {
+  accessTtlSeconds: number;
+  refreshTtlMs: number;
+  maxFailuresPerEmail: number;
+  maxFailuresPerClient: number;
+  throttleWindowSeconds: number;
+  admin: { email: string; password: string; name: string | null } | null;
+}
+
+export function accountsSettings(env: NodeJS.ProcessEnv = process.env): AccountsSettings {
+  const email = env.ACCOUNTS_ADMIN_EMAIL?.trim();
+  const password = env.ACCOUNTS_ADMIN_PASSWORD;
+  if (!!email !== !!password) {
+    throw new Error('Set both ACCOUNTS_ADMIN_EMAIL and ACCOUNTS_ADMIN_PASSWORD, or neither');
+  }
+  return {
+    accessTtlSeconds: intFromEnv('ACCOUNTS_ACCESS_TOKEN_TTL_SECONDS', 900, env),
+    refreshTtlMs: intFromEnv('ACCOUNTS_REFRESH_TOKEN_TTL_DAYS', 30, env) * 24 * 60 * 60 * 1000,
+    maxFailuresPerEmail: intFromEnv('ACCOUNTS_LOGIN_MAX_FAILURES', 5, env),
+    maxFailuresPerClient: intFromEnv('ACCOUNTS_LOGIN_MAX_FAILURES_PER_CLIENT', 50, env),
+    throttleWindowSeconds: intFromEnv('ACCOUNTS_LOGIN_WINDOW_SECONDS', 900, env),
+    admin: email && password ? { email, password, name: env.ACCOUNTS_ADMIN_NAME?.trim() || null } : null,
+  };
+}

@@ -1,0 +1,4 @@
+import { runService } from '@marketplace/platform';
+import { accountsService } from './service.js';
+
+await runService(accountsService);

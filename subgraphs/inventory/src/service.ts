@@ -1,44 +1,42 @@
-import { InvariantViolation } from '@marketplace/shared-kernel';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { Loaders, type ServiceDefinition } from '@marketplace/platform';
-import { Topics, contractKey, type EventEnvelope, type PayloadOf } from '@marketplace/event-contracts';
-import { StockItemSchema, inventoryMigrations } from './adapters/persistence/stock-item.schema.js';
-import { inventoryContext } from './adapters/persistence/stock-store.js';
-import { StockResolver, productStockReference } from './adapters/graphql/stock.resolver.js';
-import { openStock } from './application/open-stock.js';
+import { intFromEnv, type ServiceDefinition } from '@marketplace/platform';
+import { Topics } from '@marketplace/event-contracts';
+import { inventoryEntities, inventoryMigrations } from './adapters/persistence/inventory.schema.js';
+import {
+  createInventoryResolvers,
+  productStockReference,
+  variantStockReference,
+} from './adapters/graphql/inventory.resolver.js';
+import { catalogConsumer } from './adapters/messaging/catalog-consumer.js';
+import { expirySweeper } from './adapters/messaging/expiry-sweeper.js';
+import { cartConsumer } from './adapters/messaging/cart-consumer.js';
 
-type ProductCreated = PayloadOf<'products.product-created@1'>;
+/**
+ * The inventory subgraph: stock per SKU, reservations with expiry, contributed to the
+ * federated Variant (`stock`) and Product (`inStock`).
+ * Env: INVENTORY_SWEEP_INTERVAL_MS (how often expired reservations are released, default 5000),
+ * INVENTORY_CART_HOLD_TTL_SECONDS (how long a cart hold lasts after the cart's last change, default 1800).
+ */
+export function createInventoryService(env: NodeJS.ProcessEnv = process.env): ServiceDefinition {
+  const sweepIntervalMs = intFromEnv('INVENTORY_SWEEP_INTERVAL_MS', 5_000, env);
+  const cartHolds = { ttlSeconds: intFromEnv('INVENTORY_CART_HOLD_TTL_SECONDS', 1_800, env) };
+  return {
+    name: 'inventory',
+    defaultPort: 4002,
+    entities: inventoryEntities,
+    migrations: inventoryMigrations,
+    publishes: [Topics.stockItem],
+    graphql: ({ relay }) => ({
+      resolvers: createInventoryResolvers({ onCommit: () => relay.nudge() }),
+      referenceResolvers: { Variant: variantStockReference, Product: productStockReference },
+    }),
+    consumers: ({ logger }) => [
+      catalogConsumer(logger.child({ consumer: 'inventory.variants' })),
+      cartConsumer(cartHolds),
+    ],
+    jobs: ({ orm, logger, relay }) => [
+      expirySweeper({ orm, logger, intervalMs: sweepIntervalMs, onCommit: () => relay.nudge() }),
+    ],
+  };
+}
 
-/** The inventory subgraph: stock per product, contributed to the Product entity. */
-export const inventoryService: ServiceDefinition = {
-  name: 'inventory',
-  defaultPort: 4002,
-  entities: [StockItemSchema],
-  migrations: inventoryMigrations,
-  publishes: [Topics.stockItem],
-  graphql: () => ({
-    resolvers: [StockResolver],
-    referenceResolvers: { Product: productStockReference },
-  }),
-  consumers: () => [
-    {
-      groupId: 'inventory.catalog',
-      topics: [Topics.product],
-      handlers: {
-        [contractKey('products.product-created', 1)]: async (envelope: EventEnvelope, em: EntityManager) => {
-          const { productId, sellerId } = envelope.payload as ProductCreated;
-          const ctx = {
-            actor: null,
-            correlationId: envelope.correlationId,
-            causationId: envelope.id,
-            em,
-            loaders: new Loaders(),
-          };
-          const opened = await openStock({ productId, sellerId }, inventoryContext(ctx));
-          // A rejection here is a contract bug, not bad luck: fail so it is retried, then dead-lettered.
-          if (!opened.ok) throw new InvariantViolation(opened.error.code, opened.error.message);
-        },
-      },
-    },
-  ],
-};
+export const inventoryService = createInventoryService();

@@ -1,22 +1,45 @@
 import type { Actor } from '@marketplace/platform';
 import type { Clock, Result } from '@marketplace/shared-kernel';
 import type { StockItem } from '../domain/stock-item.js';
+import type { Reservation } from '../domain/reservation.js';
 
 export interface StockRepository {
-  /** Loads and row-locks the stock of a product for the rest of the transaction. */
-  byProductForUpdate(productId: string): Promise<StockItem | null>;
+  /**
+   * Loads and row-locks the stock of these SKUs, locking in SKU order: every transaction that
+   * locks several SKUs does it in the same order, so concurrent reservations cannot deadlock.
+   * Unknown SKUs are simply missing from the map.
+   */
+  bySkusForUpdate(skus: readonly string[]): Promise<Map<string, StockItem>>;
+  /** Stock records of these variants, and whichever records hold these SKUs. */
+  byVariantIdsOrSkus(variantIds: readonly string[], skus: readonly string[]): Promise<StockItem[]>;
   add(item: StockItem): void;
+}
+
+export interface ReservationRepository {
+  /** Serialises every operation on one reference until the transaction ends. */
+  lockReference(reference: string): Promise<void>;
+  /** Loads and row-locks a reservation (lock order: reference, reservation row, then stock rows). */
+  byReferenceForUpdate(reference: string): Promise<Reservation | null>;
+  /** Locks the reservation unless another transaction holds it (the sweeper skips busy rows). */
+  byIdForUpdateSkipLocked(id: string): Promise<Reservation | null>;
+  /** Ids of held reservations whose time ran out, oldest first. */
+  expiredIds(now: Date, limit: number): Promise<string[]>;
+  add(reservation: Reservation): void;
 }
 
 export interface InventoryTransaction {
   stock: StockRepository;
-  track(item: StockItem): void;
+  reservations: ReservationRepository;
+  /** Enlists an aggregate whose recorded events go to the outbox on commit. */
+  track(aggregate: StockItem | Reservation): void;
 }
 
+/** What every inventory use case receives besides its input. */
 export interface InventoryContext {
+  /** The caller; null when the inventory reacts to an event or runs a job. */
   actor: Actor | null;
   correlationId: string;
-  causationId?: string;
   clock: Clock;
+  /** Runs the work in one transaction; a rejected result rolls it back. */
   transaction<T>(work: (tx: InventoryTransaction) => Promise<Result<T>>): Promise<Result<T>>;
 }

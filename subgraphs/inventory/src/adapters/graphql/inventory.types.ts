@@ -1,0 +1,225 @@
+// type-graphql reads decorator metadata through this polyfill.
+import 'reflect-metadata';
+import {
+  Directive,
+  Field,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  createUnionType,
+  registerEnumType,
+} from 'type-graphql';
+import { ErrorResult } from '@marketplace/platform';
+import type { StockItem } from '../../domain/stock-item.js';
+
+@ObjectType('Stock', {
+  description: "Stock of one variant. Buyers see availability; the variant's seller also the counts.",
+})
+export class StockNode {
+  @Field(() => Int, { description: 'Units a buyer can order now.' })
+  available!: number;
+
+  @Field(() => Boolean)
+  inStock!: boolean;
+
+  @Field(() => Int, { nullable: true, description: "Counted units; only for the variant's seller." })
+  onHand!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Units held by carts and checkouts; only for the variant's seller.",
+  })
+  reserved!: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Units promised to placed orders; only for the variant's seller.",
+  })
+  committed!: number | null;
+}
+
+/** Inventory's view of the catalog's variant: it contributes `stock`. */
+@Directive('@key(fields: "id")')
+@ObjectType('Variant')
+export class VariantRef {
+  @Field(() => ID)
+  id!: string;
+
+  /** Loaded with the reference, batched; not a GraphQL field. */
+  item?: StockItem | null;
+}
+
+/** Inventory's view of the catalog's product: it contributes `inStock`. */
+@Directive('@key(fields: "id")')
+@ObjectType('Product')
+export class ProductRef {
+  @Field(() => ID)
+  id!: string;
+
+  /** Loaded with the reference, batched; not a GraphQL field. */
+  inStock?: boolean | null;
+}
+
+@ObjectType('StockItem', { description: "A seller's view of the stock of one of its SKUs." })
+export class StockItemNode {
+  @Field(() => String)
+  sku!: string;
+
+  @Field(() => VariantRef)
+  variant!: VariantRef;
+
+  @Field(() => ProductRef)
+  product!: ProductRef;
+
+  @Field(() => Int, { description: 'Counted units: available + reserved + committed.' })
+  onHand!: number;
+
+  @Field(() => Int)
+  available!: number;
+
+  @Field(() => Int)
+  reserved!: number;
+
+  @Field(() => Int)
+  committed!: number;
+
+  @Field(() => Int, { description: 'Incremented by every change.' })
+  version!: number;
+
+  @Field(() => String, { description: 'ISO-8601 timestamp.' })
+  updatedAt!: string;
+}
+
+@ObjectType('StockItemPage', { description: 'One page of SKUs, in SKU order.' })
+export class StockItemPage {
+  @Field(() => [StockItemNode])
+  items!: StockItemNode[];
+
+  @Field(() => String, { nullable: true, description: 'Pass as `after` for the next page.' })
+  endCursor!: string | null;
+
+  @Field(() => Boolean)
+  hasNextPage!: boolean;
+}
+
+@ObjectType('StockItemPayload', { description: 'The SKU after a successful change.' })
+export class StockItemPayload {
+  @Field(() => StockItemNode)
+  stockItem!: StockItemNode;
+}
+
+export const StockItemResult = createUnionType({
+  name: 'StockItemResult',
+  description: 'The changed SKU, or why nothing was changed.',
+  types: () => [StockItemPayload, ErrorResult] as const,
+  resolveType: (value) => ('code' in value ? ErrorResult : StockItemPayload),
+});
+
+@InputType()
+export class AdjustStockInput {
+  @Field(() => String)
+  sku!: string;
+
+  @Field(() => Int, { description: 'Units to add (positive) or remove (negative).' })
+  delta!: number;
+
+  @Field(() => String)
+  reason!: string;
+}
+
+@InputType()
+export class SetStockInput {
+  @Field(() => String)
+  sku!: string;
+
+  @Field(() => Int, { description: 'The counted units; not below what is reserved or committed.' })
+  onHand!: number;
+}
+
+export enum StockReservationStatus {
+  HELD = 'HELD',
+  COMMITTED = 'COMMITTED',
+  RELEASED = 'RELEASED',
+  EXPIRED = 'EXPIRED',
+}
+registerEnumType(StockReservationStatus, { name: 'StockReservationStatus' });
+
+export enum StockReservationKind {
+  FIRM = 'FIRM',
+  SOFT = 'SOFT',
+}
+registerEnumType(StockReservationKind, {
+  name: 'StockReservationKind',
+  description: 'FIRM: all or nothing (checkout). SOFT: a cart hold that keeps what is available.',
+});
+
+@ObjectType('StockReservationLine')
+export class StockReservationLineNode {
+  @Field(() => String)
+  sku!: string;
+
+  @Field(() => VariantRef)
+  variant!: VariantRef;
+
+  @Field(() => Int, { description: 'Units asked for.' })
+  requested!: number;
+
+  @Field(() => Int, { description: 'Units held (or committed, or that were held before release).' })
+  quantity!: number;
+}
+
+@ObjectType('StockReservation', { description: 'Units of stock held for a checkout or a cart.' })
+export class StockReservationNode {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => String, { description: "The caller's idempotency key, e.g. checkout:<id> or cart:<id>." })
+  reference!: string;
+
+  @Field(() => StockReservationKind)
+  kind!: StockReservationKind;
+
+  @Field(() => StockReservationStatus)
+  status!: StockReservationStatus;
+
+  @Field(() => String, { description: 'ISO-8601; a HELD reservation is released after this.' })
+  expiresAt!: string;
+
+  @Field(() => [StockReservationLineNode])
+  lines!: StockReservationLineNode[];
+}
+
+@ObjectType('StockReservationPayload')
+export class StockReservationPayload {
+  @Field(() => StockReservationNode)
+  reservation!: StockReservationNode;
+}
+
+export const StockReservationResult = createUnionType({
+  name: 'StockReservationResult',
+  description: 'The reservation, or why nothing was changed.',
+  types: () => [StockReservationPayload, ErrorResult] as const,
+  resolveType: (value) => ('code' in value ? ErrorResult : StockReservationPayload),
+});
+
+@InputType()
+export class StockReservationLineInput {
+  @Field(() => String)
+  sku!: string;
+
+  @Field(() => Int)
+  quantity!: number;
+}
+
+@InputType()
+export class ReserveStockInput {
+  @Field(() => String, { description: 'Idempotency key: repeating it answers with the same reservation.' })
+  reference!: string;
+
+  @Field(() => [StockReservationLineInput])
+  lines!: StockReservationLineInput[];
+
+  @Field(() => Int, { description: 'Seconds until the hold is released unless committed.' })
+  ttlSeconds!: number;
+}

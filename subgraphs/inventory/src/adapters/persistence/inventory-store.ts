@@ -1,0 +1,131 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction, type RequestContext } from '@marketplace/platform';
+import { systemClock, type Clock } from '@marketplace/shared-kernel';
+import { StockItem } from '../../domain/stock-item.js';
+import { Reservation } from '../../domain/reservation.js';
+import type { InventoryContext, ReservationRepository, StockRepository } from '../../application/ports.js';
+
+export class MikroStockRepository implements StockRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async bySkusForUpdate(skus: readonly string[]): Promise<Map<string, StockItem>> {
+    if (skus.length === 0) return new Map();
+    // One statement: Postgres locks the rows as they leave the sort, i.e. in SKU order.
+    const rows = await this.em.find(
+      StockItem,
+      { sku: { $in: [...skus] } },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { sku: 'asc' }, refresh: true },
+    );
+    return new Map(rows.map((row) => [row.sku, row]));
+  }
+
+  byVariantIdsOrSkus(variantIds: readonly string[], skus: readonly string[]): Promise<StockItem[]> {
+    return this.em.find(StockItem, { $or: [{ id: { $in: [...variantIds] } }, { sku: { $in: [...skus] } }] });
+  }
+
+  add(item: StockItem): void {
+    this.em.persist(item);
+  }
+}
+
+export class MikroReservationRepository implements ReservationRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async lockReference(reference: string): Promise<void> {
+    await this.em.execute(
+      `select pg_advisory_xact_lock(hashtextextended('inventory.reservation:' || ?, 0))`,
+      [reference],
+    );
+  }
+
+  byReferenceForUpdate(reference: string): Promise<Reservation | null> {
+    return this.em.findOne(
+      Reservation,
+      { reference },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+  }
+
+  byIdForUpdateSkipLocked(id: string): Promise<Reservation | null> {
+    return this.em.findOne(
+      Reservation,
+      { id },
+      { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, refresh: true },
+    );
+  }
+
+  async expiredIds(now: Date, limit: number): Promise<string[]> {
+    const rows = await this.em.execute<{ id: string }[]>(
+      `select id from reservation where status = 'HELD' and expires_at <= ? order by expires_at limit ?`,
+      [now, limit],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  add(reservation: Reservation): void {
+    this.em.persist(reservation);
+  }
+}
+
+/** Wires the use-case context to MikroORM and the outbox for one request or message. */
+export function inventoryContext(
+  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
+  options: { clock?: Clock; afterCommit?: () => void } = {},
+): InventoryContext {
+  return {
+    actor: ctx.actor,
+    correlationId: ctx.correlationId,
+    clock: options.clock ?? systemClock,
+    transaction: async (work) => {
+      const result = await inTransaction(
+        ctx.em,
+        {
+          producer: 'inventory',
+          correlationId: ctx.correlationId,
+          causationId: ctx.causationId,
+          traceparent: ctx.traceparent,
+        },
+        (scope) =>
+          work({
+            stock: new MikroStockRepository(scope.em),
+            reservations: new MikroReservationRepository(scope.em),
+            track: (aggregate) => scope.track(aggregate),
+          }),
+      );
+      if (result.ok) options.afterCommit?.();
+      return result;
+    },
+  };
+}
+
+/** One query for any number of variants: the batch behind `Variant.stock`. */
+export function stockByVariantIds(em: EntityManager, variantIds: readonly string[]): Promise<StockItem[]> {
+  return em.find(StockItem, { id: { $in: [...variantIds] } });
+}
+
+/** One query for any number of products: whether any of each product's SKUs is available. */
+export async function availabilityByProductIds(
+  em: EntityManager,
+  productIds: readonly string[],
+): Promise<Map<string, boolean>> {
+  const rows = await em.execute<{ product_id: string; in_stock: boolean }[]>(
+    `select product_id, bool_or(available > 0) as in_stock from stock_item
+     where product_id in (${productIds.map(() => '?').join(', ')}) group by product_id`,
+    [...productIds],
+  );
+  return new Map(rows.map((r) => [r.product_id, r.in_stock]));
+}
+
+/** A seller's SKUs in SKU order, keyset-paginated: `limit` rows after `afterSku`. */
+export function stockPageOfSeller(
+  em: EntityManager,
+  sellerId: string,
+  afterSku: string | null,
+  limit: number,
+): Promise<StockItem[]> {
+  return em.find(StockItem, afterSku === null ? { sellerId } : { sellerId, sku: { $gt: afterSku } }, {
+    orderBy: { sku: 'asc' },
+    limit,
+  });
+}

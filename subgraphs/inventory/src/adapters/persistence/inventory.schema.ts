@@ -1,0 +1,106 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { Migration } from '@mikro-orm/migrations';
+import { StockItem } from '../../domain/stock-item.js';
+import { Reservation } from '../../domain/reservation.js';
+
+/** Maps the domain classes without decorators; MikroORM hydrates them without running constructors. */
+export const StockItemSchema = new EntitySchema<StockItem>({
+  class: StockItem as never,
+  tableName: 'stock_item',
+  properties: {
+    id: { type: 'uuid', primary: true, fieldName: 'variant_id' },
+    sku: { type: 'text', unique: true },
+    productId: { type: 'uuid' },
+    sellerId: { type: 'uuid' },
+    _onHand: { type: 'integer', fieldName: 'on_hand' },
+    _available: { type: 'integer', fieldName: 'available' },
+    _reserved: { type: 'integer', fieldName: 'reserved' },
+    _committed: { type: 'integer', fieldName: 'committed' },
+    _version: { type: 'integer', fieldName: 'version' },
+    createdAt: { type: 'datetime' },
+    _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
+  } as never,
+});
+
+export const ReservationSchema = new EntitySchema<Reservation>({
+  class: Reservation as never,
+  tableName: 'reservation',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    reference: { type: 'text', unique: true },
+    kind: { type: 'text' },
+    _status: { type: 'text', fieldName: 'status' },
+    _lines: { type: 'json', fieldName: 'lines' },
+    _expiresAt: { type: 'datetime', fieldName: 'expires_at' },
+    _version: { type: 'integer', fieldName: 'version' },
+    createdAt: { type: 'datetime' },
+    _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
+  } as never,
+});
+
+export const inventoryEntities = [StockItemSchema, ReservationSchema];
+
+export class Migration20261121000200CreateStockItem extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table stock_item (
+        id uuid primary key,
+        product_id uuid not null unique,
+        seller_id uuid not null,
+        on_hand int not null check (on_hand >= 0),
+        reserved int not null check (reserved >= 0 and reserved <= on_hand),
+        version int not null,
+        updated_at timestamptz not null
+      )`);
+    this.addSql('create index stock_item_seller_idx on stock_item (seller_id)');
+  }
+}
+
+/**
+ * Stock per SKU instead of per product. The per-product counts cannot be split over variants,
+ * so the old table goes; records reopen from the catalog's v2 events (sellers re-enter counts).
+ * The checks repeat the domain invariant, so no code path can store an oversold or unbalanced
+ * row. SKUs sort bytewise (collate "C"), the order the domain sorts them in for locking.
+ */
+export class Migration20261201000100StockPerSku extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('drop table stock_item');
+    this.addSql(`
+      create table stock_item (
+        variant_id uuid primary key,
+        sku text collate "C" not null unique,
+        product_id uuid not null,
+        seller_id uuid not null,
+        on_hand int not null,
+        available int not null,
+        reserved int not null,
+        committed int not null,
+        version int not null,
+        created_at timestamptz not null,
+        updated_at timestamptz not null,
+        constraint stock_item_levels_not_negative
+          check (on_hand >= 0 and available >= 0 and reserved >= 0 and committed >= 0),
+        constraint stock_item_levels_balance check (on_hand = available + reserved + committed)
+      )`);
+    this.addSql('create index stock_item_product_idx on stock_item (product_id)');
+    this.addSql('create index stock_item_seller_sku_idx on stock_item (seller_id, sku)');
+    this.addSql(`
+      create table reservation (
+        id uuid primary key,
+        reference text not null unique,
+        kind text not null check (kind in ('FIRM', 'SOFT')),
+        status text not null check (status in ('HELD', 'COMMITTED', 'RELEASED', 'EXPIRED')),
+        lines jsonb not null,
+        expires_at timestamptz not null,
+        version int not null,
+        created_at timestamptz not null,
+        updated_at timestamptz not null
+      )`);
+    this.addSql(`create index reservation_expiry_idx on reservation (expires_at) where status = 'HELD'`);
+  }
+}
+
+export const inventoryMigrations = [
+  { name: 'Migration20261121000200CreateStockItem', class: Migration20261121000200CreateStockItem },
+  { name: 'Migration20261201000100StockPerSku', class: Migration20261201000100StockPerSku },
+];

@@ -1,0 +1,288 @@
+import { describe, expect, it } from '@jest/globals';
+import { StockItem, levelsHold } from './stock-item.js';
+import {
+  Reservation,
+  parseLines,
+  parseReference,
+  reservationLifecycle,
+  type StockBySku,
+} from './reservation.js';
+
+const now = new Date('2026-11-21T10:00:00Z');
+const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+const sellerId = '0192f3a0-1111-7aaa-8bbb-0000000000b1';
+const productId = '0192f3a0-1111-7aaa-8bbb-0000000000a1';
+
+function stock(levels: Record<string, number>): Map<string, StockItem> {
+  const items = new Map<string, StockItem>();
+  let n = 0;
+  for (const [sku, onHand] of Object.entries(levels)) {
+    n += 1;
+    const variantId = `0192f3a0-1111-7aaa-8bbb-${String(n).padStart(12, '0')}`;
+    const opened = StockItem.open({ variantId, sku, productId, sellerId }, now);
+    if (!opened.ok) throw new Error(opened.error.code);
+    opened.value.setOnHand(onHand, now);
+    opened.value.pullEvents();
+    items.set(sku, opened.value);
+  }
+  return items;
+}
+
+const levels = (items: StockBySku) =>
+  Object.fromEntries([...items].map(([sku, s]) => [sku, [s.available, s.reserved, s.committed]]));
+
+function place(items: StockBySku, lines: { sku: string; quantity: number }[], ttl = 600) {
+  const parsed = parseLines(lines);
+  if (!parsed.ok) throw new Error(parsed.error.code);
+  return Reservation.place('checkout:1', parsed.value, later(ttl), items, now);
+}
+
+function placed(items: StockBySku, lines: { sku: string; quantity: number }[], ttl = 600) {
+  const r = place(items, lines, ttl);
+  if (!r.ok) throw new Error(r.error.code);
+  for (const item of items.values()) item.pullEvents();
+  r.value.pullEvents();
+  return r.value;
+}
+
+describe('Reservation', () => {
+  it('holds every line or nothing', () => {
+    const items = stock({ A: 5, B: 1 });
+    expect(
+      place(items, [
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 2 },
+      ]),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'STOCK.INSUFFICIENT', message: 'Only 1 units of B are available' },
+    });
+    expect(
+      place(items, [
+        { sku: 'A', quantity: 1 },
+        { sku: 'Z', quantity: 1 },
+      ]),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'STOCK.NOT_FOUND', field: 'lines' },
+    });
+    expect(levels(items)).toEqual({ A: [5, 0, 0], B: [1, 0, 0] });
+    expect([...items.values()].flatMap((s) => s.pullEvents())).toEqual([]);
+
+    const ok = place(items, [
+      { sku: 'b', quantity: 1 },
+      { sku: 'A', quantity: 2 },
+    ]);
+    expect(ok.ok).toBe(true);
+    expect(levels(items)).toEqual({ A: [3, 2, 0], B: [0, 1, 0] });
+    const reservation = (ok as { value: Reservation }).value;
+    expect(reservation.pullEvents()).toEqual([
+      expect.objectContaining({
+        type: 'inventory.stock-reserved',
+        payload: expect.objectContaining({
+          reference: 'checkout:1',
+          kind: 'FIRM',
+          lines: [
+            expect.objectContaining({ sku: 'A', requested: 2, quantity: 2, sellerId, productId }),
+            expect.objectContaining({ sku: 'B', requested: 1, quantity: 1 }),
+          ],
+          expiresAt: later(600).toISOString(),
+          version: 1,
+        }),
+      }),
+    ]);
+  });
+
+  it('recognises a repeated request by its lines', () => {
+    const items = stock({ A: 5, B: 5 });
+    const r = placed(items, [
+      { sku: 'A', quantity: 2 },
+      { sku: 'B', quantity: 1 },
+    ]);
+    expect(
+      r.answersRepeatOf([
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 1 },
+      ]),
+    ).toBe(true);
+    expect(
+      r.answersRepeatOf([
+        { sku: 'A', quantity: 3 },
+        { sku: 'B', quantity: 1 },
+      ]),
+    ).toBe(false);
+    expect(r.answersRepeatOf([{ sku: 'A', quantity: 2 }])).toBe(false);
+    expect(Reservation.releasedUnused('checkout:1', now).answersRepeatOf([{ sku: 'A', quantity: 1 }])).toBe(
+      true,
+    );
+  });
+
+  it('releases once, giving the units back', () => {
+    const items = stock({ A: 5 });
+    const r = placed(items, [{ sku: 'A', quantity: 2 }]);
+    expect(r.release('RELEASED', items, now)).toEqual({ ok: true, value: true });
+    expect(levels(items)).toEqual({ A: [5, 0, 0] });
+    expect(r.pullEvents()).toEqual([
+      expect.objectContaining({
+        type: 'inventory.reservation-released',
+        payload: expect.objectContaining({
+          reason: 'RELEASED',
+          lines: [expect.objectContaining({ quantity: 2 })],
+        }),
+      }),
+    ]);
+    expect(r.release('RELEASED', items, now)).toEqual({ ok: true, value: false });
+    expect(r.status).toBe('RELEASED');
+    expect(levels(items)).toEqual({ A: [5, 0, 0] });
+    expect(r.pullEvents()).toEqual([]);
+  });
+
+  it('commits held units once, and only before it expires', () => {
+    const items = stock({ A: 5 });
+    const r = placed(items, [{ sku: 'A', quantity: 2 }], 60);
+    expect(r.commit(items, later(59))).toEqual({ ok: true, value: true });
+    expect(levels(items)).toEqual({ A: [3, 0, 2] });
+    expect(r.commit(items, later(59))).toEqual({ ok: true, value: false });
+    expect(r.release('RELEASED', items, now)).toMatchObject({
+      ok: false,
+      error: { code: 'RESERVATION.INVALID_TRANSITION' },
+    });
+    expect(r.expire(items, later(3600))).toEqual({ ok: true, value: false });
+    expect(levels(items)).toEqual({ A: [3, 0, 2] });
+
+    const late = placed(items, [{ sku: 'A', quantity: 1 }], 60);
+    expect(late.commit(items, later(60))).toMatchObject({
+      ok: false,
+      error: { code: 'RESERVATION.EXPIRED' },
+    });
+    expect(levels(items)).toEqual({ A: [2, 1, 2] });
+  });
+
+  it('expires only once its time is up', () => {
+    const items = stock({ A: 5 });
+    const r = placed(items, [{ sku: 'A', quantity: 3 }], 60);
+    expect(r.expire(items, later(59))).toEqual({ ok: true, value: false });
+    expect(r.expire(items, later(60))).toEqual({ ok: true, value: true });
+    expect(r.status).toBe('EXPIRED');
+    expect(levels(items)).toEqual({ A: [5, 0, 0] });
+    expect(r.pullEvents()).toEqual([
+      expect.objectContaining({ payload: expect.objectContaining({ reason: 'EXPIRED', version: 2 }) }),
+    ]);
+    // A firm reservation does not come back.
+    expect(r.hold([{ sku: 'A', quantity: 1 }], items, later(120), later(61))).toMatchObject({
+      ok: false,
+      error: { code: 'RESERVATION.NOT_A_HOLD' },
+    });
+  });
+
+  describe('cart hold', () => {
+    it('holds what is available when stock is short, and tops up and gives back as the cart changes', () => {
+      const items = stock({ A: 3, B: 10 });
+      const hold = Reservation.openHold('cart:1', now);
+      expect(hold.hold([{ sku: 'A', quantity: 5 }], items, later(900), now).ok).toBe(true);
+      expect(hold.lines).toEqual([expect.objectContaining({ sku: 'A', requested: 5, quantity: 3 })]);
+
+      // Another line; A is re-tried (still short).
+      hold.hold([{ sku: 'B', quantity: 2 }], items, later(900), now);
+      expect(levels(items)).toEqual({ A: [0, 3, 0], B: [8, 2, 0] });
+
+      // Stock arrives for A: the next cart change tops the short line up.
+      items.get('A')!.adjust(4, 'delivery', now);
+      hold.hold([{ sku: 'B', quantity: 1 }], items, later(900), now);
+      expect(hold.lines.map((l) => [l.sku, l.requested, l.quantity])).toEqual([
+        ['A', 5, 5],
+        ['B', 1, 1],
+      ]);
+      hold.hold([{ sku: 'A', quantity: 0 }], items, later(900), now);
+      expect(hold.lines.map((l) => l.sku)).toEqual(['B']);
+      expect(levels(items)).toEqual({ A: [7, 0, 0], B: [9, 1, 0] });
+      expect([...items.values()].every((s) => levelsHold(s.levels))).toBe(true);
+    });
+
+    it('leaves out SKUs the inventory does not know', () => {
+      const items = stock({ A: 3 });
+      const hold = Reservation.openHold('cart:1', now);
+      hold.hold(
+        [
+          { sku: 'NOPE', quantity: 1 },
+          { sku: 'A', quantity: 1 },
+        ],
+        items,
+        later(900),
+        now,
+      );
+      expect(hold.lines.map((l) => l.sku)).toEqual(['A']);
+    });
+
+    it('comes back after it lapsed, re-holding what the cart asked for', () => {
+      const items = stock({ A: 3 });
+      const hold = Reservation.openHold('cart:1', now);
+      hold.hold([{ sku: 'A', quantity: 2 }], items, later(60), now);
+      expect(hold.expire(items, later(60))).toEqual({ ok: true, value: true });
+      expect(levels(items)).toEqual({ A: [3, 0, 0] });
+      expect(hold.hold([{ sku: 'A', quantity: 3 }], items, later(200), later(100)).ok).toBe(true);
+      expect(hold.status).toBe('HELD');
+      expect(levels(items)).toEqual({ A: [0, 3, 0] });
+    });
+
+    it('cannot be committed, and is final once released', () => {
+      const items = stock({ A: 3 });
+      const hold = Reservation.openHold('cart:1', now);
+      hold.hold([{ sku: 'A', quantity: 2 }], items, later(60), now);
+      expect(hold.commit(items, now)).toMatchObject({
+        ok: false,
+        error: { code: 'RESERVATION.NOT_COMMITTABLE' },
+      });
+      hold.release('RELEASED', items, now);
+      expect(hold.hold([{ sku: 'A', quantity: 1 }], items, later(60), now)).toMatchObject({
+        ok: false,
+        error: { code: 'RESERVATION.INVALID_TRANSITION' },
+      });
+    });
+  });
+
+  it('validates input at the edge of the domain', () => {
+    expect(parseReference('checkout:42')).toEqual({ ok: true, value: 'checkout:42' });
+    expect(parseReference('has space')).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.MALFORMED_REFERENCE' },
+    });
+    expect(parseReference('')).toMatchObject({ ok: false, error: { code: 'VALIDATION.TOO_SHORT' } });
+    expect(parseLines([])).toMatchObject({ ok: false, error: { code: 'VALIDATION.TOO_SHORT' } });
+    expect(
+      parseLines([
+        { sku: 'a', quantity: 1 },
+        { sku: 'A', quantity: 2 },
+      ]),
+    ).toMatchObject({
+      ok: false,
+      error: { code: 'RESERVATION.DUPLICATE_SKU' },
+    });
+    expect(parseLines([{ sku: 'A', quantity: 0 }])).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.OUT_OF_RANGE' },
+    });
+    expect(parseLines([{ sku: 'A', quantity: 0 }], { allowZero: true }).ok).toBe(true);
+    expect(
+      parseLines([
+        { sku: 'b', quantity: 1 },
+        { sku: 'A-2', quantity: 1 },
+        { sku: 'A.1', quantity: 1 },
+      ]),
+    ).toEqual({
+      ok: true,
+      value: [
+        { sku: 'A-2', quantity: 1 },
+        { sku: 'A.1', quantity: 1 },
+        { sku: 'B', quantity: 1 },
+      ],
+    });
+  });
+
+  it('has a lifecycle where only a lapsed hold comes back', () => {
+    expect(reservationLifecycle.isTerminal('COMMITTED')).toBe(true);
+    expect(reservationLifecycle.isTerminal('RELEASED')).toBe(true);
+    expect(reservationLifecycle.can('EXPIRED', 'HELD')).toBe(true);
+    expect(reservationLifecycle.can('RELEASED', 'HELD')).toBe(false);
+  });
+});

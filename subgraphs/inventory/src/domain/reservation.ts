@@ -1,0 +1,390 @@
+import {
+  AggregateRoot,
+  Guard,
+  InvariantViolation,
+  StateMachine,
+  domainError,
+  err,
+  newId,
+  ok,
+  type DomainEvent,
+  type Result,
+} from '@marketplace/shared-kernel';
+import { insufficient, parseSku, stockNotFound, type StockItem } from './stock-item.js';
+
+export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED' | 'EXPIRED';
+/** FIRM: all or nothing, fixed lines (checkout). SOFT: a cart hold that keeps what is available. */
+export type ReservationKind = 'FIRM' | 'SOFT';
+export type ReleaseReason = 'EXPIRED' | 'RELEASED';
+
+/** The reservation lifecycle, as data. Only a cart hold comes back from EXPIRED (see `hold`). */
+export const reservationLifecycle = new StateMachine<ReservationStatus>('RESERVATION', {
+  HELD: ['COMMITTED', 'RELEASED', 'EXPIRED'],
+  EXPIRED: ['HELD'],
+  COMMITTED: [],
+  RELEASED: [],
+});
+
+export const RESERVATION_LIMITS = {
+  reference: 200,
+  lines: 100,
+  /** Carts may be configured larger than a checkout's lines. */
+  holdLines: 500,
+  quantity: 10_000,
+  ttlSeconds: { min: 1, max: 7 * 24 * 3600 },
+} as const;
+
+/** A caller's request for one SKU. */
+export interface LineRequest {
+  sku: string;
+  quantity: number;
+}
+
+export interface ReservationLine {
+  sku: string;
+  variantId: string;
+  productId: string;
+  sellerId: string;
+  /** What was asked for; a cart hold may hold less when stock is short. */
+  requested: number;
+  /** Units held (while HELD), committed (once COMMITTED), or that were held (after release). */
+  quantity: number;
+}
+
+type EventLine = Omit<ReservationLine, 'requested'>;
+
+export type ReservationEvent =
+  | DomainEvent<{
+      reservationId: string;
+      reference: string;
+      kind: ReservationKind;
+      lines: ReservationLine[];
+      expiresAt: string;
+      version: number;
+    }>
+  | DomainEvent<{
+      reservationId: string;
+      reference: string;
+      reason: ReleaseReason;
+      lines: EventLine[];
+      version: number;
+    }>
+  | DomainEvent<{ reservationId: string; reference: string; lines: EventLine[]; version: number }>;
+
+/** Stock items by SKU, loaded (and locked) by the use case. */
+export type StockBySku = ReadonlyMap<string, StockItem>;
+
+const REFERENCE_PATTERN = /^[\x21-\x7e]+$/;
+
+/** The caller's idempotency key: printable ASCII without spaces, e.g. `checkout:<id>`. */
+export function parseReference(raw: string): Result<string> {
+  const reference = Guard.text('reference', raw, { max: RESERVATION_LIMITS.reference });
+  if (!reference.ok) return reference;
+  return REFERENCE_PATTERN.test(reference.value)
+    ? reference
+    : err(
+        domainError(
+          'VALIDATION.MALFORMED_REFERENCE',
+          'reference must be printable ASCII without spaces',
+          'reference',
+        ),
+      );
+}
+
+/**
+ * Checks requested lines: SKUs well formed and distinct, whole quantities within bounds
+ * (`allowZero` for cart holds, where 0 drops the line). Returns them sorted by SKU: the order in
+ * which stock rows are locked everywhere, so concurrent reservations cannot deadlock.
+ */
+export function parseLines(
+  lines: readonly LineRequest[],
+  { allowZero = false, maxLines = RESERVATION_LIMITS.lines as number } = {},
+): Result<LineRequest[]> {
+  if (lines.length === 0 && !allowZero)
+    return err(domainError('VALIDATION.TOO_SHORT', 'Reserve at least one line', 'lines'));
+  if (lines.length > maxLines)
+    return err(domainError('VALIDATION.TOO_LONG', `At most ${maxLines} lines`, 'lines'));
+  const parsed: LineRequest[] = [];
+  for (const line of lines) {
+    const sku = parseSku(line.sku, 'lines');
+    if (!sku.ok) return sku;
+    const quantity = Guard.integer('quantity', line.quantity, {
+      min: allowZero ? 0 : 1,
+      max: RESERVATION_LIMITS.quantity,
+    });
+    if (!quantity.ok) return quantity;
+    if (parsed.some((p) => p.sku === sku.value))
+      return err(domainError('RESERVATION.DUPLICATE_SKU', `${sku.value} appears twice`, 'lines'));
+    parsed.push({ sku: sku.value, quantity: quantity.value });
+  }
+  return ok(parsed.sort((a, b) => compareSku(a.sku, b.sku)));
+}
+
+/** The reference of the soft hold that follows a cart's lines. */
+export const cartHoldReference = (cartId: string): string => `cart:${cartId.toLowerCase()}`;
+const CART_PREFIX = 'cart:';
+
+/** References a caller may use for a firm reservation: `cart:` belongs to cart holds. */
+export function parseFirmReference(raw: string): Result<string> {
+  const reference = parseReference(raw);
+  if (!reference.ok) return reference;
+  return reference.value.startsWith(CART_PREFIX)
+    ? err(domainError('RESERVATION.RESERVED_REFERENCE', 'cart: references belong to cart holds', 'reference'))
+    : reference;
+}
+
+export function parseTtl(ttlSeconds: number): Result<number> {
+  return Guard.integer('ttlSeconds', ttlSeconds, RESERVATION_LIMITS.ttlSeconds);
+}
+
+/** Byte order, the same order Postgres uses for `order by sku collate "C"`. */
+export const compareSku = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Units of stock held for a caller (a checkout or a cart), identified by the caller's reference,
+ * which makes every operation idempotent. While HELD, each line's quantity is part of the SKU's
+ * `reserved`; once COMMITTED, of its `committed`. Unless committed, a hold ends at `expiresAt`.
+ */
+export class Reservation extends AggregateRoot<ReservationEvent> {
+  private constructor(
+    readonly id: string,
+    readonly reference: string,
+    readonly kind: ReservationKind,
+    private _status: ReservationStatus,
+    private _lines: ReservationLine[],
+    private _expiresAt: Date,
+    private _version: number,
+    readonly createdAt: Date,
+    private _updatedAt: Date,
+  ) {
+    super();
+  }
+
+  /**
+   * All or nothing: every line must be known and fully available, else nothing is held.
+   * `lines` come from `parseLines`, so they are distinct and in lock order.
+   */
+  static place(
+    reference: string,
+    lines: readonly LineRequest[],
+    expiresAt: Date,
+    stock: StockBySku,
+    now: Date,
+    id: string = newId(),
+  ): Result<Reservation> {
+    for (const line of lines) {
+      const item = stock.get(line.sku);
+      if (!item) return err({ ...stockNotFound('lines'), message: `No stock for SKU ${line.sku}` });
+      if (!item.canReserve(line.quantity)) return err(insufficient(line.sku, item.available));
+    }
+    const held = lines.map((line) => {
+      const item = stock.get(line.sku)!;
+      const reserved = item.reserve(line.quantity, now);
+      if (!reserved.ok) throw new InvariantViolation(reserved.error.code, reserved.error.message);
+      return lineOf(item, line.quantity, line.quantity);
+    });
+    const reservation = new Reservation(id, reference, 'FIRM', 'HELD', held, expiresAt, 0, now, now);
+    reservation.touch(now);
+    reservation.recordReserved(now);
+    return ok(reservation);
+  }
+
+  /** An empty cart hold; `hold` fills it. */
+  static openHold(reference: string, now: Date, id: string = newId()): Reservation {
+    return new Reservation(id, reference, 'SOFT', 'HELD', [], now, 0, now, now);
+  }
+
+  /**
+   * Remembers that the caller released a reference it never reserved (e.g. a saga's compensation
+   * overtook its reservation), so a late reservation with that reference holds nothing.
+   */
+  static releasedUnused(reference: string, now: Date, id: string = newId()): Reservation {
+    return new Reservation(id, reference, 'FIRM', 'RELEASED', [], now, 1, now, now);
+  }
+
+  get status(): ReservationStatus {
+    return this._status;
+  }
+  get lines(): readonly ReservationLine[] {
+    return this._lines;
+  }
+  get expiresAt(): Date {
+    return this._expiresAt;
+  }
+  get version(): number {
+    return this._version;
+  }
+  get updatedAt(): Date {
+    return this._updatedAt;
+  }
+  /** The SKUs whose stock a change of this reservation touches, in lock order. */
+  get skus(): string[] {
+    return this._lines.map((l) => l.sku);
+  }
+
+  isExpiredAt(now: Date): boolean {
+    return this._status === 'EXPIRED' || (this._status === 'HELD' && this._expiresAt <= now);
+  }
+
+  /** Whether a repeated `place` with this reference is the same request (so it is answered with this). */
+  answersRepeatOf(lines: readonly LineRequest[]): boolean {
+    if (this.kind !== 'FIRM') return false;
+    if (this._status === 'RELEASED' && this._lines.length === 0) return true;
+    return (
+      lines.length === this._lines.length &&
+      lines.every((l, i) => l.sku === this._lines[i]!.sku && l.quantity === this._lines[i]!.requested)
+    );
+  }
+
+  /**
+   * Cart holds: sets the requested quantity of the given SKUs (0 drops a line), then tops every
+   * line up to what was requested as far as stock allows, or gives back what is no longer wanted.
+   * SKUs the inventory does not know are left out. A lapsed (EXPIRED) hold comes back.
+   */
+  hold(changes: readonly LineRequest[], stock: StockBySku, expiresAt: Date, now: Date): Result<void> {
+    if (this.kind !== 'SOFT')
+      return err(domainError('RESERVATION.NOT_A_HOLD', 'Only cart holds change their lines', 'reference'));
+    const wasHeld = this._status === 'HELD';
+    if (!wasHeld) {
+      const moved = reservationLifecycle.transition(this._status, 'HELD');
+      if (!moved.ok) return moved;
+      this._status = moved.value;
+    }
+    const requested = new Map(this._lines.map((l) => [l.sku, l.requested]));
+    for (const change of changes) requested.set(change.sku, change.quantity);
+    const previous = new Map(this._lines.map((l) => [l.sku, wasHeld ? l.quantity : 0]));
+
+    const next: ReservationLine[] = [];
+    for (const sku of [...requested.keys()].sort(compareSku)) {
+      const want = requested.get(sku)!;
+      const item = stock.get(sku);
+      const had = previous.get(sku) ?? 0;
+      if (!item) {
+        if (had > 0) throw new InvariantViolation('RESERVATION.STOCK_MISSING', `held ${sku} is not loaded`);
+        continue;
+      }
+      let keep = Math.min(had, want);
+      if (had > want) item.release(had - want, now);
+      const topUp = Math.min(want - keep, item.available);
+      if (topUp > 0) {
+        const reserved = item.reserve(topUp, now);
+        if (!reserved.ok) throw new InvariantViolation(reserved.error.code, reserved.error.message);
+        keep += topUp;
+      }
+      if (want > 0) next.push(lineOf(item, want, keep));
+    }
+    this._lines = next;
+    this._expiresAt = expiresAt;
+    this.touch(now);
+    this.recordReserved(now);
+    return ok(undefined);
+  }
+
+  /**
+   * Gives the held units back. Already released or expired: nothing to do, ok(false).
+   * A committed reservation belongs to an order and is not released here.
+   */
+  release(reason: ReleaseReason, stock: StockBySku, now: Date): Result<boolean> {
+    if (this._status === 'RELEASED' || this._status === 'EXPIRED') return ok(false);
+    const moved = reservationLifecycle.transition(
+      this._status,
+      reason === 'EXPIRED' ? 'EXPIRED' : 'RELEASED',
+    );
+    if (!moved.ok) return moved;
+    for (const line of this._lines)
+      if (line.quantity > 0) stockFor(stock, line.sku).release(line.quantity, now);
+    this._status = moved.value;
+    this.touch(now);
+    this.record({
+      type: 'inventory.reservation-released',
+      version: 1,
+      aggregateType: 'Reservation',
+      aggregateId: this.id,
+      occurredAt: now,
+      payload: {
+        reservationId: this.id,
+        reference: this.reference,
+        reason,
+        lines: this._lines.map(eventLine),
+        version: this._version,
+      },
+    });
+    return ok(true);
+  }
+
+  /** The sweeper's call: releases with reason EXPIRED once the hold ran out; else ok(false). */
+  expire(stock: StockBySku, now: Date): Result<boolean> {
+    if (this._status !== 'HELD' || this._expiresAt > now) return ok(false);
+    return this.release('EXPIRED', stock, now);
+  }
+
+  /** Held units become committed to an order. Committing again changes nothing: ok(false). */
+  commit(stock: StockBySku, now: Date): Result<boolean> {
+    if (this._status === 'COMMITTED') return ok(false);
+    if (this.kind !== 'FIRM')
+      return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold cannot be committed', 'reference'));
+    if (this.isExpiredAt(now))
+      return err(domainError('RESERVATION.EXPIRED', 'The reservation expired', 'reference'));
+    const moved = reservationLifecycle.transition(this._status, 'COMMITTED');
+    if (!moved.ok) return moved;
+    for (const line of this._lines) stockFor(stock, line.sku).commit(line.quantity, now);
+    this._status = moved.value;
+    this.touch(now);
+    this.record({
+      type: 'inventory.reservation-committed',
+      version: 1,
+      aggregateType: 'Reservation',
+      aggregateId: this.id,
+      occurredAt: now,
+      payload: {
+        reservationId: this.id,
+        reference: this.reference,
+        lines: this._lines.map(eventLine),
+        version: this._version,
+      },
+    });
+    return ok(true);
+  }
+
+  private touch(now: Date): void {
+    this._version += 1;
+    this._updatedAt = now;
+  }
+
+  private recordReserved(now: Date): void {
+    this.record({
+      type: 'inventory.stock-reserved',
+      version: 1,
+      aggregateType: 'Reservation',
+      aggregateId: this.id,
+      occurredAt: now,
+      payload: {
+        reservationId: this.id,
+        reference: this.reference,
+        kind: this.kind,
+        lines: this._lines.map((l) => ({ ...l })),
+        expiresAt: this._expiresAt.toISOString(),
+        version: this._version,
+      },
+    });
+  }
+}
+
+function lineOf(item: StockItem, requested: number, quantity: number): ReservationLine {
+  return {
+    sku: item.sku,
+    variantId: item.variantId,
+    productId: item.productId,
+    sellerId: item.sellerId,
+    requested,
+    quantity,
+  };
+}
+
+const eventLine = ({ requested: _requested, ...line }: ReservationLine): EventLine => line;
+
+function stockFor(stock: StockBySku, sku: string): StockItem {
+  const item = stock.get(sku);
+  if (!item) throw new InvariantViolation('RESERVATION.STOCK_MISSING', `stock of ${sku} is not loaded`);
+  return item;
+}

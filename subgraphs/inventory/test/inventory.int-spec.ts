@@ -1,0 +1,674 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { newId } from '@marketplace/shared-kernel';
+import { Topics, validateEnvelope } from '@marketplace/event-contracts';
+import {
+  GATEWAY_SECRET_HEADER,
+  signAccessToken,
+  startService,
+  type Actor,
+  type RunningService,
+} from '@marketplace/platform';
+import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { createInventoryService } from '../src/service.js';
+import { openStock, setStock } from '../src/application/manage-stock.js';
+import { inventoryContext } from '../src/adapters/persistence/inventory-store.js';
+
+// Responses are checked field by field in the assertions, so the body stays loosely typed.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type GraphQLBody = { data?: any; errors?: any[] };
+type Row = Record<string, unknown>;
+
+const SWEEP_INTERVAL_MS = 100;
+const statements: string[] = [];
+let service: RunningService;
+let producer: ReturnType<RunningService['kafka']['producer']>;
+/** SKUs are unique across the marketplace and the catalog topic is shared: one prefix per run. */
+const run = uniqueSuffix().toUpperCase();
+const sellerA = { userId: newId(), role: 'seller' as const, sellerId: newId() };
+const sellerB = { userId: newId(), role: 'seller' as const, sellerId: newId() };
+const tokens: Record<string, string> = {};
+
+async function gql(query: string, variables: object = {}, as?: keyof typeof tokens) {
+  const res = await fetch(service.server.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
+      ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as GraphQLBody;
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const sql = <T extends Row = Row>(query: string, params: unknown[] = []) =>
+  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
+
+const levelsOf = async (sku: string) =>
+  (
+    await sql<{ on_hand: number; available: number; reserved: number; committed: number }>(
+      'select on_hand, available, reserved, committed from stock_item where sku = ?',
+      [sku],
+    )
+  )[0];
+
+const reservationOf = async (reference: string) =>
+  (
+    await sql<{ id: string; status: string; lines: { sku: string; requested: number; quantity: number }[] }>(
+      'select id, status, lines from reservation where reference = ?',
+      [reference],
+    )
+  )[0];
+
+/** Outbox rows of one type and/or keyed by one of the given aggregate ids. */
+const outboxCount = async (type: string | null, ...aggregateIds: string[]) =>
+  Number(
+    (
+      await sql<{ n: string }>(
+        `select count(*) as n from outbox where (? :: text is null or event_type = ?)
+         and (? :: text is null or message_key = any(string_to_array(?, ',')))`,
+        [type, type, aggregateIds.join(',') || null, aggregateIds.join(',')],
+      )
+    )[0]!.n,
+  );
+
+/**
+ * Seeds stock through the use cases: the catalog consumer's `openStock` (the Kafka path has its
+ * own test), then the seller's `setStock`.
+ */
+async function seed(sellerId: string, onHand: Record<string, number>, productId = newId()) {
+  const variants = Object.keys(onHand).map((name) => ({ variantId: newId(), sku: `${run}-${name}` }));
+  const ctx = (actor: Actor | null) =>
+    inventoryContext({ actor, correlationId: newId(), em: service.orm.em.fork() as EntityManager });
+  const opened = await openStock({ productId, sellerId, variants }, ctx(null));
+  if (!opened.ok) throw new Error(opened.error.code);
+  const seller: Actor = { userId: newId(), role: 'seller', sellerId };
+  for (const [name, units] of Object.entries(onHand)) {
+    if (units === 0) continue;
+    const set = await setStock({ sku: `${run}-${name}`, onHand: units }, ctx(seller));
+    if (!set.ok) throw new Error(set.error.code);
+  }
+  return { productId, variants, sku: (name: string) => `${run}-${name}` };
+}
+
+const RESERVE = `mutation($input: ReserveStockInput!) { reserveStock(input: $input) {
+  __typename ... on StockReservationPayload { reservation { id reference status kind expiresAt lines { sku requested quantity } } }
+  ... on ErrorResult { code field message } } }`;
+const RELEASE = `mutation($reference: String!) { releaseReservation(reference: $reference) {
+  __typename ... on StockReservationPayload { reservation { id status } } ... on ErrorResult { code } } }`;
+const COMMIT = `mutation($reference: String!) { commitReservation(reference: $reference) {
+  __typename ... on StockReservationPayload { reservation { id status } } ... on ErrorResult { code } } }`;
+const ADJUST = `mutation($input: AdjustStockInput!) { adjustStock(input: $input) {
+  __typename ... on StockItemPayload { stockItem { sku onHand available reserved committed version } }
+  ... on ErrorResult { code field } } }`;
+const SET = `mutation($input: SetStockInput!) { setStock(input: $input) {
+  __typename ... on StockItemPayload { stockItem { sku onHand available reserved committed } }
+  ... on ErrorResult { code field } } }`;
+
+const reserve = async (reference: string, lines: { sku: string; quantity: number }[], ttlSeconds = 600) =>
+  (await gql(RESERVE, { input: { reference, lines, ttlSeconds } }, 'admin')).reserveStock;
+
+function envelope(type: string, aggregateType: string, aggregateId: string, payload: object) {
+  const version = type.startsWith('products.') ? 2 : 1;
+  const message = {
+    id: newId(),
+    type,
+    version,
+    aggregateType,
+    aggregateId,
+    occurredAt: new Date().toISOString(),
+    correlationId: newId(),
+    causationId: null,
+    producer: type.split('.')[0]!,
+    payload,
+  };
+  // The runner dead-letters anything off-contract; make sure the test speaks the contract.
+  const checked = validateEnvelope(message);
+  if (!checked.ok) throw new Error(checked.error.message);
+  return message;
+}
+
+async function send(topic: string, ...messages: ReturnType<typeof envelope>[]) {
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: messages.map((m) => ({ key: m.aggregateId, value: JSON.stringify(m) })),
+  });
+}
+
+function productEvent(
+  type: string,
+  productId: string,
+  sellerId: string,
+  version: number,
+  variants: { variantId: string; sku: string }[],
+) {
+  return envelope(type, 'Product', productId, {
+    productId,
+    sellerId,
+    version,
+    snapshot: {
+      name: 'Mug',
+      slug: `mug-${productId}`,
+      description: '',
+      status: 'DRAFT',
+      categoryId: null,
+      categoryPath: [],
+      attributes: [],
+      images: [],
+      variants: variants.map((v) => ({ ...v, name: v.sku, attributes: [], price: null })),
+    },
+  });
+}
+
+beforeAll(async () => {
+  service = await startService(
+    createInventoryService({ ...process.env, INVENTORY_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS) }),
+    {
+      port: 0,
+      dbName: `mp_test_inventory_${uniqueSuffix()}`,
+      groupSuffix: uniqueSuffix(),
+      onQuery: (sql) => statements.push(sql),
+    },
+  );
+  producer = service.kafka.producer();
+  await producer.connect();
+  tokens.a = await signAccessToken(sellerA, service.config.jwtSecret);
+  tokens.b = await signAccessToken(sellerB, service.config.jwtSecret);
+  tokens.buyer = await signAccessToken(
+    { userId: newId(), role: 'buyer', sellerId: null },
+    service.config.jwtSecret,
+  );
+  tokens.admin = await signAccessToken(
+    { userId: newId(), role: 'admin', sellerId: null },
+    service.config.jwtSecret,
+  );
+});
+
+afterEach(async () => {
+  if (!service) return;
+  // The invariant over every row, and the bookkeeping behind it: each SKU's reserved units are
+  // exactly what HELD reservations hold, its committed units what COMMITTED ones committed.
+  const broken = await sql(`
+    with allocated as (
+      select l->>'sku' as sku,
+        sum(case when r.status = 'HELD' then (l->>'quantity')::int else 0 end) as reserved,
+        sum(case when r.status = 'COMMITTED' then (l->>'quantity')::int else 0 end) as committed
+      from reservation r cross join jsonb_array_elements(r.lines) l group by 1)
+    select s.sku, s.on_hand, s.available, s.reserved, s.committed, a.reserved as held, a.committed as promised
+    from stock_item s left join allocated a on a.sku = s.sku
+    where s.on_hand <> s.available + s.reserved + s.committed
+      or least(s.on_hand, s.available, s.reserved, s.committed) < 0
+      or s.reserved <> coalesce(a.reserved, 0) or s.committed <> coalesce(a.committed, 0)`);
+  expect(broken).toEqual([]);
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await service?.stop();
+});
+
+describe('inventory subgraph', () => {
+  it('opens stock per SKU from product v2 events consumed from Kafka, once per variant', async () => {
+    const productId = newId();
+    const [v1, v2, v3] = [1, 2, 3].map((n) => ({ variantId: newId(), sku: `${run}-KAFKA-${n}` }));
+    const created = productEvent('products.product-created', productId, sellerA.sellerId, 1, [v1!, v2!]);
+    await send(Topics.product, created, created);
+    await waitFor(
+      async () => (await sql('select 1 from stock_item where product_id = ?', [productId])).length === 2,
+      60_000,
+    );
+
+    // A later event lists a new variant; a product reusing one of its SKUs gets no stock for it.
+    const updated = productEvent('products.product-updated', productId, sellerA.sellerId, 2, [v1!, v2!, v3!]);
+    const thief = newId();
+    const clash = productEvent('products.product-created', thief, sellerB.sellerId, 1, [
+      { variantId: newId(), sku: v1!.sku },
+      { variantId: newId(), sku: `${run}-KAFKA-4` },
+    ]);
+    await send(Topics.product, updated, clash);
+    await waitFor(
+      async () => (await sql('select 1 from stock_item where sku = ?', [`${run}-KAFKA-4`])).length === 1,
+      30_000,
+    );
+    await waitFor(
+      async () => (await sql('select 1 from stock_item where product_id = ?', [productId])).length === 3,
+      30_000,
+    );
+
+    const rows = await sql<{
+      sku: string;
+      variant_id: string;
+      seller_id: string;
+      version: number;
+      on_hand: number;
+    }>(`select sku, variant_id, seller_id, version, on_hand from stock_item where sku like ? order by sku`, [
+      `${run}-KAFKA-%`,
+    ]);
+    expect(rows).toEqual([
+      { sku: v1!.sku, variant_id: v1!.variantId, seller_id: sellerA.sellerId, version: 1, on_hand: 0 },
+      { sku: v2!.sku, variant_id: v2!.variantId, seller_id: sellerA.sellerId, version: 1, on_hand: 0 },
+      { sku: v3!.sku, variant_id: v3!.variantId, seller_id: sellerA.sellerId, version: 1, on_hand: 0 },
+      expect.objectContaining({ sku: `${run}-KAFKA-4`, seller_id: sellerB.sellerId }),
+    ]);
+    // One stock-level-changed per opened SKU, none for the redelivered message.
+    for (const v of [v1!, v2!, v3!])
+      expect(await outboxCount('inventory.stock-level-changed', v.variantId)).toBe(1);
+    const [event] = await sql<{ envelope: { payload: object } }>(
+      'select envelope from outbox where message_key = ?',
+      [v3!.variantId],
+    );
+    expect(event!.envelope.payload).toEqual({
+      sku: v3!.sku,
+      variantId: v3!.variantId,
+      productId,
+      sellerId: sellerA.sellerId,
+      onHand: 0,
+      available: 0,
+      reserved: 0,
+      committed: 0,
+      version: 1,
+    });
+  });
+
+  it('never oversells: with 37 units left, exactly 37 of 200 concurrent 1-unit reservations succeed', async () => {
+    const { sku } = await seed(sellerA.sellerId, { RACE: 50 });
+    expect((await reserve(`pre-${run}`, [{ sku: sku('RACE'), quantity: 13 }])).__typename).toBe(
+      'StockReservationPayload',
+    );
+
+    const results = await Promise.all(
+      Array.from({ length: 200 }, (_, i) => reserve(`race-${run}-${i}`, [{ sku: sku('RACE'), quantity: 1 }])),
+    );
+    const won = results.filter((r) => r.__typename === 'StockReservationPayload');
+    const lost = results.filter((r) => r.__typename === 'ErrorResult');
+    expect(won).toHaveLength(37);
+    expect(lost).toHaveLength(163);
+    expect(new Set(lost.map((r) => r.code))).toEqual(new Set(['STOCK.INSUFFICIENT']));
+    expect(await levelsOf(sku('RACE'))).toEqual({ on_hand: 50, available: 0, reserved: 50, committed: 0 });
+    const held = await sql('select 1 from reservation where reference like ?', [`race-${run}-%`]);
+    expect(held).toHaveLength(37);
+  });
+
+  it('reserves every line or none', async () => {
+    const { sku, variants } = await seed(sellerA.sellerId, { MANY: 5, FEW: 1 });
+    const events = () => outboxCount(null, ...variants.map((v) => v.variantId));
+    const before = [await levelsOf(sku('MANY')), await levelsOf(sku('FEW')), await events()];
+
+    const short = await reserve(`all-${run}`, [
+      { sku: sku('MANY'), quantity: 2 },
+      { sku: sku('FEW'), quantity: 2 },
+    ]);
+    expect(short).toMatchObject({ __typename: 'ErrorResult', code: 'STOCK.INSUFFICIENT', field: 'lines' });
+    const unknown = await reserve(`all-${run}`, [
+      { sku: sku('MANY'), quantity: 2 },
+      { sku: `${run}-NOPE`, quantity: 1 },
+    ]);
+    expect(unknown).toMatchObject({ __typename: 'ErrorResult', code: 'STOCK.NOT_FOUND' });
+    const invalid = await reserve(`all-${run}`, [{ sku: sku('MANY'), quantity: 0 }]);
+    expect(invalid).toMatchObject({ __typename: 'ErrorResult', code: 'VALIDATION.OUT_OF_RANGE' });
+    expect((await reserve(`cart:${newId()}`, [{ sku: sku('MANY'), quantity: 1 }])).code).toBe(
+      'RESERVATION.RESERVED_REFERENCE',
+    );
+    expect([await levelsOf(sku('MANY')), await levelsOf(sku('FEW')), await events()]).toEqual(before);
+    expect(await reservationOf(`all-${run}`)).toBeUndefined();
+
+    const placed = await reserve(`all-${run}`, [
+      { sku: sku('FEW'), quantity: 1 },
+      { sku: sku('MANY'), quantity: 2 },
+    ]);
+    expect(placed.reservation).toMatchObject({
+      status: 'HELD',
+      kind: 'FIRM',
+      lines: [
+        { sku: sku('FEW'), requested: 1, quantity: 1 },
+        { sku: sku('MANY'), requested: 2, quantity: 2 },
+      ],
+    });
+    expect(await levelsOf(sku('FEW'))).toEqual({ on_hand: 1, available: 0, reserved: 1, committed: 0 });
+    const [reservedEvent] = await sql<{ envelope: { payload: { lines: object[] } } }>(
+      `select envelope from outbox where event_type = 'inventory.stock-reserved' and message_key = ?`,
+      [placed.reservation.id],
+    );
+    expect(reservedEvent!.envelope.payload).toMatchObject({
+      reference: `all-${run}`,
+      kind: 'FIRM',
+      lines: [
+        { sku: sku('FEW'), quantity: 1, requested: 1, sellerId: sellerA.sellerId },
+        { sku: sku('MANY'), quantity: 2, requested: 2, sellerId: sellerA.sellerId },
+      ],
+      version: 1,
+    });
+  });
+
+  it('reserve, commit and release are idempotent by reference', async () => {
+    const { sku } = await seed(sellerA.sellerId, { IDEM: 10 });
+    const lines = [{ sku: sku('IDEM'), quantity: 3 }];
+    const first = await reserve(`idem-${run}`, lines);
+    const again = await reserve(`idem-${run}`, lines);
+    expect(again.reservation.id).toBe(first.reservation.id);
+    expect(await levelsOf(sku('IDEM'))).toMatchObject({ available: 7, reserved: 3 });
+    expect((await reserve(`idem-${run}`, [{ sku: sku('IDEM'), quantity: 4 }])).code).toBe(
+      'RESERVATION.REFERENCE_REUSED',
+    );
+
+    for (let i = 0; i < 2; i++) {
+      const committed = (await gql(COMMIT, { reference: `idem-${run}` }, 'admin')).commitReservation;
+      expect(committed.reservation).toEqual({ id: first.reservation.id, status: 'COMMITTED' });
+    }
+    expect(await levelsOf(sku('IDEM'))).toEqual({ on_hand: 10, available: 7, reserved: 0, committed: 3 });
+    expect(await outboxCount('inventory.reservation-committed', first.reservation.id)).toBe(1);
+    expect((await gql(RELEASE, { reference: `idem-${run}` }, 'admin')).releaseReservation.code).toBe(
+      'RESERVATION.INVALID_TRANSITION',
+    );
+    // Repeating the reservation after the commit answers with it and holds nothing more.
+    expect((await reserve(`idem-${run}`, lines)).reservation.status).toBe('COMMITTED');
+
+    const other = await reserve(`idem2-${run}`, [{ sku: sku('IDEM'), quantity: 2 }]);
+    for (let i = 0; i < 2; i++) {
+      const released = (await gql(RELEASE, { reference: `idem2-${run}` }, 'admin')).releaseReservation;
+      expect(released.reservation).toEqual({ id: other.reservation.id, status: 'RELEASED' });
+    }
+    expect(await outboxCount('inventory.reservation-released', other.reservation.id)).toBe(1);
+    expect(await levelsOf(sku('IDEM'))).toEqual({ on_hand: 10, available: 7, reserved: 0, committed: 3 });
+
+    // A release that overtakes its reservation: the late reservation holds nothing.
+    expect(
+      (await gql(RELEASE, { reference: `late-${run}` }, 'admin')).releaseReservation.reservation.status,
+    ).toBe('RELEASED');
+    expect((await reserve(`late-${run}`, lines)).reservation).toMatchObject({
+      status: 'RELEASED',
+      lines: [],
+    });
+    expect((await gql(COMMIT, { reference: `late-${run}` }, 'admin')).commitReservation.code).toBe(
+      'RESERVATION.INVALID_TRANSITION',
+    );
+    expect((await gql(COMMIT, { reference: `never-${run}` }, 'admin')).commitReservation.code).toBe(
+      'RESERVATION.NOT_FOUND',
+    );
+    expect(await levelsOf(sku('IDEM'))).toEqual({ on_hand: 10, available: 7, reserved: 0, committed: 3 });
+  });
+
+  it('the sweeper releases expired reservations by itself', async () => {
+    const { sku } = await seed(sellerA.sellerId, { EXP: 4 });
+    const placed = await reserve(`exp-${run}`, [{ sku: sku('EXP'), quantity: 3 }], 1);
+    expect(await levelsOf(sku('EXP'))).toMatchObject({ available: 1, reserved: 3 });
+
+    await waitFor(async () => (await reservationOf(`exp-${run}`))?.status === 'EXPIRED', 10_000);
+    expect(await levelsOf(sku('EXP'))).toEqual({ on_hand: 4, available: 4, reserved: 0, committed: 0 });
+    const [released] = await sql<{ envelope: { payload: object } }>(
+      `select envelope from outbox where event_type = 'inventory.reservation-released' and message_key = ?`,
+      [placed.reservation.id],
+    );
+    expect(released!.envelope.payload).toMatchObject({
+      reference: `exp-${run}`,
+      reason: 'EXPIRED',
+      version: 2,
+    });
+    expect((await gql(COMMIT, { reference: `exp-${run}` }, 'admin')).commitReservation.code).toBe(
+      'RESERVATION.EXPIRED',
+    );
+    expect(
+      (await gql(RELEASE, { reference: `exp-${run}` }, 'admin')).releaseReservation.reservation.status,
+    ).toBe('EXPIRED');
+    expect(await outboxCount('inventory.reservation-released', placed.reservation.id)).toBe(1);
+  });
+
+  it('lets only admins reserve by hand', async () => {
+    const { sku } = await seed(sellerA.sellerId, { ADM: 2 });
+    const input = { reference: `adm-${run}`, lines: [{ sku: sku('ADM'), quantity: 1 }], ttlSeconds: 60 };
+    expect((await gql(RESERVE, { input }, 'a')).reserveStock.code).toBe('AUTH.FORBIDDEN');
+    expect((await gql(RESERVE, { input }, 'buyer')).reserveStock.code).toBe('AUTH.FORBIDDEN');
+    expect((await gql(RESERVE, { input })).reserveStock.code).toBe('AUTH.UNAUTHENTICATED');
+    expect((await gql(RELEASE, { reference: `adm-${run}` }, 'a')).releaseReservation.code).toBe(
+      'AUTH.FORBIDDEN',
+    );
+    expect(await reservationOf(`adm-${run}`)).toBeUndefined();
+    expect(await levelsOf(sku('ADM'))).toMatchObject({ available: 2, reserved: 0 });
+  });
+
+  it('lets a seller change only its own stock, never below what is reserved; refusals change nothing', async () => {
+    const { sku, variants } = await seed(sellerA.sellerId, { OWN: 0 });
+    const own = sku('OWN');
+    const adjusted = (
+      await gql(ADJUST, { input: { sku: own.toLowerCase(), delta: 8, reason: 'delivery' } }, 'a')
+    ).adjustStock;
+    expect(adjusted).toEqual({
+      __typename: 'StockItemPayload',
+      stockItem: { sku: own, onHand: 8, available: 8, reserved: 0, committed: 0, version: 2 },
+    });
+    await reserve(`own-${run}`, [{ sku: own, quantity: 5 }]);
+
+    const state = async () => [await levelsOf(own), await outboxCount(null, variants[0]!.variantId)];
+    const before = await state();
+    const refusals = [
+      [ADJUST, { sku: own, delta: 1, reason: 'x' }, 'b', 'STOCK.NOT_FOUND'],
+      [ADJUST, { sku: `${run}-MISSING`, delta: 1, reason: 'x' }, 'b', 'STOCK.NOT_FOUND'],
+      [SET, { sku: own, onHand: 20 }, 'b', 'STOCK.NOT_FOUND'],
+      [ADJUST, { sku: own, delta: 1, reason: 'x' }, 'buyer', 'AUTH.FORBIDDEN'],
+      [SET, { sku: own, onHand: 20 }, 'admin', 'AUTH.FORBIDDEN'],
+      [ADJUST, { sku: own, delta: 1, reason: 'x' }, undefined, 'AUTH.UNAUTHENTICATED'],
+      [ADJUST, { sku: own, delta: -4, reason: 'shrinkage' }, 'a', 'STOCK.BELOW_RESERVED'],
+      [SET, { sku: own, onHand: 4 }, 'a', 'STOCK.BELOW_RESERVED'],
+      [SET, { sku: own, onHand: -1 }, 'a', 'VALIDATION.OUT_OF_RANGE'],
+      [ADJUST, { sku: 'not a sku', delta: 1, reason: 'x' }, 'a', 'VALIDATION.MALFORMED_SKU'],
+      [ADJUST, { sku: own, delta: 0, reason: 'x' }, 'a', 'STOCK.NO_CHANGE'],
+    ] as const;
+    for (const [mutation, input, as, code] of refusals) {
+      const data = await gql(mutation, { input }, as);
+      expect([input, as, (data.adjustStock ?? data.setStock).code]).toEqual([input, as, code]);
+    }
+    // Another seller's SKU and a missing one give the very same answer.
+    const theirs = (await gql(ADJUST, { input: { sku: own, delta: 1, reason: 'x' } }, 'b')).adjustStock;
+    const missing = (await gql(ADJUST, { input: { sku: `${run}-MISSING`, delta: 1, reason: 'x' } }, 'b'))
+      .adjustStock;
+    expect(theirs).toEqual(missing);
+    expect(await state()).toEqual(before);
+
+    const set = (await gql(SET, { input: { sku: own, onHand: 5 } }, 'a')).setStock;
+    expect(set.stockItem).toEqual({ sku: own, onHand: 5, available: 0, reserved: 5, committed: 0 });
+    const [changed] = await sql<{ envelope: { payload: object } }>(
+      `select envelope from outbox where message_key = ? order by seq desc limit 1`,
+      [variants[0]!.variantId],
+    );
+    expect(changed!.envelope.payload).toMatchObject({
+      sku: own,
+      onHand: 5,
+      available: 0,
+      reserved: 5,
+      version: 4,
+    });
+  });
+
+  it('lists a seller’s own SKUs page by page', async () => {
+    const seller = { userId: newId(), role: 'seller' as const, sellerId: newId() };
+    tokens.pager = await signAccessToken(seller, service.config.jwtSecret);
+    await seed(seller.sellerId, { P3: 3, P1: 1, P2: 2 });
+    await seed(sellerB.sellerId, { NOTMINE: 9 });
+    const page = async (after: string | null, as = 'pager') =>
+      (
+        await gql(
+          `query($after: String) { myStock(first: 2, after: $after) {
+             items { sku onHand variant { id stock { onHand } } } endCursor hasNextPage } }`,
+          { after },
+          as,
+        )
+      ).myStock;
+    const first = await page(null);
+    expect(first.items.map((i: { sku: string }) => i.sku)).toEqual([`${run}-P1`, `${run}-P2`]);
+    expect(first.items[0].variant.stock).toEqual({ onHand: 1 });
+    expect(first.hasNextPage).toBe(true);
+    const second = await page(first.endCursor);
+    expect(second).toMatchObject({ items: [{ sku: `${run}-P3`, onHand: 3 }], hasNextPage: false });
+    expect((await page(null, 'buyer')).items).toEqual([]);
+  });
+
+  it('resolves Variant.stock and Product.inStock for N references with one SQL query each', async () => {
+    const stocked = await seed(sellerA.sellerId, { E1: 0, E2: 4, E3: 0 });
+    const empty = await seed(sellerA.sellerId, { E4: 0, E5: 0 });
+    const unknownProduct = newId();
+    const variantIds = [...stocked.variants, ...empty.variants].map((v) => v.variantId);
+    const representations = [
+      ...variantIds.map((id) => ({ __typename: 'Variant', id })),
+      { __typename: 'Variant', id: newId() },
+      ...[stocked.productId, empty.productId, unknownProduct].map((id) => ({ __typename: 'Product', id })),
+    ];
+    const query = `query($r: [_Any!]!) { _entities(representations: $r) {
+      ... on Variant { id stock { available inStock onHand reserved committed } }
+      ... on Product { id inStock } } }`;
+
+    statements.length = 0;
+    const asBuyer = (await gql(query, { r: representations }, 'buyer'))._entities;
+    // Statements are logged without their parameters; the catalog consumer and the sweeper may
+    // query stock meanwhile, but only with an `or sku in` or `for update` shape.
+    const reads = statements.filter(
+      (s) => /^\[query\] select .*stock_item/.test(s) && !/for update|"sku" in/.test(s),
+    );
+    expect(reads).toHaveLength(2);
+    expect(reads).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/bool_or\(available > 0\).* in \(\?, \?, \?\) group by product_id/),
+        expect.stringMatching(/"variant_id" in \(\?, \?, \?, \?, \?, \?\) \[took/),
+      ]),
+    );
+
+    expect(asBuyer).toEqual([
+      {
+        id: variantIds[0],
+        stock: { available: 0, inStock: false, onHand: null, reserved: null, committed: null },
+      },
+      {
+        id: variantIds[1],
+        stock: { available: 4, inStock: true, onHand: null, reserved: null, committed: null },
+      },
+      { id: variantIds[2], stock: expect.objectContaining({ inStock: false }) },
+      { id: variantIds[3], stock: expect.objectContaining({ inStock: false }) },
+      { id: variantIds[4], stock: expect.objectContaining({ inStock: false }) },
+      { id: representations[5]!.id, stock: null },
+      { id: stocked.productId, inStock: true },
+      { id: empty.productId, inStock: false },
+      { id: unknownProduct, inStock: null },
+    ]);
+    const asOwner = (await gql(query, { r: representations }, 'a'))._entities;
+    expect(asOwner[1].stock).toEqual({ available: 4, inStock: true, onHand: 4, reserved: 0, committed: 0 });
+    const asOther = (await gql(query, { r: representations }, 'b'))._entities;
+    expect(asOther[1].stock).toMatchObject({ available: 4, onHand: null });
+  });
+
+  it('keeps a soft hold per cart from cart events: short stock, changes, merge, expiry', async () => {
+    const { sku, variants, productId } = await seed(sellerA.sellerId, { CART1: 3, CART2: 10 });
+    const [c1, c2] = variants as [{ variantId: string; sku: string }, { variantId: string; sku: string }];
+    const buyerCart = newId();
+    const guestCart = newId();
+    const line = (cartId: string, v: typeof c1, quantity: number, version: number, lineId = newId()) => ({
+      cartId,
+      buyerId: null,
+      lineId,
+      sku: v.sku,
+      variantId: v.variantId,
+      productId,
+      sellerId: sellerA.sellerId,
+      quantity,
+      version,
+    });
+    const price = { amount: 1250, currency: 'EUR' };
+    const hold = async (cartId: string) => reservationOf(`cart:${cartId}`);
+    const held = async (cartId: string) =>
+      Object.fromEntries(
+        ((await hold(cartId))?.lines ?? []).map((l) => [
+          l.sku.slice(run.length + 1),
+          [l.requested, l.quantity],
+        ]),
+      );
+
+    // Wants 5, only 3 exist: holds 3.
+    await send(
+      Topics.cart,
+      envelope('cart.line-added', 'Cart', buyerCart, { ...line(buyerCart, c1, 5, 1), unitPrice: price }),
+    );
+    await waitFor(async () => (await hold(buyerCart))?.status === 'HELD', 30_000);
+    expect(await held(buyerCart)).toEqual({ CART1: [5, 3] });
+
+    await send(
+      Topics.cart,
+      envelope('cart.line-quantity-changed', 'Cart', buyerCart, {
+        ...line(buyerCart, c1, 2, 2),
+        previousQuantity: 5,
+        unitPrice: price,
+      }),
+      envelope('cart.line-added', 'Cart', buyerCart, { ...line(buyerCart, c2, 4, 3), unitPrice: price }),
+    );
+    await waitFor(async () => (await held(buyerCart)).CART2 !== undefined, 10_000);
+    expect(await held(buyerCart)).toEqual({ CART1: [2, 2], CART2: [4, 4] });
+    expect(await levelsOf(sku('CART1'))).toMatchObject({ available: 1, reserved: 2 });
+
+    await send(
+      Topics.cart,
+      envelope('cart.line-added', 'Cart', guestCart, { ...line(guestCart, c2, 3, 1), unitPrice: price }),
+    );
+    await waitFor(async () => (await hold(guestCart))?.status === 'HELD', 10_000);
+    expect(await levelsOf(sku('CART2'))).toMatchObject({ available: 3, reserved: 7 });
+
+    // The guest cart is merged into the buyer's: its hold goes, the buyer's follows the merged lines.
+    const { version: _v, buyerId: _b, cartId: _c, ...mergedLine } = line(buyerCart, c2, 7, 4);
+    const { version: _v1, buyerId: _b1, cartId: _c1, ...keptLine } = line(buyerCart, c1, 2, 4);
+    await send(
+      Topics.cart,
+      envelope('cart.carts-merged', 'Cart', buyerCart, {
+        cartId: buyerCart,
+        buyerId: newId(),
+        sourceCartId: guestCart,
+        sourceVersion: 2,
+        lines: [keptLine, mergedLine],
+        skipped: [],
+        version: 4,
+      }),
+    );
+    await waitFor(async () => (await hold(guestCart))?.status === 'RELEASED', 10_000);
+    expect(await held(buyerCart)).toEqual({ CART1: [2, 2], CART2: [7, 7] });
+    expect(await levelsOf(sku('CART2'))).toMatchObject({ available: 3, reserved: 7 });
+
+    await send(
+      Topics.cart,
+      envelope('cart.line-removed', 'Cart', buyerCart, { ...line(buyerCart, c1, 0, 5), previousQuantity: 2 }),
+    );
+    await waitFor(async () => (await held(buyerCart)).CART1 === undefined, 10_000);
+    expect(await levelsOf(sku('CART1'))).toMatchObject({ available: 3, reserved: 0 });
+
+    await send(
+      Topics.cart,
+      envelope('cart.cart-expired', 'Cart', buyerCart, {
+        cartId: buyerCart,
+        buyerId: null,
+        lines: [mergedLine],
+        expiredAt: new Date().toISOString(),
+        version: 6,
+      }),
+    );
+    await waitFor(async () => (await hold(buyerCart))?.status === 'EXPIRED', 10_000);
+    expect(await levelsOf(sku('CART2'))).toEqual({ on_hand: 10, available: 10, reserved: 0, committed: 0 });
+    const reasons = await sql<{ reason: string }>(
+      `select envelope->'payload'->>'reason' as reason from outbox
+       where event_type = 'inventory.reservation-released' and envelope->'payload'->>'reference' in (?, ?)
+       order by seq`,
+      [`cart:${guestCart}`, `cart:${buyerCart}`],
+    );
+    expect(reasons.map((r) => r.reason)).toEqual(['RELEASED', 'EXPIRED']);
+  });
+
+  it('lets the database refuse an unbalanced row whatever the code does', async () => {
+    const { sku } = await seed(sellerA.sellerId, { CHECK: 5 });
+    await expect(
+      sql('update stock_item set available = available - 1 where sku = ?', [sku('CHECK')]),
+    ).rejects.toThrow(/stock_item_levels_balance/);
+    await expect(
+      sql('update stock_item set available = available - 6, reserved = reserved + 6 where sku = ?', [
+        sku('CHECK'),
+      ]),
+    ).rejects.toThrow(/stock_item_levels_not_negative/);
+    expect(await levelsOf(sku('CHECK'))).toEqual({ on_hand: 5, available: 5, reserved: 0, committed: 0 });
+  });
+});

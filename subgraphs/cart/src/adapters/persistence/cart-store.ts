@@ -1,0 +1,138 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { RedisCache, inTransaction, type Redis, type RequestContext } from '@marketplace/platform';
+import type { Clock } from '@marketplace/shared-kernel';
+import { Cart, type CartSnapshot } from '../../domain/cart.js';
+import type { CartPolicy } from '../../domain/cart-policy.js';
+import type { CartContext, CartRepository } from '../../application/ports.js';
+import { PgSkuCatalog } from './sku-catalog.js';
+
+export class MikroCartRepository implements CartRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async activeForBuyerForUpdate(buyerId: string): Promise<Cart | null> {
+    // Serialises the buyer's cart requests, so two first adds cannot open two carts: the
+    // second waits here, then finds the first one's cart.
+    await this.em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`cart:buyer:${buyerId}`]);
+    return this.em.findOne(Cart, { buyerId, _status: 'ACTIVE' } as never, {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+    });
+  }
+
+  byGuestTokenForUpdate(guestTokenHash: string): Promise<Cart | null> {
+    return this.em.findOne(Cart, { guestTokenHash }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  byId(id: string): Promise<Cart | null> {
+    return this.em.findOne(Cart, { id });
+  }
+
+  expiredForUpdate(now: Date, limit: number): Promise<Cart[]> {
+    return this.em.find(Cart, { _status: 'ACTIVE', _expiresAt: { $lte: now } } as never, {
+      lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
+      orderBy: { _expiresAt: 'asc' } as never,
+      limit,
+    });
+  }
+
+  add(cart: Cart): void {
+    this.em.persist(cart);
+  }
+}
+
+const STATE_TTL_SECONDS = 600;
+const OWNER_TTL_SECONDS = 3600;
+
+export type CartOwnerKey = { kind: 'buyer'; buyerId: string } | { kind: 'guest'; tokenHash: string };
+
+/**
+ * The read path. A cart's own state (lines, quantities, reference prices, coupon codes) is
+ * cached in Redis per cart id, versioned by the cart's version: every commit marks older
+ * copies stale and a racing read cannot put one back. Current prices are NOT cached with it:
+ * they change without the cart changing, so every view reads them from `sku_catalog`.
+ * Which cart a buyer or guest token has open is remembered too; that pointer is only a hint,
+ * checked against the cart's state before use.
+ */
+export class CartReader {
+  private readonly states: RedisCache<CartSnapshot>;
+
+  constructor(private readonly redis: Redis) {
+    this.states = new RedisCache<CartSnapshot>(redis, 'cart:state', {
+      ttlSeconds: STATE_TTL_SECONDS,
+      versionOf: (state) => state.version,
+    });
+  }
+
+  /** N carts: one Redis round trip, and one SQL query for those not cached. */
+  byIds(em: EntityManager, ids: readonly string[]): Promise<(CartSnapshot | null)[]> {
+    return this.states.getMany(ids, async (missing) => {
+      const rows = await em.find(Cart, { id: { $in: missing } });
+      return new Map(rows.map((cart) => [cart.id, cart.snapshot()]));
+    });
+  }
+
+  /** The id of the owner's ACTIVE cart, or null; the caller still checks the cart's state. */
+  async openCartId(
+    em: EntityManager,
+    owner: CartOwnerKey,
+    isCurrent: (id: string) => Promise<boolean>,
+  ): Promise<string | null> {
+    const key = ownerKey(owner);
+    const hinted = await this.redis.get(key);
+    if (hinted && (await isCurrent(hinted))) return hinted;
+    const [column, value] =
+      owner.kind === 'buyer' ? ['buyer_id', owner.buyerId] : ['guest_token_hash', owner.tokenHash];
+    const rows = await em.execute<{ id: string }[]>(
+      `select id from cart where ${column} = ? and status = 'ACTIVE' limit 1`,
+      [value],
+    );
+    const id = rows[0]?.id ?? null;
+    if (id) await this.redis.set(key, id, 'EX', OWNER_TTL_SECONDS);
+    return id;
+  }
+
+  /** Marks cached states of the cart older than its new version stale. */
+  async invalidate(cart: { id: string; version: number }): Promise<void> {
+    await this.states.invalidate(cart.id, cart.version);
+  }
+}
+
+function ownerKey(owner: CartOwnerKey): string {
+  return owner.kind === 'buyer' ? `cart:owner:buyer:${owner.buyerId}` : `cart:owner:guest:${owner.tokenHash}`;
+}
+
+export interface CartContextDeps {
+  reader: CartReader;
+  clock: Clock;
+  policy: CartPolicy;
+  /** Wakes the outbox relay after a commit. */
+  onCommit?: () => void;
+}
+
+/** Wires the use cases' ports to MikroORM, the outbox and the cache for one request or job. */
+export function cartContext(
+  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'>,
+  deps: CartContextDeps,
+): CartContext {
+  return {
+    actor: ctx.actor,
+    correlationId: ctx.correlationId,
+    clock: deps.clock,
+    policy: deps.policy,
+    transaction: (work) =>
+      inTransaction(
+        ctx.em,
+        { producer: 'cart', correlationId: ctx.correlationId, traceparent: ctx.traceparent },
+        (scope) =>
+          work({
+            carts: new MikroCartRepository(scope.em),
+            catalog: new PgSkuCatalog(scope.em),
+            track: (cart) => scope.track(cart),
+          }),
+      ),
+    afterCommit: async (carts) => {
+      deps.onCommit?.();
+      await Promise.all(carts.map((cart) => deps.reader.invalidate(cart)));
+    },
+  };
+}

@@ -1,0 +1,92 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { Migration } from '@mikro-orm/migrations';
+import { Cart } from '../../domain/cart.js';
+
+/**
+ * Maps the aggregate without decorators; MikroORM hydrates it without running its constructor.
+ * Lines and coupon codes live in jsonb columns: they are only ever read and written with their
+ * cart, so N carts are one row each and one query.
+ */
+export const CartSchema = new EntitySchema<Cart>({
+  class: Cart as never,
+  tableName: 'cart',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    buyerId: { type: 'uuid', nullable: true },
+    guestTokenHash: { type: 'text', nullable: true },
+    _status: { type: 'text', fieldName: 'status' },
+    _currency: { type: 'string', length: 3, nullable: true, fieldName: 'currency' },
+    _lines: { type: 'json', fieldName: 'lines' },
+    _couponCodes: { type: 'json', fieldName: 'coupon_codes' },
+    _version: { type: 'integer', fieldName: 'version' },
+    createdAt: { type: 'datetime' },
+    _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
+    _expiresAt: { type: 'datetime', fieldName: 'expires_at' },
+    _mergedIntoCartId: { type: 'uuid', nullable: true, fieldName: 'merged_into_cart_id' },
+    _closedAt: { type: 'datetime', nullable: true, fieldName: 'closed_at' },
+  } as never,
+});
+
+export const cartEntities = [CartSchema];
+
+export class Migration20261121000500CreateCart extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table cart (
+        id uuid primary key,
+        buyer_id uuid,
+        guest_token_hash text unique check (guest_token_hash ~ '^[0-9a-f]{64}$'),
+        status text not null check (status in ('ACTIVE', 'MERGED', 'EXPIRED')),
+        currency char(3),
+        lines jsonb not null check (jsonb_typeof(lines) = 'array'),
+        coupon_codes jsonb not null check (jsonb_typeof(coupon_codes) = 'array'),
+        version int not null check (version >= 1),
+        created_at timestamptz not null,
+        updated_at timestamptz not null,
+        expires_at timestamptz not null,
+        merged_into_cart_id uuid references cart (id),
+        closed_at timestamptz,
+        -- Exactly one owner: a buyer or a guest token.
+        check ((buyer_id is null) <> (guest_token_hash is null)),
+        check ((status = 'ACTIVE') = (closed_at is null)),
+        check ((status = 'MERGED') = (merged_into_cart_id is not null))
+      )`);
+    // One open cart per buyer, checked at commit: a unit of work that expires a buyer's old
+    // cart and opens the new one may write the two rows in either order.
+    this.addSql(`
+      alter table cart add constraint cart_one_active_per_buyer
+        exclude using btree (buyer_id with =) where (status = 'ACTIVE' and buyer_id is not null)
+        deferrable initially deferred`);
+    // The sweeper's scan.
+    this.addSql(`create index cart_active_expiry_idx on cart (expires_at) where status = 'ACTIVE'`);
+
+    // The cart's copy of the catalog, fed by product events (the `sku_catalog` read model).
+    this.addSql(`
+      create table catalog_product (
+        product_id uuid primary key,
+        seller_id uuid not null,
+        name text not null,
+        status text not null check (status in ('DRAFT', 'PUBLISHED', 'UNPUBLISHED', 'DELETED')),
+        version int not null,
+        updated_at timestamptz not null
+      )`);
+    this.addSql(`
+      create table sku_catalog (
+        variant_id uuid primary key,
+        product_id uuid not null references catalog_product (product_id),
+        sku text not null,
+        name text not null,
+        price_amount bigint check (price_amount >= 0),
+        price_currency char(3),
+        listed boolean not null,
+        updated_at timestamptz not null,
+        check ((price_amount is null) = (price_currency is null))
+      )`);
+    this.addSql('create index sku_catalog_sku_idx on sku_catalog (sku) where listed');
+    this.addSql('create index sku_catalog_product_idx on sku_catalog (product_id)');
+  }
+}
+
+export const cartMigrations = [
+  { name: 'Migration20261121000500CreateCart', class: Migration20261121000500CreateCart },
+];

@@ -1,0 +1,60 @@
+import type { Actor } from '@marketplace/platform';
+import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { Cart } from '../domain/cart.js';
+import type { CartPolicy } from '../domain/cart-policy.js';
+import type { CatalogItem } from '../domain/catalog-item.js';
+
+export interface CartRepository {
+  /** The buyer's ACTIVE cart (expired or not), row-locked for the rest of the transaction. */
+  activeForBuyerForUpdate(buyerId: string): Promise<Cart | null>;
+  /** The cart a guest token addresses, in any state, row-locked. */
+  byGuestTokenForUpdate(guestTokenHash: string): Promise<Cart | null>;
+  byId(id: string): Promise<Cart | null>;
+  /** ACTIVE carts past their expiry, oldest first, locked; rows locked by others are skipped. */
+  expiredForUpdate(now: Date, limit: number): Promise<Cart[]>;
+  add(cart: Cart): void;
+}
+
+/** The cart's local copy of the catalog (the `sku_catalog` read model). */
+export interface SkuCatalog {
+  byVariantIds(variantIds: readonly string[]): Promise<Map<string, CatalogItem>>;
+  /** The variant currently listed under this SKU. */
+  bySku(sku: string): Promise<CatalogItem | null>;
+}
+
+export interface CartTransaction {
+  carts: CartRepository;
+  catalog: SkuCatalog;
+  /** Enlists a cart whose events go to the outbox on commit. */
+  track(cart: Cart): void;
+}
+
+/** What every cart use case receives besides its input. */
+export interface CartContext {
+  actor: Actor | null;
+  correlationId: string;
+  clock: Clock;
+  policy: CartPolicy;
+  /** Runs the work in one transaction with the outbox; a rejected result rolls it back. */
+  transaction<T>(work: (tx: CartTransaction) => Promise<Result<T>>): Promise<Result<T>>;
+  /** Called after a commit with the carts it changed, e.g. to mark cached copies stale. */
+  afterCommit(carts: readonly Cart[]): Promise<void>;
+}
+
+/** A product as the catalog events describe it, reduced to what carts need. */
+export interface CatalogProduct {
+  productId: string;
+  sellerId: string;
+  name: string;
+  status: CatalogItem['productStatus'];
+  version: number;
+  variants: { variantId: string; sku: string; name: string; price: CatalogItem['price'] }[];
+}
+
+export interface SkuCatalogProjection {
+  /**
+   * Replaces what the read model holds for the product, unless it already holds this version
+   * or a newer one (events can arrive late or twice). Returns whether it applied.
+   */
+  apply(product: CatalogProduct, now: Date): Promise<boolean>;
+}

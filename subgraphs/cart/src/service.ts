@@ -1,0 +1,86 @@
+import { IntervalJob, intFromEnv, type Redis, type ServiceDefinition } from '@marketplace/platform';
+import { Topics } from '@marketplace/event-contracts';
+import { InvariantViolation, newId, systemClock, type Clock } from '@marketplace/shared-kernel';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DEFAULT_CART_POLICY, cartPolicy, type CartPolicy } from './domain/cart-policy.js';
+import { expireIdleCarts } from './application/expire-carts.js';
+import { cartEntities, cartMigrations } from './adapters/persistence/cart.schema.js';
+import { CartReader, cartContext } from './adapters/persistence/cart-store.js';
+import { cartReferenceResolver, createCartResolver } from './adapters/graphql/cart.resolver.js';
+import { catalogConsumer } from './adapters/messaging/catalog-consumer.js';
+
+export interface CartServiceOptions {
+  /** Tests move time forward to see carts expire. */
+  clock?: Clock;
+  policy?: CartPolicy;
+  sweepIntervalMs?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The limits from CART_* environment variables, checked once at start-up. */
+export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): CartPolicy {
+  const d = DEFAULT_CART_POLICY;
+  const checked = cartPolicy({
+    maxLines: intFromEnv('CART_MAX_LINES', d.maxLines, env),
+    maxQuantityPerLine: intFromEnv('CART_MAX_QUANTITY_PER_LINE', d.maxQuantityPerLine, env),
+    maxCouponCodes: intFromEnv('CART_MAX_COUPON_CODES', d.maxCouponCodes, env),
+    guestIdleDays: intFromEnv('CART_GUEST_IDLE_DAYS', d.guestIdleDays, env),
+    buyerIdleDays: intFromEnv('CART_BUYER_IDLE_DAYS', d.buyerIdleDays, env),
+  });
+  if (!checked.ok) throw new InvariantViolation(checked.error.code, `cart policy: ${checked.error.message}`);
+  return checked.value;
+}
+
+/**
+ * The cart subgraph: buyers' and guests' carts priced against a local copy of the catalog
+ * (fed by product events), their events on `cart.cart`, and a sweeper closing idle carts.
+ */
+export function createCartService(options: CartServiceOptions = {}): ServiceDefinition {
+  const env = options.env ?? process.env;
+  const clock = options.clock ?? systemClock;
+  const policy = options.policy ?? policyFromEnv(env);
+  const sweepIntervalMs = options.sweepIntervalMs ?? intFromEnv('CART_SWEEP_INTERVAL_MS', 60_000, env);
+  // One reader per Redis connection, shared by the GraphQL side and the sweeper.
+  const readers = new Map<Redis, CartReader>();
+  const readerFor = (redis: Redis): CartReader => {
+    let reader = readers.get(redis);
+    if (!reader) readers.set(redis, (reader = new CartReader(redis)));
+    return reader;
+  };
+
+  return {
+    name: 'cart',
+    defaultPort: 4005,
+    entities: cartEntities,
+    migrations: cartMigrations,
+    publishes: [Topics.cart],
+    graphql: ({ redis, relay }) => {
+      const deps = { reader: readerFor(redis), clock, policy, onCommit: () => relay.nudge() };
+      return {
+        resolvers: [createCartResolver(deps)],
+        referenceResolvers: { Cart: cartReferenceResolver(deps) },
+      };
+    },
+    consumers: () => [catalogConsumer(clock)],
+    jobs: ({ orm, redis, relay, logger }) => [
+      new IntervalJob({
+        name: 'cart.expiry-sweeper',
+        intervalMs: sweepIntervalMs,
+        logger,
+        run: async () => {
+          const ctx = {
+            actor: null,
+            correlationId: newId(),
+            em: orm.em.fork() as EntityManager,
+          };
+          const expired = await expireIdleCarts(
+            cartContext(ctx, { reader: readerFor(redis), clock, policy, onCommit: () => relay.nudge() }),
+          );
+          if (expired > 0) logger.info({ expired }, 'expired idle carts');
+        },
+      }),
+    ],
+  };
+}
+
+export const cartService = createCartService();

@@ -1,0 +1,148 @@
+import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction, type RequestContext } from '@marketplace/platform';
+import { err, systemClock, type Clock } from '@marketplace/shared-kernel';
+import { Coupon, type CouponStatus } from '../../domain/coupon.js';
+import { Redemption } from '../../domain/redemption.js';
+import type {
+  CouponRepository,
+  CouponsContext,
+  PricingReader,
+  RedemptionRepository,
+} from '../../application/ports.js';
+import { codeTaken } from '../../application/create-coupon.js';
+import type { Manager } from '../../application/access.js';
+
+export class MikroCouponRepository implements CouponRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  byIdForUpdate(id: string): Promise<Coupon | null> {
+    return this.em.findOne(Coupon, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  byCodeForUpdate(code: string): Promise<Coupon | null> {
+    return this.em.findOne(Coupon, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  byIdsForUpdate(ids: readonly string[]): Promise<Coupon[]> {
+    // Postgres locks the rows in the sorted order, so two callers never wait on each other in a cycle.
+    return this.em.find(
+      Coupon,
+      { id: { $in: [...ids] } },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+    );
+  }
+
+  async codeTaken(code: string): Promise<boolean> {
+    return (await this.em.count(Coupon, { code })) > 0;
+  }
+
+  add(coupon: Coupon): void {
+    this.em.persist(coupon);
+  }
+}
+
+export class MikroRedemptionRepository implements RedemptionRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  forOrder(couponId: string, orderId: string): Promise<Redemption | null> {
+    return this.em.findOne(Redemption, { couponId, orderId });
+  }
+
+  allForOrderForUpdate(orderId: string): Promise<Redemption[]> {
+    return this.em.find(
+      Redemption,
+      { orderId },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+    );
+  }
+
+  activeCountForBuyer(couponId: string, buyerId: string): Promise<number> {
+    return this.em.count(Redemption, { couponId, buyerId, _status: 'REDEEMED' } as never);
+  }
+
+  add(redemption: Redemption): void {
+    this.em.persist(redemption);
+  }
+}
+
+const isCodeClash = (error: unknown) =>
+  error instanceof UniqueConstraintViolationException && /coupon_code_key/.test(error.message);
+
+export function couponsContext(
+  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
+  options: { clock?: Clock; onCommit?: () => void } = {},
+): CouponsContext {
+  return {
+    actor: ctx.actor,
+    correlationId: ctx.correlationId,
+    ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
+    clock: options.clock ?? systemClock,
+    transaction: async (work) => {
+      try {
+        const result = await inTransaction(
+          ctx.em,
+          {
+            producer: 'coupons',
+            correlationId: ctx.correlationId,
+            causationId: ctx.causationId,
+            traceparent: ctx.traceparent,
+          },
+          (scope) =>
+            work({
+              coupons: new MikroCouponRepository(scope.em),
+              redemptions: new MikroRedemptionRepository(scope.em),
+              track: (coupon) => scope.track(coupon),
+            }),
+        );
+        if (result.ok) options.onCommit?.();
+        return result;
+      } catch (error) {
+        // Two requests raced for one code: the unique index decided, the loser is told so.
+        if (isCodeClash(error)) return err(codeTaken());
+        throw error;
+      }
+    },
+  };
+}
+
+/** One query for any number of ids: the batch behind `Coupon` entity references. */
+export function couponsByIds(em: EntityManager, ids: readonly string[]): Promise<Coupon[]> {
+  return em.find(Coupon, { id: { $in: [...ids] } });
+}
+
+export function couponsOf(
+  em: EntityManager,
+  manager: Manager,
+  options: { status: CouponStatus | null; limit: number },
+): Promise<Coupon[]> {
+  return em.find(
+    Coupon,
+    {
+      scope: manager.scope,
+      sellerId: manager.sellerId,
+      ...(options.status ? { _status: options.status } : {}),
+    } as never,
+    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: options.limit },
+  );
+}
+
+/** Pricing reads: coupons by code and one buyer's usage, each one SQL statement per call. */
+export class MikroPricingReader implements PricingReader {
+  constructor(private readonly em: EntityManager) {}
+
+  couponsByCodes(codes: readonly string[]): Promise<Coupon[]> {
+    return this.em.find(Coupon, { code: { $in: [...codes] } });
+  }
+
+  async activeRedemptionsOf(buyerId: string, couponIds: readonly string[]): Promise<Map<string, number>> {
+    if (couponIds.length === 0) return new Map();
+    const rows = await this.em.execute<{ coupon_id: string; n: number }[]>(
+      `select coupon_id, count(*)::int as n from redemption
+        where buyer_id = ? and status = 'REDEEMED' and coupon_id in (${couponIds.map(() => '?').join(', ')})
+        group by coupon_id`,
+      [buyerId, ...couponIds],
+    );
+    return new Map(rows.map((r) => [r.coupon_id, Number(r.n)]));
+  }
+}

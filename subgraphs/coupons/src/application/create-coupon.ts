@@ -1,0 +1,63 @@
+import { domainError, err, ok, type Result } from '@marketplace/shared-kernel';
+import { Coupon, normaliseCode, type CouponKind } from '../domain/coupon.js';
+import { parseInstant, requireManager } from './access.js';
+import type { CouponsContext } from './ports.js';
+
+type MoneyInput = { amount: number; currency: string };
+
+export interface CreateCouponInput {
+  code: string;
+  kind: CouponKind;
+  percentOff?: number | null;
+  amountOff?: MoneyInput | null;
+  minimumSpend?: MoneyInput | null;
+  /** ISO-8601 instant; defaults to now. */
+  validFrom?: string | null;
+  /** ISO-8601 instant; absent or null for no end. */
+  validUntil?: string | null;
+  totalLimit?: number | null;
+  perBuyerLimit?: number | null;
+}
+
+export const codeTaken = () => domainError('COUPON.CODE_TAKEN', 'This code is already in use', 'code');
+
+/**
+ * A seller creates a coupon for its own store (SELLER scope); an admin creates a platform
+ * coupon (PLATFORM scope). The scope follows from who asks, never from the input.
+ */
+export async function createCoupon(input: CreateCouponInput, ctx: CouponsContext): Promise<Result<Coupon>> {
+  const manager = requireManager(ctx.actor);
+  if (!manager.ok) return manager;
+  const code = normaliseCode(input.code);
+  if (!code.ok) return code;
+  const validFrom = input.validFrom == null ? ok(null) : parseInstant('validFrom', input.validFrom);
+  if (!validFrom.ok) return validFrom;
+  const validUntil = input.validUntil == null ? ok(null) : parseInstant('validUntil', input.validUntil);
+  if (!validUntil.ok) return validUntil;
+
+  return ctx.transaction(async (tx) => {
+    // The unique index on code is the final word when two requests race for the same code.
+    if (await tx.coupons.codeTaken(code.value)) return err(codeTaken());
+    const created = Coupon.create(
+      {
+        code: code.value,
+        scope: manager.value.scope,
+        sellerId: manager.value.sellerId,
+        kind: input.kind,
+        percentOff: input.percentOff ?? null,
+        amountOff: input.amountOff ?? null,
+        minimumSpend: input.minimumSpend ?? null,
+        validFrom: validFrom.value,
+        validUntil: validUntil.value,
+        totalLimit: input.totalLimit ?? null,
+        perBuyerLimit: input.perBuyerLimit ?? null,
+        createdBy: ctx.actor!.userId,
+      },
+      ctx.clock.now(),
+    );
+    if (!created.ok) return created;
+    tx.coupons.add(created.value);
+    tx.track(created.value);
+    return ok(created.value);
+  });
+}

@@ -1,0 +1,80 @@
+import type { Actor } from '@marketplace/platform';
+import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { Coupon } from '../domain/coupon.js';
+import type { Redemption } from '../domain/redemption.js';
+
+export interface CouponRepository {
+  /** Loads and row-locks a coupon for the rest of the transaction. */
+  byIdForUpdate(id: string): Promise<Coupon | null>;
+  /** By normalised code, row-locked: every redemption of a coupon queues on this lock. */
+  byCodeForUpdate(code: string): Promise<Coupon | null>;
+  /** Row-locks several coupons in id order, so concurrent callers cannot deadlock. */
+  byIdsForUpdate(ids: readonly string[]): Promise<Coupon[]>;
+  codeTaken(code: string): Promise<boolean>;
+  add(coupon: Coupon): void;
+}
+
+export interface RedemptionRepository {
+  forOrder(couponId: string, orderId: string): Promise<Redemption | null>;
+  /** Row-locks the order's redemptions: a concurrent release waits and then sees them released. */
+  allForOrderForUpdate(orderId: string): Promise<Redemption[]>;
+  /** Active (not released) redemptions of one coupon by one buyer. */
+  activeCountForBuyer(couponId: string, buyerId: string): Promise<number>;
+  add(redemption: Redemption): void;
+}
+
+export interface CouponsTransaction {
+  coupons: CouponRepository;
+  redemptions: RedemptionRepository;
+  /** Enlists an aggregate whose events go to the outbox on commit. */
+  track(coupon: Coupon): void;
+}
+
+/** What every coupons use case receives besides its input. */
+export interface CouponsContext {
+  actor: Actor | null;
+  correlationId: string;
+  /** The message that caused this work, when a consumer runs it. */
+  causationId?: string;
+  clock: Clock;
+  /** Runs the work in one transaction; a rejected result rolls it back. */
+  transaction<T>(work: (tx: CouponsTransaction) => Promise<Result<T>>): Promise<Result<T>>;
+}
+
+/** Batched reads behind cart pricing: one query per kind however many carts a request prices. */
+export interface PricingReader {
+  /** By normalised code; unknown codes are simply missing. */
+  couponsByCodes(codes: readonly string[]): Promise<Coupon[]>;
+  /** Active redemptions per coupon id by one buyer. */
+  activeRedemptionsOf(buyerId: string, couponIds: readonly string[]): Promise<Map<string, number>>;
+}
+
+export interface RedeemCouponCommand {
+  code: string;
+  buyerId: string;
+  orderId: string;
+  /** The discount the order got from this coupon (from Cart.pricing at checkout). */
+  discount: { amount: number; currency: string };
+}
+
+export interface RedeemOutcome {
+  redemption: Redemption;
+  /** True when this order had already redeemed the coupon: nothing changed, nothing published. */
+  replayed: boolean;
+}
+
+export interface ReleaseOutcome {
+  /** Redemptions this call gave back. */
+  released: Redemption[];
+  /** Redemptions of the order that an earlier call had given back already. */
+  alreadyReleased: Redemption[];
+}
+
+/**
+ * The port the checkout saga drives (through a Kafka command handler): redeem a coupon for an
+ * order, and give back everything an order redeemed as the compensation. Both are idempotent.
+ */
+export interface RedemptionCommands {
+  redeem(command: RedeemCouponCommand): Promise<Result<RedeemOutcome>>;
+  release(orderId: string): Promise<Result<ReleaseOutcome>>;
+}

@@ -1,0 +1,24 @@
+import type { ServiceDefinition } from '@marketplace/platform';
+import { Topics } from '@marketplace/event-contracts';
+import { couponEntities, couponMigrations } from './adapters/persistence/coupon.schema.js';
+import { couponReference, createCouponResolver } from './adapters/graphql/coupon.resolver.js';
+import {
+  CartRef,
+  cartReference,
+  createCartPricingResolver,
+} from './adapters/graphql/cart-pricing.resolver.js';
+
+/** The coupons subgraph: coupons, their redemptions, and the pricing of carts with them. */
+export const couponsService: ServiceDefinition = {
+  name: 'coupons',
+  defaultPort: 4006,
+  entities: couponEntities,
+  migrations: couponMigrations,
+  // Coupon events, keyed by coupon id.
+  publishes: [Topics.coupon],
+  graphql: ({ relay }) => ({
+    resolvers: [createCouponResolver({ onCommit: () => relay.nudge() }), createCartPricingResolver()],
+    orphanedTypes: [CartRef],
+    referenceResolvers: { Coupon: couponReference, Cart: cartReference },
+  }),
+};

@@ -1,0 +1,657 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { newId } from '@marketplace/shared-kernel';
+import {
+  GATEWAY_SECRET_HEADER,
+  signAccessToken,
+  startService,
+  type Actor,
+  type RunningService,
+} from '@marketplace/platform';
+import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { couponsService } from '../src/service.js';
+import { redemptionCommandsFor } from '../src/adapters/messaging/redemption-commands.js';
+import type { RedeemCouponCommand } from '../src/application/ports.js';
+
+// Responses are checked field by field in the assertions, so the body stays loosely typed.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type GraphQLBody = { data?: any; errors?: any[] };
+
+const statements: string[] = [];
+let service: RunningService;
+const sellerA: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
+const sellerB: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
+const buyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+const admin: Actor = { userId: newId(), role: 'admin', sellerId: null };
+const tokens = new Map<Actor, string>();
+
+async function gql(query: string, variables: object = {}, as?: Actor) {
+  const res = await fetch(service.server.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
+      ...(as ? { authorization: `Bearer ${tokens.get(as) ?? (await tokenFor(as))}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as GraphQLBody;
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+async function tokenFor(actor: Actor): Promise<string> {
+  const token = await signAccessToken(actor, service.config.jwtSecret);
+  tokens.set(actor, token);
+  return token;
+}
+
+const COUPON_FIELDS = `id code scope sellerId kind percentOff amountOff { amount currency }
+  minimumSpend { amount currency } validFrom validUntil totalLimit perBuyerLimit redeemedCount status version`;
+const RESULT = `__typename ... on CouponPayload { coupon { ${COUPON_FIELDS} } } ... on ErrorResult { code field message }`;
+const CREATE = `mutation($input: CreateCouponInput!) { createCoupon(input: $input) { ${RESULT} } }`;
+const UPDATE = `mutation($input: UpdateCouponInput!) { updateCoupon(input: $input) { ${RESULT} } }`;
+const command = (name: 'pauseCoupon' | 'resumeCoupon' | 'archiveCoupon') =>
+  `mutation($id: ID!) { ${name}(id: $id) { ${RESULT} } }`;
+
+let codeNo = 0;
+const freshCode = (prefix = 'C') => `${prefix}${uniqueSuffix()}${++codeNo}`.slice(0, 32);
+
+async function create(input: Record<string, unknown>, as: Actor = sellerA) {
+  const result = (await gql(CREATE, { input: { kind: 'PERCENTAGE', percentOff: 10, ...input } }, as))
+    .createCoupon;
+  if (result.__typename !== 'CouponPayload') throw new Error(`create failed: ${JSON.stringify(result)}`);
+  return result.coupon as { id: string; code: string } & Record<string, unknown>;
+}
+
+const sql = async <T extends object>(query: string, params: unknown[] = []) =>
+  service.orm.em.fork().execute<T[]>(query, params);
+
+const countRows = async () =>
+  Number(
+    (
+      await sql<{ n: number }>(
+        'select (select count(*) from coupon) + (select count(*) from redemption) + (select count(*) from outbox) as n',
+      )
+    )[0]!.n,
+  );
+
+const commands = () => redemptionCommandsFor(service.orm.em.fork(), { correlationId: newId() });
+const redeem = (input: Partial<RedeemCouponCommand> & { code: string }) =>
+  commands().redeem({
+    buyerId: newId(),
+    orderId: newId(),
+    discount: { amount: 100, currency: 'EUR' },
+    ...input,
+  });
+
+beforeAll(async () => {
+  service = await startService(couponsService, {
+    port: 0,
+    dbName: `mp_test_coupons_${uniqueSuffix()}`,
+    groupSuffix: uniqueSuffix(),
+    onQuery: (statement) => statements.push(statement),
+  });
+});
+
+afterAll(async () => {
+  await service?.stop();
+});
+
+describe('managing coupons', () => {
+  it('lets a seller create a coupon for its own store, and publishes coupon-created', async () => {
+    const code = freshCode('summer');
+    const coupon = await create({
+      code: `  ${code.toLowerCase()} `,
+      minimumSpend: { amount: 5000, currency: 'EUR' },
+      validUntil: '2099-01-01T00:00:00Z',
+      totalLimit: 100,
+      perBuyerLimit: 1,
+    });
+    expect(coupon).toMatchObject({
+      code: code.toUpperCase(),
+      scope: 'SELLER',
+      sellerId: sellerA.sellerId,
+      kind: 'PERCENTAGE',
+      percentOff: 10,
+      amountOff: null,
+      minimumSpend: { amount: 5000, currency: 'EUR' },
+      validUntil: '2099-01-01T00:00:00.000Z',
+      totalLimit: 100,
+      perBuyerLimit: 1,
+      redeemedCount: 0,
+      status: 'ACTIVE',
+      version: 1,
+    });
+    // The relay publishes the outbox row to Kafka (topic coupons.coupon, key coupon id).
+    const [row] = await waitFor(async () => {
+      const rows = await sql<{
+        topic: string;
+        message_key: string;
+        event_type: string;
+        sent_at: Date | null;
+      }>(`select topic, message_key, event_type, sent_at from outbox where message_key = ?`, [coupon.id]);
+      return rows.length === 1 && rows[0]!.sent_at ? rows : undefined;
+    });
+    expect(row).toMatchObject({
+      topic: 'coupons.coupon',
+      message_key: coupon.id,
+      event_type: 'coupons.coupon-created',
+    });
+    const mine = (await gql('{ myCoupons { id } }', {}, sellerA)).myCoupons;
+    expect(mine.map((c: { id: string }) => c.id)).toContain(coupon.id);
+  });
+
+  it('refuses buyers and anonymous callers, and changes nothing', async () => {
+    const before = await countRows();
+    const input = { code: freshCode(), kind: 'PERCENTAGE', percentOff: 10 };
+    expect((await gql(CREATE, { input }, buyer)).createCoupon).toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    expect((await gql(CREATE, { input })).createCoupon).toMatchObject({ code: 'AUTH.UNAUTHENTICATED' });
+    expect((await gql('{ myCoupons { id } }', {}, buyer)).myCoupons).toEqual([]);
+    expect(await countRows()).toBe(before);
+  });
+
+  it.each([
+    ['a malformed code', { code: 'no spaces!' }, 'COUPON.INVALID_CODE', 'code'],
+    ['a percentage of 0', { percentOff: 0 }, 'VALIDATION.OUT_OF_RANGE', 'percentOff'],
+    ['a percentage above 100', { percentOff: 101 }, 'VALIDATION.OUT_OF_RANGE', 'percentOff'],
+    [
+      'a fixed amount without amount',
+      { kind: 'FIXED_AMOUNT', percentOff: null },
+      'COUPON.INVALID_TERMS',
+      'amountOff',
+    ],
+    [
+      'an unknown currency',
+      { kind: 'FIXED_AMOUNT', percentOff: null, amountOff: { amount: 500, currency: 'EUX' } },
+      'MONEY.UNKNOWN_CURRENCY',
+      'currency',
+    ],
+    ['a date without offset', { validUntil: '2099-01-01T00:00:00' }, 'VALIDATION.INVALID_DATE', 'validUntil'],
+    ['a date that is no date', { validFrom: 'tomorrow' }, 'VALIDATION.INVALID_DATE', 'validFrom'],
+    [
+      'a window ending before it starts',
+      { validFrom: '2099-02-01T00:00:00Z', validUntil: '2099-01-01T00:00:00Z' },
+      'COUPON.INVALID_WINDOW',
+      'validUntil',
+    ],
+    ['a total limit of 0', { totalLimit: 0 }, 'VALIDATION.OUT_OF_RANGE', 'totalLimit'],
+  ])('answers %s with a typed error and writes nothing', async (_case, input, code, field) => {
+    const before = await countRows();
+    const result = (
+      await gql(
+        CREATE,
+        { input: { code: freshCode(), kind: 'PERCENTAGE', percentOff: 10, ...input } },
+        sellerA,
+      )
+    ).createCoupon;
+    expect(result).toMatchObject({ __typename: 'ErrorResult', code, field });
+    expect(await countRows()).toBe(before);
+  });
+
+  it('keeps codes unique whatever their case, also when two sellers race for one', async () => {
+    const code = freshCode('dup');
+    await create({ code });
+    const before = await countRows();
+    expect(
+      (await gql(CREATE, { input: { code: code.toLowerCase(), kind: 'FREE_SHIPPING' } }, sellerB))
+        .createCoupon,
+    ).toMatchObject({ code: 'COUPON.CODE_TAKEN', field: 'code' });
+    expect(await countRows()).toBe(before);
+
+    const raced = freshCode('race');
+    const results = await Promise.all(
+      [sellerA, sellerB, sellerA, sellerB].map(
+        async (as) => (await gql(CREATE, { input: { code: raced, kind: 'FREE_SHIPPING' } }, as)).createCoupon,
+      ),
+    );
+    expect(results.filter((r) => r.__typename === 'CouponPayload')).toHaveLength(1);
+    expect(results.filter((r) => r.code === 'COUPON.CODE_TAKEN')).toHaveLength(3);
+  });
+
+  it("hides a seller's coupon from other sellers: NOT_FOUND, like a missing id", async () => {
+    const coupon = await create({ code: freshCode() });
+    const before = await countRows();
+    for (const name of ['pauseCoupon', 'resumeCoupon', 'archiveCoupon'] as const) {
+      const byB = (await gql(command(name), { id: coupon.id }, sellerB))[name];
+      const missing = (await gql(command(name), { id: newId() }, sellerB))[name];
+      expect(byB).toEqual({
+        __typename: 'ErrorResult',
+        code: 'COUPON.NOT_FOUND',
+        field: 'couponId',
+        message: 'No such coupon',
+      });
+      expect(missing).toEqual(byB);
+    }
+    expect(
+      (await gql(UPDATE, { input: { couponId: coupon.id, totalLimit: 1 } }, sellerB)).updateCoupon,
+    ).toMatchObject({
+      code: 'COUPON.NOT_FOUND',
+    });
+    // An admin manages platform coupons only.
+    expect((await gql(command('pauseCoupon'), { id: coupon.id }, admin)).pauseCoupon).toMatchObject({
+      code: 'COUPON.NOT_FOUND',
+    });
+    expect(await countRows()).toBe(before);
+
+    expect((await gql(`{ coupon(id: "${coupon.id}") { id } }`, {}, sellerB)).coupon).toBeNull();
+    expect((await gql(`{ coupon(id: "${coupon.id}") { id } }`, {}, buyer)).coupon).toBeNull();
+    expect((await gql(`{ coupon(id: "${coupon.id}") { id } }`, {}, sellerA)).coupon).toEqual({
+      id: coupon.id,
+    });
+    expect(
+      (await gql('{ myCoupons { id } }', {}, sellerB)).myCoupons.map((c: { id: string }) => c.id),
+    ).not.toContain(coupon.id);
+    const entities = `{ _entities(representations: [{ __typename: "Coupon", id: "${coupon.id}" }]) { ... on Coupon { id } } }`;
+    expect((await gql(entities, {}, sellerB))._entities).toEqual([null]);
+    expect((await gql(entities, {}, sellerA))._entities).toEqual([{ id: coupon.id }]);
+  });
+
+  it('walks the lifecycle ACTIVE -> PAUSED -> ACTIVE -> ARCHIVED, and nothing after', async () => {
+    const { id } = await create({ code: freshCode() });
+    const run = async (name: 'pauseCoupon' | 'resumeCoupon' | 'archiveCoupon') =>
+      (await gql(command(name), { id }, sellerA))[name];
+    expect(await run('pauseCoupon')).toMatchObject({ coupon: { status: 'PAUSED', version: 2 } });
+    expect(await run('pauseCoupon')).toMatchObject({ code: 'COUPON.INVALID_TRANSITION' });
+    expect(await run('resumeCoupon')).toMatchObject({ coupon: { status: 'ACTIVE', version: 3 } });
+    expect(await run('archiveCoupon')).toMatchObject({ coupon: { status: 'ARCHIVED', version: 4 } });
+    expect(await run('resumeCoupon')).toMatchObject({ code: 'COUPON.INVALID_TRANSITION' });
+    expect(
+      (await gql(UPDATE, { input: { couponId: id, totalLimit: 5 } }, sellerA)).updateCoupon,
+    ).toMatchObject({
+      code: 'COUPON.ARCHIVED',
+    });
+    const archived = (await gql('{ myCoupons(status: ARCHIVED) { id status } }', {}, sellerA)).myCoupons;
+    expect(archived).toContainEqual({ id, status: 'ARCHIVED' });
+  });
+
+  it('updates only what is given; an explicit null clears', async () => {
+    const { id } = await create({
+      code: freshCode(),
+      totalLimit: 10,
+      perBuyerLimit: 2,
+      validUntil: '2099-01-01T00:00:00Z',
+      minimumSpend: { amount: 1000, currency: 'EUR' },
+    });
+    const first = (await gql(UPDATE, { input: { couponId: id, totalLimit: 20 } }, sellerA)).updateCoupon;
+    expect(first.coupon).toMatchObject({
+      totalLimit: 20,
+      perBuyerLimit: 2,
+      validUntil: '2099-01-01T00:00:00.000Z',
+      minimumSpend: { amount: 1000, currency: 'EUR' },
+    });
+    const cleared = (
+      await gql(
+        UPDATE,
+        { input: { couponId: id, perBuyerLimit: null, validUntil: null, minimumSpend: null } },
+        sellerA,
+      )
+    ).updateCoupon;
+    expect(cleared.coupon).toMatchObject({
+      totalLimit: 20,
+      perBuyerLimit: null,
+      validUntil: null,
+      minimumSpend: null,
+    });
+    const before = await countRows();
+    const bad = (
+      await gql(
+        UPDATE,
+        { input: { couponId: id, totalLimit: 30, validUntil: '2000-01-01T00:00:00Z' } },
+        sellerA,
+      )
+    ).updateCoupon;
+    expect(bad).toMatchObject({ code: 'COUPON.INVALID_WINDOW' });
+    expect((await gql(`{ coupon(id: "${id}") { totalLimit } }`, {}, sellerA)).coupon).toEqual({
+      totalLimit: 20,
+    });
+    expect(await countRows()).toBe(before);
+  });
+
+  it('lets admins manage platform coupons, which sellers do not see', async () => {
+    const platform = await create({ code: freshCode('plat') }, admin);
+    expect(platform).toMatchObject({ scope: 'PLATFORM', sellerId: null });
+    expect((await gql(command('pauseCoupon'), { id: platform.id }, admin)).pauseCoupon).toMatchObject({
+      coupon: { status: 'PAUSED' },
+    });
+    expect((await gql(command('resumeCoupon'), { id: platform.id }, sellerA)).resumeCoupon).toMatchObject({
+      code: 'COUPON.NOT_FOUND',
+    });
+    const adminList = (await gql('{ myCoupons { scope } }', {}, admin)).myCoupons;
+    expect(adminList.length).toBeGreaterThan(0);
+    expect(adminList.every((c: { scope: string }) => c.scope === 'PLATFORM')).toBe(true);
+  });
+
+  it('resolves N coupon references with one SQL query', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) ids.push((await create({ code: freshCode() })).id);
+    const representations = ids.map((id) => `{ __typename: "Coupon", id: "${id}" }`).join(', ');
+    statements.length = 0;
+    const data = await gql(
+      `{ _entities(representations: [${representations}]) { ... on Coupon { id code status } } }`,
+      {},
+      sellerA,
+    );
+    expect(data._entities.map((c: { id: string }) => c.id)).toEqual(ids);
+    expect(statements.filter((s) => /\bselect\b/i.test(s) && /"coupon"/.test(s))).toHaveLength(1);
+  });
+});
+
+describe('Cart.pricing through _entities (how the gateway resolves @requires)', () => {
+  const PRICING = `pricing {
+    currency subtotal { amount currency } discountTotal { amount } total { amount } freeShippingSellerIds
+    coupons { code status reason discount { amount currency } scope lines { lineId amount { amount } } }
+    lines { lineId subtotal { amount } discount { amount } total { amount } } }`;
+  type Line = {
+    id: string;
+    sellerId: string;
+    quantity: number;
+    unitPrice: { amount: number; currency: string };
+    available?: boolean;
+  };
+  const cartRep = (lines: Line[], couponCodes: string[]) => ({
+    __typename: 'Cart',
+    id: newId(),
+    lines: lines.map((line) => ({ available: true, ...line })),
+    couponCodes,
+  });
+  const price = async (reps: object[], as?: Actor) =>
+    (
+      await gql(
+        `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Cart { id ${PRICING} } } }`,
+        { reps },
+        as,
+      )
+    )._entities;
+
+  it('prices a cart with a seller coupon and a platform coupon, and reports rejected codes', async () => {
+    const sellerCode = freshCode('a');
+    const platformCode = freshCode('p');
+    const otherPlatform = freshCode('p');
+    await create({ code: sellerCode, percentOff: 10 });
+    await create(
+      {
+        code: platformCode,
+        kind: 'FIXED_AMOUNT',
+        percentOff: null,
+        amountOff: { amount: 500, currency: 'EUR' },
+      },
+      admin,
+    );
+    await create({ code: otherPlatform, kind: 'FREE_SHIPPING', percentOff: null }, admin);
+    const lines: Line[] = [
+      { id: 'l1', sellerId: sellerA.sellerId!, quantity: 3, unitPrice: { amount: 335, currency: 'EUR' } },
+      { id: 'l2', sellerId: sellerB.sellerId!, quantity: 1, unitPrice: { amount: 2000, currency: 'EUR' } },
+      // Off the storefront: the cart leaves it out of its subtotal, and so does pricing.
+      {
+        id: 'l3',
+        sellerId: sellerA.sellerId!,
+        quantity: 1,
+        unitPrice: { amount: 9999, currency: 'USD' },
+        available: false,
+      },
+    ];
+    const [cart] = await price(
+      [cartRep(lines, [sellerCode.toLowerCase(), platformCode, otherPlatform, 'NOSUCHCODE'])],
+      buyer,
+    );
+    // A's line: 1005, 10% -> 100.5 -> 101. Platform 500 off the rest (904 + 2000), split 904:2000 -> 156, 344.
+    expect(cart.pricing).toEqual({
+      currency: 'EUR',
+      subtotal: { amount: 3005, currency: 'EUR' },
+      discountTotal: { amount: 601 },
+      total: { amount: 2404 },
+      freeShippingSellerIds: [],
+      coupons: [
+        {
+          code: sellerCode.toUpperCase(),
+          status: 'APPLIED',
+          reason: null,
+          discount: { amount: 101, currency: 'EUR' },
+          scope: 'SELLER',
+          lines: [{ lineId: 'l1', amount: { amount: 101 } }],
+        },
+        {
+          code: platformCode.toUpperCase(),
+          status: 'APPLIED',
+          reason: null,
+          discount: { amount: 500, currency: 'EUR' },
+          scope: 'PLATFORM',
+          lines: [
+            { lineId: 'l1', amount: { amount: 156 } },
+            { lineId: 'l2', amount: { amount: 344 } },
+          ],
+        },
+        {
+          code: otherPlatform.toUpperCase(),
+          status: 'REJECTED',
+          reason: 'COUPON.NOT_STACKABLE',
+          discount: { amount: 0, currency: 'EUR' },
+          scope: 'PLATFORM',
+          lines: [],
+        },
+        {
+          code: 'NOSUCHCODE',
+          status: 'REJECTED',
+          reason: 'COUPON.NOT_FOUND',
+          discount: { amount: 0, currency: 'EUR' },
+          scope: null,
+          lines: [],
+        },
+      ],
+      lines: [
+        { lineId: 'l1', subtotal: { amount: 1005 }, discount: { amount: 257 }, total: { amount: 748 } },
+        { lineId: 'l2', subtotal: { amount: 2000 }, discount: { amount: 344 }, total: { amount: 1656 } },
+      ],
+    });
+  });
+
+  it('prices N carts with one coupon query', async () => {
+    const codes = [freshCode('n'), freshCode('n'), freshCode('n')];
+    for (const code of codes) await create({ code, minimumSpend: { amount: 1500, currency: 'EUR' } });
+    const reps = Array.from({ length: 6 }, (_, i) =>
+      cartRep(
+        [
+          {
+            id: `x${i}`,
+            sellerId: sellerA.sellerId!,
+            quantity: i + 1,
+            unitPrice: { amount: 500, currency: 'EUR' },
+          },
+        ],
+        [codes[i % 3]!],
+      ),
+    );
+    statements.length = 0;
+    const carts = await price(reps, buyer);
+    expect(
+      carts.map((c: { pricing: { coupons: { reason: string | null }[] } }) => c.pricing.coupons[0]!.reason),
+    ).toEqual(['COUPON.MIN_SPEND_NOT_MET', 'COUPON.MIN_SPEND_NOT_MET', null, null, null, null]);
+    expect(statements.filter((s) => /\bselect\b/i.test(s) && /"coupon"/.test(s))).toHaveLength(1);
+    expect(statements.filter((s) => /\bfrom redemption\b/i.test(s))).toHaveLength(1);
+  });
+
+  it("pre-checks the asking buyer's per-buyer limit", async () => {
+    const code = freshCode('once');
+    await create({ code, perBuyerLimit: 1 });
+    const shopper: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+    const rep = cartRep(
+      [{ id: 'l1', sellerId: sellerA.sellerId!, quantity: 1, unitPrice: { amount: 1000, currency: 'EUR' } }],
+      [code],
+    );
+    expect((await price([rep], shopper))[0].pricing.coupons[0]).toMatchObject({ status: 'APPLIED' });
+    expect((await redeem({ code, buyerId: shopper.userId })).ok).toBe(true);
+    expect((await price([rep], shopper))[0].pricing.coupons[0]).toMatchObject({
+      status: 'REJECTED',
+      reason: 'COUPON.BUYER_LIMIT_REACHED',
+    });
+    // Someone else may still use it.
+    expect((await price([rep], buyer))[0].pricing.coupons[0]).toMatchObject({ status: 'APPLIED' });
+  });
+
+  it('answers a paused coupon with COUPON.INACTIVE', async () => {
+    const { id, code } = await create({ code: freshCode() });
+    await gql(command('pauseCoupon'), { id }, sellerA);
+    const rep = cartRep(
+      [{ id: 'l1', sellerId: sellerA.sellerId!, quantity: 1, unitPrice: { amount: 1000, currency: 'EUR' } }],
+      [code],
+    );
+    expect((await price([rep]))[0].pricing).toMatchObject({
+      total: { amount: 1000 },
+      coupons: [{ status: 'REJECTED', reason: 'COUPON.INACTIVE' }],
+    });
+  });
+});
+
+describe('redemption (the checkout saga port)', () => {
+  it('lets exactly L of 50 concurrent redemptions by different buyers succeed', async () => {
+    const LIMIT = 7;
+    const { id, code } = await create({ code: freshCode('limit'), totalLimit: LIMIT });
+    const results = await Promise.all(Array.from({ length: 50 }, () => redeem({ code })));
+    expect(results.filter((r) => r.ok)).toHaveLength(LIMIT);
+    const refused = results.filter((r) => !r.ok);
+    expect(refused).toHaveLength(50 - LIMIT);
+    for (const r of refused) expect(r).toMatchObject({ ok: false, error: { code: 'COUPON.LIMIT_REACHED' } });
+
+    const [row] = await sql<{ redeemed_count: number; rows: string; events: string }>(
+      `select redeemed_count,
+              (select count(*) from redemption where coupon_id = ?) as rows,
+              (select count(*) from outbox where message_key = ? and event_type = 'coupons.coupon-redeemed') as events
+         from coupon where id = ?`,
+      [id, id, id],
+    );
+    expect(row).toEqual({ redeemed_count: LIMIT, rows: String(LIMIT), events: String(LIMIT) });
+  });
+
+  it('holds the per-buyer limit under concurrent redemptions by one buyer', async () => {
+    const { id, code } = await create({ code: freshCode('perbuyer'), perBuyerLimit: 3 });
+    const buyerId = newId();
+    const results = await Promise.all(Array.from({ length: 20 }, () => redeem({ code, buyerId })));
+    expect(results.filter((r) => r.ok)).toHaveLength(3);
+    for (const r of results.filter((x) => !x.ok))
+      expect(r).toMatchObject({ error: { code: 'COUPON.BUYER_LIMIT_REACHED' } });
+    // Another buyer is not affected.
+    expect((await redeem({ code })).ok).toBe(true);
+    const [row] = await sql<{ redeemed_count: number }>('select redeemed_count from coupon where id = ?', [
+      id,
+    ]);
+    expect(row!.redeemed_count).toBe(4);
+  });
+
+  it('redeems once per order and releases once, however often it is asked', async () => {
+    const { id, code } = await create({ code: freshCode('idem'), totalLimit: 2 });
+    const orderId = newId();
+    const buyerId = newId();
+    const ask = { code: code.toLowerCase(), buyerId, orderId, discount: { amount: 250, currency: 'EUR' } };
+    const redeemedEvents = async () =>
+      Number(
+        (
+          await sql<{ n: string }>(
+            `select count(*) as n from outbox where message_key = ? and event_type = 'coupons.coupon-redeemed'`,
+            [id],
+          )
+        )[0]!.n,
+      );
+
+    const attempts = await Promise.all([redeem(ask), redeem(ask), redeem(ask)]);
+    expect(attempts.every((a) => a.ok)).toBe(true);
+    const ids = new Set(attempts.map((a) => a.ok && a.value.redemption.id));
+    expect(ids.size).toBe(1);
+    expect(attempts.filter((a) => a.ok && !a.value.replayed)).toHaveLength(1);
+    expect(await redeemedEvents()).toBe(1);
+    expect(await redeem({ ...ask, discount: { amount: 999, currency: 'EUR' } })).toMatchObject({
+      ok: false,
+      error: { code: 'COUPON.REDEMPTION_CONFLICT' },
+    });
+
+    const releases = await Promise.all([commands().release(orderId), commands().release(orderId)]);
+    const released = releases.flatMap((r) => (r.ok ? r.value.released : []));
+    expect(released).toHaveLength(1);
+    expect(releases.every((r) => r.ok)).toBe(true);
+    const again = await commands().release(orderId);
+    expect(again).toMatchObject({
+      ok: true,
+      value: { released: [], alreadyReleased: [{ orderId, status: 'RELEASED' }] },
+    });
+    expect(await commands().release(newId())).toMatchObject({
+      ok: true,
+      value: { released: [], alreadyReleased: [] },
+    });
+
+    const [row] = await sql<{ redeemed_count: number; events: string }>(
+      `select redeemed_count,
+              (select count(*) from outbox where message_key = ? and event_type = 'coupons.redemption-released') as events
+         from coupon where id = ?`,
+      [id, id],
+    );
+    expect(row).toEqual({ redeemed_count: 0, events: '1' });
+    // A released order cannot come back (a late duplicate of the redeem command must not leak a use).
+    expect(await redeem(ask)).toMatchObject({ ok: false, error: { code: 'COUPON.REDEMPTION_RELEASED' } });
+    expect(await redeemedEvents()).toBe(1);
+  });
+
+  it('refuses unusable coupons and bad commands, writing nothing', async () => {
+    const paused = await create({ code: freshCode() });
+    await gql(command('pauseCoupon'), { id: paused.id }, sellerA);
+    const fixed = await create({
+      code: freshCode(),
+      kind: 'FIXED_AMOUNT',
+      percentOff: null,
+      amountOff: { amount: 500, currency: 'EUR' },
+    });
+    const before = await countRows();
+    expect(await redeem({ code: paused.code })).toMatchObject({
+      ok: false,
+      error: { code: 'COUPON.INACTIVE' },
+    });
+    expect(await redeem({ code: 'NOSUCHCODE' })).toMatchObject({
+      ok: false,
+      error: { code: 'COUPON.NOT_FOUND' },
+    });
+    expect(await redeem({ code: fixed.code, discount: { amount: 501, currency: 'EUR' } })).toMatchObject({
+      ok: false,
+      error: { code: 'COUPON.INVALID_DISCOUNT' },
+    });
+    expect(await redeem({ code: fixed.code, discount: { amount: 500, currency: 'USD' } })).toMatchObject({
+      ok: false,
+      error: { code: 'COUPON.CURRENCY_MISMATCH' },
+    });
+    expect(await redeem({ code: fixed.code, orderId: 'order-1' })).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.MALFORMED_ID' },
+    });
+    expect(await countRows()).toBe(before);
+  });
+
+  it('publishes redemption events that match their contracts', async () => {
+    const { id, code } = await create({ code: freshCode('events') });
+    const orderId = newId();
+    const buyerId = newId();
+    expect((await redeem({ code, orderId, buyerId })).ok).toBe(true);
+    expect((await commands().release(orderId)).ok).toBe(true);
+    const rows = await waitFor(async () => {
+      const found = await sql<{
+        event_type: string;
+        envelope: { payload: Record<string, unknown> };
+        sent_at: Date | null;
+      }>(`select event_type, envelope, sent_at from outbox where message_key = ? order by seq`, [id]);
+      return found.length === 3 && found.every((r) => r.sent_at) ? found : undefined;
+    });
+    expect(rows.map((r) => r.event_type)).toEqual([
+      'coupons.coupon-created',
+      'coupons.coupon-redeemed',
+      'coupons.redemption-released',
+    ]);
+    expect(rows[1]!.envelope.payload).toMatchObject({
+      couponId: id,
+      code,
+      scope: 'SELLER',
+      sellerId: sellerA.sellerId,
+      buyerId,
+      orderId,
+      discount: { amount: 100, currency: 'EUR' },
+      redeemedCount: 1,
+      version: 2,
+    });
+    expect(rows[2]!.envelope.payload).toMatchObject({ orderId, redeemedCount: 0, version: 3 });
+  });
+});

@@ -1,42 +1,46 @@
 import type { ServiceDefinition, ServiceDeps } from '@marketplace/platform';
-import { Topics, contractKey, listContracts, type EventEnvelope } from '@marketplace/event-contracts';
-import { toDocument, type ProductEventPayload } from './domain/product-document.js';
 import { ProductIndex } from './adapters/elasticsearch/product-index.js';
 import { createSearchResolver } from './adapters/graphql/search.resolver.js';
+import { searchConsumers } from './adapters/messaging/search-consumers.js';
+import { searchMigrations } from './adapters/persistence/search-state.migrations.js';
+
+export const DEFAULT_INDEX_ALIAS = 'products';
+
+export const indexAlias = (env: NodeJS.ProcessEnv): string => env.SEARCH_INDEX_ALIAS ?? DEFAULT_INDEX_ALIAS;
 
 /**
- * The search subgraph: a projection of product events into Elasticsearch. Its own database
- * holds only the inbox (and outbox) tables.
+ * The search subgraph: a projection of product, stock and store events into Elasticsearch,
+ * with the per-product state it is built from kept in its own database (`mp_search`).
  */
 export function createSearchService(env: NodeJS.ProcessEnv = process.env): ServiceDefinition {
   let index: ProductIndex | undefined;
   const indexFor = (deps: ServiceDeps) =>
-    (index ??= ProductIndex.connect(deps.config.elasticsearchUrl, env.SEARCH_INDEX_ALIAS ?? 'products'));
+    (index ??= ProductIndex.connect(deps.config.elasticsearchUrl, indexAlias(env)));
 
   return {
     name: 'search',
     defaultPort: 4003,
     entities: [],
-    migrations: [],
+    migrations: searchMigrations,
     publishes: [],
-    init: (deps) => indexFor(deps).ensure(),
+    init: async (deps) => {
+      const ensured = await indexFor(deps).ensure();
+      if (ensured.replaced.length > 0)
+        deps.logger.warn(
+          { replaced: ensured.replaced, alias: indexAlias(env) },
+          'search index mapping changed: the alias now points at an empty index; run `node subgraphs/search/dist/rebuild.js`',
+        );
+    },
     graphql: (deps) => ({
       resolvers: [createSearchResolver(() => indexFor(deps))],
       referenceResolvers: {},
     }),
-    consumers: (deps) => {
-      const project = async (envelope: EventEnvelope) => {
-        await indexFor(deps).upsert(toDocument(envelope.payload as ProductEventPayload, envelope.occurredAt));
-      };
-      const handlers = Object.fromEntries(
-        listContracts()
-          .filter((c) => c.topic === Topics.product)
-          .map((c) => [contractKey(c.type, c.version), project]),
-      );
-      return [{ groupId: 'search.indexer', topics: [Topics.product], handlers }];
-    },
+    consumers: (deps) => searchConsumers(() => indexFor(deps)),
     readiness: (deps) => ({ elasticsearch: () => indexFor(deps).healthy() }),
-    stop: async () => index?.close(),
+    stop: async () => {
+      await index?.close();
+      index = undefined;
+    },
   };
 }
 

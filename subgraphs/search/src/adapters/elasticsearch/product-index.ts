@@ -1,107 +1,183 @@
-import { Client, errors } from '@elastic/elasticsearch';
-import {
-  SEARCHABLE_STATUS,
-  type ProductDocument,
-  type SearchRequest,
-} from '../../domain/product-document.js';
+import { randomBytes } from 'node:crypto';
+import { Client, errors, type estypes } from '@elastic/elasticsearch';
+import type { SearchPage, SearchRequest } from '../../domain/search-request.js';
+import type {
+  IndexAdmin,
+  ProductSearcher,
+  SearchOptions,
+  VersionedDocument,
+} from '../../application/ports.js';
+import { buildSearchRequest, readPage } from './search-query.js';
 
-const MAPPINGS = {
-  dynamic: 'strict' as const,
+/** Bumped whenever the mapping changes incompatibly; kept in the index's `_meta`. */
+export const MAPPING_VERSION = 2;
+
+const keyword = { type: 'keyword' as const };
+// The integ-test distribution has no analysis-common module: the standard analyzer it is.
+const text = { type: 'text' as const, copy_to: 'searchText' };
+
+export const MAPPINGS: estypes.MappingTypeMapping = {
+  dynamic: 'strict',
+  _meta: { mappingVersion: MAPPING_VERSION },
   properties: {
-    productId: { type: 'keyword' as const },
-    sellerId: { type: 'keyword' as const },
-    name: { type: 'text' as const, fields: { raw: { type: 'keyword' as const, ignore_above: 256 } } },
-    description: { type: 'text' as const },
-    priceAmount: { type: 'long' as const },
-    currency: { type: 'keyword' as const },
-    status: { type: 'keyword' as const },
-    version: { type: 'long' as const },
-    updatedAt: { type: 'date' as const },
+    productId: keyword,
+    sellerId: keyword,
+    status: keyword,
+    name: { ...text, fields: { raw: { type: 'keyword', ignore_above: 256 } } },
+    slug: keyword,
+    description: text,
+    attributeText: text,
+    variantNames: text,
+    searchText: { type: 'text' },
+    skus: keyword,
+    categoryId: keyword,
+    categoryIds: keyword,
+    categories: {
+      type: 'nested',
+      properties: { id: keyword, name: keyword, slug: keyword, depth: { type: 'integer' } },
+    },
+    attributes: { type: 'nested', properties: { name: keyword, value: keyword } },
+    currency: keyword,
+    prices: { type: 'long' },
+    priceMin: { type: 'long' },
+    priceMax: { type: 'long' },
+    inStock: { type: 'boolean' },
+    createdAt: { type: 'date' },
+    publishedAt: { type: 'date' },
+    listedAt: { type: 'date' },
+    productVersion: { type: 'long' },
   },
 };
 
+const SETTINGS: estypes.IndicesIndexSettings = {
+  number_of_shards: 1,
+  number_of_replicas: 0,
+  // Near-real-time: a write is searchable within this interval (the freshness budget).
+  refresh_interval: '200ms',
+};
+
+const isResponseError = (error: unknown, type: string): boolean =>
+  error instanceof errors.ResponseError && error.body?.error?.type === type;
+
 /**
- * Products in Elasticsearch behind an alias (`<alias>` -> `<alias>-v1`), so a later rebuild
- * can fill a new index and swap the alias without downtime.
+ * Products in Elasticsearch behind an alias (`<alias>` -> `<alias>-<stamp>`): searches and
+ * live writes address the alias; a rebuild fills a new physical index and swaps the alias.
+ * Every write uses external versioning, so the highest version wins whatever the arrival order.
  */
-export class ProductIndex {
+export class ProductIndex implements IndexAdmin, ProductSearcher {
   constructor(
     readonly client: Client,
     readonly alias: string,
   ) {}
 
   static connect(node: string, alias: string): ProductIndex {
-    return new ProductIndex(new Client({ node, requestTimeout: 10_000 }), alias);
-  }
-
-  async ensure(): Promise<void> {
-    if (await this.client.indices.existsAlias({ name: this.alias })) return;
-    const index = `${this.alias}-v1`;
-    try {
-      await this.client.indices.create({
-        index,
-        settings: { number_of_shards: 1, number_of_replicas: 0, refresh_interval: '200ms' },
-        mappings: MAPPINGS,
-        aliases: { [this.alias]: {} },
-      });
-    } catch (error) {
-      // Another instance created it first.
-      if (!(
-        error instanceof errors.ResponseError &&
-        error.body?.error?.type === 'resource_already_exists_exception'
-      ))
-        throw error;
-    }
+    return new ProductIndex(new Client({ node, requestTimeout: 30_000 }), alias);
   }
 
   /**
-   * Writes the document unless the index already holds the same or a newer version of it:
-   * external versioning makes redelivered and stale events harmless.
+   * Makes sure the alias points at an index with the current mapping. A first start creates
+   * it; an alias left on an older mapping is moved to a new empty index (run the rebuild
+   * command to fill it from the products subgraph).
    */
-  async upsert(doc: ProductDocument): Promise<'written' | 'stale'> {
+  async ensure(): Promise<{ created: boolean; replaced: string[] }> {
+    const current = await this.aliasedIndices();
+    if (current.length > 0) {
+      const mappings = await this.client.indices.getMapping({ index: current });
+      const outdated = current.filter(
+        (name) => mappings[name]?.mappings._meta?.mappingVersion !== MAPPING_VERSION,
+      );
+      if (outdated.length === 0) return { created: false, replaced: [] };
+    }
+    const index = `${this.alias}-m${MAPPING_VERSION}`;
     try {
-      await this.client.index({
-        index: this.alias,
-        id: doc.productId,
-        document: doc,
-        version: doc.version,
-        version_type: 'external',
-      });
-      return 'written';
+      await this.client.indices.create({ index, settings: SETTINGS, mappings: MAPPINGS });
     } catch (error) {
-      if (error instanceof errors.ResponseError && error.statusCode === 409) return 'stale';
-      throw error;
+      // Another instance created it first.
+      if (!isResponseError(error, 'resource_already_exists_exception')) throw error;
+    }
+    const replaced = (await this.swapAlias(index)).filter((name) => name !== index);
+    for (const old of replaced) await this.deleteIndex(old);
+    return { created: true, replaced };
+  }
+
+  async createIndex(): Promise<string> {
+    const stamp = new Date().toISOString().replace(/[-:.]/g, '').toLowerCase();
+    const index = `${this.alias}-${stamp}-${randomBytes(3).toString('hex')}`;
+    await this.client.indices.create({ index, settings: SETTINGS, mappings: MAPPINGS });
+    return index;
+  }
+
+  async write(targets: readonly string[], documents: readonly VersionedDocument[]): Promise<void> {
+    if (targets.length === 0 || documents.length === 0) return;
+    const operations = targets.flatMap((index) =>
+      documents.flatMap((doc) => [
+        { index: { _index: index, _id: doc.id, version: doc.version, version_type: 'external' as const } },
+        doc.document,
+      ]),
+    );
+    const response = await this.client.bulk({ operations });
+    if (!response.errors) return;
+    // A target already holding the same or a newer version keeps it: that is the point.
+    const failures = response.items
+      .map((item) => item.index)
+      .filter((result) => result?.error && result.status !== 409);
+    if (failures.length > 0) {
+      const first = failures[0]!;
+      throw new Error(
+        `Elasticsearch refused ${failures.length} write(s); first: ${first._index}/${first._id}: ` +
+          `${first.error?.type}: ${first.error?.reason ?? ''}`,
+      );
     }
   }
 
-  /** Full-text over name and description with typo tolerance; published products only. */
-  async search(request: SearchRequest): Promise<{ total: number; productIds: string[] }> {
-    const must = request.text
-      ? [
-          {
-            multi_match: {
-              query: request.text,
-              fields: ['name^3', 'description'],
-              fuzziness: 'AUTO',
-              operator: 'and' as const,
-              prefix_length: 1,
-            },
-          },
-        ]
-      : [{ match_all: {} }];
-    const response = await this.client.search<ProductDocument>({
+  async search(request: SearchRequest, options: SearchOptions): Promise<SearchPage> {
+    const response = await this.client.search({
       index: this.alias,
-      size: request.first,
-      track_total_hits: true,
-      query: { bool: { must, filter: [{ term: { status: SEARCHABLE_STATUS } }] } },
-      sort: ['_score', { updatedAt: 'desc' }, { productId: 'asc' }],
-      _source: false,
+      ...buildSearchRequest(request, options),
     });
-    const total = response.hits.total;
-    return {
-      total: typeof total === 'number' ? total : (total?.value ?? 0),
-      productIds: response.hits.hits.map((hit) => hit._id!).filter(Boolean),
-    };
+    return readPage(request, response, options.withFacets);
+  }
+
+  async refresh(index: string): Promise<void> {
+    await this.client.indices.refresh({ index });
+  }
+
+  async swapAlias(index: string): Promise<string[]> {
+    for (let attempt = 1; ; attempt++) {
+      const previous = await this.aliasedIndices();
+      try {
+        await this.client.indices.updateAliases({
+          actions: [
+            ...previous
+              .filter((name) => name !== index)
+              .map((name) => ({ remove: { index: name, alias: this.alias } })),
+            { add: { index, alias: this.alias } },
+          ],
+        });
+        return previous;
+      } catch (error) {
+        // Another instance moved the alias between our read and our update: read again.
+        if (attempt >= 3 || !isResponseError(error, 'aliases_not_found_exception')) throw error;
+      }
+    }
+  }
+
+  async deleteIndex(index: string): Promise<void> {
+    try {
+      await this.client.indices.delete({ index });
+    } catch (error) {
+      if (!isResponseError(error, 'index_not_found_exception')) throw error;
+    }
+  }
+
+  /** The physical indices behind the alias (one, except in the instant of a swap). */
+  async aliasedIndices(): Promise<string[]> {
+    try {
+      return Object.keys(await this.client.indices.getAlias({ name: this.alias }));
+    } catch (error) {
+      if (error instanceof errors.ResponseError && error.statusCode === 404) return [];
+      throw error;
+    }
   }
 
   async healthy(): Promise<boolean> {

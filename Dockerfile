@@ -1,4 +1,4 @@
-# One image for every app service (products, inventory, search, gateway); docker-compose.yml
+# One image for every app service (every subgraph and the gateway); docker-compose.yml
 # picks the entry point per service with `command:`. Build context: the repository root.
 
 FROM node:24-bookworm-slim AS base
@@ -27,5 +27,5 @@ WORKDIR /app
 ENV NODE_OPTIONS=--enable-source-maps
 COPY --from=build /app /app
 USER node
-EXPOSE 4000 4001 4002 4003
+EXPOSE 4000 4001 4002 4003 4004 4005 4006
 CMD ["node", "gateway/dist/main.js"]

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings the whole marketplace up on this machine: toolchain, dependencies, build, composed
 # supergraph, infrastructure (Postgres and Redis checked, Kafka and Elasticsearch started),
-# then the three subgraphs (each with its outbox relay and consumers) and the gateway.
+# then every subgraph (each with its outbox relay and consumers) and the gateway.
 # Processes run in the background; their pids and logs are in .data/run. Stop: scripts/down.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -43,22 +43,21 @@ echo "==> services"
 start products subgraphs/products/dist/main.js 4001
 start inventory subgraphs/inventory/dist/main.js 4002
 start search subgraphs/search/dist/main.js 4003
+export ACCOUNTS_ADMIN_EMAIL="${ACCOUNTS_ADMIN_EMAIL:-admin@marketplace.local}"
+export ACCOUNTS_ADMIN_PASSWORD="${ACCOUNTS_ADMIN_PASSWORD:-local-dev-passphrase-2026}"
+start accounts subgraphs/accounts/dist/main.js 4004
+start cart subgraphs/cart/dist/main.js 4005
+start coupons subgraphs/coupons/dist/main.js 4006
 start gateway gateway/dist/main.js 4000
 
-token=$(cd "$ROOT/tests" && node --input-type=module -e "
-  import { signAccessToken, loadConfig } from '@marketplace/platform';
-  import { newId } from '@marketplace/shared-kernel';
-  const t = await signAccessToken({ userId: newId(), role: 'seller', sellerId: newId() }, loadConfig().jwtSecret, 8 * 3600);
-  console.log(t);" 2>/dev/null || true)
 cat <<INFO
 
 Marketplace is up.
   GraphQL endpoint : http://127.0.0.1:4000/graphql
   Schema explorer  : http://127.0.0.1:4000/explorer
+  Admin sign-in    : mutation { login(input: { email: "$ACCOUNTS_ADMIN_EMAIL", password: "$ACCOUNTS_ADMIN_PASSWORD" }) { ... on AuthPayload { accessToken } } }
+                     (send the token as header Authorization: Bearer <accessToken>; buyers and
+                     sellers sign up with registerBuyer / registerSeller, an admin approves stores)
   Logs and pids    : .data/run/
   Stop everything  : scripts/down.sh
 INFO
-if [ -n "$token" ]; then
-  echo "  Dev seller token (8 h; paste as header Authorization: Bearer <token>):"
-  echo "    $token"
-fi

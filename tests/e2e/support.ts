@@ -54,3 +54,61 @@ export async function stopProcess(proc: Process): Promise<void> {
   await exited;
   clearTimeout(timer);
 }
+
+export const SUBGRAPHS = ['products', 'inventory', 'search', 'accounts', 'cart', 'coupons'] as const;
+export type SubgraphName = (typeof SUBGRAPHS)[number];
+
+export interface Marketplace {
+  gatewayUrl: string;
+  ports: Record<SubgraphName | 'gateway', number>;
+  processes: Process[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts every subgraph and the gateway as separate processes on free-ish ports, each with
+ * its own fresh database, a private search alias and the given extra environment.
+ */
+export async function startMarketplace(
+  suffix: string,
+  extraEnv: Record<string, string> = {},
+): Promise<Marketplace> {
+  const base = 4100 + Math.floor(Math.random() * 80) * 10;
+  const ports = Object.fromEntries([
+    ['gateway', base],
+    ...SUBGRAPHS.map((name, i) => [name, base + 1 + i]),
+  ]) as Marketplace['ports'];
+  const processes: Process[] = [];
+  const url = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
+  const routing = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, url(name)]));
+  try {
+    const subgraphs = SUBGRAPHS.map((name) =>
+      startProcess(name, `subgraphs/${name}/dist/main.js`, {
+        [`${name.toUpperCase()}_PORT`]: String(ports[name]),
+        [`${name.toUpperCase()}_DB`]: `mp_e2e_${name}_${suffix}`,
+        SEARCH_INDEX_ALIAS: `products-e2e-${suffix}`,
+        ...routing,
+        ...extraEnv,
+      }),
+    );
+    processes.push(...subgraphs);
+    await Promise.all(
+      subgraphs.map((p) => waitReady(p, `http://127.0.0.1:${ports[p.name as SubgraphName]}/ready`)),
+    );
+    const gateway = startProcess('gateway', 'gateway/dist/main.js', {
+      GATEWAY_PORT: String(ports.gateway),
+      ...routing,
+    });
+    processes.push(gateway);
+    await waitReady(gateway, `http://127.0.0.1:${ports.gateway}/ready`);
+  } catch (error) {
+    await Promise.all(processes.map(stopProcess));
+    throw error;
+  }
+  return {
+    gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    ports,
+    processes,
+    stop: () => Promise.all(processes.map(stopProcess)).then(() => undefined),
+  };
+}

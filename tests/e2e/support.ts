@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '@marketplace/platform';
 import { waitFor } from '@marketplace/platform/testing';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -109,6 +110,19 @@ export async function startMarketplace(
     gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
     ports,
     processes,
-    stop: () => Promise.all(processes.map(stopProcess)).then(() => undefined),
+    stop: async () => {
+      await Promise.all(processes.map(stopProcess));
+      await dropSearchIndices(`products-e2e-${suffix}`);
+    },
   };
+}
+
+/** Deletes the indices behind a test's private alias, so repeated runs do not pile up shards. */
+async function dropSearchIndices(alias: string): Promise<void> {
+  const es = loadConfig().elasticsearchUrl;
+  const res = await fetch(`${es}/_alias/${alias}`).catch(() => null);
+  if (!res?.ok) return;
+  for (const index of Object.keys((await res.json()) as object)) {
+    await fetch(`${es}/${index}`, { method: 'DELETE' }).catch(() => undefined);
+  }
 }

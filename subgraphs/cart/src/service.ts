@@ -8,6 +8,7 @@ import { cartEntities, cartMigrations } from './adapters/persistence/cart.schema
 import { CartReader, cartContext } from './adapters/persistence/cart-store.js';
 import { cartReferenceResolver, createCartResolver } from './adapters/graphql/cart.resolver.js';
 import { catalogConsumer } from './adapters/messaging/catalog-consumer.js';
+import { storeStandingConsumer } from './adapters/messaging/store-standing-consumer.js';
 
 export interface CartServiceOptions {
   /** Tests move time forward to see carts expire. */
@@ -33,7 +34,8 @@ export function policyFromEnv(env: NodeJS.ProcessEnv = process.env): CartPolicy 
 
 /**
  * The cart subgraph: buyers' and guests' carts priced against a local copy of the catalog
- * (fed by product events), their events on `cart.cart`, and a sweeper closing idle carts.
+ * (fed by product events) and of the sellers' standing (fed by accounts events), their events
+ * on `cart.cart`, and a sweeper closing idle carts.
  */
 export function createCartService(options: CartServiceOptions = {}): ServiceDefinition {
   const env = options.env ?? process.env;
@@ -54,14 +56,14 @@ export function createCartService(options: CartServiceOptions = {}): ServiceDefi
     entities: cartEntities,
     migrations: cartMigrations,
     publishes: [Topics.cart],
-    graphql: ({ redis, relay }) => {
-      const deps = { reader: readerFor(redis), clock, policy, onCommit: () => relay.nudge() };
+    graphql: ({ redis, relay, logger }) => {
+      const deps = { reader: readerFor(redis), clock, policy, logger, onCommit: () => relay.nudge() };
       return {
         resolvers: [createCartResolver(deps)],
         referenceResolvers: { Cart: cartReferenceResolver(deps) },
       };
     },
-    consumers: () => [catalogConsumer(clock)],
+    consumers: () => [catalogConsumer(clock), storeStandingConsumer(clock)],
     jobs: ({ orm, redis, relay, logger }) => [
       new IntervalJob({
         name: 'cart.expiry-sweeper',

@@ -38,6 +38,7 @@ const actors: Record<string, Actor> = {
   b: { userId: newId(), role: 'buyer', sellerId: null },
   c: { userId: newId(), role: 'buyer', sellerId: null },
   d: { userId: newId(), role: 'buyer', sellerId: null },
+  e: { userId: newId(), role: 'buyer', sellerId: null },
   seller: { userId: newId(), role: 'seller', sellerId: newId() },
 };
 const tokens: Record<string, string> = {};
@@ -143,6 +144,56 @@ async function announce(p: TestProduct | TestProduct[], type = 'products.product
     await waitFor(async () => (await catalogVersion(one.productId)) === one.version, 60_000);
 }
 
+// ---- the sellers' standing: real accounts events, straight to Kafka ------------------------
+
+/** Sends an accounts.store-status-changed@1 envelope keyed by the seller; returns its message id. */
+async function sendStoreStatus(sellerId: string, status: 'ACTIVE' | 'SUSPENDED', version: number) {
+  const payload: PayloadOf<'accounts.store-status-changed@1'> = {
+    sellerId,
+    ownerUserId: newId(),
+    name: `Store ${sellerId.slice(0, 8)}`,
+    slug: `store-${sellerId.slice(0, 8)}`,
+    status,
+    previousStatus: status === 'SUSPENDED' ? 'ACTIVE' : 'SUSPENDED',
+    version,
+    ...(status === 'SUSPENDED' ? { reason: 'Counterfeit goods reported' } : {}),
+  };
+  const envelope = toEnvelope(
+    {
+      type: 'accounts.store-status-changed',
+      version: 1,
+      aggregateType: 'Store',
+      aggregateId: sellerId,
+      occurredAt: new Date(),
+      payload,
+    },
+    { producer: 'cart-test', correlationId: newId() },
+  );
+  await service.producer.send({
+    topic: Topics.store,
+    acks: -1,
+    messages: [{ key: sellerId, value: JSON.stringify(envelope) }],
+  });
+  return envelope.id;
+}
+
+const standingOf = async (sellerId: string) =>
+  (
+    await sql<{ status: string; version: number }>(
+      'select status, version from seller_standing where seller_id = ?',
+      [sellerId],
+    )
+  )[0];
+
+/** The cart's store-standing consumer has handled this message (its inbox row is committed). */
+const handledByStandingConsumer = async (messageId: string) =>
+  (
+    await sql('select 1 from inbox where consumer = ? and message_id = ?', [
+      `cart.store-standing.${suffix}`,
+      messageId,
+    ])
+  ).length === 1;
+
 // ---- GraphQL documents ----------------------------------------------------------------------
 
 const CART = `id version currency itemCount hasPriceChanges isGuest expiresAt couponCodes
@@ -183,6 +234,12 @@ const lamp = product([
 const mug = product([['MUG', 450]]);
 const dollars = product([['USD-CAP', 1500]], 'USD');
 const gone = product([['SOON-GONE', 999]]);
+// Two products of one seller, who gets suspended and reinstated.
+const shop = product([
+  ['SHOP-BAG', 1200],
+  ['SHOP-BELT', 800],
+]);
+const shopScarf = { ...product([['SHOP-SCARF', 300]]), sellerId: shop.sellerId };
 const many = product(
   Array.from({ length: DEFAULT_CART_POLICY.maxLines + 1 }, (_, i) => [`BULK-${i}`, 100 + i]),
 );
@@ -196,7 +253,7 @@ beforeAll(async () => {
   });
   for (const [name, actor] of Object.entries(actors))
     tokens[name] = await signAccessToken(actor, service.config.jwtSecret);
-  await announce([lamp, mug, dollars, gone, many]);
+  await announce([lamp, mug, dollars, gone, shop, shopScarf, many]);
 }, 120_000);
 
 afterAll(async () => {
@@ -430,6 +487,70 @@ describe('cart subgraph', () => {
       (l: { variantId: string }) => l.variantId === removed.variantId,
     );
     expect(after).toMatchObject({ available: false, unavailableReason: 'VARIANT_REMOVED' });
+  });
+
+  it('makes a suspended seller’s lines unavailable and refuses its items until it is reinstated', async () => {
+    const [bag, belt] = shop.variants as [TestVariant, TestVariant];
+    const lineOf = (cart: { lines: { sku: string }[] }, sku: string) => cart.lines.find((l) => l.sku === sku);
+    await add({ sku: bag.sku, quantity: 2 }, 'e');
+    const before = (await add({ sku: mug.variants[0]!.sku, quantity: 1 }, 'e')).cart;
+    expect(before.subtotal).toEqual({ amount: 2 * 1200 + 450, currency: 'EUR' });
+
+    await sendStoreStatus(shop.sellerId, 'SUSPENDED', 2);
+    await waitFor(async () => (await standingOf(shop.sellerId))?.version === 2, 30_000);
+    statements.length = 0;
+    const suspended = (await gql(MY_CART, {}, 'e')).myCart;
+    expect(lineOf(suspended, bag.sku)).toMatchObject({
+      available: false,
+      unavailableReason: 'SELLER_SUSPENDED',
+      priceChanged: false,
+      unitPrice: { amount: 1200, currency: 'EUR' },
+    });
+    expect(lineOf(suspended, mug.variants[0]!.sku)).toMatchObject({
+      available: true,
+      unavailableReason: null,
+    });
+    expect(suspended.subtotal).toEqual({ amount: 450, currency: 'EUR' });
+    expect(suspended.itemCount).toBe(3);
+    // The cart did not change: the standing is read on the view, not written to the cart.
+    expect(suspended.version).toBe(before.version);
+    // ...in the view's one catalog query (a join), not in a query of its own.
+    const reads = statements.filter((q) => /^\[query\]\s+select\b/i.test(q) && !/skip locked/i.test(q));
+    const catalogReads = reads.filter((q) => /\bsku_catalog\b/.test(q));
+    expect(catalogReads).toHaveLength(1);
+    expect(reads.filter((q) => /\bseller_standing\b/.test(q))).toEqual(catalogReads);
+
+    // None of the seller's items can be added, by SKU or variant id, by a buyer or a guest.
+    const outboxBefore = await outboxCount();
+    const refused: [{ sku?: string; variantId?: string; quantity: number }, string | undefined][] = [
+      [{ sku: bag.sku, quantity: 1 }, 'e'],
+      [{ variantId: belt.variantId, quantity: 1 }, 'e'],
+      [{ sku: shopScarf.variants[0]!.sku, quantity: 1 }, 'e'],
+      [{ sku: belt.sku, quantity: 1 }, undefined],
+    ];
+    for (const [input, as] of refused)
+      expect(await add(input, as)).toMatchObject({
+        __typename: 'ErrorResult',
+        code: 'CART.ITEM_UNAVAILABLE',
+      });
+    expect(await outboxCount()).toBe(outboxBefore);
+    expect((await gql(MY_CART, {}, 'e')).myCart).toEqual(suspended);
+
+    await sendStoreStatus(shop.sellerId, 'ACTIVE', 3);
+    await waitFor(async () => (await standingOf(shop.sellerId))?.version === 3, 30_000);
+    const reinstated = (await gql(MY_CART, {}, 'e')).myCart;
+    expect(lineOf(reinstated, bag.sku)).toMatchObject({ available: true, unavailableReason: null });
+    expect(reinstated.subtotal).toEqual(before.subtotal);
+    const withBelt = (await add({ sku: belt.sku, quantity: 1 }, 'e')).cart;
+    expect(withBelt.subtotal).toEqual({ amount: 2 * 1200 + 800 + 450, currency: 'EUR' });
+
+    // A late suspension (an older version, e.g. a replay) is dropped: the seller stays reinstated.
+    const stale = await sendStoreStatus(shop.sellerId, 'SUSPENDED', 2);
+    await waitFor(() => handledByStandingConsumer(stale), 30_000);
+    expect(await standingOf(shop.sellerId)).toEqual({ status: 'ACTIVE', version: 3 });
+    const after = (await gql(MY_CART, {}, 'e')).myCart;
+    expect(after).toEqual(withBelt);
+    expect(after.lines.every((l: { available: boolean }) => l.available)).toBe(true);
   });
 
   it('keeps one buyer out of another buyer’s cart', async () => {

@@ -2,7 +2,7 @@ import type { Actor } from '@marketplace/platform';
 import type { Clock, Result } from '@marketplace/shared-kernel';
 import type { Cart } from '../domain/cart.js';
 import type { CartPolicy } from '../domain/cart-policy.js';
-import type { CatalogItem } from '../domain/catalog-item.js';
+import type { CatalogItem, SellerStatus } from '../domain/catalog-item.js';
 
 export interface CartRepository {
   /** The buyer's ACTIVE cart (expired or not), row-locked for the rest of the transaction. */
@@ -57,4 +57,20 @@ export interface SkuCatalogProjection {
    * or a newer one (events can arrive late or twice). Returns whether it applied.
    */
   apply(product: CatalogProduct, now: Date): Promise<boolean>;
+}
+
+/** A seller's store status as the accounts events describe it. */
+export interface SellerStanding {
+  sellerId: string;
+  status: SellerStatus;
+  /** The store's version after the change. */
+  version: number;
+}
+
+export interface SellerStandingProjection {
+  /**
+   * Records the seller's status, unless the read model already holds this version or a newer
+   * one (events can arrive late or twice). Returns whether it applied.
+   */
+  apply(standing: SellerStanding, now: Date): Promise<boolean>;
 }

@@ -18,6 +18,7 @@ const item = (sku: string, amount: number): CatalogItem => ({
   price: { amount, currency: 'EUR' },
   productStatus: 'PUBLISHED',
   listed: true,
+  sellerStatus: null,
 });
 
 function cartWith(...lines: [CatalogItem, number][]) {
@@ -66,6 +67,7 @@ describe('priceCart', () => {
     ['the variant was removed', { listed: false }, 'VARIANT_REMOVED'],
     ['the variant lost its price', { price: null }, 'NOT_PRICED'],
     ['the price moved to another currency', { price: { amount: 100, currency: 'USD' } }, 'CURRENCY_CHANGED'],
+    ['the seller is suspended', { sellerStatus: 'SUSPENDED' as const }, 'SELLER_SUSPENDED'],
   ])('marks a line unavailable when %s and leaves it out of the subtotal', (_case, change, reason) => {
     const lamp = item('LAMP-1', 1000);
     const mug = item('MUG-1', 200);
@@ -78,6 +80,34 @@ describe('priceCart', () => {
     });
     expect(priced.subtotal).toEqual({ amount: 200, currency: 'EUR' });
     expect(priced.itemCount).toBe(2);
+  });
+
+  it('makes a suspended seller’s lines available again once the store is reinstated', () => {
+    const lamp = item('LAMP-1', 1000);
+    const mug = item('MUG-1', 200);
+    const cart = cartWith([lamp, 2], [mug, 1]).snapshot();
+    const suspended = priceCart(cart, catalogOf({ ...lamp, sellerStatus: 'SUSPENDED' }, mug));
+    expect(suspended.lines.map((l) => [l.sku, l.available, l.unavailableReason])).toEqual([
+      ['LAMP-1', false, 'SELLER_SUSPENDED'],
+      ['MUG-1', true, null],
+    ]);
+    expect(suspended.subtotal).toEqual({ amount: 200, currency: 'EUR' });
+    // A suspended line is not a price change to acknowledge, even if its price moved meanwhile.
+    const moved = { ...lamp, sellerStatus: 'SUSPENDED' as const, price: { amount: 900, currency: 'EUR' } };
+    expect(priceCart(cart, catalogOf(moved, mug)).hasPriceChanges).toBe(false);
+
+    const reinstated = priceCart(cart, catalogOf({ ...lamp, sellerStatus: 'ACTIVE' }, mug));
+    expect(reinstated.lines.every((l) => l.available && l.unavailableReason === null)).toBe(true);
+    expect(reinstated.subtotal).toEqual({ amount: 2200, currency: 'EUR' });
+  });
+
+  it('names a removed variant as removed even while its seller is suspended', () => {
+    const lamp = item('LAMP-1', 1000);
+    const priced = priceCart(
+      cartWith([lamp, 1]).snapshot(),
+      catalogOf({ ...lamp, listed: false, sellerStatus: 'SUSPENDED' }),
+    );
+    expect(priced.lines[0]).toMatchObject({ available: false, unavailableReason: 'VARIANT_REMOVED' });
   });
 
   it('falls back to the price the buyer saw when the catalog no longer knows the variant', () => {

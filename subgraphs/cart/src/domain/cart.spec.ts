@@ -21,6 +21,7 @@ const item = (sku: string, amount = 1000, overrides: Partial<CatalogItem> = {}):
   price: { amount, currency: 'EUR' },
   productStatus: 'PUBLISHED',
   listed: true,
+  sellerStatus: null,
   ...overrides,
 });
 
@@ -109,6 +110,7 @@ describe('Cart', () => {
     ['an unpublished product', { productStatus: 'UNPUBLISHED' as const }],
     ['a removed variant', { listed: false }],
     ['an unpriced variant', { price: null }],
+    ['an item of a suspended seller', { sellerStatus: 'SUSPENDED' as const }],
   ])('refuses %s as unavailable', (_case, overrides) => {
     const cart = buyerCart();
     unchanged(
@@ -171,17 +173,23 @@ describe('Cart', () => {
     const cart = buyerCart();
     const lamp = item('LAMP-1', 1000);
     const chair = item('CHAIR-1', 5000);
+    const desk = item('DESK-1', 8000, { sellerId: newId() });
     cart.addItem(lamp, 1, policy, t0);
     cart.addItem(chair, 1, policy, t0);
+    cart.addItem(desk, 1, policy, t0);
     const catalog = new Map([
       [lamp.variantId, { ...lamp, price: { amount: 900, currency: 'EUR' } }],
       [
         chair.variantId,
         { ...chair, price: { amount: 4000, currency: 'EUR' }, productStatus: 'UNPUBLISHED' as const },
       ],
+      [
+        desk.variantId,
+        { ...desk, price: { amount: 7000, currency: 'EUR' }, sellerStatus: 'SUSPENDED' as const },
+      ],
     ]);
     expect(cart.acknowledgePriceChanges(catalog, policy, t0)).toEqual({ ok: true, value: 1 });
-    expect(cart.lines.map((l) => l.priceWhenAdded.amount)).toEqual([900, 5000]);
+    expect(cart.lines.map((l) => l.priceWhenAdded.amount)).toEqual([900, 5000, 8000]);
     const version = cart.version;
     expect(cart.acknowledgePriceChanges(catalog, policy, t0)).toEqual({ ok: true, value: 0 });
     expect(cart.version).toBe(version);

@@ -6,6 +6,9 @@ export interface MoneyJson {
 
 export type ProductStatus = 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
 
+/** A seller's store status as the accounts subgraph announces it. */
+export type SellerStatus = 'PENDING' | 'ACTIVE' | 'SUSPENDED';
+
 /**
  * What the cart knows of one variant, from its local copy of the catalog (the `sku_catalog`
  * read model fed by product events). The cart never asks the products subgraph.
@@ -22,20 +25,30 @@ export interface CatalogItem {
   productStatus: ProductStatus;
   /** False once the variant is no longer part of its product (removed by the seller). */
   listed: boolean;
+  /**
+   * The seller's store status from the cart's `seller_standing` read model (fed by accounts
+   * events); null while the cart has heard nothing of the store, which is then in good standing.
+   */
+  sellerStatus: SellerStatus | null;
 }
 
 /** Why a line cannot be bought right now; null means it can. */
-export type UnavailableReason = 'NOT_PUBLISHED' | 'VARIANT_REMOVED' | 'NOT_PRICED' | 'CURRENCY_CHANGED';
+export type UnavailableReason =
+  'NOT_PUBLISHED' | 'VARIANT_REMOVED' | 'NOT_PRICED' | 'CURRENCY_CHANGED' | 'SELLER_SUSPENDED';
 
 /**
- * Whether a buyer can buy the variant now. A cart holds one currency (see Cart), so a variant
- * whose price moved to another currency cannot stay in it as a buyable line.
+ * Whether a buyer can buy the variant now. A suspended seller's products are off the
+ * storefront until the store is reinstated. A cart holds one currency (see Cart), so a variant
+ * whose price moved to another currency cannot stay in it as a buyable line. The first reason
+ * that applies wins: a removed variant stays removed after a reinstatement, so it is named
+ * before the suspension.
  */
 export function unavailableReason(
   item: CatalogItem | undefined,
   cartCurrency: string | null,
 ): UnavailableReason | null {
   if (!item || !item.listed) return 'VARIANT_REMOVED';
+  if (item.sellerStatus === 'SUSPENDED') return 'SELLER_SUSPENDED';
   if (item.productStatus !== 'PUBLISHED') return 'NOT_PUBLISHED';
   if (!item.price || item.price.amount <= 0) return 'NOT_PRICED';
   if (cartCurrency !== null && item.price.currency !== cartCurrency) return 'CURRENCY_CHANGED';

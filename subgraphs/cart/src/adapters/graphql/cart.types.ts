@@ -9,6 +9,7 @@ export enum CartLineUnavailableReason {
   VARIANT_REMOVED = 'VARIANT_REMOVED',
   NOT_PRICED = 'NOT_PRICED',
   CURRENCY_CHANGED = 'CURRENCY_CHANGED',
+  SELLER_SUSPENDED = 'SELLER_SUSPENDED',
 }
 registerEnumType(CartLineUnavailableReason, {
   name: 'CartLineUnavailableReason',

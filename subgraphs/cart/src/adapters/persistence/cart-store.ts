@@ -1,6 +1,12 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { RedisCache, inTransaction, type Redis, type RequestContext } from '@marketplace/platform';
+import {
+  RedisCache,
+  inTransaction,
+  type Logger,
+  type Redis,
+  type RequestContext,
+} from '@marketplace/platform';
 import type { Clock } from '@marketplace/shared-kernel';
 import { Cart, type CartSnapshot } from '../../domain/cart.js';
 import type { CartPolicy } from '../../domain/cart-policy.js';
@@ -107,6 +113,7 @@ export interface CartContextDeps {
   policy: CartPolicy;
   /** Wakes the outbox relay after a commit. */
   onCommit?: () => void;
+  logger?: Logger;
 }
 
 /** Wires the use cases' ports to MikroORM, the outbox and the cache for one request or job. */
@@ -132,7 +139,11 @@ export function cartContext(
       ),
     afterCommit: async (carts) => {
       deps.onCommit?.();
-      await Promise.all(carts.map((cart) => deps.reader.invalidate(cart)));
+      // Best effort: the change is committed, so a cache hiccup must not report it as failed
+      // (a retried addToCart would add twice); versioned entries and the TTL bound staleness.
+      await Promise.all(carts.map((cart) => deps.reader.invalidate(cart))).catch((error: unknown) => {
+        deps.logger?.warn({ err: error }, 'cart cache invalidation after commit failed');
+      });
     },
   };
 }

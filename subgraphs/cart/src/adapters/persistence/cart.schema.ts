@@ -87,6 +87,23 @@ export class Migration20261121000500CreateCart extends Migration {
   }
 }
 
+/**
+ * The sellers' standing, fed by `accounts.store-status-changed` events: a line of a SUSPENDED
+ * seller is unavailable. A seller the cart has not heard of has no row and is in good standing.
+ */
+export class Migration20261205000500SellerStanding extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table seller_standing (
+        seller_id uuid primary key,
+        status text not null check (status in ('PENDING', 'ACTIVE', 'SUSPENDED')),
+        version int not null check (version >= 1),
+        updated_at timestamptz not null
+      )`);
+  }
+}
+
 export const cartMigrations = [
   { name: 'Migration20261121000500CreateCart', class: Migration20261121000500CreateCart },
+  { name: 'Migration20261205000500SellerStanding', class: Migration20261205000500SellerStanding },
 ];

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { InvariantViolation } from '@marketplace/shared-kernel';
-import type { CatalogItem, ProductStatus } from '../../domain/catalog-item.js';
+import type { CatalogItem, ProductStatus, SellerStatus } from '../../domain/catalog-item.js';
 import type { CatalogProduct, SkuCatalog, SkuCatalogProjection } from '../../application/ports.js';
 
 interface ItemRow {
@@ -14,12 +14,17 @@ interface ItemRow {
   seller_id: string;
   product_name: string;
   status: ProductStatus;
+  seller_status: SellerStatus | null;
 }
 
+// The seller's standing rides along in the same query, so a view stays one statement
+// whatever the number of lines and sellers.
 const SELECT_ITEMS = `
   select s.variant_id, s.sku, s.name as variant_name, s.price_amount, s.price_currency, s.listed,
-         p.product_id, p.seller_id, p.name as product_name, p.status
-    from sku_catalog s join catalog_product p on p.product_id = s.product_id`;
+         p.product_id, p.seller_id, p.name as product_name, p.status, st.status as seller_status
+    from sku_catalog s
+    join catalog_product p on p.product_id = s.product_id
+    left join seller_standing st on st.seller_id = p.seller_id`;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -42,10 +47,11 @@ function toItem(row: ItemRow): CatalogItem {
     price,
     productStatus: row.status,
     listed: row.listed,
+    sellerStatus: row.seller_status,
   };
 }
 
-/** Reads the read model: one query for any number of variants. */
+/** Reads the read model (with the sellers' standing): one query for any number of variants. */
 export class PgSkuCatalog implements SkuCatalog {
   constructor(private readonly em: EntityManager) {}
 

@@ -27,10 +27,10 @@ export const productsService: ServiceDefinition = {
   entities: productEntities,
   migrations: productMigrations,
   publishes: [Topics.product],
-  graphql: ({ redis, relay }) => {
+  graphql: ({ redis, relay, logger }) => {
     const reader = readerFor(redis);
     return {
-      resolvers: [...createProductResolver({ reader, onCommit: () => relay.nudge() })],
+      resolvers: [...createProductResolver({ reader, logger, onCommit: () => relay.nudge() })],
       referenceResolvers: {
         Product: productReferenceResolver(reader),
         Variant: variantReferenceResolver(reader),

@@ -425,6 +425,19 @@ describe('products subgraph', () => {
     });
   });
 
+  it('gives one of two concurrent categories with the same slug a typed error', async () => {
+    const slug = `race-${uniqueSuffix()}`.toLowerCase().replace(/[^a-z0-9-]/g, '');
+    const create = () =>
+      gql(
+        `mutation($input: CreateCategoryInput!) { createCategory(input: $input) { __typename ... on ErrorResult { code } } }`,
+        { input: { name: 'Race', slug } },
+        'admin',
+      ).then((r) => r.body.data.createCategory);
+    const results = await Promise.all([create(), create(), create()]);
+    expect(results.filter((r) => r.__typename === 'CategoryPayload')).toHaveLength(1);
+    expect(results.filter((r) => r.code === 'CATEGORY.SLUG_TAKEN')).toHaveLength(2);
+  });
+
   it('exports snapshots to admins only', async () => {
     const q = `{ adminProductSnapshots(first: 3) { items { productId version snapshot } nextCursor } }`;
     const refused = await gql(q, {}, 'a');

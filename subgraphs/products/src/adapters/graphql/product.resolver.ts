@@ -2,11 +2,13 @@
 import 'reflect-metadata';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isUuid, systemClock, type Clock, type Result } from '@marketplace/shared-kernel';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { domainError, err, isUuid, systemClock, type Clock, type Result } from '@marketplace/shared-kernel';
 import {
   ErrorResult,
   MoneyType,
   inTransaction,
+  type Logger,
   type ReferenceResolver,
   type RequestContext,
 } from '@marketplace/platform';
@@ -58,6 +60,7 @@ export interface ProductResolverDeps {
   clock?: Clock;
   /** Wakes the outbox relay after a commit. */
   onCommit?: () => void;
+  logger?: Logger;
 }
 
 /** A variant as the API returns it, carrying its product so `Variant.product` needs no lookup. */
@@ -179,7 +182,11 @@ export function createProductResolver(deps: ProductResolverDeps) {
       ),
     afterCommit: async (productId, version) => {
       deps.onCommit?.();
-      await deps.reader.invalidate(productId, version);
+      // Best effort: the change is committed, so a cache hiccup must not report it as failed
+      // (a retried mutation would apply twice). The product event invalidates again, the TTL last.
+      await deps.reader.invalidate(productId, version).catch((error: unknown) => {
+        deps.logger?.warn({ err: error, productId }, 'cache invalidation after commit failed');
+      });
     },
   });
 
@@ -404,7 +411,12 @@ export function createProductResolver(deps: ProductResolverDeps) {
       @Arg('input', () => CreateCategoryInput) input: CreateCategoryInput,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof CategoryResult> {
-      const r = await createCategory(input, useCaseContext(ctx));
+      const r = await createCategory(input, useCaseContext(ctx)).catch((error: unknown) => {
+        // Two admins creating the same slug at once: the unique index decides, the loser is told.
+        if (error instanceof UniqueConstraintViolationException)
+          return err(domainError('CATEGORY.SLUG_TAKEN', 'That slug was just taken', 'slug'));
+        throw error;
+      });
       return r.ok ? Object.assign(new CategoryPayload(), { category: r.value }) : ErrorResult.of(r.error);
     }
   }

@@ -69,6 +69,9 @@ export async function startService(
 ): Promise<RunningService> {
   const env = overrides.env ?? process.env;
   const config = loadConfig(env);
+  // CONSUMER_GROUP_SUFFIX keeps a second stack on the same broker (an e2e run beside a dev
+  // stack) from sharing partitions and offsets with the first.
+  const groupSuffix = overrides.groupSuffix ?? env.CONSUMER_GROUP_SUFFIX;
   const logger = createLogger(definition.name);
   const upper = definition.name.toUpperCase();
   const orm = await createOrm({
@@ -90,7 +93,7 @@ export async function startService(
   await definition.init?.(deps);
   const consumerDefs = (definition.consumers?.(deps) ?? []).map((c) => ({
     ...c,
-    groupId: overrides.groupSuffix ? `${c.groupId}.${overrides.groupSuffix}` : c.groupId,
+    groupId: groupSuffix ? `${c.groupId}.${groupSuffix}` : c.groupId,
   }));
   await ensureTopics(kafka, [
     ...definition.publishes,

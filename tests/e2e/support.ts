@@ -88,6 +88,7 @@ export async function startMarketplace(
         [`${name.toUpperCase()}_PORT`]: String(ports[name]),
         [`${name.toUpperCase()}_DB`]: `mp_e2e_${name}_${suffix}`,
         SEARCH_INDEX_ALIAS: `products-e2e-${suffix}`,
+        CONSUMER_GROUP_SUFFIX: `e2e-${suffix}`,
         ...routing,
         ...extraEnv,
       }),

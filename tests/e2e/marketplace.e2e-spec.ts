@@ -37,8 +37,12 @@ async function call(query: string, variables: object = {}, token?: string) {
   return Object.values(body.data as object)[0];
 }
 
-/** Retries an operation until the awaited projection has caught up (an event consumed). */
-const eventually = <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000) =>
+/**
+ * Retries an operation until the awaited projection has caught up (an event consumed). The
+ * run's consumer groups are new, so they first replay the topics' history (every earlier
+ * suite's events), which on a loaded machine takes a while.
+ */
+const eventually = <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 90_000) =>
   waitFor(probe, timeoutMs, 150).catch((error: Error) => {
     throw new Error(`${what}: ${error.message}`);
   });
@@ -341,7 +345,7 @@ describe('the marketplace through the gateway', () => {
       async () => (await call(`{ product(id: "${productId}") { id } }`, {}, buyerToken)) === null,
       'products hides the suspended store',
     );
-  }, 240_000);
+  }, 600_000);
 
   it('answers bad input with a typed error through the gateway and echoes the correlation id', async () => {
     const r = await gql(

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '@marketplace/platform';
 import { waitFor } from '@marketplace/platform/testing';
@@ -74,7 +75,7 @@ export async function startMarketplace(
   suffix: string,
   extraEnv: Record<string, string> = {},
 ): Promise<Marketplace> {
-  const base = 4100 + Math.floor(Math.random() * 80) * 10;
+  const base = await freePortBlock(SUBGRAPHS.length + 1);
   const ports = Object.fromEntries([
     ['gateway', base],
     ...SUBGRAPHS.map((name, i) => [name, base + 1 + i]),
@@ -116,6 +117,23 @@ export async function startMarketplace(
       await dropSearchIndices(`products-e2e-${suffix}`);
     },
   };
+}
+
+const portFree = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const server = createServer()
+      .once('error', () => resolve(false))
+      .listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+
+/** A run of consecutive free ports (4100-4899), so a second stack on this machine is not hit. */
+async function freePortBlock(size: number): Promise<number> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const base = 4100 + Math.floor(Math.random() * 79) * 10;
+    const ports = Array.from({ length: size }, (_, i) => base + i);
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
+  }
+  throw new Error('no block of free ports between 4100 and 4899');
 }
 
 /** Deletes the indices behind a test's private alias, so repeated runs do not pile up shards. */

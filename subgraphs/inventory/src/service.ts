@@ -9,16 +9,22 @@ import {
 import { catalogConsumer } from './adapters/messaging/catalog-consumer.js';
 import { expirySweeper } from './adapters/messaging/expiry-sweeper.js';
 import { cartConsumer } from './adapters/messaging/cart-consumer.js';
+import { cartHoldPolicy } from './application/cart-holds.js';
 
 /**
  * The inventory subgraph: stock per SKU, reservations with expiry, contributed to the
  * federated Variant (`stock`) and Product (`inStock`).
  * Env: INVENTORY_SWEEP_INTERVAL_MS (how often expired reservations are released, default 5000),
- * INVENTORY_CART_HOLD_TTL_SECONDS (how long a cart hold lasts after the cart's last change, default 1800).
+ * INVENTORY_CART_HOLD_TTL_SECONDS (how long a cart hold lasts after the cart's last change, default 1800),
+ * INVENTORY_CART_HOLD_MAX_PER_LINE (most units one cart line holds, default 5).
  */
 export function createInventoryService(env: NodeJS.ProcessEnv = process.env): ServiceDefinition {
   const sweepIntervalMs = intFromEnv('INVENTORY_SWEEP_INTERVAL_MS', 5_000, env);
-  const cartHolds = { ttlSeconds: intFromEnv('INVENTORY_CART_HOLD_TTL_SECONDS', 1_800, env) };
+  const cartHolds = cartHoldPolicy({
+    ttlSeconds: intFromEnv('INVENTORY_CART_HOLD_TTL_SECONDS', 1_800, env),
+    maxPerLine: intFromEnv('INVENTORY_CART_HOLD_MAX_PER_LINE', 5, env),
+  });
+  if (!cartHolds.ok) throw new Error(cartHolds.error.message);
   return {
     name: 'inventory',
     defaultPort: 4002,
@@ -31,7 +37,7 @@ export function createInventoryService(env: NodeJS.ProcessEnv = process.env): Se
     }),
     consumers: ({ logger }) => [
       catalogConsumer(logger.child({ consumer: 'inventory.variants' })),
-      cartConsumer(cartHolds),
+      cartConsumer(cartHolds.value),
     ],
     jobs: ({ orm, logger, relay }) => [
       expirySweeper({ orm, logger, intervalMs: sweepIntervalMs, onCommit: () => relay.nudge() }),

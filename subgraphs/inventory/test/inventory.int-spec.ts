@@ -20,6 +20,8 @@ type GraphQLBody = { data?: any; errors?: any[] };
 type Row = Record<string, unknown>;
 
 const SWEEP_INTERVAL_MS = 100;
+/** The default (the test service runs without INVENTORY_CART_HOLD_MAX_PER_LINE). */
+const CART_HOLD_MAX_PER_LINE = 5;
 const statements: string[] = [];
 let service: RunningService;
 let producer: ReturnType<RunningService['kafka']['producer']>;
@@ -111,6 +113,83 @@ const SET = `mutation($input: SetStockInput!) { setStock(input: $input) {
 const reserve = async (reference: string, lines: { sku: string; quantity: number }[], ttlSeconds = 600) =>
   (await gql(RESERVE, { input: { reference, lines, ttlSeconds } }, 'admin')).reserveStock;
 
+type Variant = { variantId: string; sku: string };
+const price = { amount: 1250, currency: 'EUR' };
+
+/**
+ * The events of one cart, numbered version by version as the cart subgraph publishes them;
+ * `buyerId` null for a guest cart.
+ */
+function cartOf(buyerId: string | null, productId: string, id = newId()) {
+  let version = 0;
+  const lineIds = new Map<string, string>();
+  const ref = (v: Variant, quantity: number) => {
+    if (!lineIds.has(v.sku)) lineIds.set(v.sku, newId());
+    return {
+      lineId: lineIds.get(v.sku)!,
+      sku: v.sku,
+      variantId: v.variantId,
+      productId,
+      sellerId: sellerA.sellerId,
+      quantity,
+    };
+  };
+  const event = (type: string, payload: object) =>
+    envelope(type, 'Cart', id, { cartId: id, buyerId, ...payload, version: ++version });
+  return {
+    id,
+    added: (v: Variant, quantity: number) =>
+      event('cart.line-added', { ...ref(v, quantity), unitPrice: price }),
+    changed: (v: Variant, quantity: number, previousQuantity: number) =>
+      event('cart.line-quantity-changed', { ...ref(v, quantity), previousQuantity, unitPrice: price }),
+    removed: (v: Variant, previousQuantity: number) =>
+      event('cart.line-removed', { ...ref(v, 0), previousQuantity }),
+    merged: (source: { id: string }, lines: [Variant, number][]) =>
+      event('cart.carts-merged', {
+        sourceCartId: source.id,
+        sourceVersion: 2,
+        lines: lines.map(([v, q]) => ref(v, q)),
+        skipped: [],
+      }),
+    expired: (lines: [Variant, number][]) =>
+      event('cart.cart-expired', {
+        lines: lines.map(([v, q]) => ref(v, q)),
+        expiredAt: new Date().toISOString(),
+      }),
+  };
+}
+
+/** The cart consumer has handled these messages (their inbox rows commit with the handler's work). */
+const handled = (...messages: Envelope[]) =>
+  waitFor(
+    async () =>
+      (
+        await sql(`select 1 from inbox where message_id::text = any(string_to_array(?, ','))`, [
+          messages.map((m) => m.id).join(','),
+        ])
+      ).length === messages.length,
+    30_000,
+  );
+
+const holdOf = async (cartId: string) =>
+  (
+    await sql<{
+      id: string;
+      kind: string;
+      status: string;
+      lines: { sku: string; requested: number; quantity: number }[];
+    }>('select id, kind, status, lines from reservation where reference = ?', [`cart:${cartId}`])
+  )[0];
+
+/** A cart hold's lines as {name: [requested, held]}. */
+const held = async (cartId: string) =>
+  Object.fromEntries(
+    ((await holdOf(cartId))?.lines ?? []).map((l) => [
+      l.sku.slice(run.length + 1),
+      [l.requested, l.quantity],
+    ]),
+  );
+
 function envelope(type: string, aggregateType: string, aggregateId: string, payload: object) {
   const version = type.startsWith('products.') ? 2 : 1;
   const message = {
@@ -131,7 +210,9 @@ function envelope(type: string, aggregateType: string, aggregateId: string, payl
   return message;
 }
 
-async function send(topic: string, ...messages: ReturnType<typeof envelope>[]) {
+type Envelope = ReturnType<typeof envelope>;
+
+async function send(topic: string, ...messages: Envelope[]) {
   await producer.send({
     topic,
     acks: -1,
@@ -166,7 +247,11 @@ function productEvent(
 
 beforeAll(async () => {
   service = await startService(
-    createInventoryService({ ...process.env, INVENTORY_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS) }),
+    createInventoryService({
+      ...process.env,
+      INVENTORY_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
+      INVENTORY_CART_HOLD_MAX_PER_LINE: '',
+    }),
     {
       port: 0,
       dbName: `mp_test_inventory_${uniqueSuffix()}`,
@@ -558,105 +643,203 @@ describe('inventory subgraph', () => {
     expect(asOther[1].stock).toMatchObject({ available: 4, onHand: null });
   });
 
-  it('keeps a soft hold per cart from cart events: short stock, changes, merge, expiry', async () => {
+  it('holds nothing for a guest cart, whatever its events ask for', async () => {
+    const { sku, variants, productId } = await seed(sellerA.sellerId, { GUEST1: 10, GUEST2: 2 });
+    const [g1, g2] = variants as [Variant, Variant];
+    const guest = cartOf(null, productId);
+    const events = [
+      guest.added(g1, 3),
+      guest.changed(g1, 9, 3),
+      guest.added(g2, 2),
+      guest.removed(g2, 2),
+      guest.expired([[g1, 9]]),
+    ];
+    await send(Topics.cart, ...events);
+    await handled(...events);
+
+    expect(await holdOf(guest.id)).toBeUndefined();
+    expect(await levelsOf(sku('GUEST1'))).toEqual({ on_hand: 10, available: 10, reserved: 0, committed: 0 });
+    expect(await levelsOf(sku('GUEST2'))).toEqual({ on_hand: 2, available: 2, reserved: 0, committed: 0 });
+    expect(await outboxCount('inventory.stock-reserved', ...variants.map((v) => v.variantId))).toBe(0);
+    // What buyers, checkout and search read still shows all of it.
+    const entities = (
+      await gql(
+        `query($r: [_Any!]!) { _entities(representations: $r) {
+          ... on Variant { stock { available inStock } } ... on Product { inStock } } }`,
+        {
+          r: [
+            { __typename: 'Variant', id: g2.variantId },
+            { __typename: 'Product', id: productId },
+          ],
+        },
+        'buyer',
+      )
+    )._entities;
+    expect(entities).toEqual([{ stock: { available: 2, inStock: true } }, { inStock: true }]);
+  });
+
+  it('holds a signed-in buyer’s cart: short stock, changes, at most the cap per line, closed when the cart expires', async () => {
     const { sku, variants, productId } = await seed(sellerA.sellerId, { CART1: 3, CART2: 10 });
-    const [c1, c2] = variants as [{ variantId: string; sku: string }, { variantId: string; sku: string }];
-    const buyerCart = newId();
-    const guestCart = newId();
-    const line = (cartId: string, v: typeof c1, quantity: number, version: number, lineId = newId()) => ({
-      cartId,
-      buyerId: null,
-      lineId,
-      sku: v.sku,
-      variantId: v.variantId,
-      productId,
-      sellerId: sellerA.sellerId,
-      quantity,
-      version,
-    });
-    const price = { amount: 1250, currency: 'EUR' };
-    const hold = async (cartId: string) => reservationOf(`cart:${cartId}`);
-    const held = async (cartId: string) =>
-      Object.fromEntries(
-        ((await hold(cartId))?.lines ?? []).map((l) => [
-          l.sku.slice(run.length + 1),
-          [l.requested, l.quantity],
-        ]),
-      );
+    const [c1, c2] = variants as [Variant, Variant];
+    const cart = cartOf(newId(), productId);
 
     // Wants 5, only 3 exist: holds 3.
-    await send(
-      Topics.cart,
-      envelope('cart.line-added', 'Cart', buyerCart, { ...line(buyerCart, c1, 5, 1), unitPrice: price }),
-    );
-    await waitFor(async () => (await hold(buyerCart))?.status === 'HELD', 30_000);
-    expect(await held(buyerCart)).toEqual({ CART1: [5, 3] });
+    await send(Topics.cart, cart.added(c1, 5));
+    await waitFor(async () => (await holdOf(cart.id))?.status === 'HELD', 30_000);
+    expect(await held(cart.id)).toEqual({ CART1: [5, 3] });
 
-    await send(
-      Topics.cart,
-      envelope('cart.line-quantity-changed', 'Cart', buyerCart, {
-        ...line(buyerCart, c1, 2, 2),
-        previousQuantity: 5,
-        unitPrice: price,
-      }),
-      envelope('cart.line-added', 'Cart', buyerCart, { ...line(buyerCart, c2, 4, 3), unitPrice: price }),
-    );
-    await waitFor(async () => (await held(buyerCart)).CART2 !== undefined, 10_000);
-    expect(await held(buyerCart)).toEqual({ CART1: [2, 2], CART2: [4, 4] });
+    // Wants 8 of a SKU with 10 free: holds the cap, 5.
+    const changes = [cart.changed(c1, 2, 5), cart.added(c2, 8)];
+    await send(Topics.cart, ...changes);
+    await handled(...changes);
+    expect(await held(cart.id)).toEqual({ CART1: [2, 2], CART2: [8, CART_HOLD_MAX_PER_LINE] });
     expect(await levelsOf(sku('CART1'))).toMatchObject({ available: 1, reserved: 2 });
-
-    await send(
-      Topics.cart,
-      envelope('cart.line-added', 'Cart', guestCart, { ...line(guestCart, c2, 3, 1), unitPrice: price }),
+    expect(await levelsOf(sku('CART2'))).toMatchObject({ available: 5, reserved: 5 });
+    const [reservedEvent] = await sql<{ envelope: { payload: object } }>(
+      `select envelope from outbox where event_type = 'inventory.stock-reserved'
+       and envelope->'payload'->>'reference' = ? order by seq desc limit 1`,
+      [`cart:${cart.id}`],
     );
-    await waitFor(async () => (await hold(guestCart))?.status === 'HELD', 10_000);
-    expect(await levelsOf(sku('CART2'))).toMatchObject({ available: 3, reserved: 7 });
+    expect(reservedEvent!.envelope.payload).toMatchObject({
+      kind: 'SOFT',
+      lines: [
+        { sku: sku('CART1'), requested: 2, quantity: 2 },
+        { sku: sku('CART2'), requested: 8, quantity: 5 },
+      ],
+    });
 
-    // The guest cart is merged into the buyer's: its hold goes, the buyer's follows the merged lines.
-    const { version: _v, buyerId: _b, cartId: _c, ...mergedLine } = line(buyerCart, c2, 7, 4);
-    const { version: _v1, buyerId: _b1, cartId: _c1, ...keptLine } = line(buyerCart, c1, 2, 4);
-    await send(
-      Topics.cart,
-      envelope('cart.carts-merged', 'Cart', buyerCart, {
-        cartId: buyerCart,
-        buyerId: newId(),
-        sourceCartId: guestCart,
-        sourceVersion: 2,
-        lines: [keptLine, mergedLine],
-        skipped: [],
-        version: 4,
-      }),
-    );
-    await waitFor(async () => (await hold(guestCart))?.status === 'RELEASED', 10_000);
-    expect(await held(buyerCart)).toEqual({ CART1: [2, 2], CART2: [7, 7] });
-    expect(await levelsOf(sku('CART2'))).toMatchObject({ available: 3, reserved: 7 });
-
-    await send(
-      Topics.cart,
-      envelope('cart.line-removed', 'Cart', buyerCart, { ...line(buyerCart, c1, 0, 5), previousQuantity: 2 }),
-    );
-    await waitFor(async () => (await held(buyerCart)).CART1 === undefined, 10_000);
+    const removed = cart.removed(c1, 2);
+    await send(Topics.cart, removed);
+    await handled(removed);
+    expect(await held(cart.id)).toEqual({ CART2: [8, 5] });
     expect(await levelsOf(sku('CART1'))).toMatchObject({ available: 3, reserved: 0 });
 
-    await send(
-      Topics.cart,
-      envelope('cart.cart-expired', 'Cart', buyerCart, {
-        cartId: buyerCart,
-        buyerId: null,
-        lines: [mergedLine],
-        expiredAt: new Date().toISOString(),
-        version: 6,
-      }),
-    );
-    await waitFor(async () => (await hold(buyerCart))?.status === 'EXPIRED', 10_000);
+    // The cart expired: its hold gives everything back and is closed for good.
+    const expired = cart.expired([[c2, 8]]);
+    await send(Topics.cart, expired);
+    await handled(expired);
+    expect((await holdOf(cart.id))?.status).toBe('RELEASED');
     expect(await levelsOf(sku('CART2'))).toEqual({ on_hand: 10, available: 10, reserved: 0, committed: 0 });
     const reasons = await sql<{ reason: string }>(
       `select envelope->'payload'->>'reason' as reason from outbox
-       where event_type = 'inventory.reservation-released' and envelope->'payload'->>'reference' in (?, ?)
-       order by seq`,
-      [`cart:${guestCart}`, `cart:${buyerCart}`],
+       where event_type = 'inventory.reservation-released' and envelope->'payload'->>'reference' = ?`,
+      [`cart:${cart.id}`],
     );
-    expect(reasons.map((r) => r.reason)).toEqual(['RELEASED', 'EXPIRED']);
+    expect(reasons.map((r) => r.reason)).toEqual(['EXPIRED']);
+
+    // A late line event of the expired cart holds nothing.
+    const late = cart.added(c1, 1);
+    await send(Topics.cart, late);
+    await handled(late);
+    expect((await holdOf(cart.id))?.status).toBe('RELEASED');
+    expect(await levelsOf(sku('CART1'))).toEqual({ on_hand: 3, available: 3, reserved: 0, committed: 0 });
+    expect(await levelsOf(sku('CART2'))).toEqual({ on_hand: 10, available: 10, reserved: 0, committed: 0 });
+  });
+
+  it('holds for the buyer once a guest cart is merged into the buyer’s cart; the guest reference stays closed', async () => {
+    const { sku, variants, productId } = await seed(sellerA.sellerId, { MERGE1: 10, MERGE2: 10 });
+    const [m1, m2] = variants as [Variant, Variant];
+    const guest = cartOf(null, productId);
+    const buyer = cartOf(newId(), productId);
+
+    const before = [guest.added(m2, 3), guest.changed(m2, 7, 3)];
+    await send(Topics.cart, ...before, buyer.added(m1, 2));
+    await handled(...before);
+    await waitFor(async () => (await held(buyer.id)).MERGE1 !== undefined, 30_000);
+    expect(await holdOf(guest.id)).toBeUndefined();
+    expect(await levelsOf(sku('MERGE2'))).toMatchObject({ available: 10, reserved: 0 });
+
+    // The buyer signs in: the merged cart (all its lines) is held for the buyer, capped per line.
+    const merged = buyer.merged(guest, [
+      [m1, 2],
+      [m2, 7],
+    ]);
+    await send(Topics.cart, merged);
+    await handled(merged);
+    expect(await held(buyer.id)).toEqual({ MERGE1: [2, 2], MERGE2: [7, CART_HOLD_MAX_PER_LINE] });
+    expect(await levelsOf(sku('MERGE2'))).toMatchObject({ available: 5, reserved: 5 });
+    expect(await holdOf(guest.id)).toMatchObject({ kind: 'SOFT', status: 'RELEASED', lines: [] });
+
+    // A late event of the merged guest cart (another partition key, so it may come after) holds nothing.
+    const late = guest.added(m1, 4);
+    await send(Topics.cart, late);
+    await handled(late);
+    expect(await holdOf(guest.id)).toMatchObject({ status: 'RELEASED', lines: [] });
+    expect(await levelsOf(sku('MERGE1'))).toMatchObject({ available: 8, reserved: 2 });
+
+    // Replaying the merge changes nothing (inbox), and the buyer's hold follows the cart on.
+    const removed = buyer.removed(m2, 7);
+    await send(Topics.cart, merged, removed);
+    await handled(removed);
+    expect(await held(buyer.id)).toEqual({ MERGE1: [2, 2] });
+    expect(await levelsOf(sku('MERGE2'))).toEqual({ on_hand: 10, available: 10, reserved: 0, committed: 0 });
+  });
+
+  it('keeps a closed cart closed: a lapsed hold and a cart that never held stay final after the cart expired', async () => {
+    const { sku, variants, productId } = await seed(sellerA.sellerId, { LAPSE: 6 });
+    const [v] = variants as [Variant];
+    const lapsing = cartOf(newId(), productId);
+    await send(Topics.cart, lapsing.added(v, 2));
+    await waitFor(async () => (await holdOf(lapsing.id))?.status === 'HELD', 30_000);
+
+    // Half an hour without a change passes: the sweeper lets the hold lapse.
+    await sql(`update reservation set expires_at = now() - interval '1 second' where reference = ?`, [
+      `cart:${lapsing.id}`,
+    ]);
+    await waitFor(async () => (await holdOf(lapsing.id))?.status === 'EXPIRED', 10_000);
+    expect(await levelsOf(sku('LAPSE'))).toMatchObject({ available: 6, reserved: 0 });
+
+    // Then the cart itself expires: the lapsed hold becomes final, without a second release.
+    // A buyer's cart that never held anything gets a closed marker.
+    const never = cartOf(newId(), productId);
+    const expired = [lapsing.expired([[v, 2]]), never.expired([])];
+    await send(Topics.cart, ...expired);
+    await handled(...expired);
+    expect(await holdOf(lapsing.id)).toMatchObject({ status: 'RELEASED' });
+    expect(await holdOf(never.id)).toMatchObject({ kind: 'SOFT', status: 'RELEASED', lines: [] });
+    const hold = await holdOf(lapsing.id);
+    expect(await outboxCount('inventory.reservation-released', hold!.id)).toBe(1);
+
+    // Late line events of either cart hold nothing.
+    const late = [lapsing.changed(v, 3, 2), never.added(v, 1)];
+    await send(Topics.cart, ...late);
+    await handled(...late);
+    expect((await holdOf(lapsing.id))?.status).toBe('RELEASED');
+    expect(await holdOf(never.id)).toMatchObject({ status: 'RELEASED', lines: [] });
+    expect(await levelsOf(sku('LAPSE'))).toEqual({ on_hand: 6, available: 6, reserved: 0, committed: 0 });
+  });
+
+  it('refuses admin release and commit of cart: references, changing nothing', async () => {
+    const { sku, variants, productId } = await seed(sellerA.sellerId, { ADMCART: 4 });
+    const [v] = variants as [Variant];
+    const cart = cartOf(newId(), productId);
+    await send(Topics.cart, cart.added(v, 2));
+    await waitFor(async () => (await holdOf(cart.id))?.status === 'HELD', 30_000);
+    const unknown = cartOf(newId(), productId);
+    const holdId = (await holdOf(cart.id))!.id;
+    const state = async () => [
+      await holdOf(cart.id),
+      await holdOf(unknown.id),
+      await levelsOf(sku('ADMCART')),
+      await outboxCount(null, holdId, v.variantId),
+    ];
+    const before = await state();
+
+    for (const reference of [`cart:${cart.id}`, `cart:${unknown.id}`]) {
+      const released = (await gql(RELEASE, { reference }, 'admin')).releaseReservation;
+      const committed = (await gql(COMMIT, { reference }, 'admin')).commitReservation;
+      expect([reference, released.code, committed.code]).toEqual([
+        reference,
+        'RESERVATION.RESERVED_REFERENCE',
+        'RESERVATION.RESERVED_REFERENCE',
+      ]);
+    }
+    expect(await state()).toEqual(before);
+
+    // Nothing blocks the unknown cart: its buyer's first line is held as usual.
+    await send(Topics.cart, unknown.added(v, 1));
+    await waitFor(async () => (await holdOf(unknown.id))?.status === 'HELD', 30_000);
+    expect(await levelsOf(sku('ADMCART'))).toMatchObject({ available: 1, reserved: 3 });
   });
 
   it('lets the database refuse an unbalanced row whatever the code does', async () => {

@@ -1,4 +1,4 @@
-import { ok, type Result } from '@marketplace/shared-kernel';
+import { Guard, combine, ok, type Result } from '@marketplace/shared-kernel';
 import {
   RESERVATION_LIMITS,
   Reservation,
@@ -13,22 +13,43 @@ import { trackAll } from './reservations.js';
 import type { InventoryContext, InventoryTransaction } from './ports.js';
 
 /**
- * Carts keep a soft hold on what they contain (reference `cart:<cartId>`): it follows the cart's
- * lines, holds what is available when stock is short, and lapses `ttlSeconds` after the cart's
- * last change (the sweeper releases it; the cart's next change brings it back).
+ * Signed-in buyers' carts keep a soft hold on what they contain (reference `cart:<cartId>`): it
+ * follows the cart's lines, holds what is available when stock is short but at most
+ * `maxPerLine` units per line, and lapses `ttlSeconds` after the cart's last change (the sweeper
+ * releases it; the cart's next change brings it back). Guest carts hold nothing: anyone can open
+ * one without an account, so their holds would let anonymous callers lock any seller's stock.
  */
 export interface CartHoldPolicy {
   ttlSeconds: number;
+  maxPerLine: number;
 }
 
-/** A cart's lines changed: `lines` are new quantities per SKU (0 drops the line). */
+/** Checks the configured policy (at start-up: a bad value stops the service). */
+export function cartHoldPolicy(values: CartHoldPolicy): Result<CartHoldPolicy> {
+  const checked = combine(
+    Guard.integer('INVENTORY_CART_HOLD_TTL_SECONDS', values.ttlSeconds, RESERVATION_LIMITS.ttlSeconds),
+    Guard.integer('INVENTORY_CART_HOLD_MAX_PER_LINE', values.maxPerLine, {
+      min: 1,
+      max: RESERVATION_LIMITS.quantity,
+    }),
+  );
+  if (!checked.ok) return checked;
+  const [ttlSeconds, maxPerLine] = checked.value;
+  return ok({ ttlSeconds, maxPerLine });
+}
+
+/**
+ * A cart's lines changed: `lines` are new quantities per SKU (0 drops the line). A guest cart
+ * (`buyerId` null) holds nothing.
+ */
 export async function holdCartLines(
-  input: { cartId: string; lines: readonly LineRequest[] },
+  input: { cartId: string; buyerId: string | null; lines: readonly LineRequest[] },
   policy: CartHoldPolicy,
   ctx: InventoryContext,
 ): Promise<Result<Reservation | null>> {
   const lines = parseLines(input.lines, { allowZero: true, maxLines: RESERVATION_LIMITS.holdLines });
   if (!lines.ok) return lines;
+  if (input.buyerId === null) return ok(null);
   const reference = cartHoldReference(input.cartId);
   return ctx.transaction(async (tx) => {
     await tx.reservations.lockReference(reference);
@@ -43,29 +64,31 @@ export async function holdCartLines(
   });
 }
 
-/** The cart expired or was merged away: its hold gives everything back. */
+/**
+ * The cart expired: its hold gives everything back and is closed for good, so a late event of
+ * the cart cannot bring it back. A buyer's cart that held nothing gets a closed marker for the
+ * same reason; a guest cart never holds, so it needs none.
+ */
 export async function releaseCartHold(
-  cartId: string,
+  input: { cartId: string; buyerId: string | null },
   reason: ReleaseReason,
   ctx: InventoryContext,
 ): Promise<Result<Reservation | null>> {
-  const reference = cartHoldReference(cartId);
+  const reference = cartHoldReference(input.cartId);
   return ctx.transaction(async (tx) => {
     await tx.reservations.lockReference(reference);
     const hold = await tx.reservations.byReferenceForUpdate(reference);
-    if (!hold) return ok(null);
-    const stock = await tx.stock.bySkusForUpdate(hold.skus);
-    const released = hold.release(reason, stock, ctx.clock.now());
-    if (!released.ok) return released;
-    if (released.value) trackAll(tx, hold, stock.values());
-    return ok(hold);
+    if (!hold && input.buyerId === null) return ok(null);
+    const stock = await tx.stock.bySkusForUpdate(hold?.skus ?? []);
+    return closeHold(tx, hold, reference, reason, stock, ctx);
   });
 }
 
 /**
- * A guest cart was merged into a buyer's cart: the guest hold is released first, so its units
- * are free for the buyer's hold, which then follows `lines` (the buyer's cart after the merge).
- * One transaction, so no other cart can take the units in between.
+ * A guest cart was merged into a buyer's cart: the guest cart's hold (if one is left from before
+ * guest carts stopped holding) is closed first, so its units are free for the buyer's hold, which
+ * then follows `lines` (the buyer's whole cart after the merge). One transaction, so no other
+ * cart can take the units in between. The guest reference is left closed for good.
  */
 export async function mergeCartHolds(
   input: { sourceCartId: string; targetCartId: string; lines: readonly LineRequest[] },
@@ -88,17 +111,39 @@ export async function mergeCartHolds(
         lines.value.map((l) => l.sku),
       ),
     );
-    if (guest?.kind === 'SOFT') {
-      const released = guest.release('RELEASED', stock, ctx.clock.now());
-      if (!released.ok) return released;
-      if (released.value) tx.track(guest);
-    }
+    const closed = await closeHold(tx, guest, source, 'RELEASED', stock, ctx);
+    if (!closed.ok) return closed;
     // The merged cart lists every line it keeps: anything else the buyer's hold had goes.
     const dropped = (buyer?.skus ?? [])
       .filter((sku) => !lines.value.some((l) => l.sku === sku))
       .map((sku) => ({ sku, quantity: 0 }));
     return rebalance(tx, buyer, target, [...lines.value, ...dropped], stock, policy, ctx);
   });
+}
+
+/**
+ * Leaves `reference` closed for good: an open or lapsed hold is closed, a missing one is
+ * recorded as closed. Anything else under that reference (a firm reservation) is left alone.
+ */
+function closeHold(
+  tx: InventoryTransaction,
+  hold: Reservation | null,
+  reference: string,
+  reason: ReleaseReason,
+  stock: StockBySku,
+  ctx: InventoryContext,
+): Result<Reservation | null> {
+  const now = ctx.clock.now();
+  if (!hold) {
+    const marker = Reservation.closedHold(reference, now);
+    tx.reservations.add(marker);
+    return ok(marker);
+  }
+  if (hold.kind !== 'SOFT') return ok(hold);
+  const closed = hold.close(reason, stock, now);
+  if (!closed.ok) return closed;
+  if (closed.value) trackAll(tx, hold, stock.values());
+  return ok(hold);
 }
 
 async function rebalance(
@@ -112,11 +157,16 @@ async function rebalance(
 ): Promise<Result<Reservation | null>> {
   // Nothing held and nothing wanted: no hold to open.
   if (!existing && changes.every((c) => c.quantity === 0)) return ok(null);
-  // A hold that was released (its cart closed) stays closed; a firm reservation is not a cart's.
-  if (existing && (existing.kind !== 'SOFT' || existing.status === 'RELEASED')) return ok(null);
+  // A closed hold (its cart is gone) stays closed; a firm reservation is not a cart's.
+  if (existing && !existing.followsCart) return ok(null);
   const now = ctx.clock.now();
   const hold = existing ?? Reservation.openHold(reference, now);
-  const held = hold.hold(changes, stock, new Date(now.getTime() + policy.ttlSeconds * 1000), now);
+  const held = hold.hold(
+    changes,
+    stock,
+    { expiresAt: new Date(now.getTime() + policy.ttlSeconds * 1000), maxPerLine: policy.maxPerLine },
+    now,
+  );
   if (!held.ok) return held;
   // Only SKUs the inventory does not know (yet): a new hold would hold nothing.
   if (!existing && hold.lines.length === 0) return ok(null);

@@ -3,7 +3,6 @@ import {
   Reservation,
   parseFirmReference,
   parseLines,
-  parseReference,
   parseTtl,
   type LineRequest,
 } from '../domain/reservation.js';
@@ -68,12 +67,14 @@ export async function reserveStock(
 /**
  * Gives a reservation's units back; releasing again changes nothing. Releasing a reference that
  * was never reserved records that, so a reservation arriving late for it holds nothing.
+ * `cart:` references are refused (RESERVATION.RESERVED_REFERENCE): cart holds follow their
+ * cart's events, and a firm marker under such a reference would block that cart's holds.
  */
 export async function releaseReservation(
   rawReference: string,
   ctx: InventoryContext,
 ): Promise<Result<Reservation>> {
-  const reference = parseReference(rawReference);
+  const reference = parseFirmReference(rawReference);
   if (!reference.ok) return reference;
   return ctx.transaction(async (tx) => {
     await tx.reservations.lockReference(reference.value);
@@ -91,12 +92,15 @@ export async function releaseReservation(
   });
 }
 
-/** Reserved units become committed (checkout placed the order); committing again changes nothing. */
+/**
+ * Reserved units become committed (checkout placed the order); committing again changes nothing.
+ * `cart:` references are refused: a cart hold is never committed.
+ */
 export async function commitReservation(
   rawReference: string,
   ctx: InventoryContext,
 ): Promise<Result<Reservation>> {
-  const reference = parseReference(rawReference);
+  const reference = parseFirmReference(rawReference);
   if (!reference.ok) return reference;
   return ctx.transaction(async (tx) => {
     await tx.reservations.lockReference(reference.value);

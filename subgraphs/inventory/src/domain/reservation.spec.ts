@@ -2,14 +2,18 @@ import { describe, expect, it } from '@jest/globals';
 import { StockItem, levelsHold } from './stock-item.js';
 import {
   Reservation,
+  parseFirmReference,
   parseLines,
   parseReference,
   reservationLifecycle,
+  type HoldTerms,
   type StockBySku,
 } from './reservation.js';
 
 const now = new Date('2026-11-21T10:00:00Z');
 const later = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+/** Hold terms: lapses `seconds` after now, at most `maxPerLine` units per line. */
+const terms = (seconds: number, maxPerLine = 100): HoldTerms => ({ expiresAt: later(seconds), maxPerLine });
 const sellerId = '0192f3a0-1111-7aaa-8bbb-0000000000b1';
 const productId = '0192f3a0-1111-7aaa-8bbb-0000000000a1';
 
@@ -169,7 +173,7 @@ describe('Reservation', () => {
       expect.objectContaining({ payload: expect.objectContaining({ reason: 'EXPIRED', version: 2 }) }),
     ]);
     // A firm reservation does not come back.
-    expect(r.hold([{ sku: 'A', quantity: 1 }], items, later(120), later(61))).toMatchObject({
+    expect(r.hold([{ sku: 'A', quantity: 1 }], items, terms(120), later(61))).toMatchObject({
       ok: false,
       error: { code: 'RESERVATION.NOT_A_HOLD' },
     });
@@ -179,21 +183,21 @@ describe('Reservation', () => {
     it('holds what is available when stock is short, and tops up and gives back as the cart changes', () => {
       const items = stock({ A: 3, B: 10 });
       const hold = Reservation.openHold('cart:1', now);
-      expect(hold.hold([{ sku: 'A', quantity: 5 }], items, later(900), now).ok).toBe(true);
+      expect(hold.hold([{ sku: 'A', quantity: 5 }], items, terms(900), now).ok).toBe(true);
       expect(hold.lines).toEqual([expect.objectContaining({ sku: 'A', requested: 5, quantity: 3 })]);
 
       // Another line; A is re-tried (still short).
-      hold.hold([{ sku: 'B', quantity: 2 }], items, later(900), now);
+      hold.hold([{ sku: 'B', quantity: 2 }], items, terms(900), now);
       expect(levels(items)).toEqual({ A: [0, 3, 0], B: [8, 2, 0] });
 
       // Stock arrives for A: the next cart change tops the short line up.
       items.get('A')!.adjust(4, 'delivery', now);
-      hold.hold([{ sku: 'B', quantity: 1 }], items, later(900), now);
+      hold.hold([{ sku: 'B', quantity: 1 }], items, terms(900), now);
       expect(hold.lines.map((l) => [l.sku, l.requested, l.quantity])).toEqual([
         ['A', 5, 5],
         ['B', 1, 1],
       ]);
-      hold.hold([{ sku: 'A', quantity: 0 }], items, later(900), now);
+      hold.hold([{ sku: 'A', quantity: 0 }], items, terms(900), now);
       expect(hold.lines.map((l) => l.sku)).toEqual(['B']);
       expect(levels(items)).toEqual({ A: [7, 0, 0], B: [9, 1, 0] });
       expect([...items.values()].every((s) => levelsHold(s.levels))).toBe(true);
@@ -208,7 +212,7 @@ describe('Reservation', () => {
           { sku: 'A', quantity: 1 },
         ],
         items,
-        later(900),
+        terms(900),
         now,
       );
       expect(hold.lines.map((l) => l.sku)).toEqual(['A']);
@@ -217,10 +221,10 @@ describe('Reservation', () => {
     it('comes back after it lapsed, re-holding what the cart asked for', () => {
       const items = stock({ A: 3 });
       const hold = Reservation.openHold('cart:1', now);
-      hold.hold([{ sku: 'A', quantity: 2 }], items, later(60), now);
+      hold.hold([{ sku: 'A', quantity: 2 }], items, terms(60), now);
       expect(hold.expire(items, later(60))).toEqual({ ok: true, value: true });
       expect(levels(items)).toEqual({ A: [3, 0, 0] });
-      expect(hold.hold([{ sku: 'A', quantity: 3 }], items, later(200), later(100)).ok).toBe(true);
+      expect(hold.hold([{ sku: 'A', quantity: 3 }], items, terms(200), later(100)).ok).toBe(true);
       expect(hold.status).toBe('HELD');
       expect(levels(items)).toEqual({ A: [0, 3, 0] });
     });
@@ -228,16 +232,130 @@ describe('Reservation', () => {
     it('cannot be committed, and is final once released', () => {
       const items = stock({ A: 3 });
       const hold = Reservation.openHold('cart:1', now);
-      hold.hold([{ sku: 'A', quantity: 2 }], items, later(60), now);
+      hold.hold([{ sku: 'A', quantity: 2 }], items, terms(60), now);
       expect(hold.commit(items, now)).toMatchObject({
         ok: false,
         error: { code: 'RESERVATION.NOT_COMMITTABLE' },
       });
       hold.release('RELEASED', items, now);
-      expect(hold.hold([{ sku: 'A', quantity: 1 }], items, later(60), now)).toMatchObject({
+      expect(hold.hold([{ sku: 'A', quantity: 1 }], items, terms(60), now)).toMatchObject({
         ok: false,
         error: { code: 'RESERVATION.INVALID_TRANSITION' },
       });
+    });
+
+    it('holds at most the cap per line, keeping what the cart asked for as requested', () => {
+      const items = stock({ A: 20, B: 20 });
+      const hold = Reservation.openHold('cart:1', now);
+      hold.hold(
+        [
+          { sku: 'A', quantity: 8 },
+          { sku: 'B', quantity: 2 },
+        ],
+        items,
+        terms(900, 5),
+        now,
+      );
+      expect(hold.lines.map((l) => [l.sku, l.requested, l.quantity])).toEqual([
+        ['A', 8, 5],
+        ['B', 2, 2],
+      ]);
+      expect(levels(items)).toEqual({ A: [15, 5, 0], B: [18, 2, 0] });
+
+      // Asking for more never holds more than the cap.
+      hold.hold([{ sku: 'B', quantity: 50 }], items, terms(900, 5), now);
+      expect(levels(items)).toEqual({ A: [15, 5, 0], B: [15, 5, 0] });
+      // A lower cap (reconfigured) gives the excess back on the cart's next change.
+      hold.hold([{ sku: 'A', quantity: 9 }], items, terms(900, 3), now);
+      expect(hold.lines.map((l) => [l.sku, l.requested, l.quantity])).toEqual([
+        ['A', 9, 3],
+        ['B', 50, 3],
+      ]);
+      expect(levels(items)).toEqual({ A: [17, 3, 0], B: [17, 3, 0] });
+      expect(hold.pullEvents().at(-1)).toMatchObject({
+        type: 'inventory.stock-reserved',
+        payload: {
+          kind: 'SOFT',
+          lines: [
+            { requested: 9, quantity: 3 },
+            { requested: 50, quantity: 3 },
+          ],
+        },
+      });
+      expect(() => hold.hold([], items, terms(900, 0), now)).toThrow(/maxPerLine/);
+      expect(levels(items)).toEqual({ A: [17, 3, 0], B: [17, 3, 0] });
+    });
+
+    it('closes for good when its cart is gone: gives the units back once, never comes back', () => {
+      const items = stock({ A: 5 });
+      const hold = Reservation.openHold('cart:1', now);
+      hold.hold([{ sku: 'A', quantity: 2 }], items, terms(60), now);
+      hold.pullEvents();
+      // The cart expired: the event tells why, the hold ends RELEASED (not revivable EXPIRED).
+      expect(hold.close('EXPIRED', items, now)).toEqual({ ok: true, value: true });
+      expect([hold.status, hold.followsCart]).toEqual(['RELEASED', false]);
+      expect(levels(items)).toEqual({ A: [5, 0, 0] });
+      expect(hold.pullEvents()).toEqual([
+        expect.objectContaining({
+          type: 'inventory.reservation-released',
+          payload: expect.objectContaining({
+            reason: 'EXPIRED',
+            lines: [expect.objectContaining({ quantity: 2 })],
+          }),
+        }),
+      ]);
+      expect(hold.close('RELEASED', items, now)).toEqual({ ok: true, value: false });
+      expect(hold.pullEvents()).toEqual([]);
+      expect(hold.hold([{ sku: 'A', quantity: 1 }], items, terms(60), now)).toMatchObject({
+        ok: false,
+        error: { code: 'RESERVATION.INVALID_TRANSITION' },
+      });
+      expect(levels(items)).toEqual({ A: [5, 0, 0] });
+    });
+
+    it('closes a lapsed hold without giving its units back twice', () => {
+      const items = stock({ A: 5 });
+      const hold = Reservation.openHold('cart:1', now);
+      hold.hold([{ sku: 'A', quantity: 2 }], items, terms(60), now);
+      hold.expire(items, later(60));
+      hold.pullEvents();
+      expect(hold.followsCart).toBe(true);
+      const version = hold.version;
+      expect(hold.close('RELEASED', items, later(61))).toEqual({ ok: true, value: true });
+      expect([hold.status, hold.followsCart, hold.version]).toEqual(['RELEASED', false, version + 1]);
+      expect(hold.pullEvents()).toEqual([]);
+      expect(levels(items)).toEqual({ A: [5, 0, 0] });
+      expect(hold.hold([{ sku: 'A', quantity: 1 }], items, terms(200), later(62)).ok).toBe(false);
+      expect(levels(items)).toEqual({ A: [5, 0, 0] });
+    });
+
+    it('records a cart that closed without holding anything, so it never holds later', () => {
+      const items = stock({ A: 5 });
+      const marker = Reservation.closedHold('cart:2', now);
+      expect([marker.kind, marker.status, marker.lines, marker.followsCart]).toEqual([
+        'SOFT',
+        'RELEASED',
+        [],
+        false,
+      ]);
+      expect(marker.pullEvents()).toEqual([]);
+      expect(marker.hold([{ sku: 'A', quantity: 1 }], items, terms(60), now)).toMatchObject({
+        ok: false,
+        error: { code: 'RESERVATION.INVALID_TRANSITION' },
+      });
+      expect(marker.close('RELEASED', items, now)).toEqual({ ok: true, value: false });
+      expect(levels(items)).toEqual({ A: [5, 0, 0] });
+    });
+
+    it('only closes cart holds', () => {
+      const items = stock({ A: 5 });
+      const firm = placed(items, [{ sku: 'A', quantity: 1 }]);
+      expect(firm.followsCart).toBe(false);
+      expect(firm.close('RELEASED', items, now)).toMatchObject({
+        ok: false,
+        error: { code: 'RESERVATION.NOT_A_HOLD' },
+      });
+      expect([firm.status, levels(items)]).toEqual(['HELD', { A: [4, 1, 0] }]);
     });
   });
 
@@ -248,6 +366,11 @@ describe('Reservation', () => {
       error: { code: 'VALIDATION.MALFORMED_REFERENCE' },
     });
     expect(parseReference('')).toMatchObject({ ok: false, error: { code: 'VALIDATION.TOO_SHORT' } });
+    expect(parseFirmReference('checkout:42')).toEqual({ ok: true, value: 'checkout:42' });
+    expect(parseFirmReference('cart:0192f3a0-1111-7aaa-8bbb-0000000000a1')).toMatchObject({
+      ok: false,
+      error: { code: 'RESERVATION.RESERVED_REFERENCE', field: 'reference' },
+    });
     expect(parseLines([])).toMatchObject({ ok: false, error: { code: 'VALIDATION.TOO_SHORT' } });
     expect(
       parseLines([
@@ -279,10 +402,12 @@ describe('Reservation', () => {
     });
   });
 
-  it('has a lifecycle where only a lapsed hold comes back', () => {
+  it('has a lifecycle where only a lapsed hold comes back, and RELEASED is final', () => {
     expect(reservationLifecycle.isTerminal('COMMITTED')).toBe(true);
     expect(reservationLifecycle.isTerminal('RELEASED')).toBe(true);
     expect(reservationLifecycle.can('EXPIRED', 'HELD')).toBe(true);
+    expect(reservationLifecycle.can('EXPIRED', 'RELEASED')).toBe(true);
     expect(reservationLifecycle.can('RELEASED', 'HELD')).toBe(false);
+    expect(reservationLifecycle.can('EXPIRED', 'COMMITTED')).toBe(false);
   });
 });

@@ -17,10 +17,14 @@ export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED' | 'EXPIRED';
 export type ReservationKind = 'FIRM' | 'SOFT';
 export type ReleaseReason = 'EXPIRED' | 'RELEASED';
 
-/** The reservation lifecycle, as data. Only a cart hold comes back from EXPIRED (see `hold`). */
+/**
+ * The reservation lifecycle, as data. Only a cart hold leaves EXPIRED: back to HELD when its cart
+ * changes again after the hold lapsed, or to RELEASED when its cart is gone (see `close`).
+ * RELEASED and COMMITTED are final.
+ */
 export const reservationLifecycle = new StateMachine<ReservationStatus>('RESERVATION', {
   HELD: ['COMMITTED', 'RELEASED', 'EXPIRED'],
-  EXPIRED: ['HELD'],
+  EXPIRED: ['HELD', 'RELEASED'],
   COMMITTED: [],
   RELEASED: [],
 });
@@ -33,6 +37,12 @@ export const RESERVATION_LIMITS = {
   quantity: 10_000,
   ttlSeconds: { min: 1, max: 7 * 24 * 3600 },
 } as const;
+
+/** How a cart hold is renewed: when it lapses, and how many units one line may hold at most. */
+export interface HoldTerms {
+  expiresAt: Date;
+  maxPerLine: number;
+}
 
 /** A caller's request for one SKU. */
 export interface LineRequest {
@@ -202,6 +212,14 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
     return new Reservation(id, reference, 'FIRM', 'RELEASED', [], now, 1, now, now);
   }
 
+  /**
+   * The same for a cart that closed (merged away, expired) without holding anything: a late
+   * event of that cart finds a closed hold and opens nothing.
+   */
+  static closedHold(reference: string, now: Date, id: string = newId()): Reservation {
+    return new Reservation(id, reference, 'SOFT', 'RELEASED', [], now, 1, now, now);
+  }
+
   get status(): ReservationStatus {
     return this._status;
   }
@@ -222,6 +240,11 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
     return this._lines.map((l) => l.sku);
   }
 
+  /** A cart hold that still follows its cart: not closed for good (a lapsed hold comes back). */
+  get followsCart(): boolean {
+    return this.kind === 'SOFT' && !reservationLifecycle.isTerminal(this._status);
+  }
+
   isExpiredAt(now: Date): boolean {
     return this._status === 'EXPIRED' || (this._status === 'HELD' && this._expiresAt <= now);
   }
@@ -238,12 +261,19 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
 
   /**
    * Cart holds: sets the requested quantity of the given SKUs (0 drops a line), then tops every
-   * line up to what was requested as far as stock allows, or gives back what is no longer wanted.
-   * SKUs the inventory does not know are left out. A lapsed (EXPIRED) hold comes back.
+   * line up to what was requested, but never above `terms.maxPerLine`, as far as stock allows, or
+   * gives back what is no longer wanted (or above the cap). `requested` keeps what the cart asked
+   * for. SKUs the inventory does not know are left out. A lapsed (EXPIRED) hold comes back; a
+   * closed (RELEASED) one does not.
    */
-  hold(changes: readonly LineRequest[], stock: StockBySku, expiresAt: Date, now: Date): Result<void> {
+  hold(changes: readonly LineRequest[], stock: StockBySku, terms: HoldTerms, now: Date): Result<void> {
     if (this.kind !== 'SOFT')
       return err(domainError('RESERVATION.NOT_A_HOLD', 'Only cart holds change their lines', 'reference'));
+    if (!Number.isSafeInteger(terms.maxPerLine) || terms.maxPerLine < 1)
+      throw new InvariantViolation(
+        'RESERVATION.BAD_HOLD_CAP',
+        `maxPerLine must be ≥ 1, got ${terms.maxPerLine}`,
+      );
     const wasHeld = this._status === 'HELD';
     if (!wasHeld) {
       const moved = reservationLifecycle.transition(this._status, 'HELD');
@@ -256,7 +286,8 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
 
     const next: ReservationLine[] = [];
     for (const sku of [...requested.keys()].sort(compareSku)) {
-      const want = requested.get(sku)!;
+      const asked = requested.get(sku)!;
+      const want = Math.min(asked, terms.maxPerLine);
       const item = stock.get(sku);
       const had = previous.get(sku) ?? 0;
       if (!item) {
@@ -271,25 +302,23 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
         if (!reserved.ok) throw new InvariantViolation(reserved.error.code, reserved.error.message);
         keep += topUp;
       }
-      if (want > 0) next.push(lineOf(item, want, keep));
+      if (asked > 0) next.push(lineOf(item, asked, keep));
     }
     this._lines = next;
-    this._expiresAt = expiresAt;
+    this._expiresAt = terms.expiresAt;
     this.touch(now);
     this.recordReserved(now);
     return ok(undefined);
   }
 
   /**
-   * Gives the held units back. Already released or expired: nothing to do, ok(false).
+   * Gives the held units back, moving to `to` (RELEASED or EXPIRED); the event tells `reason`,
+   * by default the same. Already released or expired: nothing to do, ok(false).
    * A committed reservation belongs to an order and is not released here.
    */
-  release(reason: ReleaseReason, stock: StockBySku, now: Date): Result<boolean> {
+  release(to: ReleaseReason, stock: StockBySku, now: Date, reason: ReleaseReason = to): Result<boolean> {
     if (this._status === 'RELEASED' || this._status === 'EXPIRED') return ok(false);
-    const moved = reservationLifecycle.transition(
-      this._status,
-      reason === 'EXPIRED' ? 'EXPIRED' : 'RELEASED',
-    );
+    const moved = reservationLifecycle.transition(this._status, to);
     if (!moved.ok) return moved;
     for (const line of this._lines)
       if (line.quantity > 0) stockFor(stock, line.sku).release(line.quantity, now);
@@ -309,6 +338,24 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
         version: this._version,
       },
     });
+    return ok(true);
+  }
+
+  /**
+   * A cart hold's cart is gone (merged into another, expired): gives back what is held and ends
+   * the hold for good (RELEASED, whatever `reason` the event gives), so a late event of that cart
+   * cannot bring it back. A hold that had lapsed (EXPIRED) held nothing any more: it only becomes
+   * final, without a second release event. Closing again changes nothing: ok(false).
+   */
+  close(reason: ReleaseReason, stock: StockBySku, now: Date): Result<boolean> {
+    if (this.kind !== 'SOFT')
+      return err(domainError('RESERVATION.NOT_A_HOLD', 'Only cart holds are closed', 'reference'));
+    if (this._status === 'HELD') return this.release('RELEASED', stock, now, reason);
+    if (this._status !== 'EXPIRED') return ok(false);
+    const moved = reservationLifecycle.transition(this._status, 'RELEASED');
+    if (!moved.ok) return moved;
+    this._status = moved.value;
+    this.touch(now);
     return ok(true);
   }
 

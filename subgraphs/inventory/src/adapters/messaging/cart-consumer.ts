@@ -17,7 +17,10 @@ type LineRemoved = PayloadOf<'cart.line-removed@1'>;
 type CartsMerged = PayloadOf<'cart.carts-merged@1'>;
 type CartExpired = PayloadOf<'cart.cart-expired@1'>;
 
-/** Keeps a soft hold per cart (reference `cart:<cartId>`) in step with the cart's lines. */
+/**
+ * Keeps a soft hold per signed-in buyer's cart (reference `cart:<cartId>`) in step with the
+ * cart's lines; guest carts (`buyerId` null) hold nothing (see `CartHoldPolicy`).
+ */
 export function cartConsumer(policy: CartHoldPolicy): ConsumerDefinition {
   const handler =
     <P>(apply: (payload: P, ctx: InventoryContext) => Promise<Result<unknown>>) =>
@@ -33,8 +36,15 @@ export function cartConsumer(policy: CartHoldPolicy): ConsumerDefinition {
       // The payload passed its contract, so a rejection is a bug: retry, then dead-letter.
       if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
     };
-  const setLine = (p: { cartId: string; sku: string; quantity: number }, ctx: InventoryContext) =>
-    holdCartLines({ cartId: p.cartId, lines: [{ sku: p.sku, quantity: p.quantity }] }, policy, ctx);
+  const setLine = (
+    p: { cartId: string; buyerId: string | null; sku: string; quantity: number },
+    ctx: InventoryContext,
+  ) =>
+    holdCartLines(
+      { cartId: p.cartId, buyerId: p.buyerId, lines: [{ sku: p.sku, quantity: p.quantity }] },
+      policy,
+      ctx,
+    );
 
   return {
     groupId: 'inventory.cart-holds',
@@ -57,7 +67,7 @@ export function cartConsumer(policy: CartHoldPolicy): ConsumerDefinition {
         ),
       ),
       [contractKey('cart.cart-expired', 1)]: handler<CartExpired>((p, ctx) =>
-        releaseCartHold(p.cartId, 'EXPIRED', ctx),
+        releaseCartHold({ cartId: p.cartId, buyerId: p.buyerId }, 'EXPIRED', ctx),
       ),
     },
   };

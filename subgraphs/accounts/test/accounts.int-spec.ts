@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
 import {
+  CLIENT_IP_HEADER,
   GATEWAY_SECRET_HEADER,
   signAccessToken,
   startService,
@@ -10,7 +11,8 @@ import {
   type RunningService,
 } from '@marketplace/platform';
 import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
-import { accountsService, bootstrapAdmin } from '../src/service.js';
+import { accountsContext } from '../src/adapters/persistence/accounts-store.js';
+import { accountsAdapters, accountsService, bootstrapAdmin } from '../src/service.js';
 
 // Responses are checked field by field in the assertions, so the body stays loosely typed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,13 +27,14 @@ const PASSWORD = 'correct horse battery staple';
 const statements: string[] = [];
 let service: RunningService;
 
-async function gql(query: string, variables: object = {}, token?: string) {
+async function gql(query: string, variables: object = {}, token?: string, headers: object = {}) {
   const res = await fetch(service.server.url, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
       [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
       ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...headers,
     },
     body: JSON.stringify({ query, variables }),
   });
@@ -87,6 +90,8 @@ let adminToken: string;
 beforeAll(async () => {
   process.env.ACCOUNTS_ADMIN_EMAIL = ADMIN.email;
   process.env.ACCOUNTS_ADMIN_PASSWORD = ADMIN.password;
+  // Small enough to use up in a test; only requests that name a client meet it.
+  process.env.ACCOUNTS_LOGIN_MAX_FAILURES_PER_CLIENT = '10';
   service = await startService(accountsService, {
     port: 0,
     dbName,
@@ -101,6 +106,7 @@ beforeAll(async () => {
 afterAll(async () => {
   delete process.env.ACCOUNTS_ADMIN_EMAIL;
   delete process.env.ACCOUNTS_ADMIN_PASSWORD;
+  delete process.env.ACCOUNTS_LOGIN_MAX_FAILURES_PER_CLIENT;
   await service?.stop();
 });
 
@@ -338,6 +344,53 @@ describe('accounts subgraph', () => {
       expect((await login(email('ghost'), 'not the password')).code).toBe('AUTH.TOO_MANY_ATTEMPTS');
       // Nothing about the email is stored in Redis in clear.
       expect(await service.redis.keys(`*${email('alan')}*`)).toEqual([]);
+    });
+
+    it('counts simultaneous guesses before checking them: 5 of 20 reach the password check', async () => {
+      const { user } = await registerBuyer('Kurt');
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () => login(email('kurt'), 'not the password')),
+      );
+      // Each attempt is counted atomically before its check: exactly the allowance is checked.
+      const codes = results.map((r) => r.code).sort();
+      expect(codes).toEqual([
+        ...Array<string>(5).fill('AUTH.INVALID_CREDENTIALS'),
+        ...Array<string>(15).fill('AUTH.TOO_MANY_ATTEMPTS'),
+      ]);
+      // The guesses used the allowance up: the right password waits as well.
+      expect(await login(email('kurt'), PASSWORD)).toMatchObject({ code: 'AUTH.TOO_MANY_ATTEMPTS' });
+      // Only the session from the registration exists.
+      expect(await sql('select 1 from refresh_token_family where user_id = ?', [user.id])).toHaveLength(1);
+    });
+
+    it('counts a client’s failures across emails, not its successes, and spares the emails it was refused for', async () => {
+      await registerBuyer('Radia');
+      const headers = { [CLIENT_IP_HEADER]: `198.51.100.7/${run}` };
+      const fromClient = async (address: string, password: string) =>
+        (await gql(LOGIN, { input: { email: address, password } }, undefined, headers)).login;
+      // More successes than the client's allowance (10 in this test) do not use it up.
+      for (let i = 0; i < 12; i++)
+        expect((await fromClient(email('radia'), PASSWORD)).__typename).toBe('AuthPayload');
+      // Failures across many emails do, also when they arrive at once.
+      const results = await Promise.all(
+        Array.from({ length: 14 }, (_, i) => fromClient(email(`spray${i}`), 'not the password')),
+      );
+      expect(results.map((r) => r.code).sort()).toEqual([
+        ...Array<string>(10).fill('AUTH.INVALID_CREDENTIALS'),
+        ...Array<string>(4).fill('AUTH.TOO_MANY_ATTEMPTS'),
+      ]);
+      // The client is refused now, even with a right password (the README explains why).
+      const refused = await fromClient(email('radia'), PASSWORD);
+      expect(refused).toMatchObject({ code: 'AUTH.TOO_MANY_ATTEMPTS' });
+      expect(refused.retryAfterSeconds).toBeGreaterThan(800);
+      // Elsewhere the account signs in as usual.
+      expect((await login(email('radia'), PASSWORD)).__typename).toBe('AuthPayload');
+      // Attempts refused for the client did not count against the email: spray0 has had
+      // one failure, so four more are checked before its own limit of 5 refuses.
+      expect((await fromClient(email('spray0'), 'not the password')).code).toBe('AUTH.TOO_MANY_ATTEMPTS');
+      for (let i = 0; i < 4; i++)
+        expect((await login(email('spray0'), 'not the password')).code).toBe('AUTH.INVALID_CREDENTIALS');
+      expect((await login(email('spray0'), 'not the password')).code).toBe('AUTH.TOO_MANY_ATTEMPTS');
     });
   });
 
@@ -683,6 +736,59 @@ describe('accounts subgraph', () => {
       expect((await gql('{ me { id } }')).me).toBeNull();
       // Addresses never travel in events.
       expect(await sql(`select 1 from outbox where envelope::text like '%Linden%'`)).toEqual([]);
+    });
+
+    it('keeps every one of several simultaneous first addresses, in one book with one default', async () => {
+      const { accessToken: token, user } = await registerBuyer('Emmy');
+      const cities = ['Erlangen', 'Göttingen', 'Bryn Mawr', 'Berlin', 'Hamburg', 'Bonn'];
+      const results = await Promise.all(
+        cities.map((city) => gql(ADD, { input: { ...home, city } }, token).then((d) => d.addAddress)),
+      );
+      expect(results.map((r) => r.__typename)).toEqual(cities.map(() => 'AddressBookPayload'));
+      const [book] = await sql<{ version: number; entries: { city: string }[]; default_id: string }>(
+        'select version, entries, default_id from address_book where user_id = ?',
+        [user.id],
+      );
+      expect(book!.entries.map((e) => e.city).sort()).toEqual([...cities].sort());
+      expect(book!.version).toBe(cities.length);
+      // The first one to commit became the default, and every later answer saw it.
+      const defaults = results.map(
+        (r) => r.addresses.find((a: { isDefault: boolean }) => a.isDefault).id as string,
+      );
+      expect(new Set(defaults)).toEqual(new Set([book!.default_id]));
+    });
+
+    it('creates one book when first changes race in the repository itself, without the user lock', async () => {
+      const { user } = await registerBuyer('Lise');
+      const cities = ['Vienna', 'Berlin', 'Stockholm', 'Cambridge'];
+      // Each transaction holds its book until all have one (or 300 ms passed): a repository
+      // that hands out a new book to each would make all but one commit hit the primary key.
+      let holding = 0;
+      const together = async () => {
+        holding += 1;
+        const started = Date.now();
+        while (holding < cities.length && Date.now() - started < 300)
+          await new Promise((resolve) => setTimeout(resolve, 10));
+      };
+      const adapters = accountsAdapters(service);
+      const results = await Promise.all(
+        cities.map((city) =>
+          accountsContext(
+            { actor: null, correlationId: newId(), em: service.orm.em.fork() as never },
+            adapters,
+          ).transaction(async (tx) => {
+            const book = await tx.addressBooks.ofUserForUpdate(user.id);
+            await together();
+            return book.add({ ...home, city }, false, new Date());
+          }),
+        ),
+      );
+      expect(results.map((r) => r.ok)).toEqual(cities.map(() => true));
+      const [book] = await sql<{ entries: { city: string }[] }>(
+        'select entries from address_book where user_id = ?',
+        [user.id],
+      );
+      expect(book!.entries.map((e) => e.city).sort()).toEqual([...cities].sort());
     });
   });
 });

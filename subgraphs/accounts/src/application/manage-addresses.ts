@@ -17,7 +17,7 @@ async function change(
   const actor = requireUser(ctx.actor);
   if (!actor.ok) return actor;
   return ctx.transaction(async (tx) => {
-    // The user row serialises changes to one book, also while it does not exist yet.
+    // A token may outlive its account. The user's row lock also queues one user's changes.
     if (!(await tx.users.byIdForUpdate(actor.value.userId)))
       return err(domainError('AUTH.UNAUTHENTICATED', 'This account no longer exists'));
     const book = await tx.addressBooks.ofUserForUpdate(actor.value.userId);

@@ -29,7 +29,11 @@ export interface RefreshTokenRepository {
 }
 
 export interface AddressBookRepository {
-  /** The user's address book, row-locked; a new empty one when the user has none yet. */
+  /**
+   * The user's address book, row-locked. When the user has none yet an empty one is created
+   * first (a concurrent first change waits for it instead of creating a second one); the
+   * creation commits or rolls back with the rest of the transaction.
+   */
   ofUserForUpdate(userId: string): Promise<AddressBook>;
 }
 
@@ -83,12 +87,21 @@ export interface ThrottleKeys {
   client?: string | null;
 }
 
+/** One sign-in attempt that the throttle let through; the caller reports how it ended. */
+export interface LoginAttempt {
+  /** The password was wrong (or the email unknown): the attempt stays counted. */
+  failed(): Promise<void>;
+  /** The password was right: the email's failures are forgiven, the client's attempt is returned. */
+  succeeded(): Promise<void>;
+}
+
 export interface LoginThrottle {
-  /** Seconds to wait when a key has used up its failed attempts, else null. */
-  blockedFor(keys: ThrottleKeys): Promise<number | null>;
-  recordFailure(keys: ThrottleKeys): Promise<void>;
-  /** A successful login forgives the email's earlier failures (not the client's). */
-  recordSuccess(keys: ThrottleKeys): Promise<void>;
+  /**
+   * Counts one attempt against the email and the client, atomically and before any password
+   * is checked, so simultaneous guesses cannot all slip past a check that only reads the
+   * counts. Over either limit nothing is checked: the answer is the seconds to wait.
+   */
+  begin(keys: ThrottleKeys): Promise<{ attempt: LoginAttempt } | { retryAfterSeconds: number }>;
 }
 
 /** What every accounts use case receives besides its input. */

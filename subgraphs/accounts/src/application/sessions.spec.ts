@@ -14,6 +14,7 @@ function harness(maxFailures = 3) {
   const families = new Map<string, RefreshTokenFamily>();
   const issued = new Map<string, string>();
   const failures = new Map<string, number>();
+  const outcomes: string[] = [];
   const user = User.registerBuyer(
     { email: 'ada@example.com', name: 'Ada', passwordHash: HASH_OF('right password here') },
     now,
@@ -47,10 +48,13 @@ function harness(maxFailures = 3) {
       hash: async (password) => HASH_OF(password),
       verify: async (hash, password) => {
         calls.push('verify');
+        // A real check takes a while: let other attempts run meanwhile.
+        await new Promise((resolve) => setTimeout(resolve, 5));
         return hash === HASH_OF(password);
       },
       verifyAgainstDummy: async () => {
         calls.push('verify-dummy');
+        await new Promise((resolve) => setTimeout(resolve, 5));
         return false;
       },
     },
@@ -63,24 +67,47 @@ function harness(maxFailures = 3) {
       },
       hashRefreshToken: (token) => `h(${token})`,
     },
+    // Counts each attempt before it is checked, in one synchronous step like Redis' INCRBY.
     throttle: {
-      blockedFor: async ({ email }: ThrottleKeys) => ((failures.get(email) ?? 0) >= maxFailures ? 600 : null),
-      recordFailure: async ({ email }: ThrottleKeys) =>
-        void failures.set(email, (failures.get(email) ?? 0) + 1),
-      recordSuccess: async ({ email }: ThrottleKeys) => void failures.delete(email),
+      begin: async ({ email }: ThrottleKeys) => {
+        const attempts = (failures.get(email) ?? 0) + 1;
+        failures.set(email, attempts);
+        if (attempts > maxFailures) return { retryAfterSeconds: 600 };
+        return {
+          attempt: {
+            failed: async () => void outcomes.push('failed'),
+            succeeded: async () => {
+              outcomes.push('succeeded');
+              failures.delete(email);
+            },
+          },
+        };
+      },
     },
     transaction: async (work) => work(tx),
   };
-  return { ctx, calls, families, failures, user: user.value };
+  return { ctx, calls, families, failures, outcomes, user: user.value };
 }
 
 describe('login', () => {
   it('spends a password check on unknown emails too, and counts the failure', async () => {
-    const { ctx, calls, failures } = harness();
+    const { ctx, calls, failures, outcomes } = harness();
     const result = await login({ email: 'nobody@example.com', password: 'right password here' }, ctx);
     expect(result).toMatchObject({ ok: false, error: { code: 'AUTH.INVALID_CREDENTIALS' } });
     expect(calls).toEqual(['verify-dummy']);
+    expect(outcomes).toEqual(['failed']);
     expect(failures.get('nobody@example.com')).toBe(1);
+  });
+
+  it('counts simultaneous attempts before checking them, so only the allowance is checked', async () => {
+    const { ctx, calls } = harness();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => login({ email: 'ada@example.com', password: 'wrong password' }, ctx)),
+    );
+    const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
+    expect(codes.filter((c) => c === 'AUTH.INVALID_CREDENTIALS')).toHaveLength(3);
+    expect(codes.filter((c) => c === 'AUTH.TOO_MANY_ATTEMPTS')).toHaveLength(7);
+    expect(calls).toEqual(['verify', 'verify', 'verify']);
   });
 
   it('refuses a blocked email before checking any password, with the wait', async () => {
@@ -96,7 +123,7 @@ describe('login', () => {
   });
 
   it('opens a token family on success and forgives earlier failures', async () => {
-    const { ctx, families, failures, user } = harness();
+    const { ctx, families, failures, outcomes, user } = harness();
     await login({ email: 'ada@example.com', password: 'wrong password' }, ctx);
     const result = await login({ email: 'ada@example.com', password: 'right password here' }, ctx);
     expect(result).toMatchObject({
@@ -107,6 +134,7 @@ describe('login', () => {
         refreshToken: 'refresh-1',
       },
     });
+    expect(outcomes).toEqual(['failed', 'succeeded']);
     expect(failures.has('ada@example.com')).toBe(false);
     expect([...families.values()].map((f) => [f.userId, f.currentTokenHash])).toEqual([
       [user.id, 'h(refresh-1)'],

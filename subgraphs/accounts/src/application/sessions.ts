@@ -52,8 +52,10 @@ export async function toSession(
 }
 
 /**
- * Signs in with email and password. Failed attempts are counted per email (known or not)
- * and per client; once either is used up, even the right password waits until it cools down.
+ * Signs in with email and password. Every attempt is counted per email (known or not) and
+ * per client before its password is checked; once either allowance is used up, even the
+ * right password waits until it cools down. A success forgives the email's failures and
+ * does not count against the client, so only failures use the allowances up.
  */
 export async function login(
   input: { email: string; password: string },
@@ -61,14 +63,16 @@ export async function login(
 ): Promise<Result<Session, DomainError | ThrottledError>> {
   const email = normalizeEmail(input.email);
   const keys = { email: email.ok ? email.value : input.email.trim().toLowerCase(), client: ctx.client };
-  const wait = await ctx.throttle.blockedFor(keys);
-  if (wait !== null) {
+  const admitted = await ctx.throttle.begin(keys);
+  if ('retryAfterSeconds' in admitted) {
+    const wait = admitted.retryAfterSeconds;
     return err({
       code: 'AUTH.TOO_MANY_ATTEMPTS',
       message: `Too many failed sign-ins; try again in ${wait} seconds`,
       retryAfterSeconds: wait,
     });
   }
+  const { attempt } = admitted;
   // A password longer than any we accept cannot match; do not spend a hash on it.
   const plausible = email.ok && [...input.password].length <= PASSWORD_LIMITS.max;
   const user = plausible ? await ctx.reads.userByEmail(email.value) : null;
@@ -76,10 +80,10 @@ export async function login(
     ? await ctx.passwords.verify(user.passwordHash, input.password)
     : await ctx.passwords.verifyAgainstDummy(input.password);
   if (!user || !valid) {
-    await ctx.throttle.recordFailure(keys);
+    await attempt.failed();
     return err(invalidCredentials());
   }
-  await ctx.throttle.recordSuccess(keys);
+  await attempt.succeeded();
   const opened = await ctx.transaction(async (tx) => ok(openFamily(user, tx, ctx)));
   if (!opened.ok) return opened;
   return ok(await toSession(user, opened.value, ctx));

@@ -105,7 +105,7 @@ export const userReference: ReferenceResolver<UserNode> = async (reference, ctx)
  * resolvers without any connection.
  */
 export function createAccountsResolvers(adapters: () => AccountsAdapters) {
-  // The gateway does not forward the caller's address yet, so throttling is per email only.
+  // The gateway forwards the caller's address; without it sign-in is throttled per email only.
   const useCases = (ctx: RequestContext): AccountsContext =>
     accountsContext({ ...ctx, client: ctx.clientIp ?? null }, adapters());
 

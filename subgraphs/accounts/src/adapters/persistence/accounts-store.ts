@@ -77,9 +77,18 @@ class MikroAddressBooks implements AddressBookRepository {
   async ofUserForUpdate(userId: string) {
     const book = await this.em.findOne(AddressBook, { id: userId }, forUpdate);
     if (book) return book;
-    // Persisted now but inserted only by a commit, so a rejected change leaves no empty book behind.
-    const created = AddressBook.empty(userId, this.clock.now());
-    this.em.persist(created);
+    // Two first changes at once must not both insert a book: the loser of `on conflict do
+    // nothing` waits for the winner's commit, then locks and loads the winner's book. A
+    // rejected change rolls the insert back with everything else, so no empty book stays.
+    const now = this.clock.now();
+    const empty = AddressBook.empty(userId, now);
+    await this.em.execute(
+      `insert into address_book (user_id, entries, default_id, version, updated_at)
+       values (?, ?::jsonb, ?, ?, ?) on conflict (user_id) do nothing`,
+      [userId, JSON.stringify(empty.addresses), empty.defaultId, empty.version, now],
+    );
+    const created = await this.em.findOne(AddressBook, { id: userId }, forUpdate);
+    if (!created) throw new Error(`address book ${userId} vanished right after its insert`);
     return created;
   }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { Redis } from '@marketplace/platform';
-import type { LoginThrottle, ThrottleKeys } from '../../application/ports.js';
+import type { LoginAttempt, LoginThrottle, ThrottleKeys } from '../../application/ports.js';
 
 export interface ThrottleSettings {
   /** Failed sign-ins allowed per email within the window. */
@@ -13,10 +13,24 @@ export interface ThrottleSettings {
   prefix?: string;
 }
 
+type Refused = { retryAfterSeconds: number };
+
+/** One counter an admitted attempt used: which key, and the count its own attempt reached. */
+interface Counted {
+  limiter: RateLimiterRedis;
+  key: string;
+  max: number;
+  reached: number;
+}
+
 /**
- * Counts failed sign-ins in Redis with rate-limiter-flexible (atomic, shared by every
- * accounts instance). A key that used up its failures is refused until its window ends,
- * whatever password comes next. Emails are hashed before they become keys: no addresses in Redis.
+ * Counts sign-in attempts in Redis with rate-limiter-flexible. Every attempt is counted with
+ * an atomic increment (`consume`) before its password is checked, so N simultaneous guesses
+ * get N different counts and at most the allowance of them is checked; the counts are shared
+ * by every accounts instance. Only failures stay counted: a success deletes the email's count
+ * and gives the client's attempt back. A key that used up its allowance is refused until its
+ * window ends, whatever password comes next. Emails are hashed before they become keys: no
+ * addresses in Redis.
  */
 export class RedisLoginThrottle implements LoginThrottle {
   private limiters?: { email: RateLimiterRedis; client: RateLimiterRedis };
@@ -26,33 +40,41 @@ export class RedisLoginThrottle implements LoginThrottle {
     private readonly settings: ThrottleSettings,
   ) {}
 
-  async blockedFor(keys: ThrottleKeys): Promise<number | null> {
-    const { email, client } = this.get();
-    const checks: [RateLimiterRedis, string, number][] = [
-      [email, this.emailKey(keys), this.settings.maxFailuresPerEmail],
-    ];
-    if (keys.client) checks.push([client, keys.client, this.settings.maxFailuresPerClient]);
-    let wait: number | null = null;
-    for (const [limiter, key, max] of checks) {
-      const state = await limiter.get(key);
-      if (state && state.consumedPoints >= max) {
-        wait = Math.max(wait ?? 0, Math.max(1, Math.ceil(state.msBeforeNext / 1000)));
-      }
+  async begin(keys: ThrottleKeys): Promise<{ attempt: LoginAttempt } | Refused> {
+    const limiters = this.get();
+    const { maxFailuresPerEmail, maxFailuresPerClient } = this.settings;
+    // The client first: a client over its limit does not use up anyone's email allowance.
+    let client: Counted | null = null;
+    if (keys.client) {
+      const counted = await count(limiters.client, keys.client, maxFailuresPerClient);
+      if ('retryAfterSeconds' in counted) return counted;
+      client = counted;
     }
-    return wait;
+    const email = await count(limiters.email, this.emailKey(keys), maxFailuresPerEmail);
+    if ('retryAfterSeconds' in email) {
+      // No password is checked, so this was no guess from the client.
+      if (client) await client.limiter.reward(client.key, 1);
+      return email;
+    }
+    return { attempt: this.attempt(email, client) };
   }
 
-  async recordFailure(keys: ThrottleKeys): Promise<void> {
-    const { email, client } = this.get();
-    const { maxFailuresPerEmail, maxFailuresPerClient, windowSeconds } = this.settings;
-    await Promise.all([
-      penalize(email, this.emailKey(keys), maxFailuresPerEmail, windowSeconds),
-      keys.client ? penalize(client, keys.client, maxFailuresPerClient, windowSeconds) : undefined,
-    ]);
-  }
-
-  async recordSuccess(keys: ThrottleKeys): Promise<void> {
-    await this.get().email.delete(this.emailKey(keys));
+  private attempt(email: Counted, client: Counted | null): LoginAttempt {
+    const { windowSeconds } = this.settings;
+    return {
+      // The failure that uses an allowance up blocks its key for a whole window from now, so
+      // a lockout is never cut short by a window that started with an old failure.
+      failed: async () => {
+        await Promise.all(
+          [email, client].map((c) =>
+            c && c.reached >= c.max ? c.limiter.block(c.key, windowSeconds) : null,
+          ),
+        );
+      },
+      succeeded: async () => {
+        await Promise.all([email.limiter.delete(email.key), client?.limiter.reward(client.key, 1)]);
+      },
+    };
   }
 
   private emailKey(keys: ThrottleKeys): string {
@@ -81,10 +103,16 @@ export class RedisLoginThrottle implements LoginThrottle {
 }
 
 /**
- * Counts one failure. The one that uses up the allowance blocks the key for a whole window
- * from now, so a lockout is never cut short by a window that started with an old failure.
+ * Adds one attempt to the key's count in a single Redis script. Over the allowance the
+ * limiter rejects with its state (the wait); a Redis failure rejects with an error, which
+ * propagates: sign-in fails closed rather than unthrottled.
  */
-async function penalize(limiter: RateLimiterRedis, key: string, max: number, windowSeconds: number) {
-  const state = await limiter.penalty(key, 1);
-  if (state.consumedPoints === max) await limiter.block(key, windowSeconds);
+async function count(limiter: RateLimiterRedis, key: string, max: number): Promise<Counted | Refused> {
+  try {
+    const state = await limiter.consume(key, 1);
+    return { limiter, key, max, reached: state.consumedPoints };
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    return { retryAfterSeconds: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+  }
 }

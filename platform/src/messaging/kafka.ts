@@ -1,3 +1,4 @@
+import { backoffDelay } from './backoff.js';
 import { Kafka, logLevel, type Admin, type Producer, type ITopicConfig } from 'kafkajs';
 
 export type { Kafka, Producer, Admin };
@@ -39,6 +40,21 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
       .map((topic) => ({ topic, numPartitions, replicationFactor: 1 }));
     if (missing.length > 0) {
       await admin.createTopics({ topics: missing, waitForLeaders: true });
+    }
+    // Another service may have created a topic a moment ago (createTopics then returns at once,
+    // without waiting for leaders): wait until the broker serves metadata for every topic, or
+    // the consumers' subscribe fails with UNKNOWN_TOPIC_OR_PARTITION.
+    const wanted = [...new Set(topics)];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { topics: described } = await admin.fetchTopicMetadata({ topics: wanted });
+        if (described.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0)))
+          break;
+      } catch (error) {
+        if (attempt >= 40) throw error;
+      }
+      if (attempt >= 40) throw new Error(`topics not ready: ${wanted.join(', ')}`);
+      await new Promise((r) => setTimeout(r, backoffDelay(attempt, 50, 1_000)));
     }
   } finally {
     await admin.disconnect();

@@ -39,11 +39,13 @@ export async function ensureTopics(kafka: Kafka, topics: string[], numPartitions
       .filter((t) => !existing.has(t))
       .map((topic) => ({ topic, numPartitions, replicationFactor: 1 }));
     if (missing.length > 0) {
-      await admin.createTopics({ topics: missing, waitForLeaders: true });
+      // Not `waitForLeaders`: kafkajs's wait gives up on the UNKNOWN_TOPIC_OR_PARTITION a fresh
+      // topic can answer with for a moment. (A topic another service created at the same time
+      // makes createTopics return false, not fail.)
+      await admin.createTopics({ topics: missing, waitForLeaders: false });
     }
-    // Another service may have created a topic a moment ago (createTopics then returns at once,
-    // without waiting for leaders): wait until the broker serves metadata for every topic, or
-    // the consumers' subscribe fails with UNKNOWN_TOPIC_OR_PARTITION.
+    // Wait until the broker serves metadata with a leader for every topic (including ones another
+    // service created a moment ago), or subscribing fails with UNKNOWN_TOPIC_OR_PARTITION.
     const wanted = [...new Set(topics)];
     for (let attempt = 1; ; attempt++) {
       try {

@@ -1,6 +1,6 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ObjectType } from 'type-graphql';
+import { Directive, Field, ObjectType, createUnionType, type ClassType } from 'type-graphql';
 import type { DomainError } from '@marketplace/shared-kernel';
 
 /**
@@ -26,6 +26,22 @@ export class ErrorResult {
       field: error.field ?? null,
     });
   }
+}
+
+/**
+ * The result union of a mutation (or a query that can refuse): its payload type, or the
+ * `ErrorResult` saying why nothing happened. Payload types never have a top-level `code`.
+ */
+export function resultUnion<T extends ClassType<object>>(
+  payload: T,
+  options: { name: string; description?: string },
+) {
+  return createUnionType({
+    name: options.name,
+    ...(options.description ? { description: options.description } : {}),
+    types: () => [payload, ErrorResult] as const,
+    resolveType: (value) => ('code' in value ? ErrorResult : payload),
+  });
 }
 
 export const forbidden = (message = 'You may not do this'): DomainError => ({

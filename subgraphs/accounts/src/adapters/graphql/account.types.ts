@@ -10,7 +10,7 @@ import {
   createUnionType,
   registerEnumType,
 } from 'type-graphql';
-import { ErrorResult, type Actor } from '@marketplace/platform';
+import { ErrorResult, resultUnion, type Actor } from '@marketplace/platform';
 import type { Address } from '../../domain/address-book.js';
 import type { Store } from '../../domain/store.js';
 import type { Role, User } from '../../domain/user.js';
@@ -264,11 +264,7 @@ export class StoreConnection {
 
 const isError = (value: object): value is ErrorResult => 'code' in value;
 
-export const AuthResult = createUnionType({
-  name: 'AuthResult',
-  types: () => [AuthPayload, ErrorResult] as const,
-  resolveType: (value) => (isError(value) ? ErrorResult : AuthPayload),
-});
+export const AuthResult = resultUnion(AuthPayload, { name: 'AuthResult' });
 
 export const LoginResult = createUnionType({
   name: 'LoginResult',
@@ -277,29 +273,13 @@ export const LoginResult = createUnionType({
     'retryAfterSeconds' in value ? TooManyAttemptsError : isError(value) ? ErrorResult : AuthPayload,
 });
 
-export const LogoutResult = createUnionType({
-  name: 'LogoutResult',
-  types: () => [LogoutPayload, ErrorResult] as const,
-  resolveType: (value) => (isError(value) ? ErrorResult : LogoutPayload),
-});
+export const LogoutResult = resultUnion(LogoutPayload, { name: 'LogoutResult' });
 
-export const StoreResult = createUnionType({
-  name: 'StoreResult',
-  types: () => [StorePayload, ErrorResult] as const,
-  resolveType: (value) => (isError(value) ? ErrorResult : StorePayload),
-});
+export const StoreResult = resultUnion(StorePayload, { name: 'StoreResult' });
 
-export const StoresResult = createUnionType({
-  name: 'StoresResult',
-  types: () => [StoreConnection, ErrorResult] as const,
-  resolveType: (value) => (isError(value) ? ErrorResult : StoreConnection),
-});
+export const StoresResult = resultUnion(StoreConnection, { name: 'StoresResult' });
 
-export const AddressBookResult = createUnionType({
-  name: 'AddressBookResult',
-  types: () => [AddressBookPayload, ErrorResult] as const,
-  resolveType: (value) => (isError(value) ? ErrorResult : AddressBookPayload),
-});
+export const AddressBookResult = resultUnion(AddressBookPayload, { name: 'AddressBookResult' });
 
 @InputType()
 export class RegisterBuyerInput {

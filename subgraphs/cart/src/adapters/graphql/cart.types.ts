@@ -1,7 +1,7 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ID, Int, ObjectType, createUnionType, registerEnumType } from 'type-graphql';
-import { ErrorResult, MoneyType as Money } from '@marketplace/platform';
+import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { resultUnion, MoneyType as Money } from '@marketplace/platform';
 import type { PricedCart } from '../../domain/cart-pricing.js';
 
 export enum CartLineUnavailableReason {
@@ -139,11 +139,9 @@ export class CartPayload {
   guestToken!: string | null;
 }
 
-export const CartResult = createUnionType({
+export const CartResult = resultUnion(CartPayload, {
   name: 'CartResult',
   description: 'The changed cart, or why nothing was changed.',
-  types: () => [CartPayload, ErrorResult] as const,
-  resolveType: (value) => ('code' in value ? ErrorResult : CartPayload),
 });
 
 @ObjectType({ description: 'A guest line that did not fit into the buyer’s cart.' })
@@ -173,11 +171,7 @@ export class MergeCartPayload {
   skipped!: SkippedCartLine[];
 }
 
-export const MergeCartResult = createUnionType({
-  name: 'MergeCartResult',
-  types: () => [MergeCartPayload, ErrorResult] as const,
-  resolveType: (value) => ('code' in value ? ErrorResult : MergeCartPayload),
-});
+export const MergeCartResult = resultUnion(MergeCartPayload, { name: 'MergeCartResult' });
 
 /** The GraphQL shape of a priced cart. */
 export function toCartNode(priced: PricedCart): CartNode {

@@ -1,16 +1,7 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import {
-  Directive,
-  Field,
-  ID,
-  InputType,
-  Int,
-  ObjectType,
-  createUnionType,
-  registerEnumType,
-} from 'type-graphql';
-import { ErrorResult, MoneyInput, MoneyType as Money } from '@marketplace/platform';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { resultUnion, MoneyInput, MoneyType as Money } from '@marketplace/platform';
 import type { Coupon, CouponKind, CouponScope, CouponStatus } from '../../domain/coupon.js';
 
 export enum CouponScopeEnum {
@@ -126,11 +117,9 @@ export class CouponPayload {
   coupon!: CouponNode;
 }
 
-export const CouponResult = createUnionType({
+export const CouponResult = resultUnion(CouponPayload, {
   name: 'CouponResult',
   description: 'The changed coupon, or why nothing was changed.',
-  types: () => [CouponPayload, ErrorResult] as const,
-  resolveType: (value) => ('coupon' in value ? CouponPayload : ErrorResult),
 });
 
 @InputType({ description: 'A seller creates a SELLER coupon, an admin a PLATFORM coupon.' })

@@ -1,16 +1,7 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import {
-  Directive,
-  Field,
-  ID,
-  InputType,
-  Int,
-  ObjectType,
-  createUnionType,
-  registerEnumType,
-} from 'type-graphql';
-import { ErrorResult } from '@marketplace/platform';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { resultUnion } from '@marketplace/platform';
 import type { StockItem } from '../../domain/stock-item.js';
 
 @ObjectType('Stock', {
@@ -109,11 +100,9 @@ export class StockItemPayload {
   stockItem!: StockItemNode;
 }
 
-export const StockItemResult = createUnionType({
+export const StockItemResult = resultUnion(StockItemPayload, {
   name: 'StockItemResult',
   description: 'The changed SKU, or why nothing was changed.',
-  types: () => [StockItemPayload, ErrorResult] as const,
-  resolveType: (value) => ('code' in value ? ErrorResult : StockItemPayload),
 });
 
 @InputType()
@@ -196,11 +185,9 @@ export class StockReservationPayload {
   reservation!: StockReservationNode;
 }
 
-export const StockReservationResult = createUnionType({
+export const StockReservationResult = resultUnion(StockReservationPayload, {
   name: 'StockReservationResult',
   description: 'The reservation, or why nothing was changed.',
-  types: () => [StockReservationPayload, ErrorResult] as const,
-  resolveType: (value) => ('code' in value ? ErrorResult : StockReservationPayload),
 });
 
 @InputType()

@@ -1,17 +1,8 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import {
-  Directive,
-  Field,
-  ID,
-  InputType,
-  Int,
-  ObjectType,
-  createUnionType,
-  registerEnumType,
-} from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
-import { ErrorResult, MoneyInput, MoneyType as Money } from '@marketplace/platform';
+import { resultUnion, MoneyInput, MoneyType as Money } from '@marketplace/platform';
 import type { ProductStatus } from '../../domain/product.js';
 
 export enum ProductStatusEnum {
@@ -203,11 +194,9 @@ export class ProductPayload {
   product!: ProductNode;
 }
 
-export const ProductResult = createUnionType({
+export const ProductResult = resultUnion(ProductPayload, {
   name: 'ProductResult',
   description: 'The changed product, or why nothing was changed.',
-  types: () => [ProductPayload, ErrorResult] as const,
-  resolveType: (value) => ('code' in value ? ErrorResult : ProductPayload),
 });
 
 @ObjectType({ description: 'The category after a successful change.' })
@@ -216,11 +205,9 @@ export class CategoryPayload {
   category!: CategoryNode;
 }
 
-export const CategoryResult = createUnionType({
+export const CategoryResult = resultUnion(CategoryPayload, {
   name: 'CategoryResult',
   description: 'The created category, or why nothing was changed.',
-  types: () => [CategoryPayload, ErrorResult] as const,
-  resolveType: (value) => ('code' in value ? ErrorResult : CategoryPayload),
 });
 
 @InputType()

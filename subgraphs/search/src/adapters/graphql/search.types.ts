@@ -1,17 +1,8 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import {
-  Directive,
-  Field,
-  ID,
-  InputType,
-  Int,
-  ObjectType,
-  createUnionType,
-  registerEnumType,
-} from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { SafeIntResolver } from 'graphql-scalars';
-import { ErrorResult, MoneyType } from '@marketplace/platform';
+import { resultUnion, MoneyType } from '@marketplace/platform';
 import { PRICE_BUCKET_EDGES } from '../../domain/search-request.js';
 
 export enum ProductSearchSort {
@@ -181,8 +172,4 @@ export class ProductSearchResult {
   facets!: ProductSearchFacets;
 }
 
-export const SearchProductsResult = createUnionType({
-  name: 'SearchProductsResult',
-  types: () => [ProductSearchResult, ErrorResult] as const,
-  resolveType: (value) => ('code' in value ? ErrorResult : ProductSearchResult),
-});
+export const SearchProductsResult = resultUnion(ProductSearchResult, { name: 'SearchProductsResult' });

@@ -4,6 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   contractKey,
   deadLetterTopic,
+  listContracts,
   validateEnvelope,
   type EventEnvelope,
 } from '@marketplace/event-contracts';
@@ -12,6 +13,22 @@ import type { Orm } from '../persistence/orm.js';
 
 /** Handles one event inside the transaction that also records it in the inbox. */
 export type EventHandler = (envelope: EventEnvelope, em: EntityManager) => Promise<void>;
+
+/**
+ * One handler for every contract published on `topic` (or only its `version`), for consumers
+ * that treat all of a topic's events alike (projections, cache invalidation).
+ */
+export function handlersForTopic(
+  topic: string,
+  handler: EventHandler,
+  version?: number,
+): Record<string, EventHandler> {
+  return Object.fromEntries(
+    listContracts()
+      .filter((c) => c.topic === topic && (version === undefined || c.version === version))
+      .map((c) => [contractKey(c.type, c.version), handler]),
+  );
+}
 
 export interface RetryPolicy {
   attempts: number;

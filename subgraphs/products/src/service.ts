@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Redis, ServiceDefinition } from '@marketplace/platform';
-import { Topics, contractKey, listContracts, type EventEnvelope } from '@marketplace/event-contracts';
+import { handlersForTopic, type Redis, type ServiceDefinition } from '@marketplace/platform';
+import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import { productEntities, productMigrations } from './adapters/persistence/product.schema.js';
 import { ProductReader, recordSellerStanding } from './adapters/persistence/product-store.js';
 import {
@@ -17,8 +17,6 @@ const readerFor = (redis: Redis): ProductReader => {
   if (!reader) readers.set(redis, (reader = new ProductReader(redis)));
   return reader;
 };
-
-const STORE_TOPIC = 'accounts.store';
 
 /** The products subgraph: catalog, variants and categories, their publishing workflow and events. */
 export const productsService: ServiceDefinition = {
@@ -43,22 +41,14 @@ export const productsService: ServiceDefinition = {
     // Every product event marks older cached views stale, whichever instance made the change.
     const invalidate = async (envelope: EventEnvelope) =>
       reader.invalidate(envelope.aggregateId, (envelope.payload as { version: number }).version);
-    const productHandlers = Object.fromEntries(
-      listContracts()
-        .filter((c) => c.topic === Topics.product)
-        .map((c) => [contractKey(c.type, c.version), invalidate]),
-    );
+    const productHandlers = handlersForTopic(Topics.product, invalidate);
     // Store standing decides storefront visibility and whether a seller may publish.
     const standing = async (envelope: EventEnvelope, em: EntityManager) =>
       recordSellerStanding(em, envelope.payload as { sellerId: string; status: string; version: number });
-    const storeHandlers = Object.fromEntries(
-      listContracts()
-        .filter((c) => c.topic === STORE_TOPIC)
-        .map((c) => [contractKey(c.type, c.version), standing]),
-    );
+    const storeHandlers = handlersForTopic(Topics.store, standing);
     return [
       { groupId: 'products.cache-invalidation', topics: [Topics.product], handlers: productHandlers },
-      { groupId: 'products.store-standing', topics: [STORE_TOPIC], handlers: storeHandlers },
+      { groupId: 'products.store-standing', topics: [Topics.store], handlers: storeHandlers },
     ];
   },
 };

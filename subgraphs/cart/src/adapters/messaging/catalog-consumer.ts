@@ -1,12 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ConsumerDefinition } from '@marketplace/platform';
-import {
-  Topics,
-  contractKey,
-  listContracts,
-  type EventEnvelope,
-  type PayloadOf,
-} from '@marketplace/event-contracts';
+import { handlersForTopic, type ConsumerDefinition } from '@marketplace/platform';
+import { Topics, type EventEnvelope, type PayloadOf } from '@marketplace/event-contracts';
 import type { Clock } from '@marketplace/shared-kernel';
 import { projectProductEvent, type ProductEventV2 } from '../../application/project-product.js';
 import { PgSkuCatalogProjection } from '../persistence/sku-catalog.js';
@@ -22,10 +16,6 @@ export function catalogConsumer(clock: Clock): ConsumerDefinition {
     const payload: ProductEventV2 = envelope.payload as PayloadOf<'products.product-updated@2'>;
     await projectProductEvent(payload, new PgSkuCatalogProjection(em), clock.now());
   };
-  const handlers = Object.fromEntries(
-    listContracts()
-      .filter((c) => c.topic === Topics.product && c.version === 2)
-      .map((c) => [contractKey(c.type, c.version), project]),
-  );
+  const handlers = handlersForTopic(Topics.product, project, 2);
   return { groupId: 'cart.catalog', topics: [Topics.product], handlers };
 }

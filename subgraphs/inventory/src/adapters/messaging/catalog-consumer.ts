@@ -1,13 +1,7 @@
 import { InvariantViolation } from '@marketplace/shared-kernel';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ConsumerDefinition, Logger } from '@marketplace/platform';
-import {
-  Topics,
-  contractKey,
-  listContracts,
-  type EventEnvelope,
-  type PayloadOf,
-} from '@marketplace/event-contracts';
+import { handlersForTopic, type ConsumerDefinition, type Logger } from '@marketplace/platform';
+import { Topics, type EventEnvelope, type PayloadOf } from '@marketplace/event-contracts';
 import { openStock } from '../../application/manage-stock.js';
 import { inventoryContext } from '../persistence/inventory-store.js';
 
@@ -46,11 +40,7 @@ export function catalogConsumer(logger: Logger): ConsumerDefinition {
       );
     }
   };
-  const handlers = Object.fromEntries(
-    listContracts()
-      .filter((c) => c.topic === Topics.product && c.version === 2)
-      .map((c) => [contractKey(c.type, c.version), handle]),
-  );
+  const handlers = handlersForTopic(Topics.product, handle, 2);
   // A new group (the v1 one was `inventory.catalog`): it reads the topic from the beginning, so
   // every variant announced before stock per SKU existed gets its record.
   return { groupId: 'inventory.variants', topics: [Topics.product], handlers };

@@ -1,9 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ConsumerDefinition } from '@marketplace/platform';
+import { handlersForTopic, type ConsumerDefinition } from '@marketplace/platform';
 import {
   Topics,
   contractKey,
-  listContracts,
   topicFor,
   type EventEnvelope,
   type PayloadOf,
@@ -21,7 +20,6 @@ export const STORE_STATUS_CHANGED = contractKey('accounts.store-status-changed',
 export const STOCK_LEVEL_CHANGED = contractKey('inventory.stock-level-changed', 1);
 
 /** Every v2 product event carries the whole snapshot; search treats them all alike. */
-const productContracts = () => listContracts().filter((c) => c.topic === Topics.product && c.version === 2);
 
 /**
  * One consumer group (`search.indexer`) over products, inventory and accounts: each handler
@@ -77,7 +75,7 @@ export function searchConsumers(index: () => ProductIndexWriter): ConsumerDefini
   };
 
   const handlers = {
-    ...Object.fromEntries(productContracts().map((c) => [contractKey(c.type, c.version), product])),
+    ...handlersForTopic(Topics.product, product, 2),
     [STOCK_LEVEL_CHANGED]: stock,
     [STORE_STATUS_CHANGED]: store,
   };

@@ -114,8 +114,10 @@ async function visible(
   view: ProductView | null,
 ): Promise<ProductView | null> {
   if (!view) return null;
+  // Store standing only matters to a buyer looking at a published product: skip the lookup otherwise.
   const mayBypass = ctx.actor?.role === 'admin' || ctx.actor?.sellerId === view.sellerId;
-  const suspended = mayBypass ? false : await sellerSuspended(ctx, reader, view.sellerId);
+  const suspended =
+    mayBypass || view.status !== 'PUBLISHED' ? false : await sellerSuspended(ctx, reader, view.sellerId);
   return isVisibleTo(view, ctx.actor, suspended) ? view : null;
 }
 

@@ -1,75 +1,31 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { uniqueSuffix } from '@marketplace/platform/testing';
 import { startMarketplace, type Marketplace } from './support.js';
-
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
+import { eventually, journey } from './journey.js';
 
 const suffix = uniqueSuffix();
 const word = suffix.replace(/[^a-z0-9]/gi, '').toLowerCase();
 const admin = { email: `admin-${word}@e2e.example.com`, password: 'Gateway-journey-admin-42' };
 let market: Marketplace;
-
-async function gql(
-  query: string,
-  variables: object = {},
-  token?: string,
-  headers: Record<string, string> = {},
-) {
-  const res = await fetch(market.gatewayUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  return { res, body };
-}
-
-/** Runs an operation and returns its single root field, failing loudly on GraphQL errors. */
-async function call(query: string, variables: object = {}, token?: string) {
-  const { body } = await gql(query, variables, token);
-  if (body.errors?.length) throw new Error(JSON.stringify(body.errors));
-  return Object.values(body.data as object)[0];
-}
-
-/**
- * Retries an operation until the awaited projection has caught up (an event consumed). The
- * run's consumer groups are new, so they first replay the topics' history (every earlier
- * suite's events), which on a loaded machine takes a while.
- */
-const eventually = <T>(probe: () => Promise<T | undefined | false>, what: string, timeoutMs = 90_000) =>
-  waitFor(probe, timeoutMs, 150).catch((error: Error) => {
-    throw new Error(`${what}: ${error.message}`);
-  });
-
-const AUTH = `... on AuthPayload { accessToken user { id store { id status } } } ... on ErrorResult { code message }`;
-
-async function registerSeller(name: string) {
-  const r = await call(
-    `mutation($input: RegisterSellerInput!) { registerSeller(input: $input) { ${AUTH} } }`,
-    {
-      input: {
-        email: `${name}-${word}@e2e.example.com`,
-        password: `Seller-${name}-password-9`,
-        name: `${name} owner`,
-        storeName: `${name} store ${word}`,
-      },
-    },
-  );
-  expect(r.user.store.status).toBe('PENDING');
-  return { token: r.accessToken as string, storeId: r.user.store.id as string };
-}
+const {
+  gql,
+  call,
+  login,
+  registerSeller,
+  registerBuyer,
+  approveStore,
+  createCategory,
+  setStock,
+  publish,
+  addToCart,
+} = journey(() => market.gatewayUrl, word);
 
 beforeAll(async () => {
-  market = await startMarketplace(suffix, {
-    ACCOUNTS_ADMIN_EMAIL: admin.email,
-    ACCOUNTS_ADMIN_PASSWORD: admin.password,
-  });
+  market = await startMarketplace(
+    suffix,
+    { ACCOUNTS_ADMIN_EMAIL: admin.email, ACCOUNTS_ADMIN_PASSWORD: admin.password },
+    ['products', 'inventory', 'search', 'accounts', 'cart', 'coupons'],
+  );
 });
 
 afterAll(async () => {
@@ -79,22 +35,10 @@ afterAll(async () => {
 describe('the marketplace through the gateway', () => {
   it('admin approves a seller; the seller lists, stocks and publishes; a buyer finds it, fills a cart and applies a coupon; another seller is kept out', async () => {
     // Admin and sellers.
-    const adminToken = (
-      await call(`mutation($input: LoginInput!) { login(input: $input) { ${AUTH} } }`, {
-        input: admin,
-      })
-    ).accessToken as string;
-    expect(adminToken).toEqual(expect.any(String));
+    const adminToken = await login(admin.email, admin.password);
     const sellerA = await registerSeller('aurora');
     const sellerB = await registerSeller('borealis');
-    for (const seller of [sellerA, sellerB]) {
-      const approved = await call(
-        `mutation { approveStore(storeId: "${seller.storeId}") { ... on StorePayload { store { status } } ... on ErrorResult { code } } }`,
-        {},
-        adminToken,
-      );
-      expect(approved).toEqual({ store: { status: 'ACTIVE' } });
-    }
+    for (const seller of [sellerA, sellerB]) await approveStore(seller.storeId, adminToken);
     const sellerApproves = await call(
       `mutation { approveStore(storeId: "${sellerB.storeId}") { ... on ErrorResult { code } } }`,
       {},
@@ -103,17 +47,9 @@ describe('the marketplace through the gateway', () => {
     expect(sellerApproves).toEqual({ code: 'AUTH.FORBIDDEN' });
 
     // Categories (admin) and a product with two variants (seller A).
-    const category = async (name: string, parentId?: string) =>
-      (
-        await call(
-          `mutation($input: CreateCategoryInput!) { createCategory(input: $input) { ... on CategoryPayload { category { id } } } }`,
-          { input: { name: `${name} ${word}`, parentId } },
-          adminToken,
-        )
-      ).category.id as string;
-    const shoes = await category('Shoes');
-    const running = await category('Running', shoes);
-    const skus = [`E2E-${word}-42`.toUpperCase(), `E2E-${word}-43`.toUpperCase()];
+    const shoes = await createCategory('Shoes', adminToken);
+    const running = await createCategory('Running', adminToken, shoes);
+    const skus: [string, string] = [`E2E-${word}-42`.toUpperCase(), `E2E-${word}-43`.toUpperCase()];
     const created = await call(
       `mutation($input: CreateProductInput!) { createProduct(input: $input) {
         ... on ProductPayload { product { id status variants { id sku } } } ... on ErrorResult { code message } } }`,
@@ -153,49 +89,13 @@ describe('the marketplace through the gateway', () => {
     const productId: string = created.product.id;
 
     // Inventory opens stock per SKU when it consumes the product event; then the seller stocks it.
-    for (const [sku, onHand] of [
-      [skus[0], 10],
-      [skus[1], 5],
-    ] as const) {
-      const stocked = await eventually(async () => {
-        const r = await call(
-          `mutation { setStock(input: { sku: "${sku}", onHand: ${onHand} }) {
-            __typename ... on StockItemPayload { stockItem { onHand available } } ... on ErrorResult { code } } }`,
-          {},
-          sellerA.token,
-        );
-        return r.__typename === 'StockItemPayload'
-          ? r.stockItem
-          : r.code === 'STOCK.NOT_FOUND'
-            ? undefined
-            : r;
-      }, 'inventory opens stock for the new SKUs');
-      expect(stocked).toEqual({ onHand, available: onHand });
-    }
+    await setStock(skus[0], 10, sellerA.token);
+    await setStock(skus[1], 5, sellerA.token);
 
-    // Products learns of the approval from accounts events before it lets the seller publish.
-    const published = await eventually(async () => {
-      const r = await call(
-        `mutation { publishProduct(id: "${productId}") { ... on ProductPayload { product { status } } ... on ErrorResult { code } } }`,
-        {},
-        sellerA.token,
-      );
-      return r.code === 'PRODUCT.SELLER_NOT_ACTIVE' ? undefined : r;
-    }, 'products sees the store approved');
-    expect(published).toEqual({ product: { status: 'PUBLISHED' } });
+    await publish(productId, sellerA.token);
 
     // A buyer searches with a typo, filters and reads facets.
-    const buyer = await call(
-      `mutation($input: RegisterBuyerInput!) { registerBuyer(input: $input) { ${AUTH} } }`,
-      {
-        input: {
-          email: `buyer-${word}@e2e.example.com`,
-          password: 'Buyer-journey-password-7',
-          name: 'Bea Buyer',
-        },
-      },
-    );
-    const buyerToken: string = buyer.accessToken;
+    const buyerToken = (await registerBuyer('Bea Buyer')).token;
     const SEARCH = `query($q: String!, $filter: ProductSearchFilter) {
       searchProducts(query: $q, filter: $filter) { ... on ProductSearchResult {
         total products { id name inStock priceRange { min { amount } } seller { name } }
@@ -249,20 +149,8 @@ describe('the marketplace through the gateway', () => {
     const CART = `cart { id subtotal { amount currency } lines { id sku quantity unitPrice { amount } sellerId }
       pricing { subtotal { amount } discountTotal { amount } total { amount }
         coupons { code status reason discount { amount } } lines { lineId discount { amount } total { amount } } } }`;
-    for (const [sku, quantity] of [
-      [skus[0], 2],
-      [skus[1], 1],
-    ] as const) {
-      const added = await eventually(async () => {
-        const r = await call(
-          `mutation { addToCart(sku: "${sku}", quantity: ${quantity}) { ... on CartPayload { cart { id } } ... on ErrorResult { code message } } }`,
-          {},
-          buyerToken,
-        );
-        return r.cart ? r : r.code === 'CART.ITEM_UNAVAILABLE' ? undefined : r;
-      }, `the cart knows ${sku}`);
-      expect(added.cart.id).toEqual(expect.any(String));
-    }
+    await addToCart(skus[0], 2, buyerToken);
+    await addToCart(skus[1], 1, buyerToken);
 
     // The seller offers 10 % off from 50.00 EUR; the buyer applies it and sees the exact total.
     const code = `TRAIL10${word}`.toUpperCase().slice(0, 30);

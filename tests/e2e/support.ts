@@ -49,7 +49,7 @@ export async function waitReady(proc: Process, url: string, timeoutMs = 60_000):
 }
 
 export async function stopProcess(proc: Process): Promise<void> {
-  if (proc.child.exitCode !== null) return;
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   const exited = new Promise((resolve) => proc.child.once('exit', resolve));
   proc.child.kill('SIGTERM');
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), 10_000);
@@ -57,63 +57,93 @@ export async function stopProcess(proc: Process): Promise<void> {
   clearTimeout(timer);
 }
 
-export const SUBGRAPHS = ['products', 'inventory', 'search', 'accounts', 'cart', 'coupons'] as const;
+export const SUBGRAPHS = [
+  'products',
+  'inventory',
+  'search',
+  'accounts',
+  'cart',
+  'coupons',
+  'checkout',
+  'orders',
+  'payments',
+  'shipping',
+  'notifications',
+] as const;
 export type SubgraphName = (typeof SUBGRAPHS)[number];
+/** Every process of the stack: the subgraphs, the webhook sidecar and the gateway. */
+export type ProcessName = SubgraphName | 'webhooks' | 'gateway';
 
 export interface Marketplace {
   gatewayUrl: string;
-  ports: Record<SubgraphName | 'gateway', number>;
-  processes: Process[];
+  /** The webhook sidecar's base URL, e.g. http://127.0.0.1:4112. */
+  webhooksUrl: string;
+  ports: Record<ProcessName, number>;
+  processes: Map<ProcessName, Process>;
+  /** SIGKILLs one process, as a crash would: no shutdown hooks run. */
+  kill(name: ProcessName): Promise<void>;
+  /** Starts a killed or stopped process again with the environment it had, and waits until it is ready. */
+  restart(name: ProcessName): Promise<void>;
   stop(): Promise<void>;
 }
 
+const entryOf = (name: ProcessName) =>
+  name === 'gateway' || name === 'webhooks' ? `${name}/dist/main.js` : `subgraphs/${name}/dist/main.js`;
+
 /**
- * Starts every subgraph and the gateway as separate processes on free-ish ports, each with
- * its own fresh database, a private search alias and the given extra environment.
+ * Starts every subgraph, the webhook sidecar and the gateway as separate processes on free
+ * ports, each with its own fresh database, a private search alias and the given extra
+ * environment (a function of the ports, for settings that point one process at another).
  */
 export async function startMarketplace(
   suffix: string,
-  extraEnv: Record<string, string> = {},
+  extraEnv: Record<string, string> | ((ports: Marketplace['ports']) => Record<string, string>) = {},
+  /** The subgraphs to run (the gateway routes to all); the sidecar runs with payments. */
+  running: readonly SubgraphName[] = SUBGRAPHS,
 ): Promise<Marketplace> {
-  const base = await freePortBlock(SUBGRAPHS.length + 1);
-  const ports = Object.fromEntries([
-    ['gateway', base],
-    ...SUBGRAPHS.map((name, i) => [name, base + 1 + i]),
-  ]) as Marketplace['ports'];
-  const processes: Process[] = [];
+  const names: ProcessName[] = ['gateway', ...SUBGRAPHS, 'webhooks'];
+  const base = await freePortBlock(names.length);
+  const ports = Object.fromEntries(names.map((name, i) => [name, base + i])) as Marketplace['ports'];
   const url = (name: SubgraphName) => `http://127.0.0.1:${ports[name]}/graphql`;
   const routing = Object.fromEntries(SUBGRAPHS.map((name) => [`${name.toUpperCase()}_URL`, url(name)]));
+  const extra = typeof extraEnv === 'function' ? extraEnv(ports) : extraEnv;
+  const envOf = (name: ProcessName): Record<string, string> => ({
+    [`${name.toUpperCase()}_PORT`]: String(ports[name]),
+    [`${name.toUpperCase()}_DB`]: `mp_e2e_${name}_${suffix}`,
+    SEARCH_INDEX_ALIAS: `products-e2e-${suffix}`,
+    CONSUMER_GROUP_SUFFIX: `e2e-${suffix}`,
+    ...routing,
+    ...extra,
+  });
+  const processes = new Map<ProcessName, Process>();
+  const launch = async (name: ProcessName) => {
+    const proc = startProcess(name, entryOf(name), envOf(name));
+    processes.set(name, proc);
+    await waitReady(proc, `http://127.0.0.1:${ports[name]}/ready`);
+  };
   try {
-    const subgraphs = SUBGRAPHS.map((name) =>
-      startProcess(name, `subgraphs/${name}/dist/main.js`, {
-        [`${name.toUpperCase()}_PORT`]: String(ports[name]),
-        [`${name.toUpperCase()}_DB`]: `mp_e2e_${name}_${suffix}`,
-        SEARCH_INDEX_ALIAS: `products-e2e-${suffix}`,
-        CONSUMER_GROUP_SUFFIX: `e2e-${suffix}`,
-        ...routing,
-        ...extraEnv,
-      }),
-    );
-    processes.push(...subgraphs);
-    await Promise.all(
-      subgraphs.map((p) => waitReady(p, `http://127.0.0.1:${ports[p.name as SubgraphName]}/ready`)),
-    );
-    const gateway = startProcess('gateway', 'gateway/dist/main.js', {
-      GATEWAY_PORT: String(ports.gateway),
-      ...routing,
-    });
-    processes.push(gateway);
-    await waitReady(gateway, `http://127.0.0.1:${ports.gateway}/ready`);
+    const backends: ProcessName[] = running.includes('payments') ? [...running, 'webhooks'] : [...running];
+    await Promise.all(backends.map(launch));
+    await launch('gateway');
   } catch (error) {
-    await Promise.all(processes.map(stopProcess));
+    await Promise.all([...processes.values()].map(stopProcess));
     throw error;
   }
   return {
     gatewayUrl: `http://127.0.0.1:${ports.gateway}/graphql`,
+    webhooksUrl: `http://127.0.0.1:${ports.webhooks}`,
     ports,
     processes,
+    kill: async (name) => {
+      const proc = processes.get(name);
+      if (!proc || proc.child.exitCode !== null || proc.child.signalCode !== null) return;
+      const exited = new Promise((resolve) => proc.child.once('exit', resolve));
+      proc.child.kill('SIGKILL');
+      await exited;
+    },
+    restart: (name) => launch(name),
     stop: async () => {
-      await Promise.all(processes.map(stopProcess));
+      await Promise.all([...processes.values()].map(stopProcess));
       await dropSearchIndices(`products-e2e-${suffix}`);
     },
   };
@@ -129,7 +159,7 @@ const portFree = (port: number) =>
 /** A run of consecutive free ports (4100-4899), so a second stack on this machine is not hit. */
 async function freePortBlock(size: number): Promise<number> {
   for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 4100 + Math.floor(Math.random() * 79) * 10;
+    const base = 4100 + Math.floor(Math.random() * 39) * 20;
     const ports = Array.from({ length: size }, (_, i) => base + i);
     if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
   }

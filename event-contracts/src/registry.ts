@@ -39,6 +39,21 @@ export const Topics = {
   coupon: 'coupons.coupon',
   store: 'accounts.store',
   user: 'accounts.user',
+  checkout: 'checkout.checkout',
+  cartCommands: 'cart.commands',
+  cartCheckout: 'cart.checkout',
+  shippingCommands: 'shipping.commands',
+  shippingQuote: 'shipping.quote',
+  shipment: 'shipping.shipment',
+  orderCommands: 'orders.commands',
+  order: 'orders.order',
+  inventoryCommands: 'inventory.commands',
+  couponCommands: 'coupons.commands',
+  couponRedemption: 'coupons.redemption',
+  paymentCommands: 'payments.commands',
+  payment: 'payments.payment',
+  providerEvent: 'webhooks.provider-event',
+  notification: 'notifications.notification',
 } as const;
 
 /** Where a consumer group parks messages it gave up on. */

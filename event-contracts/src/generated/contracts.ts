@@ -6,20 +6,59 @@
 export interface EventPayloads {
   'accounts.store-registered@1': StoreRegisteredV1;
   'accounts.store-status-changed@1': StoreStatusChangedV1;
+  'accounts.user-contact-changed@1': UserContactChangedV1;
   'accounts.user-registered@1': UserRegisteredV1;
+  'cart.cart-checked-out@1': CartCheckedOutV1;
   'cart.cart-expired@1': CartExpiredV1;
+  'cart.cart-snapshot-rejected@1': CartSnapshotRejectedV1;
+  'cart.cart-snapshotted@1': CartSnapshottedV1;
   'cart.carts-merged@1': CartsMergedV1;
+  'cart.clear-cart@1': ClearCartV1;
   'cart.line-added@1': LineAddedV1;
   'cart.line-quantity-changed@1': LineQuantityChangedV1;
   'cart.line-removed@1': LineRemovedV1;
+  'cart.snapshot-cart@1': SnapshotCartV1;
+  'checkout.checkout-completed@1': CheckoutCompletedV1;
+  'checkout.checkout-failed@1': CheckoutFailedV1;
+  'checkout.checkout-started@1': CheckoutStartedV1;
   'coupons.coupon-created@1': CouponCreatedV1;
   'coupons.coupon-redeemed@1': CouponRedeemedV1;
+  'coupons.coupons-redeemed@1': CouponsRedeemedV1;
+  'coupons.coupons-redemption-rejected@1': CouponsRedemptionRejectedV1;
+  'coupons.redeem-coupons@1': RedeemCouponsV1;
   'coupons.redemption-released@1': RedemptionReleasedV1;
+  'coupons.release-redemptions@1': ReleaseRedemptionsV1;
+  'inventory.commit-reservation@1': CommitReservationV1;
+  'inventory.release-reservation@1': ReleaseReservationV1;
   'inventory.reservation-committed@1': ReservationCommittedV1;
+  'inventory.reservation-failed@1': ReservationFailedV1;
   'inventory.reservation-released@1': ReservationReleasedV1;
+  'inventory.reserve-stock@1': ReserveStockV1;
   'inventory.stock-adjusted@1': StockAdjustedV1;
   'inventory.stock-level-changed@1': StockLevelChangedV1;
   'inventory.stock-reserved@1': StockReservedV1;
+  'notifications.notification-sent@1': NotificationSentV1;
+  'orders.cancel-order@1': CancelOrderV1;
+  'orders.confirm-order@1': ConfirmOrderV1;
+  'orders.create-order@1': CreateOrderV1;
+  'orders.order-cancelled@1': OrderCancelledV1;
+  'orders.order-completed@1': OrderCompletedV1;
+  'orders.order-confirmed@1': OrderConfirmedV1;
+  'orders.order-created@1': OrderCreatedV1;
+  'orders.order-paid@1': OrderPaidV1;
+  'orders.order-refunded@1': OrderRefundedV1;
+  'orders.order-shipped@1': OrderShippedV1;
+  'orders.refund-approved@1': RefundApprovedV1;
+  'orders.refund-rejected@1': RefundRejectedV1;
+  'orders.refund-requested@1': RefundRequestedV1;
+  'payments.authorize-payment@1': AuthorizePaymentV1;
+  'payments.payment-authorized@1': PaymentAuthorizedV1;
+  'payments.payment-captured@1': PaymentCapturedV1;
+  'payments.payment-failed@1': PaymentFailedV1;
+  'payments.payment-refunded@1': PaymentRefundedV1;
+  'payments.payment-voided@1': PaymentVoidedV1;
+  'payments.refund-failed@1': RefundFailedV1;
+  'payments.void-payment@1': VoidPaymentV1;
   'products.price-changed@1': PriceChangedV1;
   'products.price-changed@2': PriceChangedV2;
   'products.product-created@1': ProductCreatedV1;
@@ -32,6 +71,13 @@ export interface EventPayloads {
   'products.product-unpublished@2': ProductUnpublishedV2;
   'products.product-updated@1': ProductUpdatedV1;
   'products.product-updated@2': ProductUpdatedV2;
+  'shipping.quote-shipping@1': QuoteShippingV1;
+  'shipping.shipment-created@1': ShipmentCreatedV1;
+  'shipping.shipment-delivered@1': ShipmentDeliveredV1;
+  'shipping.shipment-dispatched@1': ShipmentDispatchedV1;
+  'shipping.shipping-quote-rejected@1': ShippingQuoteRejectedV1;
+  'shipping.shipping-quoted@1': ShippingQuotedV1;
+  'webhooks.provider-event-received@1': ProviderEventReceivedV1;
 }
 /**
  * A seller signed up and opened a store. It starts PENDING: buyers must not see the seller's catalog until a store-status-changed event says ACTIVE.
@@ -94,6 +140,20 @@ export interface StoreStatusChangedV1 {
   reason?: string;
 }
 /**
+ * The contact address of a user: emitted on registration (and on any later email change). Notifications keeps it to reach the user. Key = userId.
+ */
+export interface UserContactChangedV1 {
+  /**
+   * Also the Kafka key.
+   */
+  userId: string;
+  email: string;
+  /**
+   * Version of the user after the change.
+   */
+  version: number;
+}
+/**
  * An account was created: a buyer or seller signed up, or the operator's admin was bootstrapped. Carries no email and no password data.
  */
 export interface UserRegisteredV1 {
@@ -106,6 +166,28 @@ export interface UserRegisteredV1 {
    * Display name.
    */
   name: string;
+}
+/**
+ * Reply (cart → checkout, inventory) to cart.clear-cart: the checked-out lines left the cart; lines added after the snapshot stay. Re-published unchanged for a repeated clear of the same checkout. Key = cartId.
+ */
+export interface CartCheckedOutV1 {
+  cartId: string;
+  buyerId: string;
+  checkoutId: string;
+  orderId: string;
+  removedLineIds: string[];
+  /**
+   * The cart's status after the clear: CHECKED_OUT when no lines remain (optional).
+   */
+  status?: 'ACTIVE' | 'CHECKED_OUT';
+  /**
+   * SKUs of the removed lines (optional; lets cart holds drop them).
+   */
+  removedSkus?: string[];
+  /**
+   * Version of the cart after the change.
+   */
+  version: number;
 }
 /**
  * A cart was closed after being idle past its expiry. Carries the lines it held so stock held for them can be released.
@@ -141,6 +223,81 @@ export interface CartExpiredV1 {
    * Cart version after the change; consumers drop anything older than what they hold.
    */
   version: number;
+}
+/**
+ * Reply (cart → checkout) to cart.snapshot-cart: the cart cannot be checked out as it is. Key = checkoutId.
+ */
+export interface CartSnapshotRejectedV1 {
+  checkoutId: string;
+  cartId: string;
+  /**
+   * CART.NOT_FOUND, CART.EMPTY, CART.NOT_OWNER, CART.HAS_UNAVAILABLE_LINES, CART.PRICES_CHANGED, ...
+   */
+  code: string;
+  message: string;
+}
+/**
+ * Reply (cart → checkout) to cart.snapshot-cart: the cart's available lines at current prices and its coupon codes. The cart is unchanged. Key = checkoutId.
+ */
+export interface CartSnapshottedV1 {
+  checkoutId: string;
+  cartId: string;
+  buyerId: string;
+  currency: string;
+  couponCodes: string[];
+  /**
+   * @minItems 1
+   *
+   * Items: An available cart line at its current price; lineId is the cart line id.
+   */
+  lines: [
+    {
+      lineId: string;
+      sku: string;
+      variantId: string;
+      productId: string;
+      sellerId: string;
+      productName: string;
+      variantName: string | null;
+      quantity: number;
+      /**
+       * Integer minor units plus currency.
+       */
+      unitPrice: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      };
+    },
+    ...{
+      lineId: string;
+      sku: string;
+      variantId: string;
+      productId: string;
+      sellerId: string;
+      productName: string;
+      variantName: string | null;
+      quantity: number;
+      /**
+       * Integer minor units plus currency.
+       */
+      unitPrice: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      };
+    }[],
+  ];
 }
 /**
  * A guest cart was merged into a signed-in buyer's cart when the guest signed in; the guest cart is closed. `lines` is the buyer's cart after the merge.
@@ -193,6 +350,18 @@ export interface CartsMergedV1 {
    * Cart version after the change; consumers drop anything older than what they hold.
    */
   version: number;
+}
+/**
+ * Command (checkout → cart): remove the checked-out lines from the cart. Replies cart.cart-checked-out. Key = cartId; idempotent per checkoutId.
+ */
+export interface ClearCartV1 {
+  checkoutId: string;
+  cartId: string;
+  orderId: string;
+  /**
+   * Only the snapshotted lines leave the cart.
+   */
+  lineIds: string[];
 }
 /**
  * A new line was added to a cart. Carries the line's quantity so consumers (e.g. stock holds) need not sum.
@@ -308,6 +477,76 @@ export interface LineRemovedV1 {
    * Cart version after the change; consumers drop anything older than what they hold.
    */
   version: number;
+}
+/**
+ * Command (checkout → cart): snapshot the available lines and coupon codes of the buyer's cart for a checkout. Replies cart.cart-snapshotted or cart.cart-snapshot-rejected. Key = cartId; idempotent per checkoutId.
+ */
+export interface SnapshotCartV1 {
+  checkoutId: string;
+  cartId: string;
+  buyerId: string;
+}
+/**
+ * The checkout saga completed: order confirmed, payment authorized, cart cleared. Key = checkoutId.
+ */
+export interface CheckoutCompletedV1 {
+  checkoutId: string;
+  buyerId: string;
+  orderId: string;
+  paymentId: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  total: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+}
+/**
+ * The checkout saga failed and compensated the steps it had completed. Key = checkoutId.
+ */
+export interface CheckoutFailedV1 {
+  checkoutId: string;
+  buyerId: string;
+  orderId: string;
+  /**
+   * The saga step that failed or timed out.
+   */
+  failedStep:
+    | 'SNAPSHOT_CART'
+    | 'QUOTE_SHIPPING'
+    | 'CREATE_ORDER'
+    | 'RESERVE_STOCK'
+    | 'REDEEM_COUPONS'
+    | 'AUTHORIZE_PAYMENT'
+    | 'CONFIRM_ORDER'
+    | 'CLEAR_CART';
+  /**
+   * Stable error code the buyer sees, e.g. PAYMENT.DECLINED or CHECKOUT.STEP_TIMED_OUT.
+   */
+  code: string;
+  /**
+   * Human-readable reason.
+   */
+  message: string;
+}
+/**
+ * A buyer placed an order: the checkout saga started. Key = checkoutId.
+ */
+export interface CheckoutStartedV1 {
+  checkoutId: string;
+  buyerId: string;
+  cartId: string;
+  /**
+   * The order id the saga will create (generated up front).
+   */
+  orderId: string;
 }
 /**
  * A seller (SELLER scope) or an admin (PLATFORM scope) created a coupon; it starts ACTIVE.
@@ -433,6 +672,132 @@ export interface CouponRedeemedV1 {
   version: number;
 }
 /**
+ * Reply (coupons → checkout) to coupons.redeem-coupons: every applied coupon is redeemed for the order; the discounts per line and per seller's shipping. Re-published unchanged for a repeated command. Key = orderId.
+ */
+export interface CouponsRedeemedV1 {
+  orderId: string;
+  checkoutId: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  discountTotal: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  lineDiscounts: {
+    lineId: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    amount: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+  shippingDiscounts: {
+    sellerId: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    amount: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+  coupons: {
+    couponId: string;
+    code: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    discount: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+}
+/**
+ * Reply (coupons → checkout) to coupons.redeem-coupons: a coupon cannot be applied or redeemed; nothing was redeemed. Key = orderId.
+ */
+export interface CouponsRedemptionRejectedV1 {
+  orderId: string;
+  checkoutId: string;
+  couponCode: string;
+  code: string;
+  message: string;
+}
+/**
+ * Command (checkout → coupons): redeem the codes for the order (all or nothing) and compute line and shipping discounts. Replies coupons.coupons-redeemed or coupons.coupons-redemption-rejected. Key = orderId; idempotent per orderId.
+ */
+export interface RedeemCouponsV1 {
+  orderId: string;
+  checkoutId: string;
+  buyerId: string;
+  currency: string;
+  /**
+   * @minItems 1
+   */
+  codes: [string, ...string[]];
+  lines: {
+    lineId: string;
+    sellerId: string;
+    quantity: number;
+    /**
+     * Integer minor units plus currency.
+     */
+    unitPrice: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+  shipping: {
+    sellerId: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    amount: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+}
+/**
  * A redemption was given back (checkout compensation, e.g. the order failed); the coupon's count went down by one. Releasing again publishes nothing.
  */
 export interface RedemptionReleasedV1 {
@@ -484,6 +849,34 @@ export interface RedemptionReleasedV1 {
   version: number;
 }
 /**
+ * Command (checkout → coupons): release the order's redemptions (compensation). Idempotent; no reply awaited. Key = orderId.
+ */
+export interface ReleaseRedemptionsV1 {
+  orderId: string;
+  checkoutId: string;
+  reason: string;
+}
+/**
+ * Command (checkout → inventory): commit the reservation (the order was confirmed). Idempotent; fire-and-forget. Key = reference.
+ */
+export interface CommitReservationV1 {
+  /**
+   * order:<orderId>
+   */
+  reference: string;
+  reason: string;
+}
+/**
+ * Command (checkout → inventory): release the reservation (compensation). Idempotent; no reply awaited. Key = reference.
+ */
+export interface ReleaseReservationV1 {
+  /**
+   * order:<orderId>
+   */
+  reference: string;
+  reason: string;
+}
+/**
  * A reservation's units moved from reserved to committed for a placed order; they no longer expire. Key = reservationId.
  */
 export interface ReservationCommittedV1 {
@@ -509,6 +902,22 @@ export interface ReservationCommittedV1 {
    * Version of the reservation after the change.
    */
   version: number;
+}
+/**
+ * Reply (inventory → checkout) to inventory.reserve-stock: nothing was reserved (and the cart hold is unchanged). Key = reference.
+ */
+export interface ReservationFailedV1 {
+  reference: string;
+  /**
+   * RESERVATION.INSUFFICIENT_STOCK, RESERVATION.REFERENCE_REUSED, RESERVATION.RELEASED, RESERVATION.EXPIRED, VALIDATION.*
+   */
+  code: string;
+  message: string;
+  shortages: {
+    sku: string;
+    requested: number;
+    available: number;
+  }[];
 }
 /**
  * A reservation gave its units back: released by its owner (RELEASED) or because it ran out of time (EXPIRED). Lines are the units returned to stock. Key = reservationId.
@@ -537,6 +946,36 @@ export interface ReservationReleasedV1 {
    * Version of the reservation after the change.
    */
   version: number;
+}
+/**
+ * Command (checkout → inventory): reserve all lines FIRM (all or nothing) under the reference, releasing the cart hold in the same transaction. Replies inventory.stock-reserved (kind FIRM) or inventory.reservation-failed. Key = reference; idempotent per reference.
+ */
+export interface ReserveStockV1 {
+  /**
+   * order:<orderId>
+   */
+  reference: string;
+  /**
+   * @minItems 1
+   */
+  lines: [
+    {
+      sku: string;
+      quantity: number;
+    },
+    ...{
+      sku: string;
+      quantity: number;
+    }[],
+  ];
+  /**
+   * How long the reservation holds unless committed.
+   */
+  ttlSeconds: number;
+  /**
+   * cart:<cartId> of the hold to release, or null.
+   */
+  releaseCartHold: string | null;
 }
 /**
  * The stock of a product changed (restock, correction, reservation or release). Carries the resulting levels so consumers need not sum deltas.
@@ -637,6 +1076,660 @@ export interface StockReservedV1 {
    * Version of the reservation after the change.
    */
   version: number;
+}
+/**
+ * A notification was delivered to a user on one channel. Carries no message body. Key = notificationId.
+ */
+export interface NotificationSentV1 {
+  notificationId: string;
+  userId: string;
+  channel: 'EMAIL' | 'SMS' | 'PUSH';
+  category: 'ORDER_UPDATES' | 'PAYMENTS' | 'SHIPPING' | 'MARKETING';
+  /**
+   * The template, e.g. orders.order-confirmed.
+   */
+  kind: string;
+  /**
+   * Envelope id of the event that caused the notification.
+   */
+  sourceEventId: string;
+  sentAt: string;
+}
+/**
+ * Command (checkout → orders): compensation, cancel the order with the reason the buyer sees. Replies orders.order-cancelled (once). Key = orderId; idempotent per orderId.
+ */
+export interface CancelOrderV1 {
+  orderId: string;
+  checkoutId: string;
+  code: string;
+  message: string;
+}
+/**
+ * Command (checkout → orders): apply the discounts and confirm (PENDING → CONFIRMED) once the payment is authorized. Replies orders.order-confirmed. Key = orderId; idempotent per orderId.
+ */
+export interface ConfirmOrderV1 {
+  orderId: string;
+  checkoutId: string;
+  paymentId: string;
+  lineDiscounts: {
+    lineId: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    amount: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+  shippingDiscounts: {
+    sellerId: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    amount: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+}
+/**
+ * Command (checkout → orders): create the PENDING order from the price snapshot. Replies orders.order-created. Key = orderId; idempotent per orderId (a re-sent command gets the reply again).
+ */
+export interface CreateOrderV1 {
+  orderId: string;
+  checkoutId: string;
+  buyerId: string;
+  currency: string;
+  shippingAddress: {
+    fullName: string;
+    line1: string;
+    line2: string | null;
+    city: string;
+    region: string | null;
+    postalCode: string;
+    country: string;
+    phone: string | null;
+  };
+  /**
+   * @minItems 1
+   */
+  lines: [
+    {
+      lineId: string;
+      sku: string;
+      variantId: string;
+      productId: string;
+      sellerId: string;
+      productName: string;
+      variantName: string | null;
+      quantity: number;
+      /**
+       * Integer minor units plus currency.
+       */
+      unitPrice: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      };
+    },
+    ...{
+      lineId: string;
+      sku: string;
+      variantId: string;
+      productId: string;
+      sellerId: string;
+      productName: string;
+      variantName: string | null;
+      quantity: number;
+      /**
+       * Integer minor units plus currency.
+       */
+      unitPrice: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      };
+    }[],
+  ];
+  shipping: {
+    sellerId: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    amount: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+}
+/**
+ * The order was cancelled (saga compensation, buyer or admin). Payments voids an authorized payment on it; inventory puts restock units back. Key = orderId.
+ */
+export interface OrderCancelledV1 {
+  orderId: string;
+  checkoutId: string | null;
+  buyerId: string;
+  previousStatus:
+    'PENDING' | 'CONFIRMED' | 'PAID' | 'SHIPPED' | 'COMPLETED' | 'CANCELLED' | 'REFUNDED' | 'FAILED';
+  code: string;
+  message: string;
+  paymentId: string | null;
+  /**
+   * Units that go back to stock: every line of an order cancelled while CONFIRMED (its stock was committed); empty otherwise (a PENDING order's reservation is released by the saga, a PAID order restocks through its refund).
+   */
+  restock: {
+    sku: string;
+    quantity: number;
+  }[];
+  version: number;
+}
+/**
+ * Every sub-order of the order has been delivered. Key = orderId.
+ */
+export interface OrderCompletedV1 {
+  orderId: string;
+  buyerId: string;
+  version: number;
+}
+/**
+ * Discounts applied and payment authorized: the order is CONFIRMED. Reply to orders.confirm-order; payments captures on it. Key = orderId.
+ */
+export interface OrderConfirmedV1 {
+  orderId: string;
+  checkoutId: string;
+  buyerId: string;
+  paymentId: string;
+  currency: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  total: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  /**
+   * Integer minor units plus currency.
+   */
+  discountTotal: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  subOrders: {
+    subOrderId: string;
+    sellerId: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    total: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+  version: number;
+}
+/**
+ * The order exists (PENDING), split into one sub-order per seller. Reply to orders.create-order. Key = orderId.
+ */
+export interface OrderCreatedV1 {
+  orderId: string;
+  checkoutId: string;
+  buyerId: string;
+  status: 'PENDING' | 'CONFIRMED' | 'PAID' | 'SHIPPED' | 'COMPLETED' | 'CANCELLED' | 'REFUNDED' | 'FAILED';
+  currency: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  subtotal: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  /**
+   * Integer minor units plus currency.
+   */
+  shippingTotal: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  subOrders: {
+    subOrderId: string;
+    sellerId: string;
+    lineIds: string[];
+    /**
+     * Integer minor units plus currency.
+     */
+    subtotal: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+    /**
+     * Integer minor units plus currency.
+     */
+    shipping: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+  version: number;
+}
+/**
+ * The payment was captured: the order is PAID. Shipping creates one shipment per sub-order. Key = orderId.
+ */
+export interface OrderPaidV1 {
+  orderId: string;
+  buyerId: string;
+  paymentId: string;
+  currency: string;
+  shippingAddress: {
+    fullName: string;
+    line1: string;
+    line2: string | null;
+    city: string;
+    region: string | null;
+    postalCode: string;
+    country: string;
+    phone: string | null;
+  };
+  subOrders: {
+    subOrderId: string;
+    sellerId: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    shipping: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+    items: {
+      lineId: string;
+      sku: string;
+      quantity: number;
+    }[];
+  }[];
+  version: number;
+}
+/**
+ * Payments refunded a request: restock lists the units of not-yet-shipped sub-orders that go back to stock. Key = orderId.
+ */
+export interface OrderRefundedV1 {
+  orderId: string;
+  buyerId: string;
+  refundRequestId: string;
+  subOrderId: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  amount: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  orderFullyRefunded: boolean;
+  restock: {
+    sku: string;
+    quantity: number;
+  }[];
+  version: number;
+}
+/**
+ * Every sub-order of the order has been dispatched. Key = orderId.
+ */
+export interface OrderShippedV1 {
+  orderId: string;
+  buyerId: string;
+  version: number;
+}
+/**
+ * A refund request was approved (by the seller, an admin, or automatically on cancellation of a paid order): payments refunds the amount. Key = orderId.
+ */
+export interface RefundApprovedV1 {
+  refundRequestId: string;
+  orderId: string;
+  subOrderId: string;
+  sellerId: string;
+  buyerId: string;
+  paymentId: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  amount: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  lines: {
+    lineId: string;
+    sku: string;
+    quantity: number;
+    /**
+     * Integer minor units plus currency.
+     */
+    amount: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+  approvedBy: string;
+}
+/**
+ * The seller (or an admin) rejected a refund request, or payments failed to refund it (code ORDER.REFUND_FAILED). Key = orderId.
+ */
+export interface RefundRejectedV1 {
+  refundRequestId: string;
+  orderId: string;
+  subOrderId: string;
+  sellerId: string;
+  buyerId: string;
+  reason: string;
+}
+/**
+ * The buyer asked for a refund of lines of one sub-order; its seller (or an admin) decides. Key = orderId.
+ */
+export interface RefundRequestedV1 {
+  refundRequestId: string;
+  orderId: string;
+  subOrderId: string;
+  sellerId: string;
+  buyerId: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  amount: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  reason: string;
+}
+/**
+ * Command (checkout → payments): authorize the amount with the provider. Replies payments.payment-authorized or payments.payment-failed. Key = paymentId; idempotent per paymentId.
+ */
+export interface AuthorizePaymentV1 {
+  paymentId: string;
+  orderId: string;
+  checkoutId: string;
+  buyerId: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  amount: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  method: {
+    provider: 'SANDBOX' | 'STRIPE' | 'RAZORPAY';
+    /**
+     * Provider payment token.
+     */
+    token: string;
+  };
+  /**
+   * Provider idempotency key, stable across re-sends.
+   */
+  idempotencyKey: string;
+  /**
+   * Per seller (sub-order) amounts; sums exactly to amount.
+   *
+   * @minItems 1
+   */
+  splits: [
+    {
+      sellerId: string;
+      subOrderId: string;
+      /**
+       * Integer minor units plus currency.
+       */
+      amount: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      };
+    },
+    ...{
+      sellerId: string;
+      subOrderId: string;
+      /**
+       * Integer minor units plus currency.
+       */
+      amount: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      };
+    }[],
+  ];
+}
+/**
+ * Reply to payments.authorize-payment: the provider authorized (held) the amount. Re-sent unchanged when the command is re-sent.
+ */
+export interface PaymentAuthorizedV1 {
+  paymentId: string;
+  orderId: string;
+  checkoutId: string;
+  buyerId: string;
+  amount: {
+    amount: number;
+    currency: string;
+  };
+  provider: 'SANDBOX' | 'STRIPE' | 'RAZORPAY';
+  /**
+   * The provider's payment object id (PaymentIntent, Razorpay payment, sandbox reference).
+   */
+  providerReference: string;
+  /**
+   * The payment's version after this change.
+   */
+  version: number;
+}
+/**
+ * The authorized amount was captured (once per payment, whichever of the provider's answer or webhook came first).
+ */
+export interface PaymentCapturedV1 {
+  paymentId: string;
+  orderId: string;
+  buyerId: string;
+  amount: {
+    amount: number;
+    currency: string;
+  };
+  capturedAt: string;
+  /**
+   * The payment's version after this change.
+   */
+  version: number;
+}
+/**
+ * Reply to payments.authorize-payment: the payment was not authorized (declined, provider unavailable, voided before authorization).
+ */
+export interface PaymentFailedV1 {
+  paymentId: string;
+  orderId: string;
+  checkoutId: string;
+  buyerId: string;
+  /**
+   * Stable code: PAYMENT.DECLINED, PAYMENT.PROVIDER_UNAVAILABLE, PAYMENT.VOIDED, PAYMENT.INVALID.
+   */
+  code: string;
+  message: string;
+  declineCode: string | null;
+  /**
+   * The payment's version after this change.
+   */
+  version: number;
+}
+/**
+ * A refund (for one approved refund request) succeeded at the provider; ledger entries were posted.
+ */
+export interface PaymentRefundedV1 {
+  paymentId: string;
+  orderId: string;
+  buyerId: string;
+  refundId: string;
+  refundRequestId: string;
+  amount: {
+    amount: number;
+    currency: string;
+  };
+  /**
+   * Everything refunded on the payment so far, this refund included.
+   */
+  refundedTotal: {
+    amount: number;
+    currency: string;
+  };
+  /**
+   * The payment's version after this change.
+   */
+  version: number;
+}
+/**
+ * The authorization was released (checkout compensation or order cancelled before capture).
+ */
+export interface PaymentVoidedV1 {
+  paymentId: string;
+  orderId: string;
+  reason: string;
+  /**
+   * The payment's version after this change.
+   */
+  version: number;
+}
+/**
+ * A refund request could not be refunded (policy refused it or the provider failed it).
+ */
+export interface RefundFailedV1 {
+  paymentId: string;
+  orderId: string;
+  refundRequestId: string;
+  /**
+   * Stable code: REFUND.EXCEEDS_CAPTURED, REFUND.NOT_REFUNDABLE, REFUND.PROVIDER_FAILED, REFUND.UNKNOWN_PAYMENT, ...
+   */
+  code: string;
+  message: string;
+  /**
+   * The payment's version (0 when the payment is unknown).
+   */
+  version: number;
+}
+/**
+ * Command (checkout → payments): void the authorization (compensation). Idempotent; no reply awaited. Key = paymentId.
+ */
+export interface VoidPaymentV1 {
+  paymentId: string;
+  orderId: string;
+  reason: string;
 }
 /**
  * A product's price changed; previousPrice is the price it replaced.
@@ -1343,6 +2436,250 @@ export interface ProductUpdatedV2 {
         currency: string;
       } | null;
     }[];
+  };
+}
+/**
+ * Command (checkout → shipping): quote shipping per seller parcel to the destination. Replies shipping.shipping-quoted or shipping.shipping-quote-rejected. Key = checkoutId.
+ */
+export interface QuoteShippingV1 {
+  checkoutId: string;
+  currency: string;
+  /**
+   * A postal address.
+   */
+  destination: {
+    fullName: string;
+    line1: string;
+    /**
+     * Second address line or null.
+     */
+    line2: string | null;
+    city: string;
+    /**
+     * State/region or null.
+     */
+    region: string | null;
+    postalCode: string;
+    /**
+     * ISO-3166 alpha-2.
+     */
+    country: string;
+    /**
+     * Phone or null.
+     */
+    phone: string | null;
+  };
+  /**
+   * @minItems 1
+   *
+   * Items: The items one seller ships.
+   */
+  parcels: [
+    {
+      sellerId: string;
+      /**
+       * @minItems 1
+       */
+      items: [
+        {
+          sku: string;
+          quantity: number;
+        },
+        ...{
+          sku: string;
+          quantity: number;
+        }[],
+      ];
+    },
+    ...{
+      sellerId: string;
+      /**
+       * @minItems 1
+       */
+      items: [
+        {
+          sku: string;
+          quantity: number;
+        },
+        ...{
+          sku: string;
+          quantity: number;
+        }[],
+      ];
+    }[],
+  ];
+}
+/**
+ * A paid sub-order got its shipment (PENDING), waiting for the seller to dispatch it. Key = shipmentId.
+ */
+export interface ShipmentCreatedV1 {
+  shipmentId: string;
+  orderId: string;
+  subOrderId: string;
+  sellerId: string;
+  buyerId: string;
+  status: 'PENDING' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED';
+  /**
+   * Carrier name once dispatched, else null.
+   */
+  carrier: string | null;
+  /**
+   * Carrier tracking number once dispatched, else null.
+   */
+  trackingNumber: string | null;
+  occurredAt: string;
+  /**
+   * Version of the shipment after the change.
+   */
+  version: number;
+}
+/**
+ * The parcel reached the buyer (DELIVERED). Key = shipmentId.
+ */
+export interface ShipmentDeliveredV1 {
+  shipmentId: string;
+  orderId: string;
+  subOrderId: string;
+  sellerId: string;
+  buyerId: string;
+  status: 'PENDING' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED';
+  /**
+   * Carrier name once dispatched, else null.
+   */
+  carrier: string | null;
+  /**
+   * Carrier tracking number once dispatched, else null.
+   */
+  trackingNumber: string | null;
+  occurredAt: string;
+  /**
+   * Version of the shipment after the change.
+   */
+  version: number;
+}
+/**
+ * The seller handed the parcel to a carrier (DISPATCHED), with carrier and tracking number. Key = shipmentId.
+ */
+export interface ShipmentDispatchedV1 {
+  shipmentId: string;
+  orderId: string;
+  subOrderId: string;
+  sellerId: string;
+  buyerId: string;
+  status: 'PENDING' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED';
+  /**
+   * Carrier name once dispatched, else null.
+   */
+  carrier: string | null;
+  /**
+   * Carrier tracking number once dispatched, else null.
+   */
+  trackingNumber: string | null;
+  occurredAt: string;
+  /**
+   * Version of the shipment after the change.
+   */
+  version: number;
+}
+/**
+ * Reply (shipping → checkout): the checkout cannot be shipped as asked. Key = checkoutId.
+ */
+export interface ShippingQuoteRejectedV1 {
+  checkoutId: string;
+  /**
+   * SHIPPING.DESTINATION_NOT_SERVED, SHIPPING.TOO_HEAVY or SHIPPING.CURRENCY_NOT_SUPPORTED.
+   */
+  code: string;
+  message: string;
+}
+/**
+ * Reply (shipping → checkout): the shipping price of every seller parcel of the checkout, cheapest STANDARD rate of the destination. Key = checkoutId.
+ */
+export interface ShippingQuotedV1 {
+  checkoutId: string;
+  /**
+   * @minItems 1
+   */
+  quotes: [
+    {
+      sellerId: string;
+      /**
+       * Service level, e.g. STANDARD.
+       */
+      service: string;
+      /**
+       * Integer minor units plus currency.
+       */
+      amount: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      };
+      /**
+       * Total parcel weight the quote is based on.
+       */
+      weightGrams: number;
+    },
+    ...{
+      sellerId: string;
+      /**
+       * Service level, e.g. STANDARD.
+       */
+      service: string;
+      /**
+       * Integer minor units plus currency.
+       */
+      amount: {
+        /**
+         * Integer minor units (cents); never a float.
+         */
+        amount: number;
+        /**
+         * ISO-4217 code.
+         */
+        currency: string;
+      };
+      /**
+       * Total parcel weight the quote is based on.
+       */
+      weightGrams: number;
+    }[],
+  ];
+}
+/**
+ * The webhook sidecar verified a payment provider's webhook signature and stored the event once (deduplicated by provider and provider event id). No business meaning is added: payments interprets it. Key = `<provider>:<objectId>` so one payment's events stay in order.
+ */
+export interface ProviderEventReceivedV1 {
+  /**
+   * Which provider sent the webhook.
+   */
+  provider: 'stripe' | 'razorpay' | 'sandbox';
+  /**
+   * The provider's own event id (Stripe `evt_...`, Razorpay `X-Razorpay-Event-Id`, sandbox `evt_sbx_...`).
+   */
+  providerEventId: string;
+  /**
+   * The provider's event type, e.g. `payment_intent.succeeded`, `payment.captured`.
+   */
+  eventType: string;
+  /**
+   * The provider object the event is about (PaymentIntent id, Razorpay payment id, sandbox reference); null when the event names none.
+   */
+  objectId: string | null;
+  /**
+   * When the sidecar accepted the webhook.
+   */
+  receivedAt: string;
+  /**
+   * The provider's event JSON exactly as received (after signature verification).
+   */
+  payload: {
+    [k: string]: unknown;
   };
 }
 /**

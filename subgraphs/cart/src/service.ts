@@ -9,6 +9,7 @@ import { CartReader, cartContext } from './adapters/persistence/cart-store.js';
 import { cartReferenceResolver, createCartResolver } from './adapters/graphql/cart.resolver.js';
 import { catalogConsumer } from './adapters/messaging/catalog-consumer.js';
 import { storeStandingConsumer } from './adapters/messaging/store-standing-consumer.js';
+import { checkoutCommandsConsumer } from './adapters/messaging/checkout-commands.js';
 
 export interface CartServiceOptions {
   /** Tests move time forward to see carts expire. */
@@ -55,7 +56,8 @@ export function createCartService(options: CartServiceOptions = {}): ServiceDefi
     defaultPort: 4005,
     entities: cartEntities,
     migrations: cartMigrations,
-    publishes: [Topics.cart],
+    // Cart events keyed by cart id; snapshot replies to the checkout keyed by checkout id.
+    publishes: [Topics.cart, Topics.cartCheckout],
     graphql: ({ redis, relay, logger }) => {
       const deps = { reader: readerFor(redis), clock, policy, logger, onCommit: () => relay.nudge() };
       return {
@@ -63,7 +65,17 @@ export function createCartService(options: CartServiceOptions = {}): ServiceDefi
         referenceResolvers: { Cart: cartReferenceResolver(deps) },
       };
     },
-    consumers: () => [catalogConsumer(clock), storeStandingConsumer(clock)],
+    consumers: ({ redis, relay, logger }) => [
+      catalogConsumer(clock),
+      storeStandingConsumer(clock),
+      checkoutCommandsConsumer({
+        reader: readerFor(redis),
+        clock,
+        policy,
+        logger,
+        onCommit: () => relay.nudge(),
+      }),
+    ],
     jobs: ({ orm, redis, relay, logger }) => [
       new IntervalJob({
         name: 'cart.expiry-sweeper',

@@ -39,6 +39,8 @@ const actors: Record<string, Actor> = {
   c: { userId: newId(), role: 'buyer', sellerId: null },
   d: { userId: newId(), role: 'buyer', sellerId: null },
   e: { userId: newId(), role: 'buyer', sellerId: null },
+  f: { userId: newId(), role: 'buyer', sellerId: null },
+  g: { userId: newId(), role: 'buyer', sellerId: null },
   seller: { userId: newId(), role: 'seller', sellerId: newId() },
 };
 const tokens: Record<string, string> = {};
@@ -218,7 +220,15 @@ const add = async (
   as?: string,
 ) => (await gql(ADD, input, as)).addToCart;
 
-const outboxCount = async () => Number((await sql<{ n: string }>('select count(*) as n from outbox'))[0]!.n);
+/**
+ * Outbox rows written by requests; replies to consumed commands (a new consumer group also reads
+ * earlier runs' checkout commands) carry the command's id as causation and are left out.
+ */
+const outboxCount = async () =>
+  Number(
+    (await sql<{ n: string }>(`select count(*) as n from outbox where envelope->>'causationId' is null`))[0]!
+      .n,
+  );
 const eventsOf = async (cartId: string) =>
   sql<{ event_type: string; envelope: { payload: Record<string, unknown> } }>(
     'select event_type, envelope from outbox where message_key = ? order by seq',
@@ -685,5 +695,160 @@ describe('cart subgraph', () => {
       envelope: { payload: { cartId: old.id, buyerId: actors.a!.userId } },
     });
     expect((await gql(MY_CART, {}, 'a')).myCart.id).toBe(added.cart.id);
+  });
+});
+
+describe('checkout saga commands', () => {
+  async function sendCommand(type: string, cartId: string, payload: object) {
+    const envelope = toEnvelope(
+      { type, version: 1, aggregateType: 'Cart', aggregateId: cartId, occurredAt: new Date(), payload },
+      { producer: 'checkout', correlationId: newId() },
+    );
+    await service.producer.send({
+      topic: Topics.cartCommands,
+      acks: -1,
+      messages: [{ key: cartId, value: JSON.stringify(envelope) }],
+    });
+    await waitFor(
+      async () => (await sql('select 1 from inbox where message_id = ?', [envelope.id])).length === 1,
+      30_000,
+    );
+    const replies = await sql<{
+      topic: string;
+      type: string;
+      key: string;
+      correlation: string;
+      // Payloads are checked field by field in the assertions.
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      payload: any;
+    }>(
+      `select topic, event_type as type, message_key as key, envelope->>'correlationId' as correlation,
+       envelope->'payload' as payload from outbox where envelope->>'causationId' = ? order by seq`,
+      [envelope.id],
+    );
+    expect(replies.map((r) => r.correlation)).toEqual(replies.map(() => envelope.correlationId));
+    return replies;
+  }
+  const snapshot = (cartId: string, buyerId: string, checkoutId = newId()) =>
+    sendCommand('cart.snapshot-cart', cartId, { checkoutId, cartId, buyerId });
+  const clear = (cartId: string, checkoutId: string, lineIds: string[], orderId = newId()) =>
+    sendCommand('cart.clear-cart', cartId, { checkoutId, cartId, orderId, lineIds });
+
+  it('snapshots the cart’s lines at current prices without changing it; refuses what cannot be checked out', async () => {
+    const pen = product([['CHK-PEN', 300]]);
+    await announce(pen);
+    const first = await add({ sku: mug.variants[0]!.sku, quantity: 2 }, 'f');
+    await gql(`mutation { applyCouponCode(code: "save10") { ${RESULT} } }`, {}, 'f');
+    const cart = (await gql(MY_CART, {}, 'f')).myCart;
+    const checkoutId = newId();
+    const [reply, ...others] = await snapshot(cart.id, actors.f!.userId, checkoutId);
+    expect(others).toEqual([]);
+    expect(reply).toMatchObject({
+      topic: Topics.cartCheckout,
+      type: 'cart.cart-snapshotted',
+      key: checkoutId,
+      payload: {
+        checkoutId,
+        cartId: cart.id,
+        buyerId: actors.f!.userId,
+        currency: 'EUR',
+        couponCodes: ['SAVE10'],
+        lines: [
+          {
+            lineId: first.cart.lines[0].id,
+            sku: mug.variants[0]!.sku,
+            variantId: mug.variants[0]!.variantId,
+            productId: mug.productId,
+            sellerId: mug.sellerId,
+            productName: payloadOf(mug).snapshot.name,
+            variantName: mug.variants[0]!.sku,
+            quantity: 2,
+            unitPrice: { amount: 450, currency: 'EUR' },
+          },
+        ],
+      },
+    });
+    expect((await gql(MY_CART, {}, 'f')).myCart.version).toBe(cart.version);
+
+    const rejected = async (cartId: string, buyerId: string) => {
+      const [answer] = await snapshot(cartId, buyerId);
+      expect(answer).toMatchObject({ topic: Topics.cartCheckout, type: 'cart.cart-snapshot-rejected' });
+      return answer!.payload.code;
+    };
+    expect(await rejected(cart.id, actors.g!.userId)).toBe('CART.NOT_OWNER');
+    expect(await rejected(newId(), actors.f!.userId)).toBe('CART.NOT_FOUND');
+
+    // A price the buyer has not seen: refused until acknowledged.
+    await add({ sku: pen.variants[0]!.sku, quantity: 1 }, 'f');
+    pen.variants[0]!.price = { amount: 350, currency: 'EUR' };
+    await announce(pen, 'products.product-updated');
+    expect(await rejected(cart.id, actors.f!.userId)).toBe('CART.PRICES_CHANGED');
+    await gql(`mutation { acknowledgePriceChanges { ${RESULT} } }`, {}, 'f');
+    const [accepted] = await snapshot(cart.id, actors.f!.userId);
+    expect(accepted!.type).toBe('cart.cart-snapshotted');
+    expect(accepted!.payload.lines.map((l: { unitPrice: { amount: number } }) => l.unitPrice.amount)).toEqual(
+      [450, 350],
+    );
+    // Nothing of this wrote to the cart.
+    expect((await eventsOf(cart.id)).map((e) => e.event_type)).toEqual([
+      'cart.line-added',
+      'cart.line-added',
+    ]);
+  });
+
+  it('clears only the snapshotted lines, once per checkout, and checks the cart out when none remain', async () => {
+    const first = await add({ sku: lamp.variants[0]!.sku, quantity: 1 }, 'g');
+    const cartId = first.cart.id;
+    const checkoutId = newId();
+    const [snapped] = await snapshot(cartId, actors.g!.userId, checkoutId);
+    const lineIds = snapped!.payload.lines.map((l: { lineId: string }) => l.lineId);
+    // Added while the checkout runs: stays in the cart.
+    const later = await add({ sku: mug.variants[0]!.sku, quantity: 3 }, 'g');
+    const orderId = newId();
+
+    const [reply] = await clear(cartId, checkoutId, lineIds, orderId);
+    expect(reply).toMatchObject({
+      topic: Topics.cart,
+      type: 'cart.cart-checked-out',
+      key: cartId,
+      payload: {
+        cartId,
+        buyerId: actors.g!.userId,
+        checkoutId,
+        orderId,
+        removedLineIds: lineIds,
+        removedSkus: [lamp.variants[0]!.sku],
+        status: 'ACTIVE',
+        version: later.cart.version + 1,
+      },
+    });
+    // The cached state was marked stale at the new version; the view shows what is left.
+    expect(JSON.parse((await service.redis.get(`cart:state:${cartId}`))!)).toMatchObject({
+      v: later.cart.version + 1,
+    });
+    const left = (await gql(MY_CART, {}, 'g')).myCart;
+    expect(left.lines.map((l: { sku: string }) => l.sku)).toEqual([mug.variants[0]!.sku]);
+
+    // Re-sent with a new message id: the same reply again, nothing changes.
+    const [again] = await clear(cartId, checkoutId, lineIds, orderId);
+    expect(again!.payload).toEqual(reply!.payload);
+    expect((await gql(MY_CART, {}, 'g')).myCart.version).toBe(left.version);
+
+    // A second checkout takes the rest: the cart is CHECKED_OUT and the next add opens a new one.
+    const [done] = await clear(cartId, newId(), [left.lines[0].id]);
+    expect(done!.payload).toMatchObject({ status: 'CHECKED_OUT', version: left.version + 1 });
+    expect((await sql<{ status: string }>('select status from cart where id = ?', [cartId]))[0]!.status).toBe(
+      'CHECKED_OUT',
+    );
+    expect((await gql(MY_CART, {}, 'g')).myCart).toBeNull();
+    const next = await add({ sku: mug.variants[0]!.sku, quantity: 1 }, 'g');
+    expect(next.cart.id).not.toBe(cartId);
+    // A late clear of the checked-out cart removes nothing.
+    const [late] = await clear(cartId, newId(), [left.lines[0].id]);
+    expect(late!.payload).toMatchObject({
+      removedLineIds: [],
+      status: 'CHECKED_OUT',
+      version: left.version + 1,
+    });
   });
 });

@@ -7,6 +7,7 @@ import {
   cartReference,
   createCartPricingResolver,
 } from './adapters/graphql/cart-pricing.resolver.js';
+import { checkoutCommandsConsumer } from './adapters/messaging/redemption-commands.js';
 
 /** The coupons subgraph: coupons, their redemptions, and the pricing of carts with them. */
 export const couponsService: ServiceDefinition = {
@@ -14,11 +15,14 @@ export const couponsService: ServiceDefinition = {
   defaultPort: 4006,
   entities: couponEntities,
   migrations: couponMigrations,
-  // Coupon events, keyed by coupon id.
-  publishes: [Topics.coupon],
+  // Coupon events keyed by coupon id; replies to the checkout keyed by order id.
+  publishes: [Topics.coupon, Topics.couponRedemption],
   graphql: ({ relay }) => ({
     resolvers: [createCouponResolver({ onCommit: () => relay.nudge() }), createCartPricingResolver()],
     orphanedTypes: [CartRef],
     referenceResolvers: { Coupon: couponReference, Cart: cartReference },
   }),
+  consumers: ({ logger }) => [
+    checkoutCommandsConsumer(logger.child({ consumer: 'coupons.checkout-commands' })),
+  ],
 };

@@ -11,6 +11,7 @@ import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
 import { couponsService } from '../src/service.js';
 import { redemptionCommandsFor } from '../src/adapters/messaging/redemption-commands.js';
 import type { RedeemCouponCommand } from '../src/application/ports.js';
+import { Topics, validateEnvelope } from '@marketplace/event-contracts';
 
 // Responses are checked field by field in the assertions, so the body stays loosely typed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -70,7 +71,10 @@ const countRows = async () =>
   Number(
     (
       await sql<{ n: number }>(
-        'select (select count(*) from coupon) + (select count(*) from redemption) + (select count(*) from outbox) as n',
+        // Replies to consumed commands (a new consumer group also reads earlier runs' commands)
+        // carry the command's id as causation and are left out.
+        `select (select count(*) from coupon) + (select count(*) from redemption)
+          + (select count(*) from outbox where envelope->>'causationId' is null) as n`,
       )
     )[0]!.n,
   );
@@ -653,5 +657,221 @@ describe('redemption (the checkout saga port)', () => {
       version: 2,
     });
     expect(rows[2]!.envelope.payload).toMatchObject({ orderId, redeemedCount: 0, version: 3 });
+  });
+});
+
+describe('checkout saga commands through Kafka', () => {
+  let producer: ReturnType<RunningService['kafka']['producer']>;
+  beforeAll(async () => {
+    producer = service.kafka.producer();
+    await producer.connect();
+  });
+  afterAll(async () => {
+    await producer?.disconnect();
+  });
+
+  const eur = (amount: number) => ({ amount, currency: 'EUR' });
+  function envelope(type: string, orderId: string, payload: object) {
+    const message = {
+      id: newId(),
+      type,
+      version: 1,
+      aggregateType: 'Order',
+      aggregateId: orderId,
+      occurredAt: new Date().toISOString(),
+      correlationId: newId(),
+      causationId: null,
+      producer: 'checkout',
+      payload,
+    };
+    const checked = validateEnvelope(message);
+    if (!checked.ok) throw new Error(checked.error.message);
+    return message;
+  }
+  type Envelope = ReturnType<typeof envelope>;
+  const send = (...messages: Envelope[]) =>
+    producer.send({
+      topic: Topics.couponCommands,
+      acks: -1,
+      messages: messages.map((m) => ({ key: m.aggregateId, value: JSON.stringify(m) })),
+    });
+  const handled = (...messages: Envelope[]) =>
+    waitFor(
+      async () =>
+        (
+          await sql(`select 1 from inbox where message_id::text = any(string_to_array(?, ','))`, [
+            messages.map((m) => m.id).join(','),
+          ])
+        ).length === messages.length,
+      30_000,
+    );
+  const repliesTo = (message: Envelope) =>
+    sql<{ topic: string; type: string; key: string; correlation: string; payload: Record<string, unknown> }>(
+      `select topic, event_type as type, message_key as key, envelope->>'correlationId' as correlation,
+       envelope->'payload' as payload from outbox where envelope->>'causationId' = ?
+       and topic = 'coupons.redemption' order by seq`,
+      [message.id],
+    );
+  const redemptionsOf = (orderId: string) =>
+    sql<{ code: string; status: string; discount_amount: string }>(
+      'select code, status, discount_amount from redemption where order_id = ? order by code',
+      [orderId],
+    );
+  const redeemedCount = async (id: string) =>
+    (await sql<{ redeemed_count: number }>('select redeemed_count from coupon where id = ?', [id]))[0]!
+      .redeemed_count;
+
+  const lineA = newId();
+  const lineB = newId();
+  const redeemCommand = (orderId: string, codes: string[], buyerId = buyer.userId) =>
+    envelope('coupons.redeem-coupons', orderId, {
+      orderId,
+      checkoutId: newId(),
+      buyerId,
+      currency: 'EUR',
+      codes,
+      lines: [
+        { lineId: lineA, sellerId: sellerA.sellerId, quantity: 2, unitPrice: eur(1000) },
+        { lineId: lineB, sellerId: sellerB.sellerId, quantity: 1, unitPrice: eur(500) },
+      ],
+      shipping: [
+        { sellerId: sellerA.sellerId, amount: eur(490) },
+        { sellerId: sellerB.sellerId, amount: eur(300) },
+      ],
+    });
+
+  it('redeems every coupon of an order at once, replies the discounts, and answers a repeat the same', async () => {
+    const sellerCoupon = await create({ code: freshCode('ord'), percentOff: 10 });
+    const shipping = await create(
+      { code: freshCode('ship'), kind: 'FREE_SHIPPING', percentOff: null },
+      admin,
+    );
+    const orderId = newId();
+    const first = redeemCommand(orderId, [sellerCoupon.code.toLowerCase(), shipping.code]);
+    await send(first);
+    await handled(first);
+    const [reply] = await repliesTo(first);
+    expect(reply).toEqual({
+      topic: Topics.couponRedemption,
+      type: 'coupons.coupons-redeemed',
+      key: orderId,
+      correlation: first.correlationId,
+      payload: {
+        orderId,
+        checkoutId: (first.payload as { checkoutId: string }).checkoutId,
+        // 10 % of seller A's 2000, plus both sellers' shipping.
+        discountTotal: eur(200 + 490 + 300),
+        lineDiscounts: [{ lineId: lineA, amount: eur(200) }],
+        shippingDiscounts: [
+          { sellerId: sellerA.sellerId, amount: eur(490) },
+          { sellerId: sellerB.sellerId, amount: eur(300) },
+        ],
+        coupons: [
+          { couponId: sellerCoupon.id, code: sellerCoupon.code, discount: eur(200) },
+          { couponId: shipping.id, code: shipping.code, discount: eur(790) },
+        ],
+      },
+    });
+    expect(await redeemedCount(sellerCoupon.id)).toBe(1);
+    expect(await redeemedCount(shipping.id)).toBe(1);
+
+    // Re-sent after a timeout (a new message id): same reply, nothing redeemed twice.
+    const again = redeemCommand(orderId, [sellerCoupon.code, shipping.code]);
+    await send(again);
+    await handled(again);
+    expect((await repliesTo(again))[0]?.payload).toEqual(reply!.payload);
+    expect(await redemptionsOf(orderId)).toHaveLength(2);
+    expect(await redeemedCount(sellerCoupon.id)).toBe(1);
+
+    // The compensation gives both back; a later repeat of the redeem is refused.
+    const release = envelope('coupons.release-redemptions', orderId, {
+      orderId,
+      checkoutId: newId(),
+      reason: 'payment failed',
+    });
+    await send(release);
+    await handled(release);
+    expect((await redemptionsOf(orderId)).map((r) => r.status)).toEqual(['RELEASED', 'RELEASED']);
+    expect(await redeemedCount(sellerCoupon.id)).toBe(0);
+    expect(await redeemedCount(shipping.id)).toBe(0);
+    const late = redeemCommand(orderId, [sellerCoupon.code, shipping.code]);
+    await send(late);
+    await handled(late);
+    expect((await repliesTo(late))[0]).toMatchObject({
+      type: 'coupons.coupons-redemption-rejected',
+      payload: { orderId, code: 'COUPON.REDEMPTION_RELEASED' },
+    });
+    expect(await redeemedCount(sellerCoupon.id)).toBe(0);
+  });
+
+  it('does not redeem codes the cart showed as not applied (min spend, not stackable)', async () => {
+    const good = await create({ code: freshCode('good'), percentOff: 10 });
+    const bigSpend = await create(
+      { code: freshCode('big'), percentOff: 20, minimumSpend: eur(100_000) },
+      sellerB,
+    );
+    const samePlatformSlot = [
+      await create({ code: freshCode('pla'), percentOff: 5 }, admin),
+      await create({ code: freshCode('plb'), percentOff: 5 }, admin),
+    ];
+    const orderId = newId();
+    const command = redeemCommand(orderId, [
+      good.code,
+      bigSpend.code,
+      samePlatformSlot[0]!.code,
+      samePlatformSlot[1]!.code,
+    ]);
+    await send(command);
+    await handled(command);
+    const [reply] = await repliesTo(command);
+    expect(reply?.type).toBe('coupons.coupons-redeemed');
+    // Seller A's 10 % of 2000 = 200; then the platform 5 % of what is left (1800 + 500) = 115.
+    expect(reply?.payload).toMatchObject({
+      discountTotal: eur(315),
+      coupons: [
+        { couponId: good.id, code: good.code, discount: eur(200) },
+        { couponId: samePlatformSlot[0]!.id, code: samePlatformSlot[0]!.code, discount: eur(115) },
+      ],
+    });
+    expect((await redemptionsOf(orderId)).map((r) => r.code).sort()).toEqual(
+      [good.code, samePlatformSlot[0]!.code].sort(),
+    );
+    expect(await redeemedCount(bigSpend.id)).toBe(0);
+    expect(await redeemedCount(samePlatformSlot[1]!.id)).toBe(0);
+  });
+
+  it('rejects the whole order when one coupon hit its limit, redeeming nothing', async () => {
+    const good = await create({ code: freshCode('good'), percentOff: 10 });
+    const limited = await create(
+      { code: freshCode('lim'), kind: 'FREE_SHIPPING', percentOff: null, totalLimit: 1 },
+      admin,
+    );
+    const used = redeemCommand(newId(), [limited.code], newId());
+    await send(used);
+    await handled(used);
+    expect((await repliesTo(used))[0]?.type).toBe('coupons.coupons-redeemed');
+
+    const orderId = newId();
+    const refused = redeemCommand(orderId, [good.code, limited.code]);
+    await send(refused);
+    await handled(refused);
+    expect(await repliesTo(refused)).toEqual([
+      {
+        topic: Topics.couponRedemption,
+        type: 'coupons.coupons-redemption-rejected',
+        key: orderId,
+        correlation: refused.correlationId,
+        payload: {
+          orderId,
+          checkoutId: (refused.payload as { checkoutId: string }).checkoutId,
+          couponCode: limited.code,
+          code: 'COUPON.LIMIT_REACHED',
+          message: expect.any(String),
+        },
+      },
+    ]);
+    expect(await redemptionsOf(orderId)).toEqual([]);
+    expect(await redeemedCount(good.id)).toBe(0);
+    expect(await redeemedCount(limited.id)).toBe(1);
   });
 });

@@ -10,6 +10,7 @@ import { catalogConsumer } from './adapters/messaging/catalog-consumer.js';
 import { expirySweeper } from './adapters/messaging/expiry-sweeper.js';
 import { cartConsumer } from './adapters/messaging/cart-consumer.js';
 import { cartHoldPolicy } from './application/cart-holds.js';
+import { checkoutCommandsConsumer, refundConsumer } from './adapters/messaging/checkout-commands.js';
 
 /**
  * The inventory subgraph: stock per SKU, reservations with expiry, contributed to the
@@ -38,6 +39,8 @@ export function createInventoryService(env: NodeJS.ProcessEnv = process.env): Se
     consumers: ({ logger }) => [
       catalogConsumer(logger.child({ consumer: 'inventory.variants' })),
       cartConsumer(cartHolds.value),
+      checkoutCommandsConsumer(cartHolds.value, logger.child({ consumer: 'inventory.checkout-commands' })),
+      refundConsumer(),
     ],
     jobs: ({ orm, logger, relay }) => [
       expirySweeper({ orm, logger, intervalMs: sweepIntervalMs, onCommit: () => relay.nudge() }),

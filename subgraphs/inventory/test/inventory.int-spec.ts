@@ -13,6 +13,7 @@ import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
 import { createInventoryService } from '../src/service.js';
 import { openStock, setStock } from '../src/application/manage-stock.js';
 import { inventoryContext } from '../src/adapters/persistence/inventory-store.js';
+import { reserveForCheckout } from '../src/application/checkout-stock.js';
 
 // Responses are checked field by field in the assertions, so the body stays loosely typed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -853,5 +854,332 @@ describe('inventory subgraph', () => {
       ]),
     ).rejects.toThrow(/stock_item_levels_not_negative/);
     expect(await levelsOf(sku('CHECK'))).toEqual({ on_hand: 5, available: 5, reserved: 0, committed: 0 });
+  });
+  describe('checkout saga commands', () => {
+    const command = (type: string, key: string, payload: object) =>
+      envelope(type, type.startsWith('orders.') ? 'Order' : 'Reservation', key, payload);
+    const reserveCommand = (
+      orderId: string,
+      lines: { sku: string; quantity: number }[],
+      cartId: string | null = null,
+    ) =>
+      command('inventory.reserve-stock', `order:${orderId}`, {
+        reference: `order:${orderId}`,
+        lines,
+        ttlSeconds: 600,
+        releaseCartHold: cartId === null ? null : `cart:${cartId}`,
+      });
+    /** The replies a command caused (not the cart hold's own event), as the outbox holds them. */
+    const repliesTo = (message: Envelope) =>
+      sql<{ topic: string; type: string; correlation: string; payload: Record<string, unknown> }>(
+        `select topic, event_type as type, envelope->>'correlationId' as correlation, envelope->'payload' as payload
+         from outbox where envelope->>'causationId' = ? and event_type in
+         ('inventory.stock-reserved', 'inventory.reservation-failed')
+         and envelope->'payload'->>'reference' like 'order:%' order by seq`,
+        [message.id],
+      );
+
+    it('reserves firm with the buyer’s own held units; another buyer fails and changes nothing; repeats answer the same', async () => {
+      const { sku, variants, productId } = await seed(sellerA.sellerId, { OWN1: 1, OWN2: 4 });
+      const [own1, own2] = variants as [Variant, Variant];
+      const buyerCart = cartOf(newId(), productId);
+      const added = [buyerCart.added(own1, 1), buyerCart.added(own2, 2)];
+      await send(Topics.cart, ...added);
+      await handled(...added);
+      expect(await held(buyerCart.id)).toEqual({ OWN1: [1, 1], OWN2: [2, 2] });
+
+      // Another buyer checking out the last unit (held by the first buyer's cart) fails.
+      const otherCart = cartOf(newId(), productId);
+      const otherAdd = otherCart.added(own2, 1);
+      await send(Topics.cart, otherAdd);
+      await handled(otherAdd);
+      const otherOrder = newId();
+      const rejected = reserveCommand(
+        otherOrder,
+        [
+          { sku: sku('OWN1'), quantity: 1 },
+          { sku: sku('OWN2'), quantity: 1 },
+        ],
+        otherCart.id,
+      );
+      await send(Topics.inventoryCommands, rejected);
+      await handled(rejected);
+      expect(await repliesTo(rejected)).toEqual([
+        {
+          topic: Topics.stockItem,
+          type: 'inventory.reservation-failed',
+          correlation: rejected.correlationId,
+          payload: {
+            reference: `order:${otherOrder}`,
+            code: 'RESERVATION.INSUFFICIENT_STOCK',
+            message: expect.any(String),
+            shortages: [{ sku: sku('OWN1'), requested: 1, available: 0 }],
+          },
+        },
+      ]);
+      expect(await reservationOf(`order:${otherOrder}`)).toBeUndefined();
+      expect(await held(otherCart.id)).toEqual({ OWN2: [1, 1] });
+
+      // The buyer's own checkout takes the units its cart held, in the same transaction.
+      const orderId = newId();
+      const lines = [
+        { sku: sku('OWN1'), quantity: 1 },
+        { sku: sku('OWN2'), quantity: 2 },
+      ];
+      const reserve = reserveCommand(orderId, lines, buyerCart.id);
+      await send(Topics.inventoryCommands, reserve);
+      await handled(reserve);
+      const [reply] = await repliesTo(reserve);
+      expect(reply).toMatchObject({
+        topic: Topics.stockItem,
+        type: 'inventory.stock-reserved',
+        correlation: reserve.correlationId,
+        payload: { reference: `order:${orderId}`, kind: 'FIRM' },
+      });
+      expect((await reservationOf(`order:${orderId}`))?.status).toBe('HELD');
+      expect(await held(buyerCart.id)).toEqual({});
+      expect(await levelsOf(sku('OWN1'))).toEqual({ on_hand: 1, available: 0, reserved: 1, committed: 0 });
+      expect(await levelsOf(sku('OWN2'))).toEqual({ on_hand: 4, available: 1, reserved: 3, committed: 0 });
+
+      // Re-sent after a timeout (new message id): the same reservation answers again.
+      const again = { ...reserveCommand(orderId, lines, buyerCart.id) };
+      await send(Topics.inventoryCommands, again);
+      await handled(again);
+      const [replayed] = await repliesTo(again);
+      expect(replayed?.payload).toEqual(reply!.payload);
+      expect(await sql('select 1 from reservation where reference = ?', [`order:${orderId}`])).toHaveLength(
+        1,
+      );
+      expect(await levelsOf(sku('OWN2'))).toEqual({ on_hand: 4, available: 1, reserved: 3, committed: 0 });
+
+      // Commit (twice) and a release of a reference never reserved.
+      const commits = [1, 2].map(() =>
+        command('inventory.commit-reservation', `order:${orderId}`, {
+          reference: `order:${orderId}`,
+          reason: 'confirmed',
+        }),
+      );
+      const neverReserved = newId();
+      const release = command('inventory.release-reservation', `order:${neverReserved}`, {
+        reference: `order:${neverReserved}`,
+        reason: 'compensation',
+      });
+      await send(Topics.inventoryCommands, ...commits, release);
+      await handled(...commits, release);
+      expect((await reservationOf(`order:${orderId}`))?.status).toBe('COMMITTED');
+      expect(
+        await outboxCount('inventory.reservation-committed', (await reservationOf(`order:${orderId}`))!.id),
+      ).toBe(1);
+      expect(await levelsOf(sku('OWN2'))).toEqual({ on_hand: 4, available: 1, reserved: 1, committed: 2 });
+      expect((await reservationOf(`order:${neverReserved}`))?.status).toBe('RELEASED');
+
+      // The cart was checked out: its hold ends for good.
+      const checkedOut = envelope('cart.cart-checked-out', 'Cart', buyerCart.id, {
+        cartId: buyerCart.id,
+        buyerId: newId(),
+        checkoutId: newId(),
+        orderId,
+        removedLineIds: [newId(), newId()],
+        status: 'CHECKED_OUT',
+        version: 3,
+      });
+      await send(Topics.cart, checkedOut);
+      await handled(checkedOut);
+      expect((await holdOf(buyerCart.id))?.status).toBe('RELEASED');
+    });
+
+    it('keeps holding the lines a checkout left in the cart', async () => {
+      const { sku, variants, productId } = await seed(sellerA.sellerId, { STAY1: 5, STAY2: 5, STAY3: 5 });
+      const [s1, s2, s3] = variants as [Variant, Variant, Variant];
+      const buyerId = newId();
+      const cart = cartOf(buyerId, productId);
+      const added = [cart.added(s1, 2), cart.added(s2, 1)];
+      await send(Topics.cart, ...added);
+      await handled(...added);
+
+      // The checkout took STAY1 only (STAY2 was added after its snapshot).
+      const orderId = newId();
+      const reserve = reserveCommand(orderId, [{ sku: sku('STAY1'), quantity: 2 }], cart.id);
+      await send(Topics.inventoryCommands, reserve);
+      await handled(reserve);
+      expect(await held(cart.id)).toEqual({ STAY2: [1, 1] });
+      expect(await levelsOf(sku('STAY1'))).toEqual({ on_hand: 5, available: 3, reserved: 2, committed: 0 });
+
+      const checkedOut = envelope('cart.cart-checked-out', 'Cart', cart.id, {
+        cartId: cart.id,
+        buyerId,
+        checkoutId: newId(),
+        orderId,
+        removedLineIds: [newId()],
+        removedSkus: [sku('STAY1')],
+        status: 'ACTIVE',
+        version: 3,
+      });
+      const more = cart.added(s3, 1);
+      await send(Topics.cart, checkedOut, more);
+      await handled(checkedOut, more);
+      expect(await held(cart.id)).toEqual({ STAY2: [1, 1], STAY3: [1, 1] });
+      expect((await holdOf(cart.id))?.status).toBe('HELD');
+      expect(await levelsOf(sku('STAY1'))).toEqual({ on_hand: 5, available: 3, reserved: 2, committed: 0 });
+    });
+
+    it('lets exactly one of concurrent reserve-stock commands take the last unit', async () => {
+      const { sku } = await seed(sellerA.sellerId, { LAST1: 1 });
+      const orders = Array.from({ length: 12 }, () => newId());
+      const answers = await Promise.all(
+        orders.map((orderId) =>
+          reserveForCheckout(
+            {
+              reference: `order:${orderId}`,
+              lines: [{ sku: sku('LAST1'), quantity: 1 }],
+              ttlSeconds: 600,
+              releaseCartHold: null,
+            },
+            { ttlSeconds: 1800, maxPerLine: 5 },
+            inventoryContext({
+              actor: null,
+              correlationId: newId(),
+              em: service.orm.em.fork() as EntityManager,
+            }),
+          ),
+        ),
+      );
+      expect(answers.filter((a) => a.ok && a.value.outcome === 'RESERVED')).toHaveLength(1);
+      expect(answers.filter((a) => a.ok && a.value.outcome === 'FAILED')).toHaveLength(11);
+      // Through Kafka as well: of two more commands none gets a unit.
+      const late = [
+        reserveCommand(newId(), [{ sku: sku('LAST1'), quantity: 1 }]),
+        reserveCommand(newId(), [{ sku: sku('LAST1'), quantity: 1 }]),
+      ];
+      await send(Topics.inventoryCommands, ...late);
+      await handled(...late);
+      for (const message of late)
+        expect((await repliesTo(message)).map((r) => r.type)).toEqual(['inventory.reservation-failed']);
+      const firm = await sql(
+        `select 1 from reservation where kind = 'FIRM' and status = 'HELD' and lines @> ?::jsonb`,
+        [JSON.stringify([{ sku: sku('LAST1') }])],
+      );
+      expect(firm).toHaveLength(1);
+      expect(await levelsOf(sku('LAST1'))).toEqual({ on_hand: 1, available: 0, reserved: 1, committed: 0 });
+    });
+
+    it('restocks a refund’s unshipped units once per refund request', async () => {
+      const { sku } = await seed(sellerA.sellerId, { REFUND1: 2 });
+      const orderId = newId();
+      const refunded = () =>
+        command('orders.order-refunded', orderId, {
+          orderId,
+          buyerId: newId(),
+          refundRequestId,
+          subOrderId: newId(),
+          amount: { amount: 2500, currency: 'EUR' },
+          orderFullyRefunded: true,
+          restock: [{ sku: sku('REFUND1'), quantity: 3 }],
+          version: 4,
+        });
+      const refundRequestId = newId();
+      const messages = [refunded(), refunded()];
+      await send(Topics.order, ...messages);
+      await handled(...messages);
+      expect(await levelsOf(sku('REFUND1'))).toEqual({ on_hand: 5, available: 5, reserved: 0, committed: 0 });
+    });
+
+    it('gives a cancelled confirmed order’s committed units back to available, once per order', async () => {
+      const { sku } = await seed(sellerA.sellerId, { CANCEL1: 5, CANCEL2: 3 });
+      const orderId = newId();
+      const lines = [
+        { sku: sku('CANCEL1'), quantity: 2 },
+        { sku: sku('CANCEL2'), quantity: 1 },
+      ];
+      const reserve = reserveCommand(orderId, lines);
+      const commit = command('inventory.commit-reservation', `order:${orderId}`, {
+        reference: `order:${orderId}`,
+        reason: 'confirmed',
+      });
+      await send(Topics.inventoryCommands, reserve, commit);
+      await handled(reserve, commit);
+      expect(await levelsOf(sku('CANCEL1'))).toEqual({ on_hand: 5, available: 3, reserved: 0, committed: 2 });
+
+      const cancelled = (previousStatus: string, restock: { sku: string; quantity: number }[]) =>
+        command('orders.order-cancelled', orderId, {
+          orderId,
+          checkoutId: newId(),
+          buyerId: newId(),
+          previousStatus,
+          code: 'ORDER.CANCELLED_BY_BUYER',
+          message: 'Changed my mind',
+          paymentId: newId(),
+          restock,
+          version: 3,
+        });
+      // Delivered twice (a redelivery with a new message id): the units come back once.
+      const messages = [cancelled('CONFIRMED', lines), cancelled('CONFIRMED', lines)];
+      await send(Topics.order, ...messages);
+      await handled(...messages);
+      expect(await levelsOf(sku('CANCEL1'))).toEqual({ on_hand: 5, available: 5, reserved: 0, committed: 0 });
+      expect(await levelsOf(sku('CANCEL2'))).toEqual({ on_hand: 3, available: 3, reserved: 0, committed: 0 });
+      const reservation = await reservationOf(`order:${orderId}`);
+      expect(reservation?.status).toBe('RELEASED');
+      expect(await outboxCount('inventory.reservation-released', reservation!.id)).toBe(1);
+    });
+
+    it('a cancellation arriving before the commit releases the hold; the late commit changes nothing', async () => {
+      const { sku } = await seed(sellerA.sellerId, { EARLY1: 4 });
+      const orderId = newId();
+      const lines = [{ sku: sku('EARLY1'), quantity: 3 }];
+      const reserve = reserveCommand(orderId, lines);
+      await send(Topics.inventoryCommands, reserve);
+      await handled(reserve);
+      const cancelled = command('orders.order-cancelled', orderId, {
+        orderId,
+        checkoutId: null,
+        buyerId: newId(),
+        previousStatus: 'CONFIRMED',
+        code: 'ORDER.CANCELLED_BY_BUYER',
+        message: 'Changed my mind',
+        paymentId: newId(),
+        restock: lines,
+        version: 3,
+      });
+      await send(Topics.order, cancelled);
+      await handled(cancelled);
+      const commit = command('inventory.commit-reservation', `order:${orderId}`, {
+        reference: `order:${orderId}`,
+        reason: 'confirmed',
+      });
+      await send(Topics.inventoryCommands, commit);
+      await handled(commit);
+      expect((await reservationOf(`order:${orderId}`))?.status).toBe('RELEASED');
+      expect(await levelsOf(sku('EARLY1'))).toEqual({ on_hand: 4, available: 4, reserved: 0, committed: 0 });
+    });
+
+    it('leaves stock alone for a cancellation without restock lines (pending or paid orders)', async () => {
+      const { sku } = await seed(sellerA.sellerId, { PAIDC1: 4 });
+      const orderId = newId();
+      const lines = [{ sku: sku('PAIDC1'), quantity: 2 }];
+      const reserve = reserveCommand(orderId, lines);
+      const commit = command('inventory.commit-reservation', `order:${orderId}`, {
+        reference: `order:${orderId}`,
+        reason: 'confirmed',
+      });
+      await send(Topics.inventoryCommands, reserve, commit);
+      await handled(reserve, commit);
+      // A paid order restocks through its refund (orders.order-refunded), not its cancellation.
+      const cancelled = command('orders.order-cancelled', orderId, {
+        orderId,
+        checkoutId: null,
+        buyerId: newId(),
+        previousStatus: 'PAID',
+        code: 'ORDER.CANCELLED_BY_BUYER',
+        message: 'Changed my mind',
+        paymentId: newId(),
+        restock: [],
+        version: 4,
+      });
+      await send(Topics.order, cancelled);
+      await handled(cancelled);
+      expect((await reservationOf(`order:${orderId}`))?.status).toBe('COMMITTED');
+      expect(await levelsOf(sku('PAIDC1'))).toEqual({ on_hand: 4, available: 2, reserved: 0, committed: 2 });
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { Actor } from '@marketplace/platform';
 import type { Clock, Result } from '@marketplace/shared-kernel';
-import type { Cart } from '../domain/cart.js';
+import type { Cart, CartCheckedOutPayload } from '../domain/cart.js';
 import type { CartPolicy } from '../domain/cart-policy.js';
 import type { CatalogItem, SellerStatus } from '../domain/catalog-item.js';
 
@@ -10,6 +10,8 @@ export interface CartRepository {
   /** The cart a guest token addresses, in any state, row-locked. */
   byGuestTokenForUpdate(guestTokenHash: string): Promise<Cart | null>;
   byId(id: string): Promise<Cart | null>;
+  /** Any cart by id, in any state, row-locked. */
+  byIdForUpdate(id: string): Promise<Cart | null>;
   /** ACTIVE carts past their expiry, oldest first, locked; rows locked by others are skipped. */
   expiredForUpdate(now: Date, limit: number): Promise<Cart[]>;
   add(cart: Cart): void;
@@ -22,9 +24,16 @@ export interface SkuCatalog {
   bySku(sku: string): Promise<CatalogItem | null>;
 }
 
+/** Checkouts that cleared a cart, with their reply: clear-cart is idempotent per checkout. */
+export interface CheckoutLog {
+  find(checkoutId: string): Promise<CartCheckedOutPayload | null>;
+  save(reply: CartCheckedOutPayload, at: Date): Promise<void>;
+}
+
 export interface CartTransaction {
   carts: CartRepository;
   catalog: SkuCatalog;
+  checkouts: CheckoutLog;
   /** Enlists a cart whose events go to the outbox on commit. */
   track(cart: Cart): void;
 }

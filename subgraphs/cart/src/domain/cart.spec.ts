@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
-import { Cart, type CartEvent } from './cart.js';
+import { Cart, cartLifecycle, type CartEvent } from './cart.js';
+import { checkoutSnapshot } from './checkout-snapshot.js';
 import { DEFAULT_CART_POLICY, cartPolicy, type CartPolicy } from './cart-policy.js';
 import type { CatalogItem } from './catalog-item.js';
 
@@ -294,6 +295,97 @@ describe('Cart', () => {
       unchanged(buyer, () => buyer.absorb(buyerCart(), policy, t0), 'CART.NOT_A_GUEST_CART');
       const other = guestCart();
       unchanged(other, () => other.absorb(guestCart(), policy, t0), 'CART.NOT_A_BUYER_CART');
+    });
+  });
+
+  describe('checking out', () => {
+    const checkout = (lineIds: string[]) => ({ checkoutId: newId(), orderId: newId(), lineIds });
+
+    it('removes only the checked-out lines and stays ACTIVE while others remain', () => {
+      const cart = buyerCart();
+      const kept = cart.addItem(item('LAMP-1'), 1, policy, t0);
+      const taken = cart.addItem(item('LAMP-2'), 2, policy, t0);
+      if (!kept.ok || !taken.ok) throw new Error('setup');
+      const version = cart.version;
+      const done = cart.checkOut(checkout([taken.value.id, newId()]), policy, later(1000));
+      expect(done.ok && done.value).toMatchObject({
+        removedLineIds: [taken.value.id],
+        removedSkus: ['LAMP-2'],
+        status: 'ACTIVE',
+        version: version + 1,
+      });
+      expect(cart.status).toBe('ACTIVE');
+      expect(cart.lines.map((l) => l.id)).toEqual([kept.value.id]);
+      expect(types(cart.peekEvents()).at(-1)).toBe('cart.cart-checked-out');
+    });
+
+    it('is CHECKED_OUT (final) once no line remains; a later clear removes nothing', () => {
+      const cart = buyerCart();
+      const line = cart.addItem(item('LAMP-1'), 1, policy, t0);
+      if (!line.ok) throw new Error('setup');
+      const done = cart.checkOut(checkout([line.value.id]), policy, later(1000));
+      expect(done.ok && done.value.status).toBe('CHECKED_OUT');
+      expect(cart.status).toBe('CHECKED_OUT');
+      expect(cart.closedAt).toEqual(later(1000));
+      expect(cart.currency).toBeNull();
+      const version = cart.version;
+      const late = cart.checkOut(checkout([line.value.id]), policy, later(2000));
+      expect(late.ok && late.value).toMatchObject({ removedLineIds: [], status: 'CHECKED_OUT', version });
+      expect(cart.addItem(item('LAMP-3'), 1, policy, later(2000))).toMatchObject({
+        ok: false,
+        error: { code: 'CART.CLOSED' },
+      });
+      expect(cart.expire(later(400 * DAY)).ok).toBe(false);
+    });
+
+    it('follows the lifecycle table: only an ACTIVE cart checks out, and nothing leaves CHECKED_OUT', () => {
+      expect(cartLifecycle.transition('ACTIVE', 'CHECKED_OUT').ok).toBe(true);
+      for (const from of ['MERGED', 'EXPIRED', 'CHECKED_OUT'] as const)
+        expect(cartLifecycle.transition(from, 'CHECKED_OUT').ok).toBe(false);
+      for (const to of ['ACTIVE', 'MERGED', 'EXPIRED'] as const)
+        expect(cartLifecycle.transition('CHECKED_OUT', to).ok).toBe(false);
+    });
+
+    it('refuses a guest cart, changing nothing', () => {
+      const guest = guestCart();
+      const line = guest.addItem(item('LAMP-1'), 1, policy, t0);
+      if (!line.ok) throw new Error('setup');
+      unchanged(guest, () => guest.checkOut(checkout([line.value.id]), policy, t0), 'CART.NOT_OWNER');
+    });
+
+    it('snapshots an open cart of its buyer with every line buyable at the price the buyer saw', () => {
+      const buyerId = newId();
+      const cart = buyerCart(buyerId);
+      const lamp = item('LAMP-1', 1200, { variantName: 'Red' });
+      const mug = item('MUG-1', 450);
+      cart.addItem(lamp, 2, policy, t0);
+      cart.addItem(mug, 1, policy, t0);
+      cart.applyCouponCode('save10', policy, t0);
+      const catalog = new Map([lamp, mug].map((i) => [i.variantId, i]));
+      const taken = checkoutSnapshot(cart.snapshot(), buyerId, catalog, later(1000));
+      expect(taken.ok && taken.value).toEqual({
+        currency: 'EUR',
+        couponCodes: ['SAVE10'],
+        lines: [
+          expect.objectContaining({ sku: 'LAMP-1', productName: 'Lamp', variantName: 'Red', quantity: 2 }),
+          expect.objectContaining({ sku: 'MUG-1', unitPrice: { amount: 450, currency: 'EUR' } }),
+        ],
+      });
+      const code = (r: { ok: boolean; error?: { code: string } }) => (r.ok ? 'OK' : r.error!.code);
+      expect(code(checkoutSnapshot(cart.snapshot(), newId(), catalog, later(1000)))).toBe('CART.NOT_OWNER');
+      expect(code(checkoutSnapshot(null, buyerId, catalog, later(1000)))).toBe('CART.NOT_FOUND');
+      expect(code(checkoutSnapshot(cart.snapshot(), buyerId, catalog, later(400 * DAY)))).toBe(
+        'CART.NOT_FOUND',
+      );
+      expect(code(checkoutSnapshot(buyerCart(buyerId).snapshot(), buyerId, catalog, t0))).toBe('CART.EMPTY');
+      const moved = new Map(catalog).set(mug.variantId, { ...mug, price: { amount: 500, currency: 'EUR' } });
+      expect(code(checkoutSnapshot(cart.snapshot(), buyerId, moved, later(1000)))).toBe(
+        'CART.PRICES_CHANGED',
+      );
+      const gone = new Map(catalog).set(mug.variantId, { ...mug, productStatus: 'UNPUBLISHED' });
+      expect(code(checkoutSnapshot(cart.snapshot(), buyerId, gone, later(1000)))).toBe(
+        'CART.HAS_UNAVAILABLE_LINES',
+      );
     });
   });
 

@@ -13,13 +13,17 @@ import {
 import { expiryFor, type CartPolicy } from './cart-policy.js';
 import { samePrice, unavailableReason, type CatalogItem, type MoneyJson } from './catalog-item.js';
 
-export type CartStatus = 'ACTIVE' | 'MERGED' | 'EXPIRED';
+export type CartStatus = 'ACTIVE' | 'MERGED' | 'EXPIRED' | 'CHECKED_OUT';
 
-/** A cart is open until it is merged into a buyer's cart or expires; both are final. */
+/**
+ * A cart is open until it is merged into a buyer's cart, expires, or a checkout took its last
+ * lines (CHECKED_OUT); all three are final.
+ */
 export const cartLifecycle = new StateMachine<CartStatus>('CART', {
-  ACTIVE: ['MERGED', 'EXPIRED'],
+  ACTIVE: ['MERGED', 'EXPIRED', 'CHECKED_OUT'],
   MERGED: [],
   EXPIRED: [],
+  CHECKED_OUT: [],
 });
 
 export interface CartLine {
@@ -103,7 +107,21 @@ export interface CartExpiredPayload {
   version: number;
 }
 
+export interface CartCheckedOutPayload {
+  cartId: string;
+  buyerId: string;
+  checkoutId: string;
+  orderId: string;
+  /** The checked-out lines that left the cart (lines added after the snapshot stay). */
+  removedLineIds: string[];
+  removedSkus: string[];
+  /** CHECKED_OUT once no lines remain. */
+  status: 'ACTIVE' | 'CHECKED_OUT';
+  version: number;
+}
+
 export type CartEvent =
+  | DomainEvent<CartCheckedOutPayload>
   | DomainEvent<LineAddedPayload>
   | DomainEvent<LineQuantityChangedPayload>
   | DomainEvent<LineRemovedPayload>
@@ -482,6 +500,54 @@ export class Cart extends AggregateRoot<CartEvent> {
     };
     this.record(this.event('cart.cart-expired', now, payload));
     return ok(undefined);
+  }
+
+  /**
+   * A checkout placed its order: the lines it snapshotted leave the cart (lines added since
+   * stay); with no line left the cart is CHECKED_OUT, which frees the buyer to open a new one.
+   * A cart closed in the meantime (expired, merged) keeps what it was: the reply then reports
+   * nothing removed. Only a buyer's cart checks out.
+   */
+  checkOut(
+    checkout: { checkoutId: string; orderId: string; lineIds: readonly string[] },
+    policy: CartPolicy,
+    now: Date,
+  ): Result<CartCheckedOutPayload> {
+    if (this.buyerId === null)
+      return err(domainError('CART.NOT_OWNER', 'A guest cart cannot be checked out', 'cartId'));
+    const leaving = new Set(checkout.lineIds);
+    const removed = this._status === 'ACTIVE' ? this._lines.filter((l) => leaving.has(l.id)) : [];
+    if (removed.length > 0) {
+      this._lines = this._lines.filter((l) => !leaving.has(l.id));
+      if (this._lines.length === 0) {
+        const moved = cartLifecycle.transition(this._status, 'CHECKED_OUT');
+        if (!moved.ok) return moved;
+        this._status = moved.value;
+        this._currency = null;
+        this._closedAt = now;
+        this._updatedAt = now;
+        this._version += 1;
+      } else {
+        this.touch(policy, now);
+      }
+    }
+    const payload: CartCheckedOutPayload = {
+      cartId: this.id,
+      buyerId: this.buyerId,
+      checkoutId: checkout.checkoutId,
+      orderId: checkout.orderId,
+      removedLineIds: removed.map((l) => l.id),
+      removedSkus: removed.map((l) => l.sku),
+      status: this._status === 'CHECKED_OUT' ? 'CHECKED_OUT' : 'ACTIVE',
+      version: this._version,
+    };
+    this.record(this.event('cart.cart-checked-out', now, payload));
+    return ok(payload);
+  }
+
+  /** A repeated clear of the same checkout: the first reply is published again, nothing changes. */
+  restateCheckOut(reply: CartCheckedOutPayload, now: Date): void {
+    this.record(this.event('cart.cart-checked-out', now, { ...reply }));
   }
 
   snapshot(): CartSnapshot {

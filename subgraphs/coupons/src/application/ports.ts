@@ -23,9 +23,28 @@ export interface RedemptionRepository {
   add(redemption: Redemption): void;
 }
 
+type MoneyJson = { amount: number; currency: string };
+
+/** What an order got from its coupons, as replied to the checkout (kept to answer repeats). */
+export interface OrderRedemptionReply {
+  orderId: string;
+  checkoutId: string;
+  discountTotal: MoneyJson;
+  lineDiscounts: { lineId: string; amount: MoneyJson }[];
+  shippingDiscounts: { sellerId: string; amount: MoneyJson }[];
+  coupons: { couponId: string; code: string; discount: MoneyJson }[];
+}
+
+/** One row per order that redeemed its coupons: the business key of redeem-coupons. */
+export interface OrderRedemptionLog {
+  find(orderId: string): Promise<OrderRedemptionReply | null>;
+  save(reply: OrderRedemptionReply, at: Date): Promise<void>;
+}
+
 export interface CouponsTransaction {
   coupons: CouponRepository;
   redemptions: RedemptionRepository;
+  orders: OrderRedemptionLog;
   /** Enlists an aggregate whose events go to the outbox on commit. */
   track(coupon: Coupon): void;
 }

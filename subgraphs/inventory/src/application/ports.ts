@@ -27,9 +27,16 @@ export interface ReservationRepository {
   add(reservation: Reservation): void;
 }
 
+/** Refunds whose units went back to stock: restocking is idempotent per refund request. */
+export interface RestockLog {
+  /** Records the refund request; false when it was restocked before (nothing to do then). */
+  recordOnce(refundRequestId: string, orderId: string, at: Date): Promise<boolean>;
+}
+
 export interface InventoryTransaction {
   stock: StockRepository;
   reservations: ReservationRepository;
+  restocks: RestockLog;
   /** Enlists an aggregate whose recorded events go to the outbox on commit. */
   track(aggregate: StockItem | Reservation): void;
 }

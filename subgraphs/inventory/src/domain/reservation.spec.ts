@@ -121,6 +121,34 @@ describe('Reservation', () => {
     );
   });
 
+  it('restates a held or committed firm reservation for a repeated request, changing nothing', () => {
+    const items = stock({ A: 5 });
+    const r = placed(items, [{ sku: 'A', quantity: 2 }]);
+    const version = r.version;
+    expect(r.restate(later(1))).toEqual({ ok: true, value: undefined });
+    expect(r.pullEvents()).toMatchObject([
+      {
+        type: 'inventory.stock-reserved',
+        payload: { kind: 'FIRM', version, lines: [{ sku: 'A', quantity: 2 }] },
+      },
+    ]);
+    expect(r.version).toBe(version);
+    expect(levels(items)).toEqual({ A: [3, 2, 0] });
+    r.commit(items, later(2));
+    r.pullEvents();
+    expect(r.restate(later(3)).ok).toBe(true);
+    const other = stock({ B: 1 });
+    const released = placed(other, [{ sku: 'B', quantity: 1 }]);
+    released.release('RELEASED', other, later(1));
+    released.pullEvents();
+    expect(released.restate(later(2))).toMatchObject({ ok: false, error: { code: 'RESERVATION.RELEASED' } });
+    expect(Reservation.releasedUnused('order:x', now).restate(now)).toMatchObject({
+      ok: false,
+      error: { code: 'RESERVATION.RELEASED' },
+    });
+    expect(released.pullEvents()).toEqual([]);
+  });
+
   it('releases once, giving the units back', () => {
     const items = stock({ A: 5 });
     const r = placed(items, [{ sku: 'A', quantity: 2 }]);
@@ -160,6 +188,35 @@ describe('Reservation', () => {
       error: { code: 'RESERVATION.EXPIRED' },
     });
     expect(levels(items)).toEqual({ A: [2, 1, 2] });
+  });
+
+  it('returns a cancelled order’s committed units to available once; a held one is released', () => {
+    const items = stock({ A: 5, B: 2 });
+    const r = placed(
+      items,
+      [
+        { sku: 'A', quantity: 2 },
+        { sku: 'B', quantity: 1 },
+      ],
+      60,
+    );
+    r.commit(items, now);
+    r.pullEvents();
+    expect(levels(items)).toEqual({ A: [3, 0, 2], B: [1, 0, 1] });
+    expect(r.returnCommitted(items, later(3600))).toEqual({ ok: true, value: true });
+    expect(r.status).toBe('RELEASED');
+    expect(levels(items)).toEqual({ A: [5, 0, 0], B: [2, 0, 0] });
+    expect([...items.values()].every((s) => s.onHand === s.available + s.reserved + s.committed)).toBe(true);
+    expect(r.pullEvents().map((e) => [e.type, (e.payload as { reason?: string }).reason])).toEqual([
+      ['inventory.reservation-released', 'RELEASED'],
+    ]);
+    expect(r.returnCommitted(items, later(3601))).toEqual({ ok: true, value: false });
+    expect(levels(items)).toEqual({ A: [5, 0, 0], B: [2, 0, 0] });
+
+    const held = placed(items, [{ sku: 'A', quantity: 1 }], 60);
+    expect(held.returnCommitted(items, now)).toEqual({ ok: true, value: true });
+    expect(levels(items)).toEqual({ A: [5, 0, 0], B: [2, 0, 0] });
+    expect(held.commit(items, now)).toMatchObject({ ok: false });
   });
 
   it('expires only once its time is up', () => {
@@ -403,7 +460,8 @@ describe('Reservation', () => {
   });
 
   it('has a lifecycle where only a lapsed hold comes back, and RELEASED is final', () => {
-    expect(reservationLifecycle.isTerminal('COMMITTED')).toBe(true);
+    expect(reservationLifecycle.can('COMMITTED', 'RELEASED')).toBe(true);
+    expect(reservationLifecycle.can('COMMITTED', 'HELD')).toBe(false);
     expect(reservationLifecycle.isTerminal('RELEASED')).toBe(true);
     expect(reservationLifecycle.can('EXPIRED', 'HELD')).toBe(true);
     expect(reservationLifecycle.can('EXPIRED', 'RELEASED')).toBe(true);

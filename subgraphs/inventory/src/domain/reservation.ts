@@ -20,12 +20,14 @@ export type ReleaseReason = 'EXPIRED' | 'RELEASED';
 /**
  * The reservation lifecycle, as data. Only a cart hold leaves EXPIRED: back to HELD when its cart
  * changes again after the hold lapsed, or to RELEASED when its cart is gone (see `close`).
- * RELEASED and COMMITTED are final.
+ * A COMMITTED reservation is RELEASED only when its order is cancelled before payment
+ * (`returnCommitted`); RELEASED is final.
  */
 export const reservationLifecycle = new StateMachine<ReservationStatus>('RESERVATION', {
   HELD: ['COMMITTED', 'RELEASED', 'EXPIRED'],
   EXPIRED: ['HELD', 'RELEASED'],
-  COMMITTED: [],
+  // Only when the order is cancelled before it was paid (see `returnCommitted`).
+  COMMITTED: ['RELEASED'],
   RELEASED: [],
 });
 
@@ -318,6 +320,14 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
    */
   release(to: ReleaseReason, stock: StockBySku, now: Date, reason: ReleaseReason = to): Result<boolean> {
     if (this._status === 'RELEASED' || this._status === 'EXPIRED') return ok(false);
+    // Committed units are not held any more: only the order's cancellation returns them.
+    if (this._status === 'COMMITTED')
+      return err(
+        domainError(
+          'RESERVATION.INVALID_TRANSITION',
+          'A committed reservation is released only when its order is cancelled',
+        ),
+      );
     const moved = reservationLifecycle.transition(this._status, to);
     if (!moved.ok) return moved;
     for (const line of this._lines)
@@ -359,6 +369,39 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
     return ok(true);
   }
 
+  /**
+   * The order was cancelled before it was paid: its committed units are no longer sold and go
+   * back to available (RELEASED, with a `reservation-released` event). A reservation still held
+   * (the commit had not arrived yet) is released as usual, so the late commit finds it RELEASED
+   * and changes nothing. Already released or expired: nothing to give back, ok(false).
+   */
+  returnCommitted(stock: StockBySku, now: Date): Result<boolean> {
+    if (this.kind !== 'FIRM')
+      return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold is never committed', 'reference'));
+    if (this._status !== 'COMMITTED') return this.release('RELEASED', stock, now);
+    const moved = reservationLifecycle.transition(this._status, 'RELEASED');
+    if (!moved.ok) return moved;
+    for (const line of this._lines)
+      if (line.quantity > 0) stockFor(stock, line.sku).uncommit(line.quantity, now);
+    this._status = moved.value;
+    this.touch(now);
+    this.record({
+      type: 'inventory.reservation-released',
+      version: 1,
+      aggregateType: 'Reservation',
+      aggregateId: this.id,
+      occurredAt: now,
+      payload: {
+        reservationId: this.id,
+        reference: this.reference,
+        reason: 'RELEASED',
+        lines: this._lines.map(eventLine),
+        version: this._version,
+      },
+    });
+    return ok(true);
+  }
+
   /** The sweeper's call: releases with reason EXPIRED once the hold ran out; else ok(false). */
   expire(stock: StockBySku, now: Date): Result<boolean> {
     if (this._status !== 'HELD' || this._expiresAt > now) return ok(false);
@@ -391,6 +434,23 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
       },
     });
     return ok(true);
+  }
+
+  /**
+   * Answers a repeated firm request: records the `stock-reserved` event of the reservation as it
+   * stands, changing nothing, so a command re-sent after a timeout gets its reply again.
+   */
+  restate(now: Date): Result<void> {
+    if (this.kind !== 'FIRM' || (this._status !== 'HELD' && this._status !== 'COMMITTED'))
+      return err(
+        domainError(
+          `RESERVATION.${this._status}`,
+          `The reservation is ${this._status.toLowerCase()}`,
+          'reference',
+        ),
+      );
+    this.recordReserved(now);
+    return ok(undefined);
   }
 
   private touch(now: Date): void {

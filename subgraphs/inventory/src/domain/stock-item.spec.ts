@@ -56,6 +56,16 @@ describe('StockItem', () => {
     expect(versions).toEqual([2, 3, 4, 5, 6]);
   });
 
+  it('uncommits units of a cancelled order back to available, on hand unchanged', () => {
+    const s = open(6);
+    s.reserve(3, now);
+    s.commit(3, now);
+    s.uncommit(2, now);
+    expect(s.levels).toEqual({ onHand: 6, available: 5, reserved: 0, committed: 1 });
+    expect(() => s.uncommit(2, now)).toThrow(/STOCK.INVARIANT_BROKEN|onHand/);
+    expect(s.levels).toEqual({ onHand: 6, available: 5, reserved: 0, committed: 1 });
+  });
+
   it('never reserves more than is available, and changes nothing when refusing', () => {
     const s = open(3);
     expect(s.reserve(4, now)).toMatchObject({ ok: false, error: { code: 'STOCK.INSUFFICIENT' } });

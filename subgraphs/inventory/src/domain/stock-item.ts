@@ -175,6 +175,18 @@ export class StockItem extends AggregateRoot<DomainEvent<StockLevelChangedPayloa
     );
   }
 
+  /**
+   * Units promised to an order that was cancelled before anything shipped: they are no longer
+   * sold, so they leave `committed` for `available` (on hand does not change: they never left).
+   */
+  uncommit(quantity: number, now: Date): void {
+    positive(quantity);
+    this.apply(
+      { ...this.levels, available: this._available + quantity, committed: this._committed - quantity },
+      now,
+    );
+  }
+
   /** Held units become promised to an order: they leave `reserved` for `committed`. */
   commit(quantity: number, now: Date): void {
     positive(quantity);

@@ -8,9 +8,9 @@ import {
   type RequestContext,
 } from '@marketplace/platform';
 import type { Clock } from '@marketplace/shared-kernel';
-import { Cart, type CartSnapshot } from '../../domain/cart.js';
+import { Cart, type CartCheckedOutPayload, type CartSnapshot } from '../../domain/cart.js';
 import type { CartPolicy } from '../../domain/cart-policy.js';
-import type { CartContext, CartRepository } from '../../application/ports.js';
+import type { CartContext, CartRepository, CheckoutLog } from '../../application/ports.js';
 import { PgSkuCatalog } from './sku-catalog.js';
 
 export class MikroCartRepository implements CartRepository {
@@ -33,6 +33,10 @@ export class MikroCartRepository implements CartRepository {
     return this.em.findOne(Cart, { id });
   }
 
+  byIdForUpdate(id: string): Promise<Cart | null> {
+    return this.em.findOne(Cart, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  }
+
   expiredForUpdate(now: Date, limit: number): Promise<Cart[]> {
     return this.em.find(Cart, { _status: 'ACTIVE', _expiresAt: { $lte: now } } as never, {
       lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
@@ -43,6 +47,25 @@ export class MikroCartRepository implements CartRepository {
 
   add(cart: Cart): void {
     this.em.persist(cart);
+  }
+}
+
+export class SqlCheckoutLog implements CheckoutLog {
+  constructor(private readonly em: EntityManager) {}
+
+  async find(checkoutId: string): Promise<CartCheckedOutPayload | null> {
+    const rows = await this.em.execute<{ reply: CartCheckedOutPayload }[]>(
+      'select reply from cart_checkout where checkout_id = ?',
+      [checkoutId],
+    );
+    return rows[0]?.reply ?? null;
+  }
+
+  async save(reply: CartCheckedOutPayload, at: Date): Promise<void> {
+    await this.em.execute(
+      'insert into cart_checkout (checkout_id, cart_id, order_id, reply, cleared_at) values (?, ?, ?, ?::jsonb, ?)',
+      [reply.checkoutId, reply.cartId, reply.orderId, JSON.stringify(reply), at],
+    );
   }
 }
 
@@ -118,7 +141,7 @@ export interface CartContextDeps {
 
 /** Wires the use cases' ports to MikroORM, the outbox and the cache for one request or job. */
 export function cartContext(
-  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'>,
+  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
   deps: CartContextDeps,
 ): CartContext {
   return {
@@ -129,11 +152,17 @@ export function cartContext(
     transaction: (work) =>
       inTransaction(
         ctx.em,
-        { producer: 'cart', correlationId: ctx.correlationId, traceparent: ctx.traceparent },
+        {
+          producer: 'cart',
+          correlationId: ctx.correlationId,
+          causationId: ctx.causationId,
+          traceparent: ctx.traceparent,
+        },
         (scope) =>
           work({
             carts: new MikroCartRepository(scope.em),
             catalog: new PgSkuCatalog(scope.em),
+            checkouts: new SqlCheckoutLog(scope.em),
             track: (cart) => scope.track(cart),
           }),
       ),

@@ -103,7 +103,28 @@ export class Migration20261205000500SellerStanding extends Migration {
   }
 }
 
+/**
+ * Checkout: a cart whose last lines an order took is CHECKED_OUT (final, closed), and each
+ * clear-cart is recorded with its reply, so a repeat for the same checkout changes nothing.
+ */
+export class Migration20261215000300CartCheckout extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table cart drop constraint cart_status_check');
+    this.addSql(`alter table cart add constraint cart_status_check
+      check (status in ('ACTIVE', 'MERGED', 'EXPIRED', 'CHECKED_OUT'))`);
+    this.addSql(`
+      create table cart_checkout (
+        checkout_id uuid primary key,
+        cart_id uuid not null references cart (id),
+        order_id uuid not null,
+        reply jsonb not null,
+        cleared_at timestamptz not null
+      )`);
+  }
+}
+
 export const cartMigrations = [
   { name: 'Migration20261121000500CreateCart', class: Migration20261121000500CreateCart },
   { name: 'Migration20261205000500SellerStanding', class: Migration20261205000500SellerStanding },
+  { name: 'Migration20261215000300CartCheckout', class: Migration20261215000300CartCheckout },
 ];

@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Clock } from '@marketplace/shared-kernel';
+import { InvariantViolation, type Clock } from '@marketplace/shared-kernel';
+import { appendToOutbox, type ConsumerDefinition, type Logger } from '@marketplace/platform';
+import { Topics, contractKey, type EventEnvelope, type PayloadOf } from '@marketplace/event-contracts';
+import { redeemCoupons } from '../../application/redeem-coupons.js';
 import type { RedemptionCommands } from '../../application/ports.js';
 import { redemptionCommands } from '../../application/redemption.js';
 import { couponsContext } from '../persistence/coupon-store.js';
@@ -33,4 +36,68 @@ export function redemptionCommandsFor(
       options,
     ),
   );
+}
+
+type RedeemCoupons = PayloadOf<'coupons.redeem-coupons@1'>;
+type ReleaseRedemptions = PayloadOf<'coupons.release-redemptions@1'>;
+
+/**
+ * The checkout saga's commands on `coupons.commands`. Effect, reply (through the outbox, causationId
+ * = the command's id, correlationId copied) and inbox row commit in the consumer's transaction.
+ * redeem-coupons replies `coupons.coupons-redeemed` or `coupons.coupons-redemption-rejected`;
+ * release-redemptions is a compensation and replies nothing (it publishes the coupons' own
+ * redemption-released events).
+ */
+export function checkoutCommandsConsumer(logger: Logger): ConsumerDefinition {
+  const meta = (envelope: EventEnvelope): CommandMeta => ({
+    correlationId: envelope.correlationId,
+    causationId: envelope.id,
+    ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+  });
+  const redeem = async (envelope: EventEnvelope, em: EntityManager) => {
+    const command = envelope.payload as RedeemCoupons;
+    const answer = await redeemCoupons(command, couponsContext({ actor: null, em, ...meta(envelope) }));
+    if (!answer.ok) throw new InvariantViolation(answer.error.code, answer.error.message);
+    const reply =
+      answer.value.outcome === 'REDEEMED'
+        ? { type: 'coupons.coupons-redeemed', payload: answer.value.reply }
+        : {
+            type: 'coupons.coupons-redemption-rejected',
+            payload: {
+              orderId: command.orderId,
+              checkoutId: command.checkoutId,
+              couponCode: answer.value.couponCode,
+              code: answer.value.code,
+              message: answer.value.message,
+            },
+          };
+    appendToOutbox(
+      em,
+      [
+        {
+          ...reply,
+          version: 1,
+          aggregateType: 'Order',
+          aggregateId: command.orderId,
+          occurredAt: new Date(),
+        },
+      ],
+      { producer: 'coupons', ...meta(envelope) },
+    );
+    await em.flush();
+  };
+  const release = async (envelope: EventEnvelope, em: EntityManager) => {
+    const { orderId, reason } = envelope.payload as ReleaseRedemptions;
+    const done = await redemptionCommandsFor(em, meta(envelope)).release(orderId);
+    if (!done.ok)
+      logger.warn({ orderId, reason, code: done.error.code }, 'release-redemptions refused; nothing changed');
+  };
+  return {
+    groupId: 'coupons.checkout-commands',
+    topics: [Topics.couponCommands],
+    handlers: {
+      [contractKey('coupons.redeem-coupons', 1)]: redeem,
+      [contractKey('coupons.release-redemptions', 1)]: release,
+    },
+  };
 }

@@ -7,6 +7,8 @@ import { Redemption } from '../../domain/redemption.js';
 import type {
   CouponRepository,
   CouponsContext,
+  OrderRedemptionLog,
+  OrderRedemptionReply,
   PricingReader,
   RedemptionRepository,
 } from '../../application/ports.js';
@@ -66,6 +68,25 @@ export class MikroRedemptionRepository implements RedemptionRepository {
   }
 }
 
+export class SqlOrderRedemptionLog implements OrderRedemptionLog {
+  constructor(private readonly em: EntityManager) {}
+
+  async find(orderId: string): Promise<OrderRedemptionReply | null> {
+    const rows = await this.em.execute<{ reply: OrderRedemptionReply }[]>(
+      'select reply from order_redemption where order_id = ? for update',
+      [orderId],
+    );
+    return rows[0]?.reply ?? null;
+  }
+
+  async save(reply: OrderRedemptionReply, at: Date): Promise<void> {
+    await this.em.execute(
+      'insert into order_redemption (order_id, checkout_id, reply, redeemed_at) values (?, ?, ?::jsonb, ?)',
+      [reply.orderId, reply.checkoutId, JSON.stringify(reply), at],
+    );
+  }
+}
+
 const isCodeClash = (error: unknown) =>
   error instanceof UniqueConstraintViolationException && /coupon_code_key/.test(error.message);
 
@@ -92,6 +113,7 @@ export function couponsContext(
             work({
               coupons: new MikroCouponRepository(scope.em),
               redemptions: new MikroRedemptionRepository(scope.em),
+              orders: new SqlOrderRedemptionLog(scope.em),
               track: (coupon) => scope.track(coupon),
             }),
         );

@@ -105,6 +105,20 @@ export class Migration20261122000100CreateCoupon extends Migration {
   }
 }
 
+/** Orders that redeemed their coupons for a checkout, with the reply (repeats get it again). */
+export class Migration20261215000200OrderRedemption extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table order_redemption (
+        order_id uuid primary key,
+        checkout_id uuid not null,
+        reply jsonb not null,
+        redeemed_at timestamptz not null
+      )`);
+  }
+}
+
 export const couponMigrations = [
   { name: 'Migration20261122000100CreateCoupon', class: Migration20261122000100CreateCoupon },
+  { name: 'Migration20261215000200OrderRedemption', class: Migration20261215000200OrderRedemption },
 ];

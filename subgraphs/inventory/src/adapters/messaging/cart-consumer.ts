@@ -16,6 +16,7 @@ type LineQuantityChanged = PayloadOf<'cart.line-quantity-changed@1'>;
 type LineRemoved = PayloadOf<'cart.line-removed@1'>;
 type CartsMerged = PayloadOf<'cart.carts-merged@1'>;
 type CartExpired = PayloadOf<'cart.cart-expired@1'>;
+type CartCheckedOut = PayloadOf<'cart.cart-checked-out@1'>;
 
 /**
  * Keeps a soft hold per signed-in buyer's cart (reference `cart:<cartId>`) in step with the
@@ -68,6 +69,21 @@ export function cartConsumer(policy: CartHoldPolicy): ConsumerDefinition {
       ),
       [contractKey('cart.cart-expired', 1)]: handler<CartExpired>((p, ctx) =>
         releaseCartHold({ cartId: p.cartId, buyerId: p.buyerId }, 'EXPIRED', ctx),
+      ),
+      // Checkout took lines out of the cart (their units are the order's firm reservation now):
+      // a checked-out cart's hold ends for good; otherwise the removed SKUs leave the hold.
+      [contractKey('cart.cart-checked-out', 1)]: handler<CartCheckedOut>((p, ctx) =>
+        p.status === 'CHECKED_OUT'
+          ? releaseCartHold({ cartId: p.cartId, buyerId: p.buyerId }, 'RELEASED', ctx)
+          : holdCartLines(
+              {
+                cartId: p.cartId,
+                buyerId: p.buyerId,
+                lines: (p.removedSkus ?? []).map((sku) => ({ sku, quantity: 0 })),
+              },
+              policy,
+              ctx,
+            ),
       ),
     },
   };

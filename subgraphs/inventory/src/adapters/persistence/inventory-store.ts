@@ -4,7 +4,12 @@ import { inTransaction, type RequestContext } from '@marketplace/platform';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import { StockItem } from '../../domain/stock-item.js';
 import { Reservation } from '../../domain/reservation.js';
-import type { InventoryContext, ReservationRepository, StockRepository } from '../../application/ports.js';
+import type {
+  InventoryContext,
+  ReservationRepository,
+  RestockLog,
+  StockRepository,
+} from '../../application/ports.js';
 
 export class MikroStockRepository implements StockRepository {
   constructor(private readonly em: EntityManager) {}
@@ -68,6 +73,19 @@ export class MikroReservationRepository implements ReservationRepository {
   }
 }
 
+export class SqlRestockLog implements RestockLog {
+  constructor(private readonly em: EntityManager) {}
+
+  async recordOnce(refundRequestId: string, orderId: string, at: Date): Promise<boolean> {
+    const rows = await this.em.execute<{ refund_request_id: string }[]>(
+      `insert into restock (refund_request_id, order_id, restocked_at) values (?, ?, ?)
+       on conflict do nothing returning refund_request_id`,
+      [refundRequestId, orderId, at],
+    );
+    return rows.length > 0;
+  }
+}
+
 /** Wires the use-case context to MikroORM and the outbox for one request or message. */
 export function inventoryContext(
   ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
@@ -90,6 +108,7 @@ export function inventoryContext(
           work({
             stock: new MikroStockRepository(scope.em),
             reservations: new MikroReservationRepository(scope.em),
+            restocks: new SqlRestockLog(scope.em),
             track: (aggregate) => scope.track(aggregate),
           }),
       );

@@ -100,7 +100,20 @@ export class Migration20261201000100StockPerSku extends Migration {
   }
 }
 
+/** One row per refund request whose units went back to stock: restocking happens once. */
+export class Migration20261215000100Restock extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table restock (
+        refund_request_id uuid primary key,
+        order_id uuid not null,
+        restocked_at timestamptz not null
+      )`);
+  }
+}
+
 export const inventoryMigrations = [
   { name: 'Migration20261121000200CreateStockItem', class: Migration20261121000200CreateStockItem },
   { name: 'Migration20261201000100StockPerSku', class: Migration20261201000100StockPerSku },
+  { name: 'Migration20261215000100Restock', class: Migration20261215000100Restock },
 ];

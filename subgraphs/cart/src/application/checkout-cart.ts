@@ -1,0 +1,67 @@
+import { InvariantViolation, err, ok, type Result } from '@marketplace/shared-kernel';
+import type { CartCheckedOutPayload } from '../domain/cart.js';
+import { CheckoutErrors, checkoutSnapshot, type CheckoutSnapshot } from '../domain/checkout-snapshot.js';
+import type { CartContext } from './ports.js';
+
+export interface SnapshotCartCommand {
+  checkoutId: string;
+  cartId: string;
+  buyerId: string;
+}
+
+/**
+ * Checkout step "snapshot cart": what the order will contain, at current prices. Read-only: the
+ * cart does not change (the buyer may keep shopping); a refusal carries the reason the buyer
+ * sees (CART.NOT_FOUND, CART.NOT_OWNER, CART.EMPTY, CART.HAS_UNAVAILABLE_LINES,
+ * CART.PRICES_CHANGED).
+ */
+export async function snapshotCart(
+  command: SnapshotCartCommand,
+  ctx: CartContext,
+): Promise<Result<CheckoutSnapshot>> {
+  return ctx.transaction(async (tx) => {
+    const cart = await tx.carts.byId(command.cartId);
+    const catalog = cart ? await tx.catalog.byVariantIds(cart.lines.map((l) => l.variantId)) : new Map();
+    return checkoutSnapshot(cart?.snapshot() ?? null, command.buyerId, catalog, ctx.clock.now());
+  });
+}
+
+export interface ClearCartCommand {
+  checkoutId: string;
+  cartId: string;
+  orderId: string;
+  /** The snapshotted lines: only these leave the cart. */
+  lineIds: readonly string[];
+}
+
+/**
+ * Checkout step "clear cart": the order's lines leave the cart (see `Cart.checkOut`), the
+ * checkout is recorded, and `cart.cart-checked-out` replies. Idempotent per checkout: a repeat
+ * publishes the first reply again and changes nothing.
+ */
+export async function clearCart(
+  command: ClearCartCommand,
+  ctx: CartContext,
+): Promise<Result<CartCheckedOutPayload>> {
+  const result = await ctx.transaction(async (tx) => {
+    const now = ctx.clock.now();
+    const cart = await tx.carts.byIdForUpdate(command.cartId);
+    if (!cart) return err(CheckoutErrors.notFound());
+    const previous = await tx.checkouts.find(command.checkoutId);
+    if (previous) {
+      if (previous.cartId !== cart.id)
+        throw new InvariantViolation('CART.CHECKOUT_REUSED', 'This checkout cleared another cart');
+      cart.restateCheckOut(previous, now);
+      tx.track(cart);
+      return ok({ reply: previous, cart, changed: false });
+    }
+    const checkedOut = cart.checkOut(command, ctx.policy, now);
+    if (!checkedOut.ok) return checkedOut;
+    await tx.checkouts.save(checkedOut.value, now);
+    tx.track(cart);
+    return ok({ reply: checkedOut.value, cart, changed: checkedOut.value.removedLineIds.length > 0 });
+  });
+  if (!result.ok) return result;
+  if (result.value.changed) await ctx.afterCommit([result.value.cart]);
+  return ok(result.value.reply);
+}

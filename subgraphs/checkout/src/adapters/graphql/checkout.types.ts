@@ -1,0 +1,195 @@
+// type-graphql reads decorator metadata through this polyfill.
+import 'reflect-metadata';
+import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { MoneyType as Money, resultUnion } from '@marketplace/platform';
+import type { CheckoutSaga } from '../../domain/checkout-saga.js';
+
+export enum CheckoutStatusEnum {
+  RUNNING = 'RUNNING',
+  COMPLETED = 'COMPLETED',
+  COMPENSATING = 'COMPENSATING',
+  FAILED = 'FAILED',
+}
+registerEnumType(CheckoutStatusEnum, {
+  name: 'CheckoutStatus',
+  description: 'RUNNING -> COMPLETED, or RUNNING -> COMPENSATING -> FAILED.',
+});
+
+export enum CheckoutStepEnum {
+  SNAPSHOT_CART = 'SNAPSHOT_CART',
+  QUOTE_SHIPPING = 'QUOTE_SHIPPING',
+  CREATE_ORDER = 'CREATE_ORDER',
+  RESERVE_STOCK = 'RESERVE_STOCK',
+  REDEEM_COUPONS = 'REDEEM_COUPONS',
+  AUTHORIZE_PAYMENT = 'AUTHORIZE_PAYMENT',
+  CONFIRM_ORDER = 'CONFIRM_ORDER',
+  CLEAR_CART = 'CLEAR_CART',
+}
+registerEnumType(CheckoutStepEnum, {
+  name: 'CheckoutStep',
+  description: 'The steps of the checkout saga, in order.',
+});
+
+export enum PaymentProviderEnum {
+  SANDBOX = 'SANDBOX',
+  STRIPE = 'STRIPE',
+  RAZORPAY = 'RAZORPAY',
+}
+registerEnumType(PaymentProviderEnum, {
+  name: 'CheckoutPaymentProvider',
+  description: 'Who authorizes the payment.',
+});
+
+/** The orders subgraph owns orders; a checkout only points at its order by id. */
+@Directive('@key(fields: "id", resolvable: false)')
+@ObjectType('Order')
+export class OrderRef {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType('CheckoutFailure', { description: 'Why the checkout failed, as the buyer is told.' })
+export class CheckoutFailureNode {
+  @Field(() => String)
+  code!: string;
+
+  @Field(() => String)
+  message!: string;
+
+  @Field(() => CheckoutStepEnum)
+  step!: string;
+}
+
+@ObjectType('CheckoutTimelineEntry', { description: 'One thing the saga did or heard.' })
+export class CheckoutTimelineEntryNode {
+  @Field(() => Date)
+  at!: Date;
+
+  @Field(() => CheckoutStepEnum, { nullable: true })
+  step!: string | null;
+
+  @Field(() => String, {
+    description:
+      'STARTED, COMMAND_SENT, REPLY_RECEIVED, REJECTED, SKIPPED, TIMED_OUT, RETRIED, COMPENSATION_SENT, COMPLETED or FAILED.',
+  })
+  event!: string;
+
+  @Field(() => String, { nullable: true })
+  detail!: string | null;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType('Checkout', { description: 'A buyer placing an order: the orchestrated checkout saga.' })
+export class CheckoutNode {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => CheckoutStatusEnum)
+  status!: string;
+
+  @Field(() => CheckoutStepEnum, { description: 'The step the saga waits on (or ended at).' })
+  currentStep!: string;
+
+  @Field(() => ID)
+  orderId!: string;
+
+  @Field(() => OrderRef, { description: 'The order (resolved by the orders subgraph once it exists).' })
+  order!: OrderRef;
+
+  @Field(() => ID)
+  paymentId!: string;
+
+  @Field(() => Money, {
+    nullable: true,
+    description: 'Known once the cart was snapshotted; final after coupons.',
+  })
+  total!: Money | null;
+
+  @Field(() => CheckoutFailureNode, { nullable: true })
+  failure!: CheckoutFailureNode | null;
+
+  @Field(() => [CheckoutTimelineEntryNode])
+  timeline!: CheckoutTimelineEntryNode[];
+
+  @Field(() => Date)
+  createdAt!: Date;
+
+  static of(saga: CheckoutSaga): CheckoutNode {
+    const totals = saga.snapshot ? saga.totals() : null;
+    return Object.assign(new CheckoutNode(), {
+      id: saga.id,
+      status: saga.status,
+      currentStep: saga.currentStep,
+      orderId: saga.orderId,
+      order: Object.assign(new OrderRef(), { id: saga.orderId }),
+      paymentId: saga.paymentId,
+      total: totals ? Money.of({ amount: totals.total, currency: totals.currency }) : null,
+      failure: saga.failure ? Object.assign(new CheckoutFailureNode(), saga.failure) : null,
+      timeline: saga.timeline.map((t) =>
+        Object.assign(new CheckoutTimelineEntryNode(), { ...t, at: new Date(t.at) }),
+      ),
+      createdAt: saga.createdAt,
+    });
+  }
+}
+
+@InputType('CheckoutAddressInput', { description: 'Where the order ships.' })
+export class ShippingAddressInput {
+  @Field(() => String)
+  fullName!: string;
+
+  @Field(() => String)
+  line1!: string;
+
+  @Field(() => String, { nullable: true })
+  line2?: string | null;
+
+  @Field(() => String)
+  city!: string;
+
+  @Field(() => String, { nullable: true })
+  region?: string | null;
+
+  @Field(() => String)
+  postalCode!: string;
+
+  @Field(() => String, { description: 'ISO 3166-1 alpha-2, e.g. DE.' })
+  country!: string;
+
+  @Field(() => String, { nullable: true })
+  phone?: string | null;
+}
+
+@InputType('CheckoutPaymentMethodInput')
+export class PaymentMethodInput {
+  @Field(() => PaymentProviderEnum)
+  provider!: string;
+
+  @Field(() => String, { description: "The provider's payment token (e.g. a Stripe payment method id)." })
+  token!: string;
+}
+
+@InputType('PlaceOrderInput')
+export class PlaceOrderInput {
+  @Field(() => ID)
+  cartId!: string;
+
+  @Field(() => ShippingAddressInput)
+  shippingAddress!: ShippingAddressInput;
+
+  @Field(() => PaymentMethodInput)
+  paymentMethod!: PaymentMethodInput;
+
+  @Field(() => String, {
+    description: '8..128 characters; the same key and input answer the first checkout.',
+  })
+  idempotencyKey!: string;
+}
+
+@ObjectType('CheckoutPayload')
+export class CheckoutPayload {
+  @Field(() => CheckoutNode)
+  checkout!: CheckoutNode;
+}
+
+export const PlaceOrderResult = resultUnion(CheckoutPayload, { name: 'PlaceOrderResult' });

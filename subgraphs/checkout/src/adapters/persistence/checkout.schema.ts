@@ -1,0 +1,83 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { Migration } from '@mikro-orm/migrations';
+import { CheckoutSaga } from '../../domain/checkout-saga.js';
+
+/** One row per saga: everything needed to resume it after a crash lives here (JSON for the replies). */
+export const CheckoutSagaSchema = new EntitySchema<CheckoutSaga>({
+  class: CheckoutSaga as never,
+  tableName: 'checkout_saga',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    orderId: { type: 'uuid' },
+    paymentId: { type: 'uuid' },
+    buyerId: { type: 'uuid' },
+    cartId: { type: 'uuid' },
+    idempotencyKey: { type: 'text' },
+    inputHash: { type: 'text' },
+    shippingAddress: { type: 'json' },
+    paymentMethod: { type: 'json' },
+    reservationTtlSeconds: { type: 'integer' },
+    status: { type: 'text' },
+    currentStep: { type: 'text' },
+    attempt: { type: 'integer' },
+    deadlineAt: { type: 'datetime', nullable: true },
+    pendingCommand: { type: 'json', nullable: true },
+    completedSteps: { type: 'json' },
+    snapshot: { type: 'json', nullable: true },
+    quotes: { type: 'json', nullable: true },
+    subOrders: { type: 'json', nullable: true },
+    discounts: { type: 'json', nullable: true },
+    providerReference: { type: 'text', nullable: true },
+    failure: { type: 'json', nullable: true },
+    timeline: { type: 'json' },
+    version: { type: 'integer' },
+    createdAt: { type: 'datetime' },
+    updatedAt: { type: 'datetime' },
+  } as never,
+});
+
+export const checkoutEntities = [CheckoutSagaSchema];
+
+export class Migration20261121000100CreateCheckoutSaga extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table checkout_saga (
+        id uuid primary key,
+        order_id uuid not null constraint checkout_saga_order_key unique,
+        payment_id uuid not null,
+        buyer_id uuid not null,
+        cart_id uuid not null,
+        idempotency_key text not null check (length(idempotency_key) between 8 and 128),
+        input_hash text not null,
+        shipping_address jsonb not null,
+        payment_method jsonb not null,
+        reservation_ttl_seconds int not null check (reservation_ttl_seconds > 0),
+        status text not null check (status in ('RUNNING', 'COMPENSATING', 'COMPLETED', 'FAILED')),
+        current_step text not null check (current_step in ('SNAPSHOT_CART', 'QUOTE_SHIPPING', 'CREATE_ORDER',
+          'RESERVE_STOCK', 'REDEEM_COUPONS', 'AUTHORIZE_PAYMENT', 'CONFIRM_ORDER', 'CLEAR_CART')),
+        attempt int not null check (attempt >= 0),
+        deadline_at timestamptz null,
+        pending_command jsonb null,
+        completed_steps jsonb not null,
+        snapshot jsonb null,
+        quotes jsonb null,
+        sub_orders jsonb null,
+        discounts jsonb null,
+        provider_reference text null,
+        failure jsonb null,
+        timeline jsonb not null,
+        version int not null,
+        created_at timestamptz not null,
+        updated_at timestamptz not null,
+        -- One checkout per buyer and key: a replayed placeOrder finds the first one.
+        constraint checkout_saga_idempotency_key unique (buyer_id, idempotency_key)
+      )`);
+    this.addSql(
+      "create index checkout_saga_deadline_idx on checkout_saga (deadline_at) where status = 'RUNNING'",
+    );
+  }
+}
+
+export const checkoutMigrations = [
+  { name: 'Migration20261121000100CreateCheckoutSaga', class: Migration20261121000100CreateCheckoutSaga },
+];

@@ -1,0 +1,41 @@
+import type { Actor } from '@marketplace/platform';
+import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { CheckoutSaga } from '../domain/checkout-saga.js';
+
+export interface CheckoutRepository {
+  /** Row-locks the saga for the rest of the transaction: replies for one saga queue here. */
+  byIdForUpdate(id: string): Promise<CheckoutSaga | null>;
+  byOrderIdForUpdate(orderId: string): Promise<CheckoutSaga | null>;
+  byIdempotencyKey(buyerId: string, idempotencyKey: string): Promise<CheckoutSaga | null>;
+  /**
+   * Running sagas whose step deadline passed, row-locked with SKIP LOCKED: a saga another
+   * instance (or a reply) holds is left to it, so two sweepers never act on one saga.
+   */
+  claimTimedOut(now: Date, limit: number): Promise<CheckoutSaga[]>;
+  add(saga: CheckoutSaga): void;
+}
+
+export interface CheckoutTransaction {
+  checkouts: CheckoutRepository;
+  /** Enlists the saga: its commands and events go to the outbox on commit. */
+  track(saga: CheckoutSaga): void;
+}
+
+export interface SagaSettings {
+  stepTimeoutMs: number;
+  stepAttempts: number;
+  reservationTtlSeconds: number;
+}
+
+export interface CheckoutContext {
+  actor: Actor | null;
+  correlationId: string;
+  causationId?: string;
+  clock: Clock;
+  settings: SagaSettings;
+  newId(): string;
+  /** A stable hash (hex) of a canonical string. */
+  hash(text: string): string;
+  /** One transaction; a rejected result rolls it back. A unique-key race surfaces as CHECKOUT.CONCURRENT_PLACE. */
+  transaction<T>(work: (tx: CheckoutTransaction) => Promise<Result<T>>): Promise<Result<T>>;
+}

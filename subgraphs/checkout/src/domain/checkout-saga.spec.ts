@@ -1,0 +1,324 @@
+import { describe, expect, it } from '@jest/globals';
+import {
+  CheckoutSaga,
+  STEPS,
+  checkoutStatus,
+  stepTransitions,
+  type CheckoutStep,
+  type Line,
+} from './checkout-saga.js';
+import { defaultLines, line, SELLER_A, SELLER_B, startInput, successFor, uuid } from './saga.fixtures.js';
+
+const timing = (ms = 0) => ({ now: new Date(Date.UTC(2026, 10, 21, 12, 0, 0, ms)), stepTimeoutMs: 30_000 });
+
+const commandTypes = (saga: CheckoutSaga) => saga.pullEvents().map((e) => e.type);
+
+/** Starts a saga and answers every step successfully until `until` is the current step. */
+function runUntil(until: CheckoutStep | null, lines: Line[] = defaultLines(), codes: string[] = ['SAVE10']) {
+  const saga = CheckoutSaga.start(startInput(), timing());
+  while (saga.status === 'RUNNING' && saga.currentStep !== until) {
+    expect(saga.handleReply(successFor(saga, lines, codes), timing())).toBe('applied');
+  }
+  return saga;
+}
+
+describe('CheckoutSaga state machine', () => {
+  it('has RUNNING -> COMPLETED | COMPENSATING -> FAILED, and terminal COMPLETED/FAILED', () => {
+    expect(checkoutStatus.can('RUNNING', 'COMPLETED')).toBe(true);
+    expect(checkoutStatus.can('RUNNING', 'COMPENSATING')).toBe(true);
+    expect(checkoutStatus.can('COMPENSATING', 'FAILED')).toBe(true);
+    expect(checkoutStatus.can('COMPLETED', 'FAILED')).toBe(false);
+    expect(checkoutStatus.isTerminal('FAILED')).toBe(true);
+    expect(stepTransitions.can('RESERVE_STOCK', 'AUTHORIZE_PAYMENT')).toBe(true);
+    expect(stepTransitions.can('SNAPSHOT_CART', 'CREATE_ORDER')).toBe(false);
+  });
+
+  it('starts RUNNING at SNAPSHOT_CART with checkout-started and the snapshot command', () => {
+    const saga = CheckoutSaga.start(startInput(), timing());
+    expect(saga.status).toBe('RUNNING');
+    expect(saga.currentStep).toBe('SNAPSHOT_CART');
+    expect(saga.attempt).toBe(1);
+    expect(saga.deadlineAt?.getTime()).toBe(timing().now.getTime() + 30_000);
+    expect(commandTypes(saga)).toEqual(['checkout.checkout-started', 'cart.snapshot-cart']);
+  });
+
+  it('walks every step in order to COMPLETED, committing the reservation at confirmation', () => {
+    const saga = CheckoutSaga.start(startInput(), timing());
+    const sent: string[] = commandTypes(saga);
+    const lines = defaultLines();
+    for (const step of STEPS) {
+      expect(saga.currentStep).toBe(step);
+      saga.handleReply(successFor(saga, lines, ['SAVE10']), timing());
+      sent.push(...commandTypes(saga));
+    }
+    expect(saga.status).toBe('COMPLETED');
+    expect(sent).toEqual([
+      'checkout.checkout-started',
+      'cart.snapshot-cart',
+      'shipping.quote-shipping',
+      'orders.create-order',
+      'inventory.reserve-stock',
+      'coupons.redeem-coupons',
+      'payments.authorize-payment',
+      'orders.confirm-order',
+      'inventory.commit-reservation',
+      'cart.clear-cart',
+      'checkout.checkout-completed',
+    ]);
+    expect(saga.deadlineAt).toBeNull();
+    expect(saga.timeline.at(-1)?.event).toBe('COMPLETED');
+  });
+
+  it('skips REDEEM_COUPONS when the cart has no codes', () => {
+    const saga = runUntil('AUTHORIZE_PAYMENT', defaultLines(), []);
+    expect(saga.completedSteps).not.toContain('REDEEM_COUPONS');
+    expect(saga.timeline.some((t) => t.step === 'REDEEM_COUPONS' && t.event === 'SKIPPED')).toBe(true);
+    expect(saga.pullEvents().map((e) => e.type)).not.toContain('coupons.redeem-coupons');
+  });
+
+  it('ignores replies for another step and replies after the saga finished', () => {
+    const saga = runUntil('CREATE_ORDER');
+    expect(saga.handleReply({ kind: 'PAYMENT_AUTHORIZED', providerReference: 'x' }, timing())).toBe(
+      'ignored',
+    );
+    expect(saga.handleReply({ kind: 'CART_SNAPSHOTTED', snapshot: saga.snapshot! }, timing())).toBe(
+      'ignored',
+    );
+    saga.handleReply({ kind: 'REJECTED', step: 'CREATE_ORDER', code: 'ORDER.X', message: 'no' }, timing());
+    expect(saga.status).toBe('FAILED');
+    const version = saga.version;
+    expect(saga.handleReply({ kind: 'ORDER_CREATED', subOrders: [] }, timing())).toBe('ignored');
+    expect(saga.version).toBe(version);
+  });
+
+  it('carries the same ids in every command (orderId, paymentId, reference)', () => {
+    const saga = runUntil('CONFIRM_ORDER');
+    const payloads = saga.pullEvents().map((e) => e.payload as Record<string, unknown>);
+    const reserve = payloads.find((p) => 'reference' in p);
+    expect(reserve?.reference).toBe(`order:${saga.orderId}`);
+    expect(reserve?.releaseCartHold).toBe(`cart:${saga.cartId}`);
+    const authorize = payloads.find((p) => 'splits' in p);
+    expect(authorize?.paymentId).toBe(saga.paymentId);
+    expect(authorize?.idempotencyKey).toBe(`checkout:${saga.id}:authorize`);
+  });
+});
+
+describe('compensation', () => {
+  const compensationOf: Partial<Record<CheckoutStep, string>> = {
+    CREATE_ORDER: 'orders.cancel-order',
+    RESERVE_STOCK: 'inventory.release-reservation',
+    REDEEM_COUPONS: 'coupons.release-redemptions',
+    AUTHORIZE_PAYMENT: 'payments.void-payment',
+  };
+
+  it.each(STEPS.filter((s) => s !== 'CLEAR_CART'))(
+    'a rejection at %s compensates exactly the completed steps, latest first',
+    (failing) => {
+      const saga = runUntil(failing);
+      saga.pullEvents();
+      saga.handleReply({ kind: 'REJECTED', step: failing, code: 'X.FAILED', message: 'it failed' }, timing());
+      const completed = STEPS.slice(0, STEPS.indexOf(failing));
+      const expected = [...completed]
+        .reverse()
+        .flatMap((s) => (compensationOf[s] ? [compensationOf[s]] : []));
+      expect(commandTypes(saga)).toEqual([...expected, 'checkout.checkout-failed']);
+      expect(saga.status).toBe('FAILED');
+      expect(saga.failure).toEqual({ step: failing, code: 'X.FAILED', message: 'it failed' });
+      expect(saga.timeline.some((t) => t.event === 'FAILED')).toBe(true);
+    },
+  );
+
+  it('cancels the order with the code and message the buyer sees', () => {
+    const saga = runUntil('AUTHORIZE_PAYMENT');
+    saga.pullEvents();
+    saga.handleReply(
+      { kind: 'REJECTED', step: 'AUTHORIZE_PAYMENT', code: 'PAYMENT.DECLINED', message: 'Card declined' },
+      timing(),
+    );
+    const cancel = saga.pullEvents().find((e) => e.type === 'orders.cancel-order');
+    expect(cancel?.payload).toEqual({
+      orderId: saga.orderId,
+      checkoutId: saga.id,
+      code: 'PAYMENT.DECLINED',
+      message: 'Card declined',
+    });
+  });
+});
+
+describe('order cancelled under the saga', () => {
+  it('fails a running saga past CREATE_ORDER and compensates, the in-flight step included', () => {
+    const saga = runUntil('AUTHORIZE_PAYMENT');
+    saga.pullEvents();
+    const cancelled = {
+      kind: 'ORDER_CANCELLED' as const,
+      code: 'ORDER.CANCELLED_BY_BUYER',
+      message: 'changed mind',
+    };
+    expect(saga.handleReply(cancelled, timing())).toBe('applied');
+    expect(commandTypes(saga)).toEqual([
+      'payments.void-payment',
+      'coupons.release-redemptions',
+      'inventory.release-reservation',
+      'orders.cancel-order',
+      'checkout.checkout-failed',
+    ]);
+    expect(saga.failure?.code).toBe('ORDER.CANCELLED_BY_BUYER');
+    // The echo of our own cancellation is ignored.
+    expect(saga.handleReply(cancelled, timing())).toBe('ignored');
+  });
+
+  it('is ignored before the order exists', () => {
+    const saga = runUntil('CREATE_ORDER');
+    expect(saga.handleReply({ kind: 'ORDER_CANCELLED', code: 'X', message: 'y' }, timing())).toBe('ignored');
+  });
+});
+
+describe('timeouts', () => {
+  it('re-sends the same command until the attempts run out, then compensates (the silent step too) with STEP_TIMED_OUT', () => {
+    const saga = runUntil('RESERVE_STOCK');
+    const first = saga.pullEvents().find((e) => e.type === 'inventory.reserve-stock');
+    expect(saga.timeOut(timing(29_000), 3)).toBe('ignored');
+    expect(saga.timeOut({ now: new Date(saga.deadlineAt!.getTime()), stepTimeoutMs: 30_000 }, 3)).toBe(
+      'retried',
+    );
+    const again = saga.pullEvents();
+    expect(again.map((e) => e.type)).toEqual(['inventory.reserve-stock']);
+    expect(again[0]?.payload).toEqual(first?.payload);
+    expect(saga.attempt).toBe(2);
+    expect(saga.timeOut({ now: saga.deadlineAt!, stepTimeoutMs: 30_000 }, 3)).toBe('retried');
+    expect(saga.pullEvents().map((e) => e.type)).toEqual(['inventory.reserve-stock']);
+    expect(saga.timeOut({ now: saga.deadlineAt!, stepTimeoutMs: 30_000 }, 3)).toBe('failed');
+    expect(saga.failure?.code).toBe('CHECKOUT.STEP_TIMED_OUT');
+    expect(saga.pullEvents().map((e) => e.type)).toEqual([
+      'inventory.release-reservation',
+      'orders.cancel-order',
+      'checkout.checkout-failed',
+    ]);
+    expect(saga.timeline.filter((t) => t.event === 'RETRIED')).toHaveLength(2);
+  });
+
+  it('ignores a timeout of a finished saga', () => {
+    const saga = runUntil(null);
+    expect(saga.status).toBe('COMPLETED');
+    expect(saga.timeOut(timing(3_600_000), 3)).toBe('ignored');
+  });
+});
+
+/** A small seeded PRNG, so the property runs are reproducible. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return (max: number) => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s % max;
+  };
+}
+
+describe('totals and splits (property: the splits always sum exactly to the total)', () => {
+  it('holds for 500 random carts, quotes and discounts', () => {
+    const rand = prng(42);
+    for (let run = 0; run < 500; run++) {
+      const sellers = Array.from({ length: 1 + rand(4) }, () => uuid());
+      const lines = Array.from({ length: 1 + rand(6) }, () =>
+        line(sellers[rand(sellers.length)]!, 1 + rand(100_000), 1 + rand(9)),
+      );
+      const saga = runUntil('REDEEM_COUPONS', lines);
+      const present = [...new Set(lines.map((l) => l.sellerId))];
+      const shipping = saga.shippingBySeller();
+      const lineDiscounts = lines
+        .filter(() => rand(2) === 0)
+        .map((l) => ({
+          lineId: l.lineId,
+          amount: { amount: rand(l.unitPrice.amount * l.quantity + 1), currency: 'EUR' },
+        }));
+      const shippingDiscounts = present
+        .filter(() => rand(2) === 0)
+        .map((sellerId) => ({
+          sellerId,
+          amount: { amount: rand((shipping.find(([s]) => s === sellerId)?.[1] ?? 0) + 1), currency: 'EUR' },
+        }));
+      saga.handleReply(
+        { kind: 'COUPONS_REDEEMED', discounts: { lineDiscounts, shippingDiscounts } },
+        timing(),
+      );
+      expect(saga.status).toBe('RUNNING');
+      const totals = saga.totals();
+      const subtotal = lines.reduce((a, l) => a + l.unitPrice.amount * l.quantity, 0);
+      const discount = [...lineDiscounts, ...shippingDiscounts].reduce((a, d) => a + d.amount.amount, 0);
+      expect(totals.subtotal).toBe(subtotal);
+      expect(totals.shipping).toBe(499 * present.length);
+      expect(totals.total).toBe(subtotal + totals.shipping - discount);
+      const splits = saga.splits();
+      expect(splits.reduce((a, s) => a + s.amount, 0)).toBe(totals.total);
+      expect(splits.map((s) => s.sellerId).sort()).toEqual([...present].sort());
+      expect(splits.every((s) => Number.isSafeInteger(s.amount) && s.amount >= 0)).toBe(true);
+    }
+  });
+
+  it('gives each seller its lines minus their discounts plus its shipping minus its shipping discount', () => {
+    const lines = [line(SELLER_A, 1000, 2), line(SELLER_B, 333, 3)];
+    const saga = runUntil('AUTHORIZE_PAYMENT', lines);
+    // successFor: 100 off the first line, 499 off seller A's shipping.
+    expect(saga.totals()).toEqual({
+      currency: 'EUR',
+      subtotal: 2999,
+      shipping: 998,
+      discount: 599,
+      total: 3398,
+    });
+    const bySeller = Object.fromEntries(saga.splits().map((s) => [s.sellerId, s.amount]));
+    expect(bySeller).toEqual({ [SELLER_A]: 2000 - 100 + 499 - 499, [SELLER_B]: 999 + 499 });
+    const authorize = saga.pullEvents().find((e) => e.type === 'payments.authorize-payment');
+    expect((authorize?.payload as { amount: unknown }).amount).toEqual({ amount: 3398, currency: 'EUR' });
+  });
+
+  it('fails the saga on amounts that belong to no seller of the cart (the splits could not sum)', () => {
+    const lines = [line(SELLER_A, 100, 1)];
+    const quoted = runUntil('QUOTE_SHIPPING', lines);
+    quoted.handleReply(
+      {
+        kind: 'SHIPPING_QUOTED',
+        quotes: [
+          { sellerId: SELLER_B, service: 'X', amount: { amount: 1, currency: 'EUR' }, weightGrams: 1 },
+        ],
+      },
+      timing(),
+    );
+    expect(quoted.failure?.code).toBe('CHECKOUT.INVALID_TOTALS');
+    const redeemed = runUntil('REDEEM_COUPONS', lines);
+    redeemed.handleReply(
+      {
+        kind: 'COUPONS_REDEEMED',
+        discounts: {
+          lineDiscounts: [{ lineId: uuid(), amount: { amount: 1, currency: 'EUR' } }],
+          shippingDiscounts: [],
+        },
+      },
+      timing(),
+    );
+    expect(redeemed.failure?.code).toBe('CHECKOUT.INVALID_TOTALS');
+    const empty = CheckoutSaga.start(startInput(), timing());
+    empty.handleReply(
+      { kind: 'CART_SNAPSHOTTED', snapshot: { currency: 'EUR', couponCodes: [], lines: [] } },
+      timing(),
+    );
+    expect(empty.failure).toMatchObject({ step: 'SNAPSHOT_CART', code: 'CHECKOUT.INVALID_TOTALS' });
+  });
+
+  it('fails the saga when discounts would make a seller share negative', () => {
+    const lines = [line(SELLER_A, 100, 1)];
+    const saga = runUntil('REDEEM_COUPONS', lines);
+    saga.handleReply(
+      {
+        kind: 'COUPONS_REDEEMED',
+        discounts: {
+          lineDiscounts: [{ lineId: lines[0]!.lineId, amount: { amount: 10_000, currency: 'EUR' } }],
+          shippingDiscounts: [],
+        },
+      },
+      timing(),
+    );
+    expect(saga.status).toBe('FAILED');
+    expect(saga.failure?.code).toBe('CHECKOUT.INVALID_TOTALS');
+    expect(saga.pullEvents().map((e) => e.type)).toContain('coupons.release-redemptions');
+  });
+});

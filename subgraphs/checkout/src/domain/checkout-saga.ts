@@ -1,0 +1,773 @@
+import {
+  AggregateRoot,
+  domainError,
+  err,
+  InvariantViolation,
+  ok,
+  StateMachine,
+  type DomainEvent,
+  type Result,
+} from '@marketplace/shared-kernel';
+
+export type CheckoutStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'FAILED';
+export type CheckoutStep =
+  | 'SNAPSHOT_CART'
+  | 'QUOTE_SHIPPING'
+  | 'CREATE_ORDER'
+  | 'RESERVE_STOCK'
+  | 'REDEEM_COUPONS'
+  | 'AUTHORIZE_PAYMENT'
+  | 'CONFIRM_ORDER'
+  | 'CLEAR_CART';
+export type TimelineEvent =
+  | 'STARTED'
+  | 'COMMAND_SENT'
+  | 'REPLY_RECEIVED'
+  | 'REJECTED'
+  | 'SKIPPED'
+  | 'TIMED_OUT'
+  | 'RETRIED'
+  | 'COMPENSATION_SENT'
+  | 'COMPLETED'
+  | 'FAILED';
+export type PaymentProvider = 'SANDBOX' | 'STRIPE' | 'RAZORPAY';
+
+export interface MoneyData {
+  amount: number;
+  currency: string;
+}
+export interface Address {
+  fullName: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string;
+  country: string;
+  phone: string | null;
+}
+export interface Line {
+  lineId: string;
+  sku: string;
+  variantId: string;
+  productId: string;
+  sellerId: string;
+  productName: string;
+  variantName: string | null;
+  quantity: number;
+  unitPrice: MoneyData;
+}
+export interface CartSnapshot {
+  currency: string;
+  couponCodes: string[];
+  lines: Line[];
+}
+export interface ShippingQuote {
+  sellerId: string;
+  service: string;
+  amount: MoneyData;
+  weightGrams: number;
+}
+export interface SubOrderRef {
+  subOrderId: string;
+  sellerId: string;
+}
+export interface Discounts {
+  lineDiscounts: { lineId: string; amount: MoneyData }[];
+  shippingDiscounts: { sellerId: string; amount: MoneyData }[];
+}
+export interface TimelineEntry {
+  at: string;
+  step: CheckoutStep | null;
+  event: TimelineEvent;
+  detail: string | null;
+}
+export interface Failure {
+  step: CheckoutStep;
+  code: string;
+  message: string;
+}
+/** A command as the saga sends it: re-sent verbatim (same ids, new message id) after a timeout. */
+export interface SagaCommand {
+  type: string;
+  aggregateType: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+}
+
+/** What a participant answered, already mapped from its reply event by the consumer. */
+export type SagaReply =
+  | { kind: 'CART_SNAPSHOTTED'; snapshot: CartSnapshot }
+  | { kind: 'SHIPPING_QUOTED'; quotes: ShippingQuote[] }
+  | { kind: 'ORDER_CREATED'; subOrders: SubOrderRef[] }
+  | { kind: 'STOCK_RESERVED' }
+  | { kind: 'COUPONS_REDEEMED'; discounts: Discounts }
+  | { kind: 'PAYMENT_AUTHORIZED'; providerReference: string }
+  | { kind: 'ORDER_CONFIRMED' }
+  | { kind: 'CART_CHECKED_OUT' }
+  | { kind: 'REJECTED'; step: CheckoutStep; code: string; message: string }
+  /** The order was cancelled under the running saga (by its buyer, or orders refusing it). */
+  | { kind: 'ORDER_CANCELLED'; code: string; message: string };
+
+/** Which step each successful reply answers. */
+const REPLY_STEP: Record<Exclude<SagaReply['kind'], 'REJECTED' | 'ORDER_CANCELLED'>, CheckoutStep> = {
+  CART_SNAPSHOTTED: 'SNAPSHOT_CART',
+  SHIPPING_QUOTED: 'QUOTE_SHIPPING',
+  ORDER_CREATED: 'CREATE_ORDER',
+  STOCK_RESERVED: 'RESERVE_STOCK',
+  COUPONS_REDEEMED: 'REDEEM_COUPONS',
+  PAYMENT_AUTHORIZED: 'AUTHORIZE_PAYMENT',
+  ORDER_CONFIRMED: 'CONFIRM_ORDER',
+  CART_CHECKED_OUT: 'CLEAR_CART',
+};
+
+export const CheckoutErrorCode = {
+  IdempotencyKeyReused: 'CHECKOUT.IDEMPOTENCY_KEY_REUSED',
+  StepTimedOut: 'CHECKOUT.STEP_TIMED_OUT',
+  InvalidTotals: 'CHECKOUT.INVALID_TOTALS',
+  NotFound: 'CHECKOUT.NOT_FOUND',
+} as const;
+
+export const checkoutStatus = new StateMachine<CheckoutStatus>('CHECKOUT', {
+  RUNNING: ['COMPLETED', 'COMPENSATING'],
+  COMPENSATING: ['FAILED'],
+  COMPLETED: [],
+  FAILED: [],
+});
+
+/** The order of the steps; RESERVE_STOCK may skip REDEEM_COUPONS when the cart has no codes. */
+export const stepTransitions = new StateMachine<CheckoutStep>('CHECKOUT_STEP', {
+  SNAPSHOT_CART: ['QUOTE_SHIPPING'],
+  QUOTE_SHIPPING: ['CREATE_ORDER'],
+  CREATE_ORDER: ['RESERVE_STOCK'],
+  RESERVE_STOCK: ['REDEEM_COUPONS', 'AUTHORIZE_PAYMENT'],
+  REDEEM_COUPONS: ['AUTHORIZE_PAYMENT'],
+  AUTHORIZE_PAYMENT: ['CONFIRM_ORDER'],
+  CONFIRM_ORDER: ['CLEAR_CART'],
+  CLEAR_CART: [],
+});
+
+export const STEPS: readonly CheckoutStep[] = [
+  'SNAPSHOT_CART',
+  'QUOTE_SHIPPING',
+  'CREATE_ORDER',
+  'RESERVE_STOCK',
+  'REDEEM_COUPONS',
+  'AUTHORIZE_PAYMENT',
+  'CONFIRM_ORDER',
+  'CLEAR_CART',
+];
+
+export interface FailureReason {
+  code: string;
+  message: string;
+}
+
+/**
+ * Each step's action (the command it sends) beside its compensation (sent, in reverse order,
+ * when a later step fails). Compensations are idempotent commands, so they are not awaited.
+ * CONFIRM_ORDER is the pivot: cancelling the order (CREATE_ORDER's compensation) undoes it, and
+ * CLEAR_CART only tidies the cart, so neither needs its own compensation.
+ */
+export interface StepDefinition {
+  action(saga: CheckoutSaga): SagaCommand;
+  compensation: ((saga: CheckoutSaga, reason: FailureReason) => SagaCommand) | null;
+}
+
+const reference = (saga: CheckoutSaga) => `order:${saga.orderId}`;
+/** Contract fields cap free text at 1000 characters; a participant's long message must not break a command. */
+const clip = (text: string, max = 1000) => (text.length > max ? `${text.slice(0, max - 1)}…` : text) || '-';
+const reasonOf = (reason: FailureReason) => clip(`${reason.code}: ${reason.message}`);
+const withCurrency = (amount: number, currency: string): MoneyData => ({ amount, currency });
+
+export const SAGA_STEPS: Record<CheckoutStep, StepDefinition> = {
+  SNAPSHOT_CART: {
+    action: (s) => ({
+      type: 'cart.snapshot-cart',
+      aggregateType: 'Cart',
+      aggregateId: s.cartId,
+      payload: { checkoutId: s.id, cartId: s.cartId, buyerId: s.buyerId },
+    }),
+    compensation: null,
+  },
+  QUOTE_SHIPPING: {
+    action: (s) => {
+      const snapshot = s.requireSnapshot();
+      const parcels = new Map<string, { sku: string; quantity: number }[]>();
+      for (const l of snapshot.lines) {
+        const items = parcels.get(l.sellerId) ?? [];
+        items.push({ sku: l.sku, quantity: l.quantity });
+        parcels.set(l.sellerId, items);
+      }
+      return {
+        type: 'shipping.quote-shipping',
+        aggregateType: 'Checkout',
+        aggregateId: s.id,
+        payload: {
+          checkoutId: s.id,
+          currency: snapshot.currency,
+          destination: s.shippingAddress,
+          parcels: [...parcels].map(([sellerId, items]) => ({ sellerId, items })),
+        },
+      };
+    },
+    compensation: null,
+  },
+  CREATE_ORDER: {
+    action: (s) => {
+      const snapshot = s.requireSnapshot();
+      return {
+        type: 'orders.create-order',
+        aggregateType: 'Order',
+        aggregateId: s.orderId,
+        payload: {
+          orderId: s.orderId,
+          checkoutId: s.id,
+          buyerId: s.buyerId,
+          currency: snapshot.currency,
+          shippingAddress: s.shippingAddress,
+          lines: snapshot.lines,
+          shipping: s.shippingBySeller().map(([sellerId, amount]) => ({
+            sellerId,
+            amount: withCurrency(amount, snapshot.currency),
+          })),
+        },
+      };
+    },
+    compensation: (s, reason) => ({
+      type: 'orders.cancel-order',
+      aggregateType: 'Order',
+      aggregateId: s.orderId,
+      payload: {
+        orderId: s.orderId,
+        checkoutId: s.id,
+        code: clip(reason.code, 100),
+        message: clip(reason.message),
+      },
+    }),
+  },
+  RESERVE_STOCK: {
+    action: (s) => {
+      const quantities = new Map<string, number>();
+      for (const l of s.requireSnapshot().lines)
+        quantities.set(l.sku, (quantities.get(l.sku) ?? 0) + l.quantity);
+      return {
+        type: 'inventory.reserve-stock',
+        aggregateType: 'Reservation',
+        aggregateId: reference(s),
+        payload: {
+          reference: reference(s),
+          lines: [...quantities].map(([sku, quantity]) => ({ sku, quantity })),
+          ttlSeconds: s.reservationTtlSeconds,
+          releaseCartHold: `cart:${s.cartId}`,
+        },
+      };
+    },
+    compensation: (s, reason) => ({
+      type: 'inventory.release-reservation',
+      aggregateType: 'Reservation',
+      aggregateId: reference(s),
+      payload: { reference: reference(s), reason: reasonOf(reason) },
+    }),
+  },
+  REDEEM_COUPONS: {
+    action: (s) => {
+      const snapshot = s.requireSnapshot();
+      return {
+        type: 'coupons.redeem-coupons',
+        aggregateType: 'Order',
+        aggregateId: s.orderId,
+        payload: {
+          orderId: s.orderId,
+          checkoutId: s.id,
+          buyerId: s.buyerId,
+          currency: snapshot.currency,
+          codes: snapshot.couponCodes,
+          lines: snapshot.lines.map((l) => ({
+            lineId: l.lineId,
+            sellerId: l.sellerId,
+            quantity: l.quantity,
+            unitPrice: l.unitPrice,
+          })),
+          shipping: s.shippingBySeller().map(([sellerId, amount]) => ({
+            sellerId,
+            amount: withCurrency(amount, snapshot.currency),
+          })),
+        },
+      };
+    },
+    compensation: (s, reason) => ({
+      type: 'coupons.release-redemptions',
+      aggregateType: 'Order',
+      aggregateId: s.orderId,
+      payload: { orderId: s.orderId, checkoutId: s.id, reason: reasonOf(reason) },
+    }),
+  },
+  AUTHORIZE_PAYMENT: {
+    action: (s) => {
+      const totals = s.totals();
+      return {
+        type: 'payments.authorize-payment',
+        aggregateType: 'Payment',
+        aggregateId: s.paymentId,
+        payload: {
+          paymentId: s.paymentId,
+          orderId: s.orderId,
+          checkoutId: s.id,
+          buyerId: s.buyerId,
+          amount: withCurrency(totals.total, totals.currency),
+          method: s.paymentMethod,
+          // Stable across re-sends, so the provider never authorizes twice.
+          idempotencyKey: `checkout:${s.id}:authorize`,
+          splits: s.splits().map((p) => ({
+            sellerId: p.sellerId,
+            subOrderId: p.subOrderId,
+            amount: withCurrency(p.amount, totals.currency),
+          })),
+        },
+      };
+    },
+    compensation: (s, reason) => ({
+      type: 'payments.void-payment',
+      aggregateType: 'Payment',
+      aggregateId: s.paymentId,
+      payload: { paymentId: s.paymentId, orderId: s.orderId, reason: reasonOf(reason) },
+    }),
+  },
+  CONFIRM_ORDER: {
+    action: (s) => {
+      const d = s.discounts ?? { lineDiscounts: [], shippingDiscounts: [] };
+      return {
+        type: 'orders.confirm-order',
+        aggregateType: 'Order',
+        aggregateId: s.orderId,
+        payload: {
+          orderId: s.orderId,
+          checkoutId: s.id,
+          paymentId: s.paymentId,
+          lineDiscounts: d.lineDiscounts,
+          shippingDiscounts: d.shippingDiscounts,
+        },
+      };
+    },
+    compensation: null,
+  },
+  CLEAR_CART: {
+    action: (s) => ({
+      type: 'cart.clear-cart',
+      aggregateType: 'Cart',
+      aggregateId: s.cartId,
+      payload: {
+        checkoutId: s.id,
+        cartId: s.cartId,
+        orderId: s.orderId,
+        lineIds: s.requireSnapshot().lines.map((l) => l.lineId),
+      },
+    }),
+    compensation: null,
+  },
+};
+
+export interface Totals {
+  currency: string;
+  subtotal: number;
+  shipping: number;
+  discount: number;
+  total: number;
+}
+
+export interface Split {
+  sellerId: string;
+  subOrderId: string;
+  amount: number;
+}
+
+export interface StartCheckout {
+  id: string;
+  orderId: string;
+  paymentId: string;
+  buyerId: string;
+  cartId: string;
+  idempotencyKey: string;
+  inputHash: string;
+  shippingAddress: Address;
+  paymentMethod: { provider: PaymentProvider; token: string };
+}
+
+export interface SagaTiming {
+  now: Date;
+  stepTimeoutMs: number;
+}
+
+/**
+ * The orchestrated checkout: one row holds everything the saga knows (snapshot, quotes,
+ * order split, discounts), the step it waits on, its deadline and its timeline, so any
+ * instance can pick it up after a crash. Commands leave as recorded events through the outbox.
+ */
+export class CheckoutSaga extends AggregateRoot {
+  id!: string;
+  orderId!: string;
+  paymentId!: string;
+  buyerId!: string;
+  cartId!: string;
+  idempotencyKey!: string;
+  inputHash!: string;
+  shippingAddress!: Address;
+  paymentMethod!: { provider: PaymentProvider; token: string };
+  reservationTtlSeconds!: number;
+  status!: CheckoutStatus;
+  currentStep!: CheckoutStep;
+  /** Sends of the current step's command so far (1 = first send). */
+  attempt!: number;
+  deadlineAt!: Date | null;
+  pendingCommand!: SagaCommand | null;
+  completedSteps!: CheckoutStep[];
+  snapshot!: CartSnapshot | null;
+  quotes!: ShippingQuote[] | null;
+  subOrders!: SubOrderRef[] | null;
+  discounts!: Discounts | null;
+  providerReference!: string | null;
+  failure!: Failure | null;
+  timeline!: TimelineEntry[];
+  version!: number;
+  createdAt!: Date;
+  updatedAt!: Date;
+
+  static start(input: StartCheckout, timing: SagaTiming, reservationTtlSeconds = 900): CheckoutSaga {
+    const saga = new CheckoutSaga();
+    Object.assign(saga, input, {
+      reservationTtlSeconds,
+      status: 'RUNNING',
+      currentStep: 'SNAPSHOT_CART',
+      attempt: 0,
+      deadlineAt: null,
+      pendingCommand: null,
+      completedSteps: [],
+      snapshot: null,
+      quotes: null,
+      subOrders: null,
+      discounts: null,
+      providerReference: null,
+      failure: null,
+      timeline: [],
+      version: 1,
+      createdAt: timing.now,
+      updatedAt: timing.now,
+    });
+    saga.log(timing.now, null, 'STARTED', null);
+    saga.emit('checkout.checkout-started', {
+      checkoutId: saga.id,
+      buyerId: saga.buyerId,
+      cartId: saga.cartId,
+      orderId: saga.orderId,
+    });
+    saga.enter('SNAPSHOT_CART', timing);
+    return saga;
+  }
+
+  get finished(): boolean {
+    return this.status === 'COMPLETED' || this.status === 'FAILED';
+  }
+
+  requireSnapshot(): CartSnapshot {
+    if (!this.snapshot)
+      throw new InvariantViolation('CHECKOUT.NO_SNAPSHOT', 'the cart was not snapshotted yet');
+    return this.snapshot;
+  }
+
+  /** Shipping per seller in the snapshot's seller order; a seller without a quote ships for 0. */
+  shippingBySeller(): [string, number][] {
+    const sellers = [...new Set(this.requireSnapshot().lines.map((l) => l.sellerId))];
+    return sellers.map((sellerId) => [
+      sellerId,
+      (this.quotes ?? []).filter((q) => q.sellerId === sellerId).reduce((a, q) => a + q.amount.amount, 0),
+    ]);
+  }
+
+  totals(): Totals {
+    const snapshot = this.requireSnapshot();
+    const subtotal = snapshot.lines.reduce((a, l) => a + l.unitPrice.amount * l.quantity, 0);
+    const shipping = (this.quotes ?? []).reduce((a, q) => a + q.amount.amount, 0);
+    const d = this.discounts;
+    const discount = d
+      ? d.lineDiscounts.reduce((a, x) => a + x.amount.amount, 0) +
+        d.shippingDiscounts.reduce((a, x) => a + x.amount.amount, 0)
+      : 0;
+    return {
+      currency: snapshot.currency,
+      subtotal,
+      shipping,
+      discount,
+      total: subtotal + shipping - discount,
+    };
+  }
+
+  /**
+   * Each seller's share: its lines − their discounts + its shipping − its shipping discount.
+   * Every term of the total belongs to exactly one seller, so the shares sum to the total exactly.
+   */
+  splits(): Split[] {
+    const snapshot = this.requireSnapshot();
+    const d = this.discounts ?? { lineDiscounts: [], shippingDiscounts: [] };
+    const sellerOfLine = new Map(snapshot.lines.map((l) => [l.lineId, l.sellerId]));
+    return this.shippingBySeller().map(([sellerId, shipping]) => {
+      const lines = snapshot.lines
+        .filter((l) => l.sellerId === sellerId)
+        .reduce((a, l) => a + l.unitPrice.amount * l.quantity, 0);
+      const lineDiscount = d.lineDiscounts
+        .filter((x) => sellerOfLine.get(x.lineId) === sellerId)
+        .reduce((a, x) => a + x.amount.amount, 0);
+      const shippingDiscount = d.shippingDiscounts
+        .filter((x) => x.sellerId === sellerId)
+        .reduce((a, x) => a + x.amount.amount, 0);
+      const subOrderId = this.subOrders?.find((s) => s.sellerId === sellerId)?.subOrderId;
+      if (!subOrderId)
+        throw new InvariantViolation('CHECKOUT.NO_SUB_ORDER', `no sub-order for seller ${sellerId}`);
+      return { sellerId, subOrderId, amount: lines - lineDiscount + shipping - shippingDiscount };
+    });
+  }
+
+  /**
+   * Applies a participant's reply. A reply for another step, or for a finished saga, is
+   * `ignored` (a late duplicate, or an answer to a command re-sent after a timeout).
+   */
+  handleReply(reply: SagaReply, timing: SagaTiming): 'applied' | 'ignored' {
+    if (reply.kind === 'ORDER_CANCELLED') {
+      // Only an order this saga created and still waits on can be cancelled under it; the
+      // cancellation our own compensation asked for arrives after FAILED and is ignored.
+      if (this.status !== 'RUNNING' || !this.completedSteps.includes('CREATE_ORDER')) return 'ignored';
+      this.log(timing.now, this.currentStep, 'REJECTED', `order cancelled: ${reply.code}: ${reply.message}`);
+      this.fail({ code: reply.code, message: reply.message }, timing, true);
+      return 'applied';
+    }
+    const step = reply.kind === 'REJECTED' ? reply.step : REPLY_STEP[reply.kind];
+    if (this.status !== 'RUNNING' || step !== this.currentStep) return 'ignored';
+    if (reply.kind === 'REJECTED') {
+      this.log(timing.now, step, 'REJECTED', `${reply.code}: ${reply.message}`);
+      this.fail({ code: reply.code, message: reply.message }, timing);
+      return 'applied';
+    }
+    this.log(timing.now, step, 'REPLY_RECEIVED', reply.kind);
+    switch (reply.kind) {
+      case 'CART_SNAPSHOTTED':
+        this.snapshot = reply.snapshot;
+        break;
+      case 'SHIPPING_QUOTED':
+        this.quotes = reply.quotes;
+        break;
+      case 'ORDER_CREATED':
+        this.subOrders = reply.subOrders;
+        break;
+      case 'COUPONS_REDEEMED':
+        this.discounts = reply.discounts;
+        break;
+      case 'PAYMENT_AUTHORIZED':
+        this.providerReference = reply.providerReference;
+        break;
+      default:
+        break;
+    }
+    this.completedSteps = [...this.completedSteps, step];
+    const checked = this.checkInvariants(step);
+    if (!checked.ok) {
+      this.fail(checked.error, timing);
+      return 'applied';
+    }
+    if (step === 'CONFIRM_ORDER') {
+      // The order is the buyer's now: stock moves from reserved to sold, fire-and-forget.
+      this.send(
+        {
+          type: 'inventory.commit-reservation',
+          aggregateType: 'Reservation',
+          aggregateId: reference(this),
+          payload: { reference: reference(this), reason: `order ${this.orderId} confirmed` },
+        },
+        timing.now,
+        step,
+      );
+    }
+    const next = this.nextStep(step, timing.now);
+    if (next === null) this.complete(timing);
+    else this.enter(next, timing);
+    return 'applied';
+  }
+
+  /** The step's deadline passed: re-send the same command, or give up after `maxAttempts` sends. */
+  timeOut(timing: SagaTiming, maxAttempts: number): 'retried' | 'failed' | 'ignored' {
+    if (this.status !== 'RUNNING' || !this.deadlineAt || this.deadlineAt > timing.now) return 'ignored';
+    const step = this.currentStep;
+    this.log(timing.now, step, 'TIMED_OUT', `attempt ${this.attempt} of ${maxAttempts}`);
+    if (this.attempt < maxAttempts && this.pendingCommand) {
+      this.attempt += 1;
+      this.deadlineAt = new Date(timing.now.getTime() + timing.stepTimeoutMs);
+      this.log(timing.now, step, 'RETRIED', `attempt ${this.attempt}`);
+      this.record(this.toEvent(this.pendingCommand, timing.now));
+      this.touch(timing.now);
+      return 'retried';
+    }
+    // Unlike a rejection, silence does not prove the command had no effect (the reply may be
+    // lost), so the step in flight is compensated too; compensations of what never happened are no-ops.
+    this.fail(
+      { code: CheckoutErrorCode.StepTimedOut, message: `Checkout step ${step} got no answer in time` },
+      timing,
+      true,
+    );
+    return 'failed';
+  }
+
+  /** Compensations of the completed steps, latest first: what `fail` sends. */
+  compensations(reason: FailureReason, includeCurrent = false): SagaCommand[] {
+    const steps = includeCurrent ? [...this.completedSteps, this.currentStep] : this.completedSteps;
+    return [...steps].reverse().flatMap((step) => {
+      const compensate = SAGA_STEPS[step].compensation;
+      return compensate ? [compensate(this, reason)] : [];
+    });
+  }
+
+  private fail(given: FailureReason, timing: SagaTiming, inFlightToo = false): void {
+    const reason = { code: clip(given.code, 100), message: clip(given.message) };
+    const step = this.currentStep;
+    this.move('COMPENSATING', timing.now);
+    for (const command of this.compensations(reason, inFlightToo)) {
+      this.record(this.toEvent(command, timing.now));
+      this.log(timing.now, step, 'COMPENSATION_SENT', command.type);
+    }
+    this.failure = { step, code: reason.code, message: reason.message };
+    this.deadlineAt = null;
+    this.pendingCommand = null;
+    this.move('FAILED', timing.now);
+    this.log(timing.now, step, 'FAILED', `${reason.code}: ${reason.message}`);
+    this.emit('checkout.checkout-failed', {
+      checkoutId: this.id,
+      buyerId: this.buyerId,
+      orderId: this.orderId,
+      failedStep: step,
+      code: reason.code,
+      message: reason.message,
+    });
+  }
+
+  private complete(timing: SagaTiming): void {
+    this.move('COMPLETED', timing.now);
+    this.deadlineAt = null;
+    this.pendingCommand = null;
+    this.log(timing.now, this.currentStep, 'COMPLETED', null);
+    const totals = this.totals();
+    this.emit('checkout.checkout-completed', {
+      checkoutId: this.id,
+      buyerId: this.buyerId,
+      orderId: this.orderId,
+      paymentId: this.paymentId,
+      total: withCurrency(totals.total, totals.currency),
+    });
+  }
+
+  private nextStep(step: CheckoutStep, now: Date): CheckoutStep | null {
+    const allowed = stepTransitions.table[step];
+    if (allowed.length === 0) return null;
+    // No codes, nothing to redeem: the only branch in the table.
+    if (step === 'RESERVE_STOCK' && this.requireSnapshot().couponCodes.length === 0) {
+      this.log(now, 'REDEEM_COUPONS', 'SKIPPED', 'no coupon codes');
+      return 'AUTHORIZE_PAYMENT';
+    }
+    return allowed[0] ?? null;
+  }
+
+  private enter(step: CheckoutStep, timing: SagaTiming): void {
+    if (step !== 'SNAPSHOT_CART') {
+      const moved = stepTransitions.transition(this.currentStep, step);
+      if (!moved.ok) throw new InvariantViolation(moved.error.code, moved.error.message);
+    }
+    this.currentStep = step;
+    this.attempt = 1;
+    this.deadlineAt = new Date(timing.now.getTime() + timing.stepTimeoutMs);
+    const command = SAGA_STEPS[step].action(this);
+    this.pendingCommand = command;
+    this.send(command, timing.now, step);
+  }
+
+  private send(command: SagaCommand, now: Date, step: CheckoutStep): void {
+    this.record(this.toEvent(command, now));
+    this.log(now, step, 'COMMAND_SENT', command.type);
+    this.touch(now);
+  }
+
+  /** Guards the money before it is asked for: a bad split must never reach the provider. */
+  private checkInvariants(step: CheckoutStep): Result<void> {
+    const invalid = (message: string) => err(domainError(CheckoutErrorCode.InvalidTotals, message));
+    const snapshot = this.requireSnapshot();
+    const sellers = new Set(snapshot.lines.map((l) => l.sellerId));
+    switch (step) {
+      case 'SNAPSHOT_CART':
+        if (snapshot.lines.length === 0) return invalid('The cart snapshot has no lines');
+        if (snapshot.lines.some((l) => l.unitPrice.currency !== snapshot.currency))
+          return invalid('A cart line is priced in another currency than the cart');
+        return ok(undefined);
+      case 'QUOTE_SHIPPING':
+        // Every amount must belong to exactly one seller of the cart, or the splits would not sum.
+        if ((this.quotes ?? []).some((q) => q.amount.currency !== snapshot.currency))
+          return invalid('A shipping quote is in another currency than the cart');
+        if ((this.quotes ?? []).some((q) => !sellers.has(q.sellerId)))
+          return invalid('A shipping quote is for a seller without lines');
+        return ok(undefined);
+      case 'CREATE_ORDER': {
+        const covered = new Set((this.subOrders ?? []).map((s) => s.sellerId));
+        if ([...sellers].some((s) => !covered.has(s)))
+          return invalid('The order has no sub-order for a seller');
+        return ok(undefined);
+      }
+      case 'REDEEM_COUPONS': {
+        const d = this.discounts ?? { lineDiscounts: [], shippingDiscounts: [] };
+        const lineIds = new Set(snapshot.lines.map((l) => l.lineId));
+        if ([...d.lineDiscounts, ...d.shippingDiscounts].some((x) => x.amount.currency !== snapshot.currency))
+          return invalid('A discount is in another currency than the cart');
+        if (d.lineDiscounts.some((x) => !lineIds.has(x.lineId)))
+          return invalid('A discount is for a line outside the cart');
+        if (d.shippingDiscounts.some((x) => !sellers.has(x.sellerId)))
+          return invalid('A shipping discount is for a seller without lines');
+        if (this.splits().some((x) => x.amount < 0)) return invalid('Discounts exceed what a seller is paid');
+        return ok(undefined);
+      }
+      default:
+        return ok(undefined);
+    }
+  }
+
+  private move(to: CheckoutStatus, now: Date): void {
+    const moved = checkoutStatus.transition(this.status, to);
+    if (!moved.ok) throw new InvariantViolation(moved.error.code, moved.error.message);
+    this.status = to;
+    this.touch(now);
+  }
+
+  private touch(now: Date): void {
+    this.updatedAt = now;
+    this.version += 1;
+  }
+
+  private log(at: Date, step: CheckoutStep | null, event: TimelineEvent, detail: string | null): void {
+    this.timeline = [...this.timeline, { at: at.toISOString(), step, event, detail }];
+  }
+
+  private emit(type: string, payload: Record<string, unknown>): void {
+    this.record({
+      type,
+      version: 1,
+      aggregateType: 'Checkout',
+      aggregateId: this.id,
+      occurredAt: this.updatedAt,
+      payload,
+    });
+  }
+
+  private toEvent(command: SagaCommand, now: Date): DomainEvent {
+    return {
+      type: command.type,
+      version: 1,
+      aggregateType: command.aggregateType,
+      aggregateId: command.aggregateId,
+      occurredAt: now,
+      payload: command.payload,
+    };
+  }
+}

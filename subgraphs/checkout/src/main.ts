@@ -1,0 +1,4 @@
+import { runService } from '@marketplace/platform';
+import { checkoutService } from './service.js';
+
+await runService(checkoutService);

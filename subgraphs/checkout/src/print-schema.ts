@@ -1,0 +1,4 @@
+import { printServiceSdl } from '@marketplace/platform';
+import { checkoutService } from './service.js';
+
+process.stdout.write(await printServiceSdl(checkoutService));

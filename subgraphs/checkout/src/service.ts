@@ -1,0 +1,50 @@
+import { intFromEnv, type ServiceDefinition } from '@marketplace/platform';
+import { Topics } from '@marketplace/event-contracts';
+import { checkoutEntities, checkoutMigrations } from './adapters/persistence/checkout.schema.js';
+import { checkoutReference, createCheckoutResolver } from './adapters/graphql/checkout.resolver.js';
+import { OrderRef } from './adapters/graphql/checkout.types.js';
+import { replyConsumer } from './adapters/messaging/reply-consumer.js';
+import { stepTimeoutJob } from './adapters/messaging/timeout-job.js';
+
+/**
+ * The checkout subgraph: the orchestrated checkout saga (cart → shipping → order → stock →
+ * coupons → payment → confirm → clear cart), compensating in reverse on failure.
+ * Env: CHECKOUT_STEP_TIMEOUT_MS (a step's deadline, default 30000), CHECKOUT_STEP_ATTEMPTS (sends of a
+ * step's command before it gives up, default 3), CHECKOUT_TIMEOUT_SWEEP_MS (how often deadlines are
+ * checked, default 1000), CHECKOUT_RESERVATION_TTL_SECONDS (the stock reservation's life, default 900).
+ */
+export function createCheckoutService(env: NodeJS.ProcessEnv = process.env): ServiceDefinition {
+  const settings = {
+    stepTimeoutMs: intFromEnv('CHECKOUT_STEP_TIMEOUT_MS', 30_000, env),
+    stepAttempts: intFromEnv('CHECKOUT_STEP_ATTEMPTS', 3, env),
+    reservationTtlSeconds: intFromEnv('CHECKOUT_RESERVATION_TTL_SECONDS', 900, env),
+  };
+  const sweepMs = intFromEnv('CHECKOUT_TIMEOUT_SWEEP_MS', 1_000, env);
+  return {
+    name: 'checkout',
+    defaultPort: 4007,
+    entities: checkoutEntities,
+    migrations: checkoutMigrations,
+    // Saga events plus every command the saga sends.
+    publishes: [
+      Topics.checkout,
+      Topics.cartCommands,
+      Topics.shippingCommands,
+      Topics.orderCommands,
+      Topics.inventoryCommands,
+      Topics.couponCommands,
+      Topics.paymentCommands,
+    ],
+    graphql: ({ relay }) => ({
+      resolvers: [createCheckoutResolver({ settings, onCommit: () => relay.nudge() })],
+      orphanedTypes: [OrderRef],
+      referenceResolvers: { Checkout: checkoutReference },
+    }),
+    consumers: ({ relay }) => [replyConsumer({ settings, onCommit: () => relay.nudge() })],
+    jobs: ({ orm, logger, relay }) => [
+      stepTimeoutJob({ orm, logger, intervalMs: sweepMs, settings, onCommit: () => relay.nudge() }),
+    ],
+  };
+}
+
+export const checkoutService = createCheckoutService();

@@ -1,0 +1,522 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { newId } from '@marketplace/shared-kernel';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import {
+  GATEWAY_SECRET_HEADER,
+  signAccessToken,
+  startService,
+  toEnvelope,
+  type Actor,
+  type RunningService,
+} from '@marketplace/platform';
+import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { isKnownContract, topicFor } from '@marketplace/event-contracts';
+import { createCheckoutService } from '../src/service.js';
+
+// Responses are checked field by field in the assertions, so the body stays loosely typed.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type GraphQLBody = { data?: any; errors?: any[] };
+type Row = Record<string, unknown>;
+
+const dbName = `mp_test_checkout_${uniqueSuffix()}`;
+const groupSuffix = uniqueSuffix();
+const env = { ...process.env, CHECKOUT_TIMEOUT_SWEEP_MS: '100', CHECKOUT_STEP_ATTEMPTS: '3' };
+let service: RunningService;
+let producer: ReturnType<RunningService['kafka']['producer']>;
+const buyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+const otherBuyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+const seller: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
+const admin: Actor = { userId: newId(), role: 'admin', sellerId: null };
+const SELLER_A = newId();
+const SELLER_B = newId();
+
+const start = () => startService(createCheckoutService(env), { port: 0, dbName, groupSuffix });
+
+async function gql(query: string, variables: object = {}, as?: Actor) {
+  const res = await fetch(service.server.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
+      ...(as ? { authorization: `Bearer ${await signAccessToken(as, service.config.jwtSecret)}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as GraphQLBody;
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const sql = <T extends Row = Row>(query: string, params: unknown[] = []) =>
+  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
+
+const CHECKOUT = `id status currentStep orderId order { id } paymentId total { amount currency }
+  failure { code message step } timeline { step event detail }`;
+const PLACE = `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) {
+  __typename ... on CheckoutPayload { checkout { ${CHECKOUT} } } ... on ErrorResult { code message field } } }`;
+const address = {
+  fullName: 'Ada Buyer',
+  line1: 'Hauptstrasse 1',
+  city: 'Berlin',
+  postalCode: '10115',
+  country: 'DE',
+};
+
+const place = async (as: Actor, overrides: Record<string, unknown> = {}) =>
+  (
+    await gql(
+      PLACE,
+      {
+        input: {
+          cartId: newId(),
+          shippingAddress: address,
+          paymentMethod: { provider: 'SANDBOX', token: 'tok_sandbox_approve' },
+          idempotencyKey: `key-${uniqueSuffix()}`,
+          ...overrides,
+        },
+      },
+      as,
+    )
+  ).placeOrder;
+
+const readCheckout = async (id: string, as: Actor = buyer) =>
+  (await gql(`query($id: ID!) { checkout(id: $id) { ${CHECKOUT} } }`, { id }, as)).checkout;
+
+/** Outbox rows of one type for one Kafka key, oldest first, once the relay has published them. */
+const sent = (type: string, key: string) =>
+  sql<{ envelope: { id: string; payload: Record<string, unknown> }; sent_at: Date | null }>(
+    'select envelope, sent_at from outbox where event_type = ? and message_key = ? order by created_at, id',
+    [type, key],
+  );
+
+const sagaRow = async (id: string) =>
+  (
+    await sql<{ status: string; current_step: string; attempt: number }>(
+      'select status, current_step, attempt from checkout_saga where id = ?',
+      [id],
+    )
+  )[0]!;
+
+/** Publishes a participant's reply exactly as its producer would (contract-checked envelope). */
+async function reply(
+  type: string,
+  aggregateId: string,
+  payload: Record<string, unknown>,
+  causationId: string | null = null,
+) {
+  const envelope = toEnvelope(
+    { type, version: 1, aggregateType: 'Test', aggregateId, occurredAt: new Date(), payload },
+    { producer: 'test', correlationId: newId(), causationId },
+  );
+  await producer.send({
+    topic: topicFor(type, 1),
+    messages: [{ key: aggregateId, value: JSON.stringify(envelope) }],
+  });
+}
+
+const money = (amount: number) => ({ amount, currency: 'EUR' });
+const REPLIES = [
+  'cart.cart-snapshotted',
+  'shipping.shipping-quoted',
+  'orders.order-created',
+  'inventory.stock-reserved',
+  'coupons.coupons-redeemed',
+  'payments.payment-authorized',
+  'payments.payment-failed',
+  'orders.order-confirmed',
+  'cart.cart-checked-out',
+  'orders.create-order',
+  'orders.confirm-order',
+  'orders.cancel-order',
+];
+/** The participants' schemas are written by their own packages; until all exist, the reply-driven tests wait. */
+const participantsReady = () => REPLIES.every((type) => isKnownContract(type, 1));
+const itWithParticipants = participantsReady() ? it : it.skip;
+
+function lines(cartId: string) {
+  return [
+    {
+      lineId: newId(),
+      sku: `SKU-A-${cartId.slice(-6)}`.toUpperCase(),
+      variantId: newId(),
+      productId: newId(),
+      sellerId: SELLER_A,
+      productName: 'Lamp',
+      variantName: null,
+      quantity: 2,
+      unitPrice: money(1000),
+    },
+    {
+      lineId: newId(),
+      sku: `SKU-B-${cartId.slice(-6)}`.toUpperCase(),
+      variantId: newId(),
+      productId: newId(),
+      sellerId: SELLER_B,
+      productName: 'Mug',
+      variantName: 'Blue',
+      quantity: 1,
+      unitPrice: money(550),
+    },
+  ];
+}
+
+/** Plays cart, shipping, orders and inventory up to the payment authorization. */
+async function driveToPayment(checkout: { id: string; orderId: string }, cartId: string) {
+  const cartLines = lines(cartId);
+  await reply('cart.cart-snapshotted', checkout.id, {
+    checkoutId: checkout.id,
+    cartId,
+    buyerId: buyer.userId,
+    currency: 'EUR',
+    couponCodes: [],
+    lines: cartLines,
+  });
+  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'QUOTE_SHIPPING');
+  await reply('shipping.shipping-quoted', checkout.id, {
+    checkoutId: checkout.id,
+    quotes: [
+      { sellerId: SELLER_A, service: 'STANDARD', amount: money(499), weightGrams: 1000 },
+      { sellerId: SELLER_B, service: 'STANDARD', amount: money(299), weightGrams: 300 },
+    ],
+  });
+  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CREATE_ORDER');
+  await reply('orders.order-created', checkout.orderId, {
+    orderId: checkout.orderId,
+    checkoutId: checkout.id,
+    buyerId: buyer.userId,
+    status: 'PENDING',
+    currency: 'EUR',
+    subtotal: money(2550),
+    shippingTotal: money(798),
+    subOrders: [
+      {
+        subOrderId: newId(),
+        sellerId: SELLER_A,
+        lineIds: [cartLines[0]!.lineId],
+        subtotal: money(2000),
+        shipping: money(499),
+      },
+      {
+        subOrderId: newId(),
+        sellerId: SELLER_B,
+        lineIds: [cartLines[1]!.lineId],
+        subtotal: money(550),
+        shipping: money(299),
+      },
+    ],
+    version: 1,
+  });
+  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'RESERVE_STOCK');
+  await reply('inventory.stock-reserved', newId(), {
+    reservationId: newId(),
+    reference: `order:${checkout.orderId}`,
+    kind: 'FIRM',
+    lines: cartLines.map((l) => ({
+      sku: l.sku,
+      variantId: l.variantId,
+      productId: l.productId,
+      sellerId: l.sellerId,
+      quantity: l.quantity,
+      requested: l.quantity,
+    })),
+    expiresAt: new Date(Date.now() + 900_000).toISOString(),
+    version: 1,
+  });
+  // No coupon codes: REDEEM_COUPONS is skipped.
+  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'AUTHORIZE_PAYMENT');
+  return cartLines;
+}
+
+beforeAll(async () => {
+  service = await start();
+  producer = service.kafka.producer();
+  await producer.connect();
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await service?.stop();
+});
+
+describe('checkout subgraph', () => {
+  it('placeOrder persists a RUNNING saga and publishes the cart snapshot command through the outbox', async () => {
+    const cartId = newId();
+    const result = await place(buyer, { cartId });
+    expect(result.__typename).toBe('CheckoutPayload');
+    const checkout = result.checkout;
+    expect(checkout).toMatchObject({
+      status: 'RUNNING',
+      currentStep: 'SNAPSHOT_CART',
+      total: null,
+      failure: null,
+    });
+    expect(checkout.order).toEqual({ id: checkout.orderId });
+    expect(await sagaRow(checkout.id)).toEqual({
+      status: 'RUNNING',
+      current_step: 'SNAPSHOT_CART',
+      attempt: 1,
+    });
+    const [command] = await waitFor(async () => {
+      const rows = await sent('cart.snapshot-cart', cartId);
+      return rows.length === 1 && rows[0]!.sent_at ? rows : undefined;
+    });
+    expect(command!.envelope.payload).toEqual({ checkoutId: checkout.id, cartId, buyerId: buyer.userId });
+    expect(await sent('checkout.checkout-started', checkout.id)).toHaveLength(1);
+  });
+
+  it('answers the first checkout for a replayed key, refuses the key with other input, and validates', async () => {
+    const cartId = newId();
+    const idempotencyKey = `replay-${uniqueSuffix()}`;
+    const first = (await place(buyer, { cartId, idempotencyKey })).checkout;
+    const again = await place(buyer, {
+      cartId,
+      idempotencyKey,
+      shippingAddress: { ...address, country: 'de' },
+    });
+    expect(again.checkout.id).toBe(first.id);
+    const reused = await place(buyer, { cartId: newId(), idempotencyKey });
+    expect(reused).toMatchObject({ __typename: 'ErrorResult', code: 'CHECKOUT.IDEMPOTENCY_KEY_REUSED' });
+    expect(
+      await sql('select id from checkout_saga where idempotency_key = ?', [idempotencyKey]),
+    ).toHaveLength(1);
+    expect(await sent('cart.snapshot-cart', cartId)).toHaveLength(1);
+
+    const before = (await sql<{ n: number }>('select count(*)::int as n from checkout_saga'))[0]!.n;
+    const invalid = await Promise.all([
+      place(buyer, { idempotencyKey: 'short' }),
+      place(buyer, { shippingAddress: { ...address, country: 'Germany' } }),
+      place(buyer, { paymentMethod: { provider: 'SANDBOX', token: '' } }),
+      place(seller),
+      place(admin),
+    ]);
+    expect(invalid.map((r) => r.code)).toEqual([
+      'VALIDATION.INVALID',
+      'VALIDATION.INVALID',
+      'VALIDATION.INVALID',
+      'AUTH.FORBIDDEN',
+      'AUTH.FORBIDDEN',
+    ]);
+    expect((await sql<{ n: number }>('select count(*)::int as n from checkout_saga'))[0]!.n).toBe(before);
+  });
+
+  it('two concurrent placeOrders with one key create one checkout and both answer it', async () => {
+    const cartId = newId();
+    const idempotencyKey = `race-${uniqueSuffix()}`;
+    const results = await Promise.all(
+      Array.from({ length: 5 }, () => place(buyer, { cartId, idempotencyKey })),
+    );
+    expect(new Set(results.map((r) => r.checkout?.id)).size).toBe(1);
+    expect(
+      await sql('select id from checkout_saga where idempotency_key = ?', [idempotencyKey]),
+    ).toHaveLength(1);
+    expect(await sent('cart.snapshot-cart', cartId)).toHaveLength(1);
+  });
+
+  it('with two instances sweeping, a timed-out step is re-sent once', async () => {
+    const second = await start();
+    try {
+      const cartId = newId();
+      const checkout = (await place(buyer, { cartId })).checkout;
+      await sql("update checkout_saga set deadline_at = now() - interval '1 second' where id = ?", [
+        checkout.id,
+      ]);
+      await waitFor(async () => (await sagaRow(checkout.id)).attempt === 2);
+      // Several sweeps of both instances later, still exactly one re-send.
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await sagaRow(checkout.id)).toMatchObject({ status: 'RUNNING', attempt: 2 });
+      expect(await sent('cart.snapshot-cart', cartId)).toHaveLength(2);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
+
+  it('shows a checkout to its buyer and admins only, by id and by order', async () => {
+    const checkout = (await place(buyer)).checkout;
+    expect((await readCheckout(checkout.id, buyer)).id).toBe(checkout.id);
+    expect((await readCheckout(checkout.id, admin)).id).toBe(checkout.id);
+    expect(await readCheckout(checkout.id, otherBuyer)).toBeNull();
+    expect(await readCheckout(checkout.id, seller)).toBeNull();
+    const byOrder = `query($o: ID!) { checkoutByOrder(orderId: $o) { id } }`;
+    expect((await gql(byOrder, { o: checkout.orderId }, buyer)).checkoutByOrder.id).toBe(checkout.id);
+    expect((await gql(byOrder, { o: checkout.orderId }, otherBuyer)).checkoutByOrder).toBeNull();
+    expect((await gql(byOrder, { o: checkout.orderId })).checkoutByOrder).toBeNull();
+  });
+
+  it('re-sends a silent step with the same ids, then fails it with CHECKOUT.STEP_TIMED_OUT', async () => {
+    const cartId = newId();
+    const checkout = (await place(buyer, { cartId })).checkout;
+    const expire = () =>
+      sql("update checkout_saga set deadline_at = now() - interval '1 second' where id = ?", [checkout.id]);
+    for (const attempt of [2, 3]) {
+      await expire();
+      await waitFor(async () => (await sagaRow(checkout.id)).attempt === attempt);
+    }
+    const commands = await sent('cart.snapshot-cart', cartId);
+    expect(commands).toHaveLength(3);
+    expect(new Set(commands.map((c) => c.envelope.id)).size).toBe(3);
+    expect(
+      commands.every(
+        (c) => JSON.stringify(c.envelope.payload) === JSON.stringify(commands[0]!.envelope.payload),
+      ),
+    ).toBe(true);
+    await expire();
+    await waitFor(async () => (await sagaRow(checkout.id)).status === 'FAILED');
+    const failed = await readCheckout(checkout.id);
+    expect(failed.failure).toEqual({
+      code: 'CHECKOUT.STEP_TIMED_OUT',
+      message: expect.any(String),
+      step: 'SNAPSHOT_CART',
+    });
+    expect(failed.timeline.filter((t: { event: string }) => t.event === 'RETRIED')).toHaveLength(2);
+    expect(await sent('checkout.checkout-failed', checkout.id)).toHaveLength(1);
+  });
+
+  it('resumes after a restart: a deadline that passed while it was down is handled by the new process', async () => {
+    const cartId = newId();
+    const checkout = (await place(buyer, { cartId })).checkout;
+    await waitFor(async () => (await sent('cart.snapshot-cart', cartId))[0]?.sent_at ?? undefined);
+    await producer.disconnect();
+    await service.stop();
+    // While checkout is down the step's deadline passes (simulated through the database it left behind).
+    service = await start();
+    producer = service.kafka.producer();
+    await producer.connect();
+    await sql("update checkout_saga set deadline_at = now() - interval '1 second' where id = ?", [
+      checkout.id,
+    ]);
+    await waitFor(async () => (await sagaRow(checkout.id)).attempt === 2);
+    expect(await sent('cart.snapshot-cart', cartId)).toHaveLength(2);
+  }, 60_000);
+
+  itWithParticipants(
+    'replies drive the saga to COMPLETED, with exact totals and splits',
+    async () => {
+      const cartId = newId();
+      const checkout = (await place(buyer, { cartId })).checkout;
+      const cartLines = await driveToPayment(checkout, cartId);
+      const [authorize] = await sent('payments.authorize-payment', checkout.paymentId);
+      const payload = authorize!.envelope.payload as {
+        amount: unknown;
+        splits: { amount: { amount: number } }[];
+      };
+      expect(payload.amount).toEqual(money(2550 + 798));
+      expect(payload.splits.map((s) => s.amount.amount).sort((a, b) => a - b)).toEqual([849, 2499]);
+      await reply('payments.payment-authorized', checkout.paymentId, {
+        paymentId: checkout.paymentId,
+        orderId: checkout.orderId,
+        checkoutId: checkout.id,
+        buyerId: buyer.userId,
+        amount: money(3348),
+        provider: 'SANDBOX',
+        providerReference: 'sbx_1',
+        version: 1,
+      });
+      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CONFIRM_ORDER');
+      await reply('orders.order-confirmed', checkout.orderId, {
+        orderId: checkout.orderId,
+        checkoutId: checkout.id,
+        buyerId: buyer.userId,
+        paymentId: checkout.paymentId,
+        currency: 'EUR',
+        total: money(3348),
+        discountTotal: money(0),
+        subOrders: [
+          { subOrderId: newId(), sellerId: SELLER_A, total: money(2499) },
+          { subOrderId: newId(), sellerId: SELLER_B, total: money(849) },
+        ],
+        version: 2,
+      });
+      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CLEAR_CART');
+      expect(await sent('inventory.commit-reservation', `order:${checkout.orderId}`)).toHaveLength(1);
+      const [clear] = await sent('cart.clear-cart', cartId);
+      expect((clear!.envelope.payload as { lineIds: string[] }).lineIds).toEqual(
+        cartLines.map((l) => l.lineId),
+      );
+      await reply('cart.cart-checked-out', cartId, {
+        cartId,
+        buyerId: buyer.userId,
+        checkoutId: checkout.id,
+        orderId: checkout.orderId,
+        removedLineIds: cartLines.map((l) => l.lineId),
+        version: 3,
+      });
+      await waitFor(async () => (await sagaRow(checkout.id)).status === 'COMPLETED');
+      const done = await readCheckout(checkout.id);
+      expect(done.total).toEqual(money(3348));
+      const [completed] = await sent('checkout.checkout-completed', checkout.id);
+      expect(completed!.envelope.payload).toMatchObject({ orderId: checkout.orderId, total: money(3348) });
+    },
+    60_000,
+  );
+
+  itWithParticipants(
+    'a declined payment compensates in reverse and cancels the order with the decline',
+    async () => {
+      const cartId = newId();
+      const checkout = (await place(buyer, { cartId })).checkout;
+      await driveToPayment(checkout, cartId);
+      await reply('payments.payment-failed', checkout.paymentId, {
+        paymentId: checkout.paymentId,
+        orderId: checkout.orderId,
+        checkoutId: checkout.id,
+        buyerId: buyer.userId,
+        code: 'PAYMENT.DECLINED',
+        message: 'Your card was declined',
+        declineCode: 'card_declined',
+        version: 1,
+      });
+      await waitFor(async () => (await sagaRow(checkout.id)).status === 'FAILED');
+      const failed = await readCheckout(checkout.id);
+      expect(failed.failure).toEqual({
+        code: 'PAYMENT.DECLINED',
+        message: 'Your card was declined',
+        step: 'AUTHORIZE_PAYMENT',
+      });
+      const compensations = failed.timeline
+        .filter((t: { event: string }) => t.event === 'COMPENSATION_SENT')
+        .map((t: { detail: string }) => t.detail);
+      expect(compensations).toEqual(['inventory.release-reservation', 'orders.cancel-order']);
+      const [cancel] = await sent('orders.cancel-order', checkout.orderId);
+      expect(cancel!.envelope.payload).toMatchObject({
+        code: 'PAYMENT.DECLINED',
+        message: 'Your card was declined',
+      });
+      // A late duplicate of a reply is ignored.
+      await reply('payments.payment-failed', checkout.paymentId, {
+        paymentId: checkout.paymentId,
+        orderId: checkout.orderId,
+        checkoutId: checkout.id,
+        buyerId: buyer.userId,
+        code: 'PAYMENT.DECLINED',
+        message: 'again',
+        declineCode: null,
+        version: 2,
+      });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await sent('orders.cancel-order', checkout.orderId)).toHaveLength(1);
+    },
+    60_000,
+  );
+
+  itWithParticipants(
+    'a reply published while checkout is down is applied after the restart',
+    async () => {
+      const cartId = newId();
+      const checkout = (await place(buyer, { cartId })).checkout;
+      await waitFor(async () => (await sent('cart.snapshot-cart', cartId))[0]?.sent_at ?? undefined);
+      await service.stop();
+      await reply('cart.cart-snapshotted', checkout.id, {
+        checkoutId: checkout.id,
+        cartId,
+        buyerId: buyer.userId,
+        currency: 'EUR',
+        couponCodes: [],
+        lines: lines(cartId),
+      });
+      service = await start();
+      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'QUOTE_SHIPPING', 30_000);
+      expect(await sent('shipping.quote-shipping', checkout.id)).toHaveLength(1);
+    },
+    60_000,
+  );
+});

@@ -1,0 +1,92 @@
+import { EntitySchema } from '@mikro-orm/core';
+import { Migration } from '@mikro-orm/migrations';
+import { Order } from '../../domain/order.js';
+
+/**
+ * The order is stored as one row: sub-orders, lines, refund requests and the timeline are JSON
+ * documents of the aggregate (always read and written whole). `sub_order` is a lookup table kept
+ * in step on every save, for seller queries and `SubOrder` references.
+ */
+export const OrderSchema = new EntitySchema<Order>({
+  class: Order as never,
+  tableName: 'orders',
+  properties: {
+    id: { type: 'uuid', primary: true },
+    checkoutId: { type: 'uuid', nullable: true },
+    buyerId: { type: 'uuid' },
+    currency: { type: 'text' },
+    shippingAddress: { type: 'json' },
+    subOrders: { type: 'json' },
+    refundRequests: { type: 'json' },
+    timeline: { type: 'json' },
+    paymentId: { type: 'uuid', nullable: true },
+    cancellation: { type: 'json', nullable: true },
+    paidAt: { type: 'datetime', nullable: true },
+    createdAt: { type: 'datetime' },
+    updatedAt: { type: 'datetime' },
+    _status: { type: 'text', fieldName: 'status' },
+    _version: { type: 'integer', fieldName: 'version' },
+  } as never,
+});
+
+export const orderEntities = [OrderSchema];
+
+export class Migration20261121000100CreateOrders extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table orders (
+        id uuid primary key,
+        checkout_id uuid null,
+        buyer_id uuid not null,
+        currency char(3) not null,
+        shipping_address jsonb not null,
+        sub_orders jsonb not null,
+        refund_requests jsonb not null,
+        timeline jsonb not null,
+        payment_id uuid null,
+        cancellation jsonb null,
+        paid_at timestamptz null,
+        created_at timestamptz not null,
+        updated_at timestamptz not null,
+        status text not null check (status in
+          ('PENDING','CONFIRMED','PAID','SHIPPED','COMPLETED','CANCELLED','REFUNDED','FAILED')),
+        version int not null
+      )`);
+    this.addSql('create index orders_buyer_idx on orders (buyer_id, created_at desc, id desc)');
+    // Refund requests are found by id (approve/reject, payments replies).
+    this.addSql(
+      'create index orders_refund_requests_idx on orders using gin (refund_requests jsonb_path_ops)',
+    );
+    this.addSql(`
+      create table sub_order (
+        id uuid primary key,
+        order_id uuid not null,
+        seller_id uuid not null,
+        status text not null,
+        created_at timestamptz not null
+      )`);
+    this.addSql('create index sub_order_seller_idx on sub_order (seller_id, created_at desc, id desc)');
+    this.addSql('create index sub_order_order_idx on sub_order (order_id)');
+  }
+}
+
+/**
+ * Cancellations that arrived before their order (the saga compensated a create-order that timed
+ * out): a create-order arriving later finds the row and records the order CANCELLED instead.
+ */
+export class Migration20261221000100OrderTombstone extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table order_tombstone (
+        order_id uuid primary key,
+        code text not null,
+        message text not null,
+        cancelled_at timestamptz not null
+      )`);
+  }
+}
+
+export const orderMigrations = [
+  { name: 'Migration20261121000100CreateOrders', class: Migration20261121000100CreateOrders },
+  { name: 'Migration20261221000100OrderTombstone', class: Migration20261221000100OrderTombstone },
+];

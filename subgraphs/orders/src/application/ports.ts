@@ -1,0 +1,38 @@
+import type { Actor } from '@marketplace/platform';
+import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { Cancellation, Order } from '../domain/order.js';
+
+export interface OrderRepository {
+  /** Loads and row-locks the order for the rest of the transaction. */
+  byIdForUpdate(id: string): Promise<Order | null>;
+  /** The order holding a refund request, row-locked. */
+  byRefundRequestForUpdate(refundRequestId: string): Promise<Order | null>;
+  /** Serialises create and cancel of one order id for the rest of the transaction. */
+  lockId(id: string): Promise<void>;
+  /** Records a cancellation that came before the order (once); the late create honours it. */
+  recordEarlyCancellation(id: string, cancellation: Cancellation, at: Date): Promise<void>;
+  earlyCancellation(id: string): Promise<Cancellation | null>;
+  /** Persists the order (new or changed) and keeps the sub-order lookup in step. */
+  save(order: Order): Promise<void>;
+}
+
+export interface OrdersTransaction {
+  orders: OrderRepository;
+  /** Enlists an aggregate whose events go to the outbox on commit. */
+  track(order: Order): void;
+}
+
+export interface OrderPolicy {
+  refundWindowDays: number;
+}
+
+/** What every orders use case receives besides its input. */
+export interface OrdersContext {
+  actor: Actor | null;
+  correlationId: string;
+  causationId?: string;
+  clock: Clock;
+  policy: OrderPolicy;
+  /** Runs the work in one transaction; a rejected result rolls it back. */
+  transaction<T>(work: (tx: OrdersTransaction) => Promise<Result<T>>): Promise<Result<T>>;
+}

@@ -1,0 +1,702 @@
+import {
+  AggregateRoot,
+  Money,
+  domainError,
+  err,
+  newId,
+  ok,
+  type DomainEvent,
+  type Result,
+} from '@marketplace/shared-kernel';
+import {
+  orderMachine,
+  refundMachine,
+  subOrderMachine,
+  type OrderStatus,
+  type RefundStatus,
+  type SubOrderStatus,
+} from './order-status.js';
+
+export interface Address {
+  fullName: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string;
+  country: string;
+  phone: string | null;
+}
+
+/** Amounts inside the aggregate are integer minor units of the order's one currency. */
+export interface OrderLine {
+  lineId: string;
+  sku: string;
+  variantId: string;
+  productId: string;
+  sellerId: string;
+  productName: string;
+  variantName: string | null;
+  quantity: number;
+  unitPrice: number;
+  discount: number;
+}
+
+export interface SubOrder {
+  id: string;
+  sellerId: string;
+  status: SubOrderStatus;
+  lines: OrderLine[];
+  shipping: number;
+  shippingDiscount: number;
+}
+
+export interface RefundLine {
+  lineId: string;
+  sku: string;
+  quantity: number;
+  amount: number;
+}
+
+export interface RefundRequest {
+  id: string;
+  subOrderId: string;
+  sellerId: string;
+  status: RefundStatus;
+  lines: RefundLine[];
+  /** The sub-order's shipping (after its discount), refunded with its last units. */
+  shippingAmount: number;
+  amount: number;
+  reason: string;
+  requestedAt: string;
+  decidedAt: string | null;
+  decidedBy: string | null;
+  rejectionReason: string | null;
+}
+
+export interface TimelineEntry {
+  at: string;
+  status: string;
+  note: string | null;
+  /** Set on entries about one sub-order, so a seller's view shows only its own. */
+  subOrderId?: string;
+}
+
+export interface Cancellation {
+  code: string;
+  message: string;
+}
+
+export const OrderErrors = {
+  notFound: (field = 'orderId') => domainError('ORDER.NOT_FOUND', 'No such order', field),
+  invalid: (message: string, field?: string) => domainError('ORDER.INVALID', message, field),
+  currency: () => domainError('ORDER.CURRENCY_MISMATCH', 'Every amount must be in the order currency'),
+  notCancellable: () =>
+    domainError(
+      'ORDER.NOT_CANCELLABLE',
+      'Only orders not yet shipped (pending, confirmed or paid) can be cancelled',
+    ),
+  notRefundable: () =>
+    domainError('ORDER.NOT_REFUNDABLE', 'Refunds are possible for paid, shipped or completed orders only'),
+  refundWindowClosed: () =>
+    domainError('ORDER.REFUND_WINDOW_CLOSED', 'The refund window for this order has closed'),
+  refundQuantity: (lineId: string) =>
+    domainError(
+      'ORDER.REFUND_QUANTITY_EXCEEDED',
+      `More units than can still be refunded for line ${lineId}`,
+      'lines',
+    ),
+  refundNotFound: () => domainError('ORDER.REFUND_NOT_FOUND', 'No such refund request', 'refundRequestId'),
+  subOrderNotFound: () =>
+    domainError('ORDER.SUB_ORDER_NOT_FOUND', 'No such sub-order in this order', 'subOrderId'),
+} as const;
+
+export interface CreateOrderInput {
+  orderId: string;
+  checkoutId: string;
+  buyerId: string;
+  currency: string;
+  shippingAddress: Address;
+  lines: Omit<OrderLine, 'discount'>[];
+  shipping: { sellerId: string; amount: number }[];
+}
+
+type Event = DomainEvent<Record<string, unknown>>;
+
+/** Total paid for the first `n` units of a line: the line discount is split over its units by largest remainder. */
+export function paidForUnits(
+  line: Pick<OrderLine, 'quantity' | 'unitPrice' | 'discount'>,
+  from: number,
+  count: number,
+  currency: string,
+): number {
+  if (count === 0) return 0;
+  const perUnit = Money.from(line.discount, currency).allocate(new Array<number>(line.quantity).fill(1));
+  const discount = perUnit.slice(from, from + count).reduce((sum, m) => sum + m.amount, 0);
+  return line.unitPrice * count - discount;
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const lineGross = (l: Pick<OrderLine, 'quantity' | 'unitPrice'>) => l.unitPrice * l.quantity;
+/** Requests that hold units: everything not rejected or failed. */
+const holdsUnits = (r: RefundRequest) => r.status !== 'REJECTED' && r.status !== 'FAILED';
+
+/**
+ * An order: one buyer, one currency, one sub-order per seller with its lines (a price snapshot
+ * taken at checkout), its refund requests and its timeline. Every change bumps `version` and
+ * records the event other services react to.
+ */
+export class Order extends AggregateRoot<Event> {
+  id!: string;
+  checkoutId!: string | null;
+  buyerId!: string;
+  currency!: string;
+  shippingAddress!: Address;
+  subOrders!: SubOrder[];
+  refundRequests!: RefundRequest[];
+  timeline!: TimelineEntry[];
+  paymentId!: string | null;
+  cancellation!: Cancellation | null;
+  paidAt!: Date | null;
+  createdAt!: Date;
+  updatedAt!: Date;
+  private _status!: OrderStatus;
+  private _version!: number;
+
+  get status(): OrderStatus {
+    return this._status;
+  }
+  get version(): number {
+    return this._version;
+  }
+
+  static create(input: CreateOrderInput, now: Date): Result<Order> {
+    if (input.lines.length === 0)
+      return err(OrderErrors.invalid('An order needs at least one line', 'lines'));
+    const sellers = [...new Set(input.lines.map((l) => l.sellerId))];
+    for (const line of input.lines) {
+      if (!Number.isSafeInteger(line.quantity) || line.quantity < 1)
+        return err(OrderErrors.invalid('Quantities are positive integers', 'lines'));
+      if (!Number.isSafeInteger(line.unitPrice) || line.unitPrice < 0)
+        return err(OrderErrors.invalid('Prices are non-negative integers', 'lines'));
+    }
+    const order = new Order();
+    Object.assign(order, {
+      id: input.orderId,
+      checkoutId: input.checkoutId,
+      buyerId: input.buyerId,
+      currency: input.currency,
+      shippingAddress: input.shippingAddress,
+      subOrders: sellers.map((sellerId) => ({
+        id: newId(),
+        sellerId,
+        status: 'PENDING' as const,
+        lines: input.lines.filter((l) => l.sellerId === sellerId).map((l) => ({ ...l, discount: 0 })),
+        shipping: input.shipping.find((s) => s.sellerId === sellerId)?.amount ?? 0,
+        shippingDiscount: 0,
+      })),
+      refundRequests: [],
+      timeline: [],
+      paymentId: null,
+      cancellation: null,
+      paidAt: null,
+      createdAt: now,
+      updatedAt: now,
+      _status: 'PENDING',
+      _version: 0,
+    });
+    order.touch(now, 'PENDING', 'Order placed');
+    order.emit('orders.order-created', now, {
+      orderId: order.id,
+      checkoutId: input.checkoutId,
+      buyerId: order.buyerId,
+      status: order.status,
+      currency: order.currency,
+      subtotal: order.money(order.subtotal),
+      shippingTotal: order.money(order.shippingTotal),
+      subOrders: order.subOrders.map((s) => ({
+        subOrderId: s.id,
+        sellerId: s.sellerId,
+        lineIds: s.lines.map((l) => l.lineId),
+        subtotal: order.money(subOrderSubtotal(s)),
+        shipping: order.money(s.shipping),
+      })),
+      version: order.version,
+    });
+    return ok(order);
+  }
+
+  /**
+   * A create-order that arrives after the saga already cancelled the order (its create timed
+   * out): the order is recorded CANCELLED at once, and only `order-cancelled` is published, so
+   * no PENDING order is left behind and the late command gets the cancellation as its answer.
+   */
+  static createCancelled(input: CreateOrderInput, cancellation: Cancellation, now: Date): Result<Order> {
+    const created = Order.create(input, now);
+    if (!created.ok) return created;
+    const order = created.value;
+    order.pullEvents();
+    const cancelled = order.cancel({ ...cancellation, actorId: null }, now);
+    if (!cancelled.ok) return cancelled;
+    return ok(order);
+  }
+
+  // ---- totals (minor units) ----
+  get lines(): OrderLine[] {
+    return this.subOrders.flatMap((s) => s.lines);
+  }
+  get subtotal(): number {
+    return sum(this.subOrders.map(subOrderSubtotal));
+  }
+  get shippingTotal(): number {
+    return sum(this.subOrders.map((s) => s.shipping));
+  }
+  get discountTotal(): number {
+    return sum(this.subOrders.map(subOrderDiscount));
+  }
+  get total(): number {
+    return this.subtotal + this.shippingTotal - this.discountTotal;
+  }
+
+  /** Replays the created event for a re-sent create-order command (the saga may have missed it). */
+  replyCreated(now: Date): void {
+    this.emit('orders.order-created', now, {
+      orderId: this.id,
+      checkoutId: this.checkoutId,
+      buyerId: this.buyerId,
+      status: this.status,
+      currency: this.currency,
+      subtotal: this.money(this.subtotal),
+      shippingTotal: this.money(this.shippingTotal),
+      subOrders: this.subOrders.map((s) => ({
+        subOrderId: s.id,
+        sellerId: s.sellerId,
+        lineIds: s.lines.map((l) => l.lineId),
+        subtotal: this.money(subOrderSubtotal(s)),
+        shipping: this.money(s.shipping),
+      })),
+      version: this.version,
+    });
+  }
+
+  /**
+   * Applies the coupon discounts and records the authorized payment. A discount larger than its
+   * line (or shipping) is capped, so nothing goes negative. Confirming a confirmed (or later)
+   * order with the same payment replays the confirmed event.
+   */
+  confirm(
+    input: {
+      paymentId: string;
+      lineDiscounts: { lineId: string; amount: number; currency: string }[];
+      shippingDiscounts: { sellerId: string; amount: number; currency: string }[];
+    },
+    now: Date,
+  ): Result<{ replayed: boolean }> {
+    if (this.status !== 'PENDING') {
+      // A confirm that arrives after the saga compensated (cancelled) the order changes nothing.
+      if (this.status === 'CANCELLED' || this.status === 'FAILED') return ok({ replayed: false });
+      if (this.paymentId === input.paymentId) {
+        this.emitConfirmed(now);
+        return ok({ replayed: true });
+      }
+      return orderMachine.transition(this.status, 'CONFIRMED') as Result<never>;
+    }
+    if ([...input.lineDiscounts, ...input.shippingDiscounts].some((d) => d.currency !== this.currency))
+      return err(OrderErrors.currency());
+    for (const discount of input.lineDiscounts) {
+      const line = this.lines.find((l) => l.lineId === discount.lineId);
+      if (!line) return err(OrderErrors.invalid(`Unknown line ${discount.lineId}`, 'lineDiscounts'));
+      line.discount = Math.min(lineGross(line), line.discount + discount.amount);
+    }
+    for (const discount of input.shippingDiscounts) {
+      const sub = this.subOrders.find((s) => s.sellerId === discount.sellerId);
+      if (!sub) continue; // a seller without a sub-order has no shipping to discount
+      sub.shippingDiscount = Math.min(sub.shipping, sub.shippingDiscount + discount.amount);
+    }
+    this.paymentId = input.paymentId;
+    this._status = 'CONFIRMED';
+    for (const s of this.subOrders) s.status = 'CONFIRMED';
+    this.touch(now, 'CONFIRMED', 'Payment authorized');
+    this.emitConfirmed(now);
+    return ok({ replayed: false });
+  }
+
+  private emitConfirmed(now: Date) {
+    this.emit('orders.order-confirmed', now, {
+      orderId: this.id,
+      checkoutId: this.checkoutId,
+      buyerId: this.buyerId,
+      paymentId: this.paymentId,
+      currency: this.currency,
+      total: this.money(this.total),
+      discountTotal: this.money(this.discountTotal),
+      subOrders: this.subOrders.map((s) => ({
+        subOrderId: s.id,
+        sellerId: s.sellerId,
+        total: this.money(subOrderTotal(s)),
+      })),
+      version: this.version,
+    });
+  }
+
+  /** Captured: PAID, and shipping gets the address and the items per sub-order. Repeated: no-op. */
+  markPaid(paymentId: string, capturedAt: Date, now: Date): Result<{ changed: boolean }> {
+    if (this.status !== 'CONFIRMED') {
+      // Already paid, or cancelled while the capture was under way (payments voids/refunds it).
+      if (this.paidAt || this.status === 'CANCELLED' || this.status === 'FAILED')
+        return ok({ changed: false });
+      return orderMachine.transition(this.status, 'PAID') as Result<never>;
+    }
+    if (this.paymentId !== paymentId)
+      return err(OrderErrors.invalid('Captured payment is not the order payment', 'paymentId'));
+    this._status = 'PAID';
+    this.paidAt = capturedAt;
+    for (const s of this.subOrders) s.status = 'PAID';
+    this.touch(now, 'PAID', 'Payment captured');
+    this.emit('orders.order-paid', now, {
+      orderId: this.id,
+      buyerId: this.buyerId,
+      paymentId,
+      currency: this.currency,
+      shippingAddress: this.shippingAddress,
+      subOrders: this.subOrders.map((s) => ({
+        subOrderId: s.id,
+        sellerId: s.sellerId,
+        shipping: this.money(s.shipping),
+        items: s.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
+      })),
+      version: this.version,
+    });
+    return ok({ changed: true });
+  }
+
+  /**
+   * Cancels while PENDING/CONFIRMED/PAID and before anything shipped. Cancelling a PAID order
+   * approves a full refund per sub-order at once (the money was taken). Repeated: no-op.
+   */
+  cancel(
+    input: { code: string; message: string; actorId: string | null },
+    now: Date,
+  ): Result<{ changed: boolean }> {
+    if (this.status === 'CANCELLED') return ok({ changed: false });
+    const cancellable =
+      ['PENDING', 'CONFIRMED', 'PAID'].includes(this.status) &&
+      this.subOrders.every((s) => ['PENDING', 'CONFIRMED', 'PAID'].includes(s.status));
+    if (!cancellable) return err(OrderErrors.notCancellable());
+    const previousStatus = this.status;
+    this._status = 'CANCELLED';
+    this.cancellation = { code: input.code, message: input.message };
+    for (const s of this.subOrders) s.status = 'CANCELLED';
+    this.touch(now, 'CANCELLED', input.message);
+    this.emit('orders.order-cancelled', now, {
+      orderId: this.id,
+      checkoutId: this.checkoutId,
+      buyerId: this.buyerId,
+      previousStatus,
+      code: input.code,
+      message: input.message,
+      paymentId: this.paymentId,
+      // Only a CONFIRMED order holds committed stock nobody else gives back: a PENDING one's
+      // reservation is released by the saga's compensation, a PAID one restocks through its refund.
+      restock:
+        previousStatus === 'CONFIRMED' ? this.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) : [],
+      version: this.version,
+    });
+    if (previousStatus === 'PAID') {
+      // The money was taken: give it all back through the refund saga, no seller decision needed.
+      for (const s of this.subOrders) {
+        const request = this.addRefundRequest(
+          s,
+          s.lines
+            .map((l) => ({ lineId: l.lineId, quantity: l.quantity - this.unitsHeld(l.lineId) }))
+            .filter((l) => l.quantity > 0),
+          `Cancelled: ${input.message}`,
+          now,
+        );
+        this.approveRequest(request, input.actorId ?? this.buyerId, now);
+      }
+    }
+    return ok({ changed: true });
+  }
+
+  /** A sub-order's shipment was dispatched or delivered; the order follows when all sub-orders have. */
+  applyShipment(
+    subOrderId: string,
+    kind: 'DISPATCHED' | 'DELIVERED',
+    now: Date,
+  ): Result<{ changed: boolean }> {
+    const sub = this.subOrders.find((s) => s.id === subOrderId);
+    if (!sub) return err(OrderErrors.subOrderNotFound());
+    const target: SubOrderStatus = kind === 'DISPATCHED' ? 'SHIPPED' : 'DELIVERED';
+    const path: SubOrderStatus[] =
+      kind === 'DELIVERED' && sub.status === 'PAID' ? ['SHIPPED', 'DELIVERED'] : [target];
+    if (sub.status === target || (target === 'SHIPPED' && sub.status === 'DELIVERED'))
+      return ok({ changed: false });
+    // Refunded or cancelled sub-orders keep their status; a late carrier event changes nothing.
+    if (sub.status === 'REFUNDED' || sub.status === 'CANCELLED') return ok({ changed: false });
+    for (const step of path) {
+      const moved = subOrderMachine.transition(sub.status, step);
+      if (!moved.ok) return moved as Result<never>;
+      sub.status = step;
+    }
+    this.touch(now, this.status, `Sub-order ${target.toLowerCase()}`, sub.id);
+    const active = this.subOrders.filter((s) => s.status !== 'REFUNDED' && s.status !== 'CANCELLED');
+    if (this.status === 'PAID' && active.every((s) => s.status === 'SHIPPED' || s.status === 'DELIVERED')) {
+      this._status = 'SHIPPED';
+      this.touch(now, 'SHIPPED', 'All sub-orders shipped');
+      this.emit('orders.order-shipped', now, {
+        orderId: this.id,
+        buyerId: this.buyerId,
+        version: this.version,
+      });
+    }
+    if (this.status === 'SHIPPED' && active.every((s) => s.status === 'DELIVERED')) {
+      this._status = 'COMPLETED';
+      this.touch(now, 'COMPLETED', 'All sub-orders delivered');
+      this.emit('orders.order-completed', now, {
+        orderId: this.id,
+        buyerId: this.buyerId,
+        version: this.version,
+      });
+    }
+    return ok({ changed: true });
+  }
+
+  /** Units of a line bought minus those refunded or asked for (pending or approved). */
+  refundableUnits(lineId: string): number {
+    const line = this.lines.find((l) => l.lineId === lineId);
+    return line ? line.quantity - this.unitsHeld(lineId) : 0;
+  }
+
+  private unitsHeld(lineId: string): number {
+    return sum(
+      this.refundRequests
+        .filter(holdsUnits)
+        .flatMap((r) => r.lines.filter((l) => l.lineId === lineId).map((l) => l.quantity)),
+    );
+  }
+
+  /** The buyer asks for a refund of lines of one sub-order, within the window after payment. */
+  requestRefund(
+    input: { subOrderId: string; lines: { lineId: string; quantity: number }[]; reason: string },
+    policy: { windowDays: number },
+    now: Date,
+  ): Result<RefundRequest> {
+    if (!['PAID', 'SHIPPED', 'COMPLETED'].includes(this.status)) return err(OrderErrors.notRefundable());
+    if (!this.paidAt || now.getTime() - this.paidAt.getTime() > policy.windowDays * 86_400_000)
+      return err(OrderErrors.refundWindowClosed());
+    const sub = this.subOrders.find((s) => s.id === input.subOrderId);
+    if (!sub) return err(OrderErrors.subOrderNotFound());
+    if (sub.status === 'REFUNDED') return err(OrderErrors.notRefundable());
+    if (input.lines.length === 0) return err(OrderErrors.invalid('Name at least one line', 'lines'));
+    const seen = new Set<string>();
+    for (const l of input.lines) {
+      if (seen.has(l.lineId)) return err(OrderErrors.invalid('Each line at most once', 'lines'));
+      seen.add(l.lineId);
+      if (!sub.lines.some((x) => x.lineId === l.lineId))
+        return err(OrderErrors.invalid(`Line ${l.lineId} is not in this sub-order`, 'lines'));
+      if (!Number.isSafeInteger(l.quantity) || l.quantity < 1)
+        return err(OrderErrors.invalid('Quantities are positive', 'lines'));
+      if (l.quantity > this.refundableUnits(l.lineId)) return err(OrderErrors.refundQuantity(l.lineId));
+    }
+    const request = this.addRefundRequest(sub, input.lines, input.reason, now);
+    this.touch(now, this.status, 'Refund requested', sub.id);
+    this.emit('orders.refund-requested', now, {
+      refundRequestId: request.id,
+      orderId: this.id,
+      subOrderId: sub.id,
+      sellerId: sub.sellerId,
+      buyerId: this.buyerId,
+      amount: this.money(request.amount),
+      reason: request.reason,
+    });
+    return ok(request);
+  }
+
+  private addRefundRequest(
+    sub: SubOrder,
+    lines: { lineId: string; quantity: number }[],
+    reason: string,
+    now: Date,
+  ): RefundRequest {
+    const refundLines = lines.map((l) => {
+      const line = sub.lines.find((x) => x.lineId === l.lineId)!;
+      const from = this.unitsHeld(l.lineId);
+      return {
+        lineId: l.lineId,
+        sku: line.sku,
+        quantity: l.quantity,
+        amount: paidForUnits(line, from, l.quantity, this.currency),
+      };
+    });
+    // Shipping goes back only with the sub-order's last units.
+    const wholeSubOrder = sub.lines.every(
+      (line) =>
+        this.unitsHeld(line.lineId) + (refundLines.find((r) => r.lineId === line.lineId)?.quantity ?? 0) ===
+        line.quantity,
+    );
+    const shippingAmount = wholeSubOrder ? sub.shipping - sub.shippingDiscount : 0;
+    const request: RefundRequest = {
+      id: newId(),
+      subOrderId: sub.id,
+      sellerId: sub.sellerId,
+      status: 'REQUESTED',
+      lines: refundLines,
+      shippingAmount,
+      amount: sum(refundLines.map((l) => l.amount)) + shippingAmount,
+      reason,
+      requestedAt: now.toISOString(),
+      decidedAt: null,
+      decidedBy: null,
+      rejectionReason: null,
+    };
+    this.refundRequests = [...this.refundRequests, request];
+    return request;
+  }
+
+  refundRequest(id: string): RefundRequest | undefined {
+    return this.refundRequests.find((r) => r.id === id);
+  }
+
+  approveRefund(refundRequestId: string, approvedBy: string, now: Date): Result<RefundRequest> {
+    const request = this.refundRequest(refundRequestId);
+    if (!request) return err(OrderErrors.refundNotFound());
+    const moved = refundMachine.transition(request.status, 'APPROVED');
+    if (!moved.ok) return moved as Result<never>;
+    this.approveRequest(request, approvedBy, now);
+    return ok(request);
+  }
+
+  private approveRequest(request: RefundRequest, approvedBy: string, now: Date) {
+    request.status = 'APPROVED';
+    request.decidedAt = now.toISOString();
+    request.decidedBy = approvedBy;
+    this.touch(now, this.status, 'Refund approved', request.subOrderId);
+    this.emit('orders.refund-approved', now, {
+      refundRequestId: request.id,
+      orderId: this.id,
+      subOrderId: request.subOrderId,
+      sellerId: request.sellerId,
+      buyerId: this.buyerId,
+      paymentId: this.paymentId,
+      amount: this.money(request.amount),
+      lines: request.lines.map((l) => ({ ...l, amount: this.money(l.amount) })),
+      approvedBy,
+    });
+  }
+
+  rejectRefund(
+    refundRequestId: string,
+    rejectedBy: string,
+    reason: string,
+    now: Date,
+  ): Result<RefundRequest> {
+    const request = this.refundRequest(refundRequestId);
+    if (!request) return err(OrderErrors.refundNotFound());
+    const moved = refundMachine.transition(request.status, 'REJECTED');
+    if (!moved.ok) return moved as Result<never>;
+    request.status = 'REJECTED';
+    request.decidedAt = now.toISOString();
+    request.decidedBy = rejectedBy;
+    request.rejectionReason = reason;
+    this.touch(now, this.status, `Refund rejected: ${reason}`, request.subOrderId);
+    this.emitRejected(request, reason, now);
+    return ok(request);
+  }
+
+  private emitRejected(request: RefundRequest, reason: string, now: Date) {
+    this.emit('orders.refund-rejected', now, {
+      refundRequestId: request.id,
+      orderId: this.id,
+      subOrderId: request.subOrderId,
+      sellerId: request.sellerId,
+      buyerId: this.buyerId,
+      reason,
+    });
+  }
+
+  /**
+   * Payments refunded the request: the units count as refunded; a sub-order whose every unit is
+   * refunded is REFUNDED, and so is the order when all of its sub-orders are (a cancelled order
+   * stays CANCELLED). Units of a sub-order not yet shipped go back to stock. Repeated: no-op.
+   */
+  completeRefund(refundRequestId: string, now: Date): Result<{ changed: boolean }> {
+    const request = this.refundRequest(refundRequestId);
+    if (!request) return err(OrderErrors.refundNotFound());
+    if (request.status === 'COMPLETED') return ok({ changed: false });
+    const moved = refundMachine.transition(request.status, 'COMPLETED');
+    if (!moved.ok) return moved as Result<never>;
+    request.status = 'COMPLETED';
+    const sub = this.subOrders.find((s) => s.id === request.subOrderId)!;
+    const unshipped = ['PENDING', 'CONFIRMED', 'PAID', 'CANCELLED'].includes(sub.status);
+    const refundedUnits = (lineId: string) =>
+      sum(
+        this.refundRequests
+          .filter((r) => r.status === 'COMPLETED')
+          .flatMap((r) => r.lines.filter((l) => l.lineId === lineId).map((l) => l.quantity)),
+      );
+    if (sub.lines.every((l) => refundedUnits(l.lineId) === l.quantity)) sub.status = 'REFUNDED';
+    const fully = this.subOrders.every((s) => s.status === 'REFUNDED');
+    if (fully && orderMachine.can(this.status, 'REFUNDED')) {
+      this._status = 'REFUNDED';
+      this.touch(now, 'REFUNDED', 'Order fully refunded');
+    } else {
+      this.touch(now, this.status, 'Refund paid out', request.subOrderId);
+    }
+    this.emit('orders.order-refunded', now, {
+      orderId: this.id,
+      buyerId: this.buyerId,
+      refundRequestId: request.id,
+      subOrderId: sub.id,
+      amount: this.money(request.amount),
+      orderFullyRefunded: fully,
+      restock: unshipped ? request.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) : [],
+      version: this.version,
+    });
+    return ok({ changed: true });
+  }
+
+  /** Payments could not refund: the units are free to be asked for again. Repeated: no-op. */
+  failRefund(
+    refundRequestId: string,
+    code: string,
+    message: string,
+    now: Date,
+  ): Result<{ changed: boolean }> {
+    const request = this.refundRequest(refundRequestId);
+    if (!request) return err(OrderErrors.refundNotFound());
+    if (request.status === 'FAILED') return ok({ changed: false });
+    const moved = refundMachine.transition(request.status, 'FAILED');
+    if (!moved.ok) return moved as Result<never>;
+    request.status = 'FAILED';
+    // Bounded like any reason the buyer sees (the provider's message may be long).
+    request.rejectionReason = `${code}: ${message}`.slice(0, 1000);
+    this.touch(now, this.status, `Refund failed: ${message}`, request.subOrderId);
+    this.emitRejected(request, request.rejectionReason, now);
+    return ok({ changed: true });
+  }
+
+  private touch(now: Date, status: string, note: string | null, subOrderId?: string) {
+    this._version += 1;
+    this.updatedAt = now;
+    // A new array, so the ORM sees the JSON column changed.
+    this.timeline = [
+      ...this.timeline,
+      { at: now.toISOString(), status, note, ...(subOrderId ? { subOrderId } : {}) },
+    ];
+    this.subOrders = [...this.subOrders];
+    this.refundRequests = [...this.refundRequests];
+  }
+
+  private money(amount: number) {
+    return { amount, currency: this.currency };
+  }
+
+  private emit(type: string, now: Date, payload: Record<string, unknown>) {
+    this.record({ type, version: 1, aggregateType: 'Order', aggregateId: this.id, occurredAt: now, payload });
+  }
+}
+
+export const subOrderSubtotal = (s: SubOrder) => sum(s.lines.map(lineGross));
+export const subOrderDiscount = (s: SubOrder) => sum(s.lines.map((l) => l.discount)) + s.shippingDiscount;
+export const subOrderTotal = (s: SubOrder) => subOrderSubtotal(s) + s.shipping - subOrderDiscount(s);

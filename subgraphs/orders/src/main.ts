@@ -1,0 +1,4 @@
+import { runService } from '@marketplace/platform';
+import { ordersService } from './service.js';
+
+await runService(ordersService);

@@ -1,0 +1,87 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { IntervalJob, type Logger, type Orm } from '@marketplace/platform';
+import { newId } from '@marketplace/shared-kernel';
+import { compareWithProvider, type Difference } from '../../application/reconcile.js';
+import type { ProviderName } from '../../application/ports.js';
+import { capturePayment, type PaymentsDeps } from '../../application/payments.js';
+import {
+  paymentIdsAwaitingCapture,
+  paymentsToReconcile,
+  saveReconciliationReport,
+} from '../persistence/payment-store.js';
+import { runInTransaction } from '../persistence/payments-context.js';
+
+export interface ReconciliationReport {
+  id: string;
+  ranAt: Date;
+  checked: number;
+  differences: Difference[];
+}
+
+/** How far back settled payments are re-checked; open ones are always checked. */
+const LOOKBACK_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * First retries the captures that were asked for but met an unavailable provider (same
+ * idempotency key, so never a second capture). Then compares what each provider says about
+ * recent or unfinished payments with local state and stores the report. The comparison changes
+ * no payment: a difference is for a person to act on, because guessing about money is how
+ * ledgers go wrong.
+ */
+export async function runReconciliation(
+  em: EntityManager,
+  deps: PaymentsDeps,
+  onCommit?: () => void,
+): Promise<ReconciliationReport> {
+  const { providers, clock } = deps;
+  for (const paymentId of await paymentIdsAwaitingCapture(em)) {
+    await capturePayment(paymentId, runInTransaction(em.fork(), { correlationId: newId() }, onCommit), deps);
+  }
+  const now = clock.now();
+  const payments = await paymentsToReconcile(em, new Date(now.getTime() - LOOKBACK_MS));
+  const differences: Difference[] = [];
+  for (const payment of payments) {
+    const provider = providers.get(payment.provider as ProviderName);
+    if (!provider || !payment.providerReference) continue;
+    try {
+      differences.push(...compareWithProvider(payment, await provider.retrieve(payment.providerReference)));
+    } catch (error) {
+      differences.push({
+        paymentId: payment.id,
+        providerReference: payment.providerReference,
+        field: 'retrieve',
+        local: payment.status,
+        provider: error instanceof Error ? error.message.slice(0, 200) : 'unknown error',
+      });
+    }
+  }
+  const report = { id: newId(), ranAt: now, checked: payments.length, differences };
+  await saveReconciliationReport(em, report);
+  return report;
+}
+
+export function reconciliationJob(options: {
+  orm: Orm;
+  deps: PaymentsDeps;
+  logger: Logger;
+  intervalMs: number;
+  onCommit?: () => void;
+}): IntervalJob {
+  return new IntervalJob({
+    name: 'payments.reconciliation',
+    intervalMs: options.intervalMs,
+    logger: options.logger,
+    run: async () => {
+      const report = await runReconciliation(
+        options.orm.em.fork() as EntityManager,
+        options.deps,
+        options.onCommit,
+      );
+      if (report.differences.length > 0)
+        options.logger.warn(
+          { reportId: report.id, differences: report.differences.length },
+          'reconciliation found differences',
+        );
+    },
+  });
+}

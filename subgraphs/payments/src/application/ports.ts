@@ -1,0 +1,82 @@
+import type { Money } from '@marketplace/shared-kernel';
+
+/**
+ * Provider port: binding between the payments application and the provider adapters
+ * (sandbox, Stripe, Razorpay). Declines are answers; transient failures throw ProviderUnavailableError.
+ */
+export type ProviderName = 'SANDBOX' | 'STRIPE' | 'RAZORPAY';
+export interface ProviderAuthorization {
+  providerReference: string;
+  status: 'AUTHORIZED' | 'DECLINED' | 'PENDING';
+  declineCode: string | null;
+  message: string | null;
+}
+export interface ProviderCapture {
+  status: 'CAPTURED' | 'PENDING' | 'FAILED';
+  message: string | null;
+}
+export interface ProviderRefund {
+  providerRefundId: string;
+  status: 'SUCCEEDED' | 'PENDING' | 'FAILED';
+  message: string | null;
+}
+export interface ProviderPaymentState {
+  providerReference: string;
+  status: 'AUTHORIZED' | 'CAPTURED' | 'VOIDED' | 'FAILED' | 'PENDING';
+  amountCaptured: number;
+  amountRefunded: number;
+  currency: string;
+}
+export interface PaymentProvider {
+  readonly name: ProviderName;
+  authorize(input: {
+    paymentId: string;
+    amount: Money;
+    token: string;
+    idempotencyKey: string;
+    description: string;
+  }): Promise<ProviderAuthorization>;
+  capture(input: {
+    providerReference: string;
+    amount: Money;
+    idempotencyKey: string;
+  }): Promise<ProviderCapture>;
+  void(input: { providerReference: string; idempotencyKey: string }): Promise<void>;
+  refund(input: {
+    providerReference: string;
+    amount: Money;
+    idempotencyKey: string;
+  }): Promise<ProviderRefund>;
+  retrieve(providerReference: string): Promise<ProviderPaymentState>;
+  /** Maps a verified webhook event (as forwarded by the sidecar) onto what payments understands. */
+  normaliseEvent(received: {
+    providerEventId: string;
+    eventType: string;
+    payload: Record<string, unknown>;
+  }): NormalisedProviderEvent;
+}
+/** A provider webhook event, normalised by the provider's adapter (payments maps it onto the aggregate). */
+export interface NormalisedProviderEvent {
+  provider: ProviderName;
+  providerEventId: string;
+  kind: 'AUTHORIZED' | 'CAPTURED' | 'FAILED' | 'VOIDED' | 'REFUNDED' | 'IGNORED';
+  providerReference: string | null;
+  providerRefundId: string | null;
+  amount: Money | null;
+  declineCode: string | null;
+}
+
+/** Transient provider failure (network, 5xx, rate limit): the retry policy decides what happens next. */
+export class ProviderUnavailableError extends Error {
+  readonly code = 'PAYMENT.PROVIDER_UNAVAILABLE';
+  constructor(message: string, cause?: unknown) {
+    super(message, cause === undefined ? undefined : { cause });
+    this.name = 'ProviderUnavailableError';
+  }
+}
+
+/** Registry of configured providers, keyed by name. */
+export interface ProviderRegistry {
+  get(name: ProviderName): PaymentProvider | undefined;
+  names(): ProviderName[];
+}

@@ -1,0 +1,36 @@
+import type { Payment } from '../domain/payment.js';
+import type { JournalEntry, LedgerLine, AccountBalance } from '../domain/ledger.js';
+
+export interface PaymentRepository {
+  /** Loads and row-locks the payment (with attempts and refunds) for the rest of the transaction. */
+  byIdForUpdate(id: string): Promise<Payment | null>;
+  byReferenceForUpdate(providerReference: string): Promise<Payment | null>;
+  save(payment: Payment): Promise<void>;
+  hasVoidIntent(paymentId: string): Promise<boolean>;
+  addVoidIntent(paymentId: string, orderId: string, reason: string, at: Date): Promise<void>;
+  /** Records a provider event as applied; false when it already was. */
+  markProviderEvent(input: {
+    provider: string;
+    providerEventId: string;
+    kind: string;
+    paymentId: string | null;
+    at: Date;
+  }): Promise<boolean>;
+}
+
+export interface Ledger {
+  /** Posts the entry once per reference; false when that fact was already booked. */
+  post(entry: JournalEntry): Promise<boolean>;
+}
+
+export interface LedgerEntryView {
+  id: string;
+  reference: string;
+  kind: string;
+  paymentId: string;
+  orderId: string;
+  postedAt: Date;
+  lines: LedgerLine[];
+}
+
+export type { AccountBalance };

@@ -1,0 +1,111 @@
+import { intFromEnv, type ServiceDefinition } from '@marketplace/platform';
+import { Topics } from '@marketplace/event-contracts';
+import { systemClock, type Clock } from '@marketplace/shared-kernel';
+import { paymentMigrations } from './adapters/persistence/payments.schema.js';
+import {
+  createPaymentResolvers,
+  orderReference,
+  paymentReference,
+} from './adapters/graphql/payment.resolver.js';
+import { OrderRef } from './adapters/graphql/payment.types.js';
+import { paymentConsumers } from './adapters/messaging/payment-consumers.js';
+import { reconciliationJob } from './adapters/messaging/reconciliation-job.js';
+import { createSandboxProvider } from './adapters/providers/sandbox.js';
+import { createStripeProvider } from './adapters/providers/stripe.js';
+import { createRazorpayProvider } from './adapters/providers/razorpay.js';
+import type { PaymentProvider, ProviderName, ProviderRegistry } from './application/ports.js';
+import type { RetryPolicySettings } from './domain/retry-policy.js';
+import type { PaymentsDeps } from './application/payments.js';
+
+/**
+ * Builds the configured providers: Stripe and Razorpay when their keys are set, the sandbox only
+ * when PAYMENTS_SANDBOX_ENABLED=true. The sandbox approves test cards without taking money, so a
+ * deployment that forgot to switch it off would hand out goods for free: it is opt-in.
+ */
+export function providersFromEnv(env: NodeJS.ProcessEnv, extra: PaymentProvider[] = []): ProviderRegistry {
+  const map = new Map<ProviderName, PaymentProvider>();
+  if (env.PAYMENTS_SANDBOX_ENABLED === 'true')
+    map.set(
+      'SANDBOX',
+      createSandboxProvider({
+        ...(env.SANDBOX_WEBHOOK_URL ? { webhookUrl: env.SANDBOX_WEBHOOK_URL } : {}),
+        ...(env.SANDBOX_WEBHOOK_SECRET ? { webhookSecret: env.SANDBOX_WEBHOOK_SECRET } : {}),
+      }),
+    );
+  if (env.STRIPE_SECRET_KEY)
+    map.set(
+      'STRIPE',
+      createStripeProvider({
+        secretKey: env.STRIPE_SECRET_KEY,
+        ...(env.STRIPE_API_BASE ? { apiBase: env.STRIPE_API_BASE } : {}),
+      }),
+    );
+  if (env.RAZORPAY_KEY_ID && env.RAZORPAY_KEY_SECRET)
+    map.set(
+      'RAZORPAY',
+      createRazorpayProvider({
+        keyId: env.RAZORPAY_KEY_ID,
+        keySecret: env.RAZORPAY_KEY_SECRET,
+        ...(env.RAZORPAY_API_BASE ? { apiBase: env.RAZORPAY_API_BASE } : {}),
+      }),
+    );
+  for (const p of extra) map.set(p.name, p);
+  return { get: (name) => map.get(name), names: () => [...map.keys()] };
+}
+
+export interface PaymentsServiceOptions {
+  /** Replaces the providers built from env (tests pass a sandbox they can inspect). */
+  providers?: ProviderRegistry;
+  clock?: Clock;
+  retry?: RetryPolicySettings;
+}
+
+/**
+ * The payments subgraph: payments and their provider attempts, refunds, the double-entry ledger
+ * and reconciliation. Env: PAYMENTS_COMMISSION_BPS (default 1000 = 10%),
+ * PAYMENTS_RECONCILE_INTERVAL_MS (default 60000), PAYMENTS_SANDBOX_ENABLED (default off),
+ * SANDBOX_WEBHOOK_URL / SANDBOX_WEBHOOK_SECRET,
+ * STRIPE_SECRET_KEY / STRIPE_API_BASE, RAZORPAY_KEY_ID / RAZORPAY_KEY_SECRET / RAZORPAY_API_BASE.
+ */
+export function createPaymentsService(
+  env: NodeJS.ProcessEnv = process.env,
+  options: PaymentsServiceOptions = {},
+): ServiceDefinition {
+  const commissionBps = intFromEnv('PAYMENTS_COMMISSION_BPS', 1_000, env);
+  if (commissionBps < 0 || commissionBps > 10_000)
+    throw new Error('PAYMENTS_COMMISSION_BPS must be 0..10000');
+  const reconcileIntervalMs = intFromEnv('PAYMENTS_RECONCILE_INTERVAL_MS', 60_000, env);
+  const providers = options.providers ?? providersFromEnv(env);
+  const clock = options.clock ?? systemClock;
+  const deps: PaymentsDeps = {
+    providers,
+    commissionBps,
+    clock,
+    ...(options.retry ? { retry: options.retry } : {}),
+  };
+  return {
+    name: 'payments',
+    defaultPort: 4009,
+    entities: [],
+    migrations: paymentMigrations,
+    publishes: [Topics.payment],
+    graphql: ({ relay }) => ({
+      resolvers: [...createPaymentResolvers(deps, () => relay.nudge())],
+      orphanedTypes: [OrderRef],
+      referenceResolvers: { Payment: paymentReference, Order: orderReference },
+    }),
+    consumers: ({ logger, relay }) =>
+      paymentConsumers(deps, logger.child({ component: 'payments.consumers' }), () => relay.nudge()),
+    jobs: ({ orm, logger, relay }) => [
+      reconciliationJob({
+        orm,
+        deps,
+        logger,
+        intervalMs: reconcileIntervalMs,
+        onCommit: () => relay.nudge(),
+      }),
+    ],
+  };
+}
+
+export const paymentsService = createPaymentsService();

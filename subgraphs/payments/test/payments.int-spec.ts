@@ -1,0 +1,680 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { newId, systemClock } from '@marketplace/shared-kernel';
+import { Topics } from '@marketplace/event-contracts';
+import {
+  GATEWAY_SECRET_HEADER,
+  signAccessToken,
+  startService,
+  toEnvelope,
+  type Actor,
+  type RunningService,
+} from '@marketplace/platform';
+import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { createPaymentsService } from '../src/service.js';
+import { createSandboxProvider } from '../src/adapters/providers/sandbox.js';
+import {
+  ProviderUnavailableError,
+  type PaymentProvider,
+  type ProviderName,
+} from '../src/application/ports.js';
+import { authorizePayment, type PaymentsDeps, type RunInTransaction } from '../src/application/payments.js';
+import { runInTransaction } from '../src/adapters/persistence/payments-context.js';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type GraphQLBody = { data?: any; errors?: any[] };
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Row = Record<string, any>;
+
+// The consumers first work through whatever other runs left on the shared topics.
+const CONSUMED_MS = 30_000;
+
+const sandbox = createSandboxProvider();
+/** Switches the sandbox's capture endpoint off, as an outage would. */
+let captureDown = false;
+const providers = new Map<ProviderName, PaymentProvider>([
+  [
+    'SANDBOX',
+    {
+      ...sandbox,
+      capture: (input) =>
+        captureDown
+          ? Promise.reject(new ProviderUnavailableError('sandbox capture is down'))
+          : sandbox.capture(input),
+    },
+  ],
+]);
+let service: RunningService;
+/** The payment whose provider events the test made up: the sandbox never captured it. */
+let fabricated = '';
+
+const buyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+const otherBuyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+const admin: Actor = { userId: newId(), role: 'admin', sellerId: null };
+const sellerA: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
+const sellerB: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
+
+async function gql(query: string, variables: object = {}, as?: Actor) {
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
+  };
+  if (as) headers.authorization = `Bearer ${await signAccessToken(as, service.config.jwtSecret)}`;
+  const res = await fetch(service.server.url, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as GraphQLBody;
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const sql = (query: string, params: unknown[] = []) => service.orm.em.fork().execute<Row[]>(query, params);
+
+function envelope(
+  type: string,
+  aggregateType: string,
+  aggregateId: string,
+  payload: Record<string, unknown>,
+) {
+  return toEnvelope(
+    { type, version: 1, aggregateType, aggregateId, occurredAt: new Date(), payload },
+    { producer: type.split('.')[0]!, correlationId: newId() },
+  );
+}
+
+async function send(
+  topic: string,
+  type: string,
+  aggregateType: string,
+  key: string,
+  payload: Record<string, unknown>,
+) {
+  const message = envelope(type, aggregateType, key, payload);
+  await service.producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(message) }] });
+  return message;
+}
+
+/** The replies payments published for a payment, oldest first. */
+const replies = async (paymentId: string, type?: string) =>
+  (
+    await sql(
+      `select event_type, envelope from outbox where message_key = ? ${type ? 'and event_type = ?' : ''} order by seq`,
+      type ? [paymentId, type] : [paymentId],
+    )
+  ).map((r) => ({ type: r.event_type as string, envelope: r.envelope as Row }));
+
+const paymentRow = async (id: string) => (await sql('select * from payment where id = ?', [id]))[0];
+
+interface Order {
+  orderId: string;
+  paymentId: string;
+  checkoutId: string;
+  subA: string;
+  subB: string;
+}
+
+function newOrder(): Order {
+  return { orderId: newId(), paymentId: newId(), checkoutId: newId(), subA: newId(), subB: newId() };
+}
+
+async function authorize(order: Order, token: string) {
+  return send(Topics.paymentCommands, 'payments.authorize-payment', 'Payment', order.paymentId, {
+    paymentId: order.paymentId,
+    orderId: order.orderId,
+    checkoutId: order.checkoutId,
+    buyerId: buyer.userId,
+    amount: { amount: 10_001, currency: 'EUR' },
+    method: { provider: 'SANDBOX', token },
+    idempotencyKey: `checkout:${order.checkoutId}`,
+    splits: [
+      { sellerId: sellerA.sellerId, subOrderId: order.subA, amount: { amount: 6_001, currency: 'EUR' } },
+      { sellerId: sellerB.sellerId, subOrderId: order.subB, amount: { amount: 4_000, currency: 'EUR' } },
+    ],
+  });
+}
+
+async function confirmOrder(order: Order) {
+  await send(Topics.order, 'orders.order-confirmed', 'Order', order.orderId, {
+    orderId: order.orderId,
+    checkoutId: order.checkoutId,
+    buyerId: buyer.userId,
+    paymentId: order.paymentId,
+    currency: 'EUR',
+    total: { amount: 10_001, currency: 'EUR' },
+    discountTotal: { amount: 0, currency: 'EUR' },
+    subOrders: [
+      { subOrderId: order.subA, sellerId: sellerA.sellerId, total: { amount: 6_001, currency: 'EUR' } },
+      { subOrderId: order.subB, sellerId: sellerB.sellerId, total: { amount: 4_000, currency: 'EUR' } },
+    ],
+    version: 2,
+  });
+}
+
+async function approveRefund(order: Order, refundRequestId: string, sub: 'A' | 'B', amount: number) {
+  await send(Topics.order, 'orders.refund-approved', 'Order', order.orderId, {
+    refundRequestId,
+    orderId: order.orderId,
+    subOrderId: sub === 'A' ? order.subA : order.subB,
+    sellerId: sub === 'A' ? sellerA.sellerId : sellerB.sellerId,
+    buyerId: buyer.userId,
+    paymentId: order.paymentId,
+    amount: { amount, currency: 'EUR' },
+    lines: [{ lineId: newId(), sku: 'SKU-1', quantity: 1, amount: { amount, currency: 'EUR' } }],
+    approvedBy: admin.userId,
+  });
+}
+
+async function webhook(eventType: string, data: Record<string, unknown>) {
+  const providerEventId = `evt_sbx_${newId()}`;
+  return send(
+    Topics.providerEvent,
+    'webhooks.provider-event-received',
+    'ProviderEvent',
+    `sandbox:${String(data.reference)}`,
+    {
+      provider: 'sandbox',
+      providerEventId,
+      eventType,
+      objectId: data.reference,
+      receivedAt: new Date().toISOString(),
+      payload: { id: providerEventId, type: eventType, created: Math.floor(Date.now() / 1000), data },
+    },
+  );
+}
+
+async function ledgerBalanced(): Promise<boolean> {
+  const rows = await sql(
+    `select currency, sum(case side when 'DEBIT' then amount else -amount end)::bigint as net
+       from ledger_line group by currency`,
+  );
+  return rows.every((r) => Number(r.net) === 0);
+}
+
+const waitStatus = (paymentId: string, status: string) =>
+  waitFor(async () => (await paymentRow(paymentId))?.status === status, CONSUMED_MS);
+
+beforeAll(async () => {
+  service = await startService(
+    createPaymentsService(
+      { ...process.env, PAYMENTS_RECONCILE_INTERVAL_MS: '3600000' },
+      {
+        providers: { get: (n) => providers.get(n), names: () => [...providers.keys()] },
+        retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+      },
+    ),
+    { port: 0, dbName: `mp_test_payments_${uniqueSuffix()}`, groupSuffix: uniqueSuffix() },
+  );
+});
+
+afterAll(async () => {
+  await service?.stop();
+});
+
+describe('authorize through commands', () => {
+  it('approves: AUTHORIZED, payment-authorized reply with the provider reference, one AUTHORIZE attempt', async () => {
+    const order = newOrder();
+    const command = await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    const [reply] = await replies(order.paymentId, 'payments.payment-authorized');
+    expect(reply!.envelope).toMatchObject({
+      causationId: command.id,
+      correlationId: command.correlationId,
+      payload: {
+        paymentId: order.paymentId,
+        orderId: order.orderId,
+        provider: 'SANDBOX',
+        amount: { amount: 10_001, currency: 'EUR' },
+      },
+    });
+    expect(reply!.envelope.payload.providerReference).toMatch(/^sbx_/);
+    const attempts = await sql('select kind, outcome from payment_attempt where payment_id = ?', [
+      order.paymentId,
+    ]);
+    expect(attempts).toEqual([{ kind: 'AUTHORIZE', outcome: 'SUCCEEDED' }]);
+    expect(await ledgerBalanced()).toBe(true);
+  });
+
+  it('declines: FAILED with PAYMENT.DECLINED and the decline code; nothing booked', async () => {
+    const order = newOrder();
+    await authorize(order, '4000000000009995');
+    await waitStatus(order.paymentId, 'FAILED');
+    const [reply] = await replies(order.paymentId, 'payments.payment-failed');
+    expect(reply!.envelope.payload).toMatchObject({
+      code: 'PAYMENT.DECLINED',
+      declineCode: 'insufficient_funds',
+    });
+    expect(await sql('select * from ledger_entry where payment_id = ?', [order.paymentId])).toHaveLength(0);
+    expect(await ledgerBalanced()).toBe(true);
+  });
+
+  it('provider unavailable: bounded retries, then payment-failed PAYMENT.PROVIDER_UNAVAILABLE', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_unavailable');
+    await waitStatus(order.paymentId, 'FAILED');
+    const [reply] = await replies(order.paymentId, 'payments.payment-failed');
+    expect(reply!.envelope.payload).toMatchObject({ code: 'PAYMENT.PROVIDER_UNAVAILABLE' });
+    const attempts = await sql('select outcome from payment_attempt where payment_id = ?', [order.paymentId]);
+    expect(attempts).toHaveLength(2);
+  });
+
+  it('a re-sent command (new message id) has one effect and gets the same answer again', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    await authorize(order, 'tok_sandbox_approve');
+    await waitFor(
+      async () => (await replies(order.paymentId, 'payments.payment-authorized')).length === 2,
+      CONSUMED_MS,
+    );
+    const [first, second] = await replies(order.paymentId, 'payments.payment-authorized');
+    expect(second!.envelope.payload).toEqual(first!.envelope.payload);
+    expect(await sql('select * from payment_attempt where payment_id = ?', [order.paymentId])).toHaveLength(
+      1,
+    );
+  });
+
+  it('a void that overtakes its authorize makes the authorization fail', async () => {
+    const order = newOrder();
+    await send(Topics.paymentCommands, 'payments.void-payment', 'Payment', order.paymentId, {
+      paymentId: order.paymentId,
+      orderId: order.orderId,
+      reason: 'step timed out',
+    });
+    await waitFor(
+      async () =>
+        (await sql('select 1 from payment_void_intent where payment_id = ?', [order.paymentId])).length === 1,
+      CONSUMED_MS,
+    );
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'FAILED');
+    const [reply] = await replies(order.paymentId, 'payments.payment-failed');
+    expect(reply!.envelope.payload).toMatchObject({ code: 'PAYMENT.VOIDED' });
+  });
+});
+
+describe('crash between the provider call and the commit', () => {
+  it('redoing the command gets the same authorization back from the provider: one hold, one payment', async () => {
+    const order = newOrder();
+    const deps: PaymentsDeps = {
+      providers: { get: (n) => providers.get(n), names: () => [...providers.keys()] },
+      commissionBps: 1_000,
+      clock: systemClock,
+    };
+    const command = {
+      paymentId: order.paymentId,
+      orderId: order.orderId,
+      checkoutId: order.checkoutId,
+      buyerId: buyer.userId,
+      amount: { amount: 500, currency: 'EUR' },
+      method: { provider: 'SANDBOX' as const, token: 'tok_sandbox_approve' },
+      idempotencyKey: `checkout:${order.checkoutId}`,
+      splits: [
+        { sellerId: sellerA.sellerId!, subOrderId: order.subA, amount: { amount: 500, currency: 'EUR' } },
+      ],
+    };
+    const run = runInTransaction(service.orm.em.fork(), { correlationId: newId() });
+    const crashing: RunInTransaction = (work) =>
+      run(async (tx) => {
+        await work(tx);
+        throw new Error('process died before commit');
+      });
+    const before = sandbox.events.length;
+    await expect(authorizePayment(command, crashing, deps)).rejects.toThrow('process died');
+    expect(await paymentRow(order.paymentId)).toBeUndefined();
+    const held = sandbox.events.slice(before).map((e) => e.data.reference);
+    expect(held).toHaveLength(1);
+
+    const redone = await authorizePayment(
+      command,
+      runInTransaction(service.orm.em.fork(), { correlationId: newId() }),
+      deps,
+    );
+    expect(redone.ok).toBe(true);
+    expect(await paymentRow(order.paymentId)).toMatchObject({
+      status: 'AUTHORIZED',
+      provider_reference: held[0],
+    });
+    // The provider saw the same key and made no second hold.
+    expect(sandbox.events.length - before).toBe(1);
+  });
+});
+
+describe('void, capture and refunds', () => {
+  it('voids an authorized payment on payments.void-payment, once', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    for (let i = 0; i < 2; i++)
+      await send(Topics.paymentCommands, 'payments.void-payment', 'Payment', order.paymentId, {
+        paymentId: order.paymentId,
+        orderId: order.orderId,
+        reason: 'compensation',
+      });
+    await waitStatus(order.paymentId, 'VOIDED');
+    await waitFor(
+      async () =>
+        (await sql("select * from payment where id = ? and status = 'VOIDED'", [order.paymentId])).length ===
+        1,
+    );
+    expect(await replies(order.paymentId, 'payments.payment-voided')).toHaveLength(1);
+    expect(await ledgerBalanced()).toBe(true);
+  });
+
+  it('voids on orders.order-cancelled when only authorized', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    await send(Topics.order, 'orders.order-cancelled', 'Order', order.orderId, {
+      orderId: order.orderId,
+      checkoutId: order.checkoutId,
+      buyerId: buyer.userId,
+      previousStatus: 'CONFIRMED',
+      code: 'ORDER.CANCELLED_BY_BUYER',
+      message: 'changed my mind',
+      paymentId: order.paymentId,
+      restock: [],
+      version: 3,
+    });
+    await waitStatus(order.paymentId, 'VOIDED');
+  });
+
+  it('captures on order-confirmed, books the ledger, refunds partly then fully, balanced after each step', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    await confirmOrder(order);
+    await confirmOrder(order); // a redelivered confirmation captures nothing more
+    await waitStatus(order.paymentId, 'CAPTURED');
+    // The provider's own "captured" webhook after the synchronous answer: still one capture.
+    const reference = (await paymentRow(order.paymentId))!.provider_reference as string;
+    await webhook('payment.captured', {
+      reference,
+      refundId: null,
+      amount: 10_001,
+      currency: 'EUR',
+      declineCode: null,
+    });
+    await waitFor(
+      async () =>
+        (await sql('select * from provider_event where payment_id = ?', [order.paymentId])).length === 1,
+      CONSUMED_MS,
+    );
+    expect(await replies(order.paymentId, 'payments.payment-captured')).toHaveLength(1);
+    expect(await ledgerBalanced()).toBe(true);
+
+    const entries = await gql(
+      `query($o: ID!) { ledgerEntries(orderId: $o) { kind lines { account side amount { amount currency } } } }`,
+      { o: order.orderId },
+      admin,
+    );
+    expect(entries.ledgerEntries).toHaveLength(1);
+    expect(entries.ledgerEntries[0].lines).toEqual(
+      expect.arrayContaining([
+        { account: `buyer:${buyer.userId}`, side: 'DEBIT', amount: { amount: 10_001, currency: 'EUR' } },
+        {
+          account: `seller-payable:${sellerA.sellerId}`,
+          side: 'CREDIT',
+          amount: { amount: 5_401, currency: 'EUR' },
+        },
+        {
+          account: `seller-payable:${sellerB.sellerId}`,
+          side: 'CREDIT',
+          amount: { amount: 3_600, currency: 'EUR' },
+        },
+        { account: 'platform:commission', side: 'CREDIT', amount: { amount: 600, currency: 'EUR' } },
+        { account: 'platform:commission', side: 'CREDIT', amount: { amount: 400, currency: 'EUR' } },
+      ]),
+    );
+
+    // Partial refund of seller A's sub-order, sent twice: one refund.
+    const partial = newId();
+    await approveRefund(order, partial, 'A', 1_001);
+    await approveRefund(order, partial, 'A', 1_001);
+    await waitStatus(order.paymentId, 'PARTIALLY_REFUNDED');
+    await waitFor(
+      async () => (await replies(order.paymentId, 'payments.payment-refunded')).length === 2,
+      CONSUMED_MS,
+    );
+    const refunded = await replies(order.paymentId, 'payments.payment-refunded');
+    expect(refunded[0]!.envelope.payload).toMatchObject({
+      refundRequestId: partial,
+      amount: { amount: 1_001, currency: 'EUR' },
+      refundedTotal: { amount: 1_001, currency: 'EUR' },
+    });
+    expect(refunded[1]!.envelope.payload).toEqual(refunded[0]!.envelope.payload);
+    expect(await sql('select * from refund where payment_id = ?', [order.paymentId])).toHaveLength(1);
+    expect(await ledgerBalanced()).toBe(true);
+
+    // More than is left is refused with refund-failed, and stored as a failed refund.
+    const tooMuch = newId();
+    await approveRefund(order, tooMuch, 'B', 4_001);
+    await waitFor(
+      async () => (await replies(order.paymentId, 'payments.refund-failed')).length === 1,
+      CONSUMED_MS,
+    );
+    expect((await replies(order.paymentId, 'payments.refund-failed'))[0]!.envelope.payload).toMatchObject({
+      refundRequestId: tooMuch,
+      code: 'REFUND.EXCEEDS_SUB_ORDER',
+    });
+
+    // The rest: payment fully refunded, every account of the order back to zero.
+    await approveRefund(order, newId(), 'A', 5_000);
+    await approveRefund(order, newId(), 'B', 4_000);
+    await waitStatus(order.paymentId, 'REFUNDED');
+    expect(await ledgerBalanced()).toBe(true);
+    const balances = await sql(
+      `select account, sum(case side when 'DEBIT' then amount else -amount end)::bigint as net
+         from ledger_line l join ledger_entry e on e.id = l.entry_id where e.order_id = ? group by account`,
+      [order.orderId],
+    );
+    expect(balances.every((b) => Number(b.net) === 0)).toBe(true);
+  });
+
+  it('a capture that meets a provider outage is retried by reconciliation, once the provider is back', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    captureDown = true;
+    try {
+      await confirmOrder(order);
+      await waitFor(
+        async () =>
+          (
+            await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'CAPTURE'`, [
+              order.paymentId,
+            ])
+          ).length === 2,
+        CONSUMED_MS,
+      );
+      expect((await paymentRow(order.paymentId))!.status).toBe('AUTHORIZED');
+    } finally {
+      captureDown = false;
+    }
+    const run = `mutation { runReconciliation { __typename } }`;
+    expect((await gql(run, {}, admin)).runReconciliation.__typename).toBe('ReconciliationPayload');
+    expect((await paymentRow(order.paymentId))!.status).toBe('CAPTURED');
+    expect(await replies(order.paymentId, 'payments.payment-captured')).toHaveLength(1);
+    expect(await ledgerBalanced()).toBe(true);
+  });
+
+  it('converges on out-of-order provider events: captured before authorized ends CAPTURED', async () => {
+    const order = newOrder();
+    fabricated = order.paymentId;
+    await authorize(order, 'tok_sandbox_pending');
+    await waitFor(async () => (await paymentRow(order.paymentId))?.provider_reference, CONSUMED_MS);
+    const reference = (await paymentRow(order.paymentId))!.provider_reference as string;
+    expect((await paymentRow(order.paymentId))!.status).toBe('CREATED');
+    await webhook('payment.captured', {
+      reference,
+      refundId: null,
+      amount: 10_001,
+      currency: 'EUR',
+      declineCode: null,
+    });
+    await waitStatus(order.paymentId, 'CAPTURED');
+    await webhook('payment.authorized', {
+      reference,
+      refundId: null,
+      amount: 10_001,
+      currency: 'EUR',
+      declineCode: null,
+    });
+    await waitFor(
+      async () =>
+        (await sql('select * from provider_event where payment_id = ?', [order.paymentId])).length === 2,
+      CONSUMED_MS,
+    );
+    expect((await paymentRow(order.paymentId))!.status).toBe('CAPTURED');
+    // The saga still got its authorization answer, then the capture; each once.
+    expect((await replies(order.paymentId)).map((r) => r.type)).toEqual([
+      'payments.payment-authorized',
+      'payments.payment-captured',
+    ]);
+    expect(await ledgerBalanced()).toBe(true);
+  });
+
+  it("ignores one provider's event that names another provider's payment", async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_pending');
+    await waitFor(async () => (await paymentRow(order.paymentId))?.provider_reference, CONSUMED_MS);
+    const reference = (await paymentRow(order.paymentId))!.provider_reference as string;
+    // As if the payment had gone through Stripe: a sandbox-signed event must not move it.
+    await sql(`update payment set provider = 'STRIPE' where id = ?`, [order.paymentId]);
+    const message = await webhook('payment.captured', {
+      reference,
+      refundId: null,
+      amount: 10_001,
+      currency: 'EUR',
+      declineCode: null,
+    });
+    await waitFor(
+      async () => (await sql('select 1 from inbox where message_id = ?', [message.id])).length === 1,
+      CONSUMED_MS,
+    );
+    expect((await paymentRow(order.paymentId))!.status).toBe('CREATED');
+    expect(await sql('select * from provider_event where payment_id = ?', [order.paymentId])).toHaveLength(0);
+  });
+
+  it('skips provider events for unknown payments, storing nothing', async () => {
+    const reference = `sbx_${newId()}`;
+    const message = await webhook('payment.captured', {
+      reference,
+      refundId: null,
+      amount: 1,
+      currency: 'EUR',
+      declineCode: null,
+    });
+    // Consumed (its inbox record committed) without any effect.
+    await waitFor(
+      async () => (await sql('select 1 from inbox where message_id = ?', [message.id])).length === 1,
+      CONSUMED_MS,
+    );
+    expect(
+      await sql('select * from provider_event where provider_event_id = ?', [
+        message.payload.providerEventId,
+      ]),
+    ).toHaveLength(0);
+  });
+});
+
+describe('ledger storage', () => {
+  it('the database refuses an unbalanced journal entry at commit', async () => {
+    const em = service.orm.em.fork();
+    const paymentId = (await sql('select id from payment limit 1'))[0]!.id as string;
+    const entryId = newId();
+    await expect(
+      em.transactional(async (tx) => {
+        await tx.execute(
+          `insert into ledger_entry (id, reference, kind, payment_id, order_id, posted_at) values (?, ?, 'CAPTURE', ?, ?, now())`,
+          [entryId, `test:${entryId}`, paymentId, newId()],
+        );
+        await tx.execute(
+          `insert into ledger_line (entry_id, account, side, amount, currency) values (?, 'a', 'DEBIT', 100, 'EUR'), (?, 'b', 'CREDIT', 99, 'EUR')`,
+          [entryId, entryId],
+        );
+      }),
+    ).rejects.toThrow(/not balanced/);
+    expect(await sql('select * from ledger_entry where id = ?', [entryId])).toHaveLength(0);
+  });
+});
+
+describe('GraphQL', () => {
+  let order: Order;
+  beforeAll(async () => {
+    order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+  });
+
+  const PAYMENT = `query($id: ID!) { payment(id: $id) { id status amount { amount currency } attempts { kind outcome } } }`;
+
+  it('shows the payment to its buyer and an admin only', async () => {
+    expect((await gql(PAYMENT, { id: order.paymentId }, buyer)).payment).toMatchObject({
+      id: order.paymentId,
+      status: 'AUTHORIZED',
+      attempts: [{ kind: 'AUTHORIZE', outcome: 'SUCCEEDED' }],
+    });
+    expect((await gql(PAYMENT, { id: order.paymentId }, admin)).payment.id).toBe(order.paymentId);
+    expect((await gql(PAYMENT, { id: order.paymentId }, otherBuyer)).payment).toBeNull();
+    expect((await gql(PAYMENT, { id: order.paymentId }, sellerA)).payment).toBeNull();
+    expect((await gql(PAYMENT, { id: order.paymentId })).payment).toBeNull();
+  });
+
+  it('contributes Order.payment through the entity reference', async () => {
+    const q = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Order { id payment { id status } } } }`;
+    const r = [{ __typename: 'Order', id: order.orderId }];
+    expect((await gql(q, { r }, buyer))._entities).toEqual([
+      { id: order.orderId, payment: { id: order.paymentId, status: 'AUTHORIZED' } },
+    ]);
+    expect((await gql(q, { r }, otherBuyer))._entities).toEqual([{ id: order.orderId, payment: null }]);
+  });
+
+  it('refuses the ledger and reconciliation to non-admins', async () => {
+    expect((await gql('{ ledgerBalances { balanced } }', {}, buyer)).ledgerBalances).toBeNull();
+    expect((await gql('{ ledgerBalances { balanced } }', {}, sellerA)).ledgerBalances).toBeNull();
+    expect(
+      (await gql(`query($o: ID!) { ledgerEntries(orderId: $o) { id } }`, { o: order.orderId }, sellerA))
+        .ledgerEntries,
+    ).toEqual([]);
+    expect((await gql('{ reconciliationReports { id } }', {}, buyer)).reconciliationReports).toEqual([]);
+    const run = `mutation { runReconciliation { __typename ... on ErrorResult { code } } }`;
+    expect((await gql(run, {}, buyer)).runReconciliation).toEqual({
+      __typename: 'ErrorResult',
+      code: 'AUTH.FORBIDDEN',
+    });
+    expect((await gql(run)).runReconciliation).toEqual({
+      __typename: 'ErrorResult',
+      code: 'AUTH.UNAUTHENTICATED',
+    });
+    expect((await gql('{ myPayoutBalance { sellerId } }', {}, buyer)).myPayoutBalance).toBeNull();
+  });
+
+  it('gives admins balanced ledger balances, sellers their payable, and runs reconciliation', async () => {
+    expect(
+      (await gql('{ ledgerBalances { balanced accounts { account balance } } }', {}, admin)).ledgerBalances
+        .balanced,
+    ).toBe(true);
+    const payout = (await gql('{ myPayoutBalance { sellerId balances { amount currency } } }', {}, sellerA))
+      .myPayoutBalance;
+    expect(payout.sellerId).toBe(sellerA.sellerId);
+    const run = `mutation { runReconciliation { __typename ... on ReconciliationPayload { report { checked differences { paymentId field } } } } }`;
+    const result = (await gql(run, {}, admin)).runReconciliation;
+    expect(result.__typename).toBe('ReconciliationPayload');
+    expect(result.report.checked).toBeGreaterThan(0);
+    // The sandbox agrees with local state, except for the payment whose webhooks the test invented:
+    // the sandbox never captured it, and reconciliation says so.
+    expect(result.report.differences).toEqual(
+      expect.arrayContaining([
+        { paymentId: fabricated, field: 'status' },
+        { paymentId: fabricated, field: 'capturedAmount' },
+      ]),
+    );
+    expect(result.report.differences.every((d: { paymentId: string }) => d.paymentId === fabricated)).toBe(
+      true,
+    );
+    expect(
+      (await gql('{ reconciliationReports(first: 1) { checked } }', {}, admin)).reconciliationReports,
+    ).toHaveLength(1);
+  });
+});

@@ -1,0 +1,142 @@
+// type-graphql reads decorator metadata through this polyfill.
+import 'reflect-metadata';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { MoneyInput, MoneyType, resultUnion } from '@marketplace/platform';
+import type { Shipment } from '../../domain/shipment.js';
+
+export enum ShipmentStatusEnum {
+  PENDING = 'PENDING',
+  DISPATCHED = 'DISPATCHED',
+  DELIVERED = 'DELIVERED',
+  CANCELLED = 'CANCELLED',
+}
+registerEnumType(ShipmentStatusEnum, { name: 'ShipmentStatus' });
+
+export enum ShippingServiceEnum {
+  STANDARD = 'STANDARD',
+  EXPRESS = 'EXPRESS',
+}
+registerEnumType(ShippingServiceEnum, { name: 'ShippingService' });
+
+@ObjectType('ShipmentTimelineEntry')
+export class ShipmentTimelineEntryNode {
+  @Field(() => String, { description: 'ISO-8601 instant.' })
+  at!: string;
+
+  @Field(() => ShipmentStatusEnum)
+  status!: ShipmentStatusEnum;
+
+  @Field(() => String, { nullable: true })
+  note!: string | null;
+}
+
+@Directive('@key(fields: "id")')
+@ObjectType('Shipment', {
+  description: "The parcel of one seller's sub-order. Visible to the order's buyer, its seller and admins.",
+})
+export class ShipmentNode {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ID)
+  orderId!: string;
+
+  @Field(() => ID)
+  subOrderId!: string;
+
+  @Field(() => ID)
+  sellerId!: string;
+
+  @Field(() => ShipmentStatusEnum)
+  status!: ShipmentStatusEnum;
+
+  @Field(() => String, { nullable: true })
+  carrier!: string | null;
+
+  @Field(() => String, { nullable: true })
+  trackingNumber!: string | null;
+
+  @Field(() => [ShipmentTimelineEntryNode])
+  timeline!: ShipmentTimelineEntryNode[];
+
+  @Field(() => String, { description: 'ISO-8601 instant.' })
+  createdAt!: string;
+
+  static of(s: Shipment): ShipmentNode {
+    return Object.assign(new ShipmentNode(), {
+      id: s.id,
+      orderId: s.orderId,
+      subOrderId: s.subOrderId,
+      sellerId: s.sellerId,
+      status: s.status as ShipmentStatusEnum,
+      carrier: s.carrier,
+      trackingNumber: s.trackingNumber,
+      timeline: s.timeline.map((t) =>
+        Object.assign(new ShipmentTimelineEntryNode(), { ...t, status: t.status as ShipmentStatusEnum }),
+      ),
+      createdAt: s.createdAt.toISOString(),
+    });
+  }
+}
+
+/** Shipping's view of the orders subgraph's sub-order: it contributes `shipment`. */
+@Directive('@key(fields: "id")')
+@ObjectType('SubOrder')
+export class SubOrderRef {
+  @Field(() => ID)
+  id!: string;
+}
+
+/** Shipping's view of the orders subgraph's order: it contributes `shipments`. */
+@Directive('@key(fields: "id")')
+@ObjectType('Order')
+export class OrderRef {
+  @Field(() => ID)
+  id!: string;
+}
+
+@ObjectType('ShippingRate', {
+  description: 'A parcel up to maxWeightGrams to country (or * for the rest of the world).',
+})
+export class ShippingRateNode {
+  @Field(() => String, { description: 'ISO-3166 alpha-2, or * for every country without rows of its own.' })
+  country!: string;
+
+  @Field(() => ShippingServiceEnum)
+  service!: ShippingServiceEnum;
+
+  @Field(() => Int)
+  maxWeightGrams!: number;
+
+  @Field(() => MoneyType)
+  amount!: MoneyType;
+}
+
+@InputType('SetShippingRateInput')
+export class SetShippingRateInput {
+  @Field(() => String)
+  country!: string;
+
+  @Field(() => ShippingServiceEnum)
+  service!: ShippingServiceEnum;
+
+  @Field(() => Int)
+  maxWeightGrams!: number;
+
+  @Field(() => MoneyInput)
+  amount!: MoneyInput;
+}
+
+@ObjectType('ShipmentPayload')
+export class ShipmentPayload {
+  @Field(() => ShipmentNode)
+  shipment!: ShipmentNode;
+}
+export const ShipmentResult = resultUnion(ShipmentPayload, { name: 'ShipmentResult' });
+
+@ObjectType('ShippingRatePayload')
+export class ShippingRatePayload {
+  @Field(() => ShippingRateNode)
+  rate!: ShippingRateNode;
+}
+export const ShippingRateResult = resultUnion(ShippingRatePayload, { name: 'ShippingRateResult' });

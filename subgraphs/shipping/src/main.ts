@@ -1,0 +1,4 @@
+import { runService } from '@marketplace/platform';
+import { shippingService } from './service.js';
+
+await runService(shippingService);

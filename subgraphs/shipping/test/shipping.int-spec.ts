@@ -1,0 +1,412 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { newId } from '@marketplace/shared-kernel';
+import { Topics, validateEnvelope } from '@marketplace/event-contracts';
+import {
+  GATEWAY_SECRET_HEADER,
+  signAccessToken,
+  startService,
+  type RunningService,
+} from '@marketplace/platform';
+import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { createShippingService } from '../src/service.js';
+
+// Responses are checked field by field in the assertions, so the body stays loosely typed.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type GraphQLBody = { data?: any; errors?: any[] };
+type Row = Record<string, unknown>;
+
+let service: RunningService;
+let producer: ReturnType<RunningService['kafka']['producer']>;
+const run = uniqueSuffix().toUpperCase();
+const sellerA = { userId: newId(), role: 'seller' as const, sellerId: newId() };
+const sellerB = { userId: newId(), role: 'seller' as const, sellerId: newId() };
+const buyer = { userId: newId(), role: 'buyer' as const, sellerId: null };
+const stranger = { userId: newId(), role: 'buyer' as const, sellerId: null };
+const admin = { userId: newId(), role: 'admin' as const, sellerId: null };
+const tokens: Record<string, string> = {};
+
+async function gql(query: string, variables: object = {}, as?: keyof typeof tokens) {
+  const res = await fetch(service.server.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
+      ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as GraphQLBody;
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const sql = <T extends Row = Row>(query: string, params: unknown[] = []) =>
+  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
+
+/** Outbox envelopes of one aggregate, oldest first. */
+const outbox = async (aggregateId: string) =>
+  (
+    await sql<{ payload: { type: string; causationId: string | null; correlationId: string; payload: Row } }>(
+      'select envelope as payload from outbox where message_key = ? order by seq',
+      [aggregateId],
+    )
+  ).map((r) => r.payload);
+
+function envelope(type: string, aggregateType: string, aggregateId: string, payload: object, version = 1) {
+  const message = {
+    id: newId(),
+    type,
+    version,
+    aggregateType,
+    aggregateId,
+    occurredAt: new Date().toISOString(),
+    correlationId: newId(),
+    causationId: null,
+    producer: type.split('.')[0]!,
+    payload,
+  };
+  // The runner dead-letters anything off-contract; make sure the test speaks the contract.
+  const checked = validateEnvelope(message);
+  if (!checked.ok) throw new Error(checked.error.message);
+  return message;
+}
+type Envelope = ReturnType<typeof envelope>;
+
+async function send(topic: string, ...messages: Envelope[]) {
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: messages.map((m) => ({ key: m.aggregateId, value: JSON.stringify(m) })),
+  });
+}
+
+const handled = (...messages: Envelope[]) =>
+  waitFor(
+    async () =>
+      (
+        await sql(`select 1 from inbox where message_id::text = any(string_to_array(?, ','))`, [
+          messages.map((m) => m.id).join(','),
+        ])
+      ).length === messages.length,
+    60_000,
+  );
+
+const address = (country: string) => ({
+  fullName: 'Ada Buyer',
+  line1: 'Main St 1',
+  line2: null,
+  city: 'Berlin',
+  region: null,
+  postalCode: '10115',
+  country,
+  phone: null,
+});
+
+function quoteCommand(checkoutId: string, currency: string, country: string, parcels: object[]) {
+  return envelope('shipping.quote-shipping', 'Checkout', checkoutId, {
+    checkoutId,
+    currency,
+    destination: address(country),
+    parcels,
+  });
+}
+
+function orderPaid(orderId: string, subOrders: { subOrderId: string; sellerId: string }[]) {
+  return envelope('orders.order-paid', 'Order', orderId, {
+    orderId,
+    buyerId: buyer.userId,
+    paymentId: newId(),
+    currency: 'EUR',
+    shippingAddress: address('DE'),
+    subOrders: subOrders.map((s) => ({
+      ...s,
+      shipping: { amount: 490, currency: 'EUR' },
+      items: [{ lineId: newId(), sku: `${run}-X`, quantity: 1 }],
+    })),
+    version: 3,
+  });
+}
+
+beforeAll(async () => {
+  service = await startService(
+    createShippingService({ ...process.env, SHIPPING_DEFAULT_UNIT_WEIGHT_G: '' }),
+    {
+      port: 0,
+      dbName: `mp_test_shipping_${uniqueSuffix()}`,
+      groupSuffix: uniqueSuffix(),
+    },
+  );
+  producer = service.kafka.producer();
+  await producer.connect();
+  for (const [name, actor] of Object.entries({ sellerA, sellerB, buyer, stranger, admin }))
+    tokens[name] = await signAccessToken(actor, service.config.jwtSecret);
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await service?.stop();
+});
+
+const SHIPMENT_FIELDS =
+  'id orderId subOrderId sellerId status carrier trackingNumber timeline { status note } createdAt';
+const DISPATCH = `mutation($id: ID!, $carrier: String!, $tracking: String!) {
+  dispatchShipment(shipmentId: $id, carrier: $carrier, trackingNumber: $tracking) {
+    __typename ... on ShipmentPayload { shipment { ${SHIPMENT_FIELDS} } } ... on ErrorResult { code field } } }`;
+const DELIVER = `mutation($id: ID!) { confirmDelivery(shipmentId: $id) {
+  __typename ... on ShipmentPayload { shipment { id status } } ... on ErrorResult { code } } }`;
+const ENTITIES = `query($reps: [_Any!]!) { _entities(representations: $reps) {
+  ... on Order { id shipments { id sellerId status } } ... on SubOrder { id shipment { id status } }
+  ... on Shipment { id status } } }`;
+
+describe('shipping subgraph', () => {
+  it('answers a quote command with per-seller quotes, weights from the catalog, and repeats it', async () => {
+    const productId = newId();
+    const product = envelope(
+      'products.product-created',
+      'Product',
+      productId,
+      {
+        productId,
+        sellerId: sellerA.sellerId,
+        version: 1,
+        snapshot: {
+          name: 'Anvil',
+          slug: `anvil-${productId}`,
+          description: '',
+          status: 'DRAFT',
+          categoryId: null,
+          categoryPath: [],
+          attributes: [],
+          images: [],
+          variants: [
+            {
+              variantId: newId(),
+              sku: `${run}-HEAVY`,
+              name: 'Heavy',
+              attributes: [{ name: 'weight_g', value: '1500' }],
+              price: null,
+            },
+          ],
+        },
+      },
+      2,
+    );
+    await send(Topics.product, product);
+    await handled(product);
+
+    const checkoutId = newId();
+    const command = quoteCommand(checkoutId, 'EUR', 'DE', [
+      { sellerId: sellerA.sellerId, items: [{ sku: `${run}-HEAVY`, quantity: 2 }] },
+      { sellerId: sellerB.sellerId, items: [{ sku: `${run}-UNKNOWN`, quantity: 1 }] },
+    ]);
+    await send(Topics.shippingCommands, command);
+    await handled(command);
+    const [reply] = await outbox(checkoutId);
+    expect(reply).toMatchObject({
+      type: 'shipping.shipping-quoted',
+      causationId: command.id,
+      correlationId: command.correlationId,
+      payload: {
+        checkoutId,
+        quotes: [
+          // 2 × 1500 g: the 5 kg bracket of DE.
+          {
+            sellerId: sellerA.sellerId,
+            service: 'STANDARD',
+            amount: { amount: 1190, currency: 'EUR' },
+            weightGrams: 3000,
+          },
+          // Unknown SKU: the 500 g default.
+          {
+            sellerId: sellerB.sellerId,
+            service: 'STANDARD',
+            amount: { amount: 490, currency: 'EUR' },
+            weightGrams: 500,
+          },
+        ],
+      },
+    });
+
+    // The saga re-sends after a timeout with a new message id, even after a rate change: same answer.
+    await sql(`update shipping_rate set amount = amount + 1 where currency = 'EUR'`);
+    const again = { ...command, id: newId() };
+    await send(Topics.shippingCommands, again);
+    await handled(again);
+    const replies = await outbox(checkoutId);
+    expect(replies).toHaveLength(2);
+    expect(replies[1]!.payload).toEqual(reply!.payload);
+    expect(replies[1]!.causationId).toBe(again.id);
+    await sql(`update shipping_rate set amount = amount - 1 where currency = 'EUR'`);
+  });
+
+  it('rejects a quote it cannot make with a stable code', async () => {
+    const tooHeavy = newId();
+    const noCurrency = newId();
+    const commands = [
+      quoteCommand(tooHeavy, 'GBP', 'GB', [
+        { sellerId: sellerA.sellerId, items: [{ sku: `${run}-Y`, quantity: 41 }] },
+      ]),
+      quoteCommand(noCurrency, 'JPY', 'JP', [
+        { sellerId: sellerA.sellerId, items: [{ sku: `${run}-Y`, quantity: 1 }] },
+      ]),
+    ];
+    await send(Topics.shippingCommands, ...commands);
+    await handled(...commands);
+    expect((await outbox(tooHeavy))[0]).toMatchObject({
+      type: 'shipping.shipping-quote-rejected',
+      payload: { checkoutId: tooHeavy, code: 'SHIPPING.TOO_HEAVY' },
+    });
+    expect((await outbox(noCurrency))[0]).toMatchObject({
+      payload: { code: 'SHIPPING.CURRENCY_NOT_SUPPORTED' },
+    });
+  });
+
+  it('creates one shipment per paid sub-order; dispatch and delivery emit events; refusals', async () => {
+    const orderId = newId();
+    const subA = newId();
+    const subB = newId();
+    const paid = orderPaid(orderId, [
+      { subOrderId: subA, sellerId: sellerA.sellerId },
+      { subOrderId: subB, sellerId: sellerB.sellerId },
+    ]);
+    const paidAgain = { ...paid, id: newId() };
+    await send(Topics.order, paid, paidAgain);
+    await handled(paid, paidAgain);
+    const rows = await sql<{ id: string; sub_order_id: string; status: string }>(
+      'select id, sub_order_id, status from shipment where order_id = ? order by seller_id = ? desc',
+      [orderId, sellerA.sellerId],
+    );
+    expect(rows.map((r) => [r.sub_order_id, r.status])).toEqual([
+      [subA, 'PENDING'],
+      [subB, 'PENDING'],
+    ]);
+    const [shipmentA, shipmentB] = rows.map((r) => r.id) as [string, string];
+    expect((await outbox(shipmentA)).map((e) => e.type)).toEqual(['shipping.shipment-created']);
+    expect((await outbox(shipmentA))[0]).toMatchObject({
+      causationId: paid.id,
+      payload: { buyerId: buyer.userId },
+    });
+
+    // Seller B may not dispatch A's parcel; a buyer may not either; nothing changes.
+    expect(
+      (await gql(DISPATCH, { id: shipmentA, carrier: 'DHL', tracking: 'T1' }, 'sellerB')).dispatchShipment,
+    ).toEqual({ __typename: 'ErrorResult', code: 'SHIPMENT.NOT_FOUND', field: 'shipmentId' });
+    expect(
+      (await gql(DISPATCH, { id: shipmentA, carrier: 'DHL', tracking: 'T1' }, 'buyer')).dispatchShipment,
+    ).toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    expect((await gql(DELIVER, { id: shipmentA }, 'sellerA')).confirmDelivery).toMatchObject({
+      code: 'SHIPMENT.INVALID_TRANSITION',
+    });
+
+    const dispatched = (await gql(DISPATCH, { id: shipmentA, carrier: 'DHL', tracking: 'JJD01' }, 'sellerA'))
+      .dispatchShipment;
+    expect(dispatched.shipment).toMatchObject({
+      status: 'DISPATCHED',
+      carrier: 'DHL',
+      trackingNumber: 'JJD01',
+    });
+    expect((await gql(DELIVER, { id: shipmentA }, 'buyer')).confirmDelivery).toMatchObject({
+      code: 'AUTH.FORBIDDEN',
+    });
+    expect((await gql(DELIVER, { id: shipmentA }, 'admin')).confirmDelivery.shipment.status).toBe(
+      'DELIVERED',
+    );
+    const events = await outbox(shipmentA);
+    expect(events.map((e) => [e.type, e.payload.status, e.payload.version])).toEqual([
+      ['shipping.shipment-created', 'PENDING', 1],
+      ['shipping.shipment-dispatched', 'DISPATCHED', 2],
+      ['shipping.shipment-delivered', 'DELIVERED', 3],
+    ]);
+    expect(events[2]!.payload).toMatchObject({ carrier: 'DHL', trackingNumber: 'JJD01', subOrderId: subA });
+
+    // Visibility through the entities contributed to orders: buyer both, a seller its own, others none.
+    const reps = [
+      { __typename: 'Order', id: orderId },
+      { __typename: 'SubOrder', id: subB },
+    ];
+    const asBuyer = (await gql(ENTITIES, { reps }, 'buyer'))._entities;
+    expect(asBuyer[0].shipments.map((s: Row) => s.id).sort()).toEqual([shipmentA, shipmentB].sort());
+    expect(asBuyer[1].shipment).toEqual({ id: shipmentB, status: 'PENDING' });
+    const asSellerA = (await gql(ENTITIES, { reps }, 'sellerA'))._entities;
+    expect(asSellerA[0].shipments).toEqual([
+      { id: shipmentA, sellerId: sellerA.sellerId, status: 'DELIVERED' },
+    ]);
+    expect(asSellerA[1].shipment).toBeNull();
+    const asStranger = (await gql(ENTITIES, { reps }, 'stranger'))._entities;
+    expect(asStranger[0].shipments).toEqual([]);
+    expect((await gql(ENTITIES, { reps: [{ __typename: 'Shipment', id: shipmentA }] }))._entities).toEqual([
+      null,
+    ]);
+
+    expect(
+      (await gql(`{ myShipments(status: PENDING) { id } }`, {}, 'sellerB')).myShipments.map((s: Row) => s.id),
+    ).toContain(shipmentB);
+    expect((await gql(`{ myShipments { id } }`, {}, 'buyer')).myShipments).toEqual([]);
+  });
+
+  it('cancels pending shipments when the order is cancelled, keeps dispatched ones', async () => {
+    const orderId = newId();
+    const [subA, subB] = [newId(), newId()];
+    const paid = orderPaid(orderId, [
+      { subOrderId: subA, sellerId: sellerA.sellerId },
+      { subOrderId: subB, sellerId: sellerB.sellerId },
+    ]);
+    await send(Topics.order, paid);
+    await handled(paid);
+    const [a] = await sql<{ id: string }>('select id from shipment where sub_order_id = ?', [subA]);
+    await gql(DISPATCH, { id: a!.id, carrier: 'UPS', tracking: '1Z' }, 'sellerA');
+    const cancelled = envelope('orders.order-cancelled', 'Order', orderId, {
+      orderId,
+      checkoutId: null,
+      buyerId: buyer.userId,
+      previousStatus: 'PAID',
+      code: 'ORDER.CANCELLED_BY_BUYER',
+      message: 'Changed my mind',
+      paymentId: null,
+      restock: [],
+      version: 4,
+    });
+    await send(Topics.order, cancelled);
+    await handled(cancelled);
+    const rows = await sql<{ sub_order_id: string; status: string }>(
+      'select sub_order_id, status from shipment where order_id = ?',
+      [orderId],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.sub_order_id, r.status]))).toEqual({
+      [subA]: 'DISPATCHED',
+      [subB]: 'CANCELLED',
+    });
+  });
+
+  it('serves the public rate table and lets only admins change it', async () => {
+    const rates = (
+      await gql(
+        `{ shippingRates(country: "gb", currency: "GBP") { country service maxWeightGrams amount { amount currency } } }`,
+      )
+    ).shippingRates;
+    expect(rates[0]).toEqual({
+      country: 'GB',
+      service: 'STANDARD',
+      maxWeightGrams: 500,
+      amount: { amount: 399, currency: 'GBP' },
+    });
+    expect(rates.some((r: Row) => r.country === '*')).toBe(true);
+    const SET = `mutation($input: SetShippingRateInput!) { setShippingRate(input: $input) {
+      __typename ... on ShippingRatePayload { rate { country amount { amount } } } ... on ErrorResult { code field } } }`;
+    const input = {
+      country: 'IE',
+      service: 'STANDARD',
+      maxWeightGrams: 500,
+      amount: { amount: 450, currency: 'GBP' },
+    };
+    expect((await gql(SET, { input }, 'sellerA')).setShippingRate).toMatchObject({ code: 'AUTH.FORBIDDEN' });
+    expect((await gql(SET, { input: { ...input, country: 'IRL' } }, 'admin')).setShippingRate).toMatchObject({
+      field: 'country',
+    });
+    expect((await gql(SET, { input }, 'admin')).setShippingRate).toEqual({
+      __typename: 'ShippingRatePayload',
+      rate: { country: 'IE', amount: { amount: 450 } },
+    });
+  });
+});

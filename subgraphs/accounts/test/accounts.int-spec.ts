@@ -134,6 +134,14 @@ describe('accounts subgraph', () => {
             payload: { userId: result.user.id, role: 'buyer', name: 'Ada' },
           }),
         }),
+        // The contact address for notifications, on its own event.
+        expect.objectContaining({
+          event_type: 'accounts.user-contact-changed',
+          topic: 'accounts.user',
+          envelope: expect.objectContaining({
+            payload: { userId: result.user.id, email: result.user.email, version: 1 },
+          }),
+        }),
       ]);
       const [hash] = await sql<{ password_hash: string }>('select password_hash from app_user where id = ?', [
         result.user.id,
@@ -215,6 +223,7 @@ describe('accounts subgraph', () => {
       ]);
       expect((await outbox(result.user.id)).map((e) => e.envelope.payload)).toEqual([
         { userId: result.user.id, role: 'seller', name: 'Linus' },
+        { userId: result.user.id, email: result.user.email, version: 1 },
       ]);
 
       // The slug is unique; a clash leaves neither a user nor a store behind.
@@ -268,6 +277,7 @@ describe('accounts subgraph', () => {
       expect(admins).toEqual([expect.objectContaining({ role: 'admin', version: 1 })]);
       expect((await outbox(admins[0]!.id)).map((e) => e.envelope.payload)).toEqual([
         { userId: admins[0]!.id, role: 'admin', name: 'Administrator' },
+        { userId: admins[0]!.id, email: ADMIN.email, version: 1 },
       ]);
     });
 

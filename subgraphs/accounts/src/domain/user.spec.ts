@@ -6,7 +6,7 @@ const hash = '$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNo';
 const sellerId = '0192f3a0-1111-7aaa-8bbb-000000000009';
 
 describe('User', () => {
-  it('registers a buyer with a lowercased email and records UserRegistered without personal data', () => {
+  it('registers a buyer with a lowercased email and records UserRegistered without personal data, the email apart in UserContactChanged', () => {
     const r = User.registerBuyer({ email: '  Ada@Example.COM ', name: ' Ada ', passwordHash: hash }, now);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -21,6 +21,14 @@ describe('User', () => {
         aggregateId: r.value.id,
         occurredAt: now,
         payload: { userId: r.value.id, role: 'buyer', name: 'Ada' },
+      },
+      {
+        type: 'accounts.user-contact-changed',
+        version: 1,
+        aggregateType: 'User',
+        aggregateId: r.value.id,
+        occurredAt: now,
+        payload: { userId: r.value.id, email: 'ada@example.com', version: 1 },
       },
     ]);
   });

@@ -21,6 +21,13 @@ export interface UserRegisteredPayload {
   name: string;
 }
 
+/** Where the user is reached (notifications keeps it); on its own event so few consumers see it. */
+export interface UserContactChangedPayload {
+  userId: string;
+  email: string;
+  version: number;
+}
+
 // Pragmatic shape check (one @, a dotted domain, no spaces); the mailbox is proven by use, not by regex.
 const EMAIL = /^[^\s@]+@[^\s@.]+(\.[^\s@.]+)+$/;
 
@@ -52,7 +59,7 @@ export interface NewUser {
  * tied to its store (`sellerId` = the store's id, carried by its access tokens). Admins are
  * only ever created by the operator's bootstrap.
  */
-export class User extends AggregateRoot<DomainEvent<UserRegisteredPayload>> {
+export class User extends AggregateRoot<DomainEvent<UserRegisteredPayload | UserContactChangedPayload>> {
   private constructor(
     readonly id: string,
     private _email: string,
@@ -104,6 +111,14 @@ export class User extends AggregateRoot<DomainEvent<UserRegisteredPayload>> {
       aggregateId: id,
       occurredAt: now,
       payload: { userId: id, role, name },
+    });
+    user.record({
+      type: 'accounts.user-contact-changed',
+      version: 1,
+      aggregateType: 'User',
+      aggregateId: id,
+      occurredAt: now,
+      payload: { userId: id, email, version: 1 },
     });
     return ok(user);
   }

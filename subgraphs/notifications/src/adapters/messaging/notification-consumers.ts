@@ -1,0 +1,58 @@
+import { InvariantViolation } from '@marketplace/shared-kernel';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { ConsumerDefinition, EventHandler } from '@marketplace/platform';
+import { Topics, contractKey, type EventEnvelope } from '@marketplace/event-contracts';
+import { TEMPLATES } from '../../domain/templates.js';
+import { notifyAbout, recordContact } from '../../application/notify.js';
+import { notificationContext, type ChannelFactory } from '../persistence/notifications-store.js';
+
+export interface NotificationConsumerOptions {
+  channels: ChannelFactory;
+  onCommit?: () => void;
+}
+
+const contextFor = (envelope: EventEnvelope, em: EntityManager, options: NotificationConsumerOptions) =>
+  notificationContext(
+    {
+      actor: null,
+      correlationId: envelope.correlationId,
+      causationId: envelope.id,
+      em,
+      ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+    },
+    { channels: options.channels, afterCommit: () => options.onCommit?.() },
+  );
+
+/** Order, payment and shipment events with a template (each template names a v1 contract). */
+export function eventNotificationConsumer(options: NotificationConsumerOptions): ConsumerDefinition {
+  const handle: EventHandler = async (envelope, em) => {
+    const done = await notifyAbout(
+      {
+        id: envelope.id,
+        type: envelope.type,
+        aggregateId: envelope.aggregateId,
+        payload: envelope.payload as Record<string, unknown>,
+      },
+      contextFor(envelope, em, options),
+    );
+    if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
+  };
+  const handlers = Object.fromEntries(Object.keys(TEMPLATES).map((type) => [contractKey(type, 1), handle]));
+  return {
+    groupId: 'notifications.events',
+    topics: [Topics.order, Topics.payment, Topics.shipment],
+    handlers,
+  };
+}
+
+/** The contact projection: user id → email. */
+export function contactConsumer(options: NotificationConsumerOptions): ConsumerDefinition {
+  const handlers: Record<string, EventHandler> = {
+    [contractKey('accounts.user-contact-changed', 1)]: async (envelope, em) => {
+      const p = envelope.payload as { userId: string; email: string; version: number };
+      const done = await recordContact(p, contextFor(envelope, em, options));
+      if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
+    },
+  };
+  return { groupId: 'notifications.contacts', topics: [Topics.user], handlers };
+}

@@ -1,0 +1,120 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { inTransaction, type RequestContext } from '@marketplace/platform';
+import { systemClock, type Clock } from '@marketplace/shared-kernel';
+import { Notification } from '../../domain/notification.js';
+import type { ChannelsByCategory } from '../../domain/preferences.js';
+import type { Channel } from '../../domain/templates.js';
+import type {
+  ChannelPort,
+  ContactRepository,
+  NotificationContext,
+  NotificationRepository,
+  PreferenceRepository,
+} from '../../application/ports.js';
+
+export class MikroNotificationRepository implements NotificationRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async channelsAlreadyNotified(sourceEventId: string, dedupKey: string): Promise<Set<Channel>> {
+    const rows = await this.em.execute<{ channel: Channel }[]>(
+      'select channel from notification where source_event_id = ? or dedup_key = ?',
+      [sourceEventId, dedupKey],
+    );
+    return new Set(rows.map((r) => r.channel));
+  }
+
+  add(notification: Notification): void {
+    this.em.persist(notification);
+  }
+}
+
+export class SqlPreferenceRepository implements PreferenceRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async of(userId: string) {
+    const [row] = await this.em.execute<{ channels: Partial<ChannelsByCategory>; version: number }[]>(
+      'select channels, version from notification_preference where user_id = ?',
+      [userId],
+    );
+    return row ?? null;
+  }
+
+  async save(userId: string, channels: ChannelsByCategory): Promise<void> {
+    await this.em.execute(
+      `insert into notification_preference (user_id, channels, version, updated_at) values (?, ?::jsonb, 1, now())
+       on conflict (user_id) do update set channels = excluded.channels,
+         version = notification_preference.version + 1, updated_at = now()`,
+      [userId, JSON.stringify(channels)],
+    );
+  }
+}
+
+export class SqlContactRepository implements ContactRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async emailOf(userId: string): Promise<string | null> {
+    const [row] = await this.em.execute<{ email: string }[]>(
+      'select email from user_contact where user_id = ?',
+      [userId],
+    );
+    return row?.email ?? null;
+  }
+
+  async record(contact: { userId: string; email: string; version: number }): Promise<void> {
+    await this.em.execute(
+      `insert into user_contact (user_id, email, version) values (?, ?, ?)
+       on conflict (user_id) do update set email = excluded.email, version = excluded.version
+       where user_contact.version <= excluded.version`,
+      [contact.userId, contact.email, contact.version],
+    );
+  }
+}
+
+export type ChannelFactory = (channel: Channel, em: EntityManager) => ChannelPort;
+
+/** Wires the use-case context to MikroORM, the outbox and the channel adapters. */
+export function notificationContext(
+  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
+  options: { channels: ChannelFactory; clock?: Clock; afterCommit?: () => void },
+): NotificationContext {
+  return {
+    actor: ctx.actor,
+    clock: options.clock ?? systemClock,
+    transaction: async (work) => {
+      const result = await inTransaction(
+        ctx.em,
+        {
+          producer: 'notifications',
+          correlationId: ctx.correlationId,
+          causationId: ctx.causationId,
+          traceparent: ctx.traceparent,
+        },
+        (scope) =>
+          work({
+            notifications: new MikroNotificationRepository(scope.em),
+            preferences: new SqlPreferenceRepository(scope.em),
+            contacts: new SqlContactRepository(scope.em),
+            channels: new Map(
+              (['EMAIL', 'SMS', 'PUSH'] as const).map((c) => [c, options.channels(c, scope.em)] as const),
+            ),
+            track: (n) => scope.track(n),
+          }),
+      );
+      if (result.ok) options.afterCommit?.();
+      return result;
+    },
+  };
+}
+
+/** A page of the user's notifications, newest first (ids are time-ordered uuidv7). */
+export function notificationsOf(
+  em: EntityManager,
+  userId: string,
+  beforeId: string | null,
+  limit: number,
+): Promise<Notification[]> {
+  return em.find(Notification, beforeId ? { userId, id: { $lt: beforeId } } : { userId }, {
+    orderBy: { id: 'desc' },
+    limit,
+  });
+}

@@ -1,0 +1,94 @@
+import { describe, expect, it } from '@jest/globals';
+import { FixedClock, newId, type Result } from '@marketplace/shared-kernel';
+import type { Notification } from '../domain/notification.js';
+import type { ChannelsByCategory } from '../domain/preferences.js';
+import type { Channel } from '../domain/templates.js';
+import { dedupKeyOf, notifyAbout, type SourceEvent } from './notify.js';
+import type { ChannelPort, NotificationContext, NotificationTransaction } from './ports.js';
+
+/** In-memory fakes of the ports: what was stored, what each channel was asked to send. */
+function fakeContext(options: { email?: string | null; saved?: Partial<ChannelsByCategory> } = {}) {
+  const stored: Notification[] = [];
+  const sent: { channel: Channel; recipient: string; subject: string }[] = [];
+  const events: string[] = [];
+  const port = (channel: Channel): ChannelPort => ({
+    channel,
+    send: async (m) => void sent.push({ channel, recipient: m.recipient, subject: m.subject }),
+  });
+  const tx: NotificationTransaction = {
+    notifications: {
+      channelsAlreadyNotified: async (sourceEventId, dedupKey) =>
+        new Set(
+          stored
+            .filter((n) => n.sourceEventId === sourceEventId || n.dedupKey === dedupKey)
+            .map((n) => n.channel),
+        ),
+      add: (n) => void stored.push(n),
+    },
+    preferences: {
+      of: async () => (options.saved ? { channels: options.saved, version: 1 } : null),
+      save: async () => {},
+    },
+    contacts: { emailOf: async () => options.email ?? null, record: async () => {} },
+    channels: new Map((['EMAIL', 'SMS', 'PUSH'] as const).map((c) => [c, port(c)])),
+    track: (n) => void events.push(...n.pullEvents().map((e) => e.type)),
+  };
+  const ctx: NotificationContext = {
+    actor: null,
+    clock: new FixedClock(new Date('2026-12-10T10:00:00Z')),
+    transaction: <T>(work: (t: NotificationTransaction) => Promise<Result<T>>) => work(tx),
+  };
+  return { ctx, stored, sent, events };
+}
+
+const buyerId = newId();
+const orderId = newId();
+const shipped = (version = 3): SourceEvent => ({
+  id: newId(),
+  type: 'shipping.shipment-dispatched',
+  aggregateId: newId(),
+  payload: { orderId, buyerId, carrier: 'DHL', trackingNumber: 'JJD1', version },
+});
+
+describe('notifyAbout', () => {
+  it('sends on every default channel of the category, to the known address', async () => {
+    const { ctx, sent, events } = fakeContext({ email: 'ada@example.com' });
+    await notifyAbout(shipped(), ctx);
+    expect(sent.map((s) => [s.channel, s.recipient])).toEqual([
+      ['EMAIL', 'ada@example.com'],
+      ['PUSH', buyerId],
+      ['SMS', buyerId],
+    ]);
+    expect(events).toEqual(Array(3).fill('notifications.notification-sent'));
+  });
+
+  it('does not notify twice for the same envelope or the same business event', async () => {
+    const { ctx, sent } = fakeContext({ email: 'ada@example.com' });
+    const event = shipped();
+    await notifyAbout(event, ctx);
+    await notifyAbout(event, ctx);
+    await notifyAbout({ ...event, id: newId() }, ctx);
+    expect(sent).toHaveLength(3);
+    // A later change of the same shipment is news.
+    await notifyAbout({ ...event, id: newId(), payload: { ...event.payload, version: 4 } }, ctx);
+    expect(sent).toHaveLength(6);
+    expect(dedupKeyOf(event)).toBe(`shipping.shipment-dispatched:${event.aggregateId}:3`);
+  });
+
+  it('respects channels turned off and keeps an email without address unsent', async () => {
+    const { ctx, stored, sent, events } = fakeContext({ saved: { SHIPPING: ['EMAIL'] } });
+    await notifyAbout(shipped(), ctx);
+    expect(sent).toEqual([]);
+    expect(stored.map((n) => [n.channel, n.status])).toEqual([['EMAIL', 'NO_ADDRESS']]);
+    expect(events).toEqual([]);
+  });
+
+  it('ignores events without a template', async () => {
+    const { ctx, stored } = fakeContext();
+    expect(await notifyAbout({ ...shipped(), type: 'shipping.shipment-created' }, ctx)).toEqual({
+      ok: true,
+      value: [],
+    });
+    expect(stored).toEqual([]);
+  });
+});

@@ -1,0 +1,44 @@
+import type { Actor } from '@marketplace/platform';
+import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { Notification } from '../domain/notification.js';
+import type { ChannelsByCategory } from '../domain/preferences.js';
+import type { Channel } from '../domain/templates.js';
+
+/** A way to reach a user. Adapters: the development channel (database), SMTP for email (open). */
+export interface ChannelPort {
+  readonly channel: Channel;
+  send(message: { notificationId: string; recipient: string; subject: string; body: string }): Promise<void>;
+}
+
+export interface NotificationRepository {
+  /** Channels already notified for this event (same envelope id or same business event). */
+  channelsAlreadyNotified(sourceEventId: string, dedupKey: string): Promise<Set<Channel>>;
+  add(notification: Notification): void;
+}
+
+export interface PreferenceRepository {
+  /** The user's saved choices, null when they never changed the defaults. */
+  of(userId: string): Promise<{ channels: Partial<ChannelsByCategory>; version: number } | null>;
+  save(userId: string, channels: ChannelsByCategory): Promise<void>;
+}
+
+export interface ContactRepository {
+  emailOf(userId: string): Promise<string | null>;
+  /** Keeps the newest address: an older version never overwrites a newer one. */
+  record(contact: { userId: string; email: string; version: number }): Promise<void>;
+}
+
+export interface NotificationTransaction {
+  notifications: NotificationRepository;
+  preferences: PreferenceRepository;
+  contacts: ContactRepository;
+  /** The channel adapters, bound to this transaction (the development channel writes rows). */
+  channels: ReadonlyMap<Channel, ChannelPort>;
+  track(notification: Notification): void;
+}
+
+export interface NotificationContext {
+  actor: Actor | null;
+  clock: Clock;
+  transaction<T>(work: (tx: NotificationTransaction) => Promise<Result<T>>): Promise<Result<T>>;
+}

@@ -1,0 +1,4 @@
+import { runService } from '@marketplace/platform';
+import { notificationsService } from './service.js';
+
+await runService(notificationsService);

@@ -1,0 +1,33 @@
+import type { ServiceDefinition } from '@marketplace/platform';
+import { Topics } from '@marketplace/event-contracts';
+import { notificationEntities, notificationMigrations } from './adapters/persistence/notifications.schema.js';
+import type { ChannelFactory } from './adapters/persistence/notifications-store.js';
+import { DatabaseChannel } from './adapters/channels/database-channel.js';
+import { createNotificationResolvers } from './adapters/graphql/notifications.resolver.js';
+import { contactConsumer, eventNotificationConsumer } from './adapters/messaging/notification-consumers.js';
+
+/**
+ * The notifications subgraph: tells buyers about their orders, payments and parcels on the
+ * channels they chose. Every channel uses the development adapter (messages stored in
+ * `dev_mailbox`); an SMTP email adapter is not written yet (see README).
+ */
+export function createNotificationsService(): ServiceDefinition {
+  const channels: ChannelFactory = (channel, em) => new DatabaseChannel(channel, em);
+  return {
+    name: 'notifications',
+    defaultPort: 4011,
+    entities: notificationEntities,
+    migrations: notificationMigrations,
+    publishes: [Topics.notification],
+    graphql: ({ relay }) => ({
+      resolvers: createNotificationResolvers({ channels, onCommit: () => relay.nudge() }),
+      referenceResolvers: {},
+    }),
+    consumers: ({ relay }) => {
+      const options = { channels, onCommit: () => relay.nudge() };
+      return [eventNotificationConsumer(options), contactConsumer(options)];
+    },
+  };
+}
+
+export const notificationsService = createNotificationsService();

@@ -1,0 +1,234 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { newId } from '@marketplace/shared-kernel';
+import { Topics, validateEnvelope } from '@marketplace/event-contracts';
+import {
+  GATEWAY_SECRET_HEADER,
+  signAccessToken,
+  startService,
+  type RunningService,
+} from '@marketplace/platform';
+import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { createNotificationsService } from '../src/service.js';
+
+// Responses are checked field by field in the assertions, so the body stays loosely typed.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type GraphQLBody = { data?: any; errors?: any[] };
+type Row = Record<string, unknown>;
+
+let service: RunningService;
+let producer: ReturnType<RunningService['kafka']['producer']>;
+const tokens: Record<string, string> = {};
+
+async function gql(query: string, variables: object = {}, as?: string) {
+  const res = await fetch(service.server.url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
+      ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}),
+    },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as GraphQLBody;
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const sql = <T extends Row = Row>(query: string, params: unknown[] = []) =>
+  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
+
+function envelope(type: string, aggregateType: string, aggregateId: string, payload: object) {
+  const message = {
+    id: newId(),
+    type,
+    version: 1,
+    aggregateType,
+    aggregateId,
+    occurredAt: new Date().toISOString(),
+    correlationId: newId(),
+    causationId: null,
+    producer: type.split('.')[0]!,
+    payload,
+  };
+  // The runner dead-letters anything off-contract; make sure the test speaks the contract.
+  const checked = validateEnvelope(message);
+  if (!checked.ok) throw new Error(checked.error.message);
+  return message;
+}
+type Envelope = ReturnType<typeof envelope>;
+
+async function send(topic: string, ...messages: Envelope[]) {
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: messages.map((m) => ({ key: m.aggregateId, value: JSON.stringify(m) })),
+  });
+}
+
+/** Every message went through the consumer (its inbox row commits with the handler's work). */
+const handled = (...messages: Envelope[]) =>
+  waitFor(
+    async () =>
+      (
+        await sql(`select 1 from inbox where message_id::text = any(string_to_array(?, ','))`, [
+          messages.map((m) => m.id).join(','),
+        ])
+      ).length === new Set(messages.map((m) => m.id)).size,
+    60_000,
+  );
+
+const orderConfirmed = (orderId: string, buyerId: string, version = 2) =>
+  envelope('orders.order-confirmed', 'Order', orderId, {
+    orderId,
+    checkoutId: newId(),
+    buyerId,
+    paymentId: newId(),
+    currency: 'EUR',
+    total: { amount: 12345, currency: 'EUR' },
+    discountTotal: { amount: 0, currency: 'EUR' },
+    subOrders: [{ subOrderId: newId(), sellerId: newId(), total: { amount: 12345, currency: 'EUR' } }],
+    version,
+  });
+
+const contact = (userId: string, email: string) =>
+  envelope('accounts.user-contact-changed', 'User', userId, { userId, email, version: 1 });
+
+async function newBuyer(name: string) {
+  const userId = newId();
+  tokens[name] = await signAccessToken({ userId, role: 'buyer', sellerId: null }, service.config.jwtSecret);
+  const c = contact(userId, `${name}-${uniqueSuffix()}@example.com`);
+  await send(Topics.user, c);
+  await handled(c);
+  return userId;
+}
+
+const MY = `query($after: String) { myNotifications(first: 10, after: $after) {
+  items { id channel category kind subject body status } endCursor hasNextPage } }`;
+const UPDATE = `mutation($input: UpdateNotificationPreferencesInput!) { updateNotificationPreferences(input: $input) {
+  __typename ... on NotificationPreferencesPayload { preferences { categories { category channels } } }
+  ... on ErrorResult { code field } } }`;
+
+beforeAll(async () => {
+  service = await startService(createNotificationsService(), {
+    port: 0,
+    dbName: `mp_test_notifications_${uniqueSuffix()}`,
+    groupSuffix: uniqueSuffix(),
+  });
+  producer = service.kafka.producer();
+  await producer.connect();
+});
+
+afterAll(async () => {
+  await producer?.disconnect();
+  await service?.stop();
+});
+
+describe('notifications subgraph', () => {
+  it('notifies the buyer of a confirmed order once per channel, however often it is delivered', async () => {
+    const buyerId = await newBuyer('ada');
+    const orderId = newId();
+    const confirmed = orderConfirmed(orderId, buyerId);
+    // The same envelope twice (redelivery) and the same status change re-published with a new id.
+    const republished = { ...confirmed, id: newId() };
+    await send(Topics.order, confirmed, confirmed, republished);
+    await handled(confirmed, republished);
+
+    const rows = await sql<{ channel: string; recipient: string; source_event_id: string }>(
+      'select channel, recipient, source_event_id from notification where user_id = ? order by channel',
+      [buyerId],
+    );
+    // Defaults for ORDER_UPDATES: email and push.
+    expect(rows.map((r) => r.channel)).toEqual(['EMAIL', 'PUSH']);
+    expect(rows.every((r) => r.source_event_id === confirmed.id)).toBe(true);
+    expect(rows[0]!.recipient).toMatch(/^ada-.*@example\.com$/);
+    const mailbox = await sql<{ channel: string; subject: string; body: string }>(
+      `select m.channel, m.subject, m.body from dev_mailbox m join notification n on n.id = m.notification_id
+       where n.user_id = ? order by m.channel`,
+      [buyerId],
+    );
+    expect(mailbox).toHaveLength(2);
+    expect(mailbox[0]!.body).toContain('EUR 123.45');
+
+    const sent = await sql<{ envelope: { payload: Row; causationId: string } }>(
+      `select envelope from outbox where event_type = 'notifications.notification-sent' and envelope->'payload'->>'userId' = ?`,
+      [buyerId],
+    );
+    expect(sent).toHaveLength(2);
+    expect(sent[0]!.envelope).toMatchObject({
+      causationId: confirmed.id,
+      payload: { kind: 'orders.order-confirmed' },
+    });
+
+    // Through GraphQL: own notifications only, paginated.
+    const mine = (await gql(MY, {}, 'ada')).myNotifications;
+    expect(mine.items).toHaveLength(2);
+    expect(mine.items[0]).toMatchObject({
+      kind: 'orders.order-confirmed',
+      category: 'ORDER_UPDATES',
+      status: 'SENT',
+    });
+    const first = (
+      await gql(`{ myNotifications(first: 1) { items { id } endCursor hasNextPage } }`, {}, 'ada')
+    ).myNotifications;
+    expect(first.hasNextPage).toBe(true);
+    const second = (await gql(MY, { after: first.endCursor }, 'ada')).myNotifications;
+    expect(second.items.map((n: Row) => n.id)).not.toContain(first.items[0].id);
+    expect(second.hasNextPage).toBe(false);
+    await newBuyer('eve');
+    expect((await gql(MY, {}, 'eve')).myNotifications.items).toEqual([]);
+    expect((await gql(MY)).myNotifications.items).toEqual([]);
+  });
+
+  it('sends nothing on a channel the buyer turned off', async () => {
+    const buyerId = await newBuyer('bob');
+    expect(
+      (await gql(`{ myNotificationPreferences { categories { category channels } } }`, {}, 'bob'))
+        .myNotificationPreferences.categories,
+    ).toContainEqual({ category: 'ORDER_UPDATES', channels: ['EMAIL', 'PUSH'] });
+    const updated = (
+      await gql(UPDATE, { input: { categories: [{ category: 'ORDER_UPDATES', channels: ['PUSH'] }] } }, 'bob')
+    ).updateNotificationPreferences;
+    expect(updated.preferences.categories).toContainEqual({ category: 'ORDER_UPDATES', channels: ['PUSH'] });
+
+    const confirmed = orderConfirmed(newId(), buyerId);
+    await send(Topics.order, confirmed);
+    await handled(confirmed);
+    expect(
+      (await sql<{ channel: string }>('select channel from notification where user_id = ?', [buyerId])).map(
+        (r) => r.channel,
+      ),
+    ).toEqual(['PUSH']);
+  });
+
+  it('validates preference updates and refuses anonymous callers', async () => {
+    await newBuyer('cy');
+    const duplicate = {
+      categories: [
+        { category: 'PAYMENTS', channels: ['SMS'] },
+        { category: 'PAYMENTS', channels: [] },
+      ],
+    };
+    expect((await gql(UPDATE, { input: duplicate }, 'cy')).updateNotificationPreferences).toEqual({
+      __typename: 'ErrorResult',
+      code: 'NOTIFICATION.DUPLICATE_CATEGORY',
+      field: 'category',
+    });
+    expect(
+      (
+        await gql(
+          UPDATE,
+          { input: { categories: [{ category: 'PAYMENTS', channels: ['SMS', 'SMS'] }] } },
+          'cy',
+        )
+      ).updateNotificationPreferences,
+    ).toMatchObject({ code: 'NOTIFICATION.DUPLICATE_CHANNEL' });
+    expect(
+      (await gql(UPDATE, { input: { categories: [{ category: 'PAYMENTS', channels: [] }] } }))
+        .updateNotificationPreferences,
+    ).toMatchObject({ code: 'AUTH.UNAUTHENTICATED' });
+    expect(
+      (await gql(`{ myNotificationPreferences { categories { category } } }`)).myNotificationPreferences,
+    ).toBeNull();
+  });
+});

@@ -27,5 +27,5 @@ WORKDIR /app
 ENV NODE_OPTIONS=--enable-source-maps
 COPY --from=build /app /app
 USER node
-EXPOSE 4000 4001 4002 4003 4004 4005 4006
+EXPOSE 4000 4001 4002 4003 4004 4005 4006 4007 4008 4009 4010 4011 4012
 CMD ["node", "gateway/dist/main.js"]

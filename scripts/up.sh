@@ -48,6 +48,18 @@ export ACCOUNTS_ADMIN_PASSWORD="${ACCOUNTS_ADMIN_PASSWORD:-local-dev-passphrase-
 start accounts subgraphs/accounts/dist/main.js 4004
 start cart subgraphs/cart/dist/main.js 4005
 start coupons subgraphs/coupons/dist/main.js 4006
+# Development payment settings: the sandbox provider (off unless enabled) approves or declines
+# by test card and signs its webhooks for the sidecar with this secret. Real providers are enabled by their keys
+# (STRIPE_SECRET_KEY, RAZORPAY_KEY_ID/RAZORPAY_KEY_SECRET) and webhook secrets.
+export PAYMENTS_SANDBOX_ENABLED="${PAYMENTS_SANDBOX_ENABLED:-true}"
+export SANDBOX_WEBHOOK_SECRET="${SANDBOX_WEBHOOK_SECRET:-whsec_sandbox_local_development}"
+export SANDBOX_WEBHOOK_URL="${SANDBOX_WEBHOOK_URL:-http://127.0.0.1:4012/webhooks/sandbox}"
+start webhooks webhooks/dist/main.js 4012
+start checkout subgraphs/checkout/dist/main.js 4007
+start orders subgraphs/orders/dist/main.js 4008
+start payments subgraphs/payments/dist/main.js 4009
+start shipping subgraphs/shipping/dist/main.js 4010
+start notifications subgraphs/notifications/dist/main.js 4011
 start gateway gateway/dist/main.js 4000
 
 cat <<INFO

@@ -116,10 +116,13 @@ export async function startMarketplace(
     ...extra,
   });
   const processes = new Map<ProcessName, Process>();
+  // The gateway is ready when every subgraph answers; with only some running, it is enough
+  // that it serves.
+  const gatewayProbe = running.length === SUBGRAPHS.length ? '/ready' : '/health';
   const launch = async (name: ProcessName) => {
     const proc = startProcess(name, entryOf(name), envOf(name));
     processes.set(name, proc);
-    await waitReady(proc, `http://127.0.0.1:${ports[name]}/ready`);
+    await waitReady(proc, `http://127.0.0.1:${ports[name]}${name === 'gateway' ? gatewayProbe : '/ready'}`);
   };
   try {
     const backends: ProcessName[] = running.includes('payments') ? [...running, 'webhooks'] : [...running];

@@ -29,8 +29,12 @@ type Row = Record<string, any>;
 const CONSUMED_MS = 30_000;
 
 const sandbox = createSandboxProvider();
-/** Switches the sandbox's capture endpoint off, as an outage would. */
+/** Switch the sandbox's endpoints off, as an outage would. */
 let captureDown = false;
+let voidDown = false;
+let refundDown = false;
+/** The provider refuses captures for good (an expired authorization). */
+let captureRefused = false;
 const providers = new Map<ProviderName, PaymentProvider>([
   [
     'SANDBOX',
@@ -39,7 +43,15 @@ const providers = new Map<ProviderName, PaymentProvider>([
       capture: (input) =>
         captureDown
           ? Promise.reject(new ProviderUnavailableError('sandbox capture is down'))
-          : sandbox.capture(input),
+          : captureRefused
+            ? Promise.resolve({ status: 'FAILED' as const, message: 'authorization expired' })
+            : sandbox.capture(input),
+      void: (input) =>
+        voidDown ? Promise.reject(new ProviderUnavailableError('sandbox void is down')) : sandbox.void(input),
+      refund: (input) =>
+        refundDown
+          ? Promise.reject(new ProviderUnavailableError('sandbox refund is down'))
+          : sandbox.refund(input),
     },
   ],
 ]);
@@ -495,6 +507,168 @@ describe('void, capture and refunds', () => {
     expect((await gql(run, {}, admin)).runReconciliation.__typename).toBe('ReconciliationPayload');
     expect((await paymentRow(order.paymentId))!.status).toBe('CAPTURED');
     expect(await replies(order.paymentId, 'payments.payment-captured')).toHaveLength(1);
+    expect(await ledgerBalanced()).toBe(true);
+  });
+
+  it('a refund that meets a provider outage stays PENDING and is retried by reconciliation, once', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    await confirmOrder(order);
+    await waitStatus(order.paymentId, 'CAPTURED');
+    const reference = (await paymentRow(order.paymentId))!.provider_reference as string;
+    const request = newId();
+    const refundAttempts = async () =>
+      (await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'REFUND'`, [order.paymentId]))
+        .length;
+    refundDown = true;
+    try {
+      await approveRefund(order, request, 'A', 6_001);
+      await waitFor(async () => (await refundAttempts()) === 2, CONSUMED_MS);
+      // Re-sent approval during the outage: still one refund, tried again with the same key.
+      await approveRefund(order, request, 'A', 6_001);
+      await waitFor(async () => (await refundAttempts()) === 4, CONSUMED_MS);
+      expect(
+        await sql('select status, provider_refund_id from refund where payment_id = ?', [order.paymentId]),
+      ).toEqual([{ status: 'PENDING', provider_refund_id: null }]);
+      expect(
+        (
+          await sql(
+            'select distinct idempotency_key from payment_attempt where payment_id = ? and kind = ?',
+            [order.paymentId, 'REFUND'],
+          )
+        ).map((r) => r.idempotency_key),
+      ).toEqual([request]);
+      expect((await paymentRow(order.paymentId))!.status).toBe('CAPTURED');
+      expect(await replies(order.paymentId, 'payments.payment-refunded')).toHaveLength(0);
+      expect(await replies(order.paymentId, 'payments.refund-failed')).toHaveLength(0);
+      // Still down: reconciliation tries, keeps it pending.
+      await gql(`mutation { runReconciliation { __typename } }`, {}, admin);
+      expect(
+        (await sql('select status from refund where payment_id = ?', [order.paymentId]))[0]!.status,
+      ).toBe('PENDING');
+    } finally {
+      refundDown = false;
+    }
+    await gql(`mutation { runReconciliation { __typename } }`, {}, admin);
+    await gql(`mutation { runReconciliation { __typename } }`, {}, admin);
+    expect((await paymentRow(order.paymentId))!.status).toBe('PARTIALLY_REFUNDED');
+    const refunded = await replies(order.paymentId, 'payments.payment-refunded');
+    expect(refunded).toHaveLength(1);
+    expect(refunded[0]!.envelope.payload).toMatchObject({
+      refundRequestId: request,
+      amount: { amount: 6_001, currency: 'EUR' },
+    });
+    expect(
+      await sql(`select 1 from ledger_entry where payment_id = ? and kind = 'REFUND'`, [order.paymentId]),
+    ).toHaveLength(1);
+    expect((await sandbox.retrieve(reference)).amountRefunded).toBe(6_001);
+    expect(await ledgerBalanced()).toBe(true);
+  });
+
+  it('a void that meets a provider outage is kept and retried by reconciliation', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    const reference = (await paymentRow(order.paymentId))!.provider_reference as string;
+    voidDown = true;
+    try {
+      await send(Topics.paymentCommands, 'payments.void-payment', 'Payment', order.paymentId, {
+        paymentId: order.paymentId,
+        orderId: order.orderId,
+        reason: 'compensation',
+      });
+      await waitFor(
+        async () =>
+          (
+            await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'VOID'`, [
+              order.paymentId,
+            ])
+          ).length === 2,
+        CONSUMED_MS,
+      );
+      expect((await paymentRow(order.paymentId))!.status).toBe('AUTHORIZED');
+      expect(await replies(order.paymentId, 'payments.payment-voided')).toHaveLength(0);
+      // A capture while the void waits would take money the buyer is getting back: refused.
+      await gql(`mutation { runReconciliation { __typename } }`, {}, admin);
+      expect((await paymentRow(order.paymentId))!.status).toBe('AUTHORIZED');
+    } finally {
+      voidDown = false;
+    }
+    await gql(`mutation { runReconciliation { __typename } }`, {}, admin);
+    expect((await paymentRow(order.paymentId))!.status).toBe('VOIDED');
+    const voided = await replies(order.paymentId, 'payments.payment-voided');
+    expect(voided).toHaveLength(1);
+    expect(voided[0]!.envelope.payload).toMatchObject({ paymentId: order.paymentId, reason: 'compensation' });
+    expect((await sandbox.retrieve(reference)).status).toBe('VOIDED');
+    expect(
+      new Set(
+        (
+          await sql(`select idempotency_key from payment_attempt where payment_id = ? and kind = 'VOID'`, [
+            order.paymentId,
+          ])
+        ).map((r) => r.idempotency_key),
+      ),
+    ).toEqual(new Set([`void:${order.paymentId}`]));
+  });
+
+  it('a capture the provider refuses is final: hold released, VOIDED with CAPTURE_FAILED, never re-captured', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    const reference = (await paymentRow(order.paymentId))!.provider_reference as string;
+    captureRefused = true;
+    try {
+      await confirmOrder(order);
+      await waitStatus(order.paymentId, 'VOIDED');
+    } finally {
+      captureRefused = false;
+    }
+    const voided = await replies(order.paymentId, 'payments.payment-voided');
+    expect(voided).toHaveLength(1);
+    expect(voided[0]!.envelope.payload).toMatchObject({ orderId: order.orderId, reason: 'CAPTURE_FAILED' });
+    expect((await sandbox.retrieve(reference)).status).toBe('VOIDED');
+    await gql(`mutation { runReconciliation { __typename } }`, {}, admin);
+    expect(await replies(order.paymentId, 'payments.payment-captured')).toHaveLength(0);
+    expect(
+      await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'CAPTURE'`, [order.paymentId]),
+    ).toHaveLength(1);
+    expect(await sql('select * from ledger_entry where payment_id = ?', [order.paymentId])).toHaveLength(0);
+  });
+
+  it('a refused capture whose void meets an outage is voided by reconciliation, not re-captured', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    const reference = (await paymentRow(order.paymentId))!.provider_reference as string;
+    captureRefused = true;
+    voidDown = true;
+    try {
+      await confirmOrder(order);
+      await waitFor(
+        async () =>
+          (
+            await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'VOID'`, [
+              order.paymentId,
+            ])
+          ).length === 2,
+        CONSUMED_MS,
+      );
+      expect((await paymentRow(order.paymentId))!.status).toBe('AUTHORIZED');
+    } finally {
+      captureRefused = false;
+      voidDown = false;
+    }
+    // The provider would now capture: reconciliation must void instead.
+    await gql(`mutation { runReconciliation { __typename } }`, {}, admin);
+    expect((await paymentRow(order.paymentId))!.status).toBe('VOIDED');
+    const voided = await replies(order.paymentId, 'payments.payment-voided');
+    expect(voided).toHaveLength(1);
+    expect(voided[0]!.envelope.payload).toMatchObject({ reason: 'CAPTURE_FAILED' });
+    expect(
+      await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'CAPTURE'`, [order.paymentId]),
+    ).toHaveLength(1);
+    expect((await sandbox.retrieve(reference)).status).toBe('VOIDED');
     expect(await ledgerBalanced()).toBe(true);
   });
 

@@ -108,6 +108,9 @@ async function postRefund(payment: Payment, refundId: string, tx: PaymentsTransa
   await tx.ledger.post(entry.value);
 }
 
+/** The payment-voided reason when the provider refused the capture for good. */
+export const CAPTURE_FAILED = 'CAPTURE_FAILED';
+
 const providerOf = (deps: PaymentsDeps, name: string): PaymentProvider | undefined =>
   deps.providers.get(name.toUpperCase() as ProviderName);
 
@@ -217,6 +220,38 @@ export async function authorizePayment(
   });
 }
 
+/**
+ * Releases the hold at the provider and moves the payment to VOIDED. A provider that stays
+ * unavailable leaves the payment as it was with its failed VOID attempts and a void intent
+ * (the reason), committed: the reconciliation job retries it with the same key until it answers.
+ */
+async function releaseHold(
+  payment: Payment,
+  reason: string,
+  tx: PaymentsTransaction,
+  deps: PaymentsDeps,
+  now: Date,
+): Promise<void> {
+  const provider = providerOf(deps, payment.provider);
+  if (provider && payment.providerReference) {
+    const key = `void:${payment.id}`;
+    const done = await callProvider(
+      payment,
+      'VOID',
+      key,
+      deps,
+      () => provider.void({ providerReference: payment.providerReference!, idempotencyKey: key }),
+      () => ({ outcome: 'SUCCEEDED', errorCode: null, message: null }),
+    );
+    if (!done.ok) {
+      await tx.payments.addVoidIntent(payment.id, payment.orderId, reason, now);
+      deps.log?.('void deferred: provider unavailable', { paymentId: payment.id });
+      return;
+    }
+  }
+  payment.void(reason, now);
+}
+
 /** Releases the hold. Idempotent; a void that arrives before its authorize is remembered. */
 export async function voidPayment(
   input: { paymentId: string; orderId: string; reason: string },
@@ -234,21 +269,7 @@ export async function voidPayment(
       deps.log?.('void skipped: payment not voidable', { paymentId: payment.id, status: payment.status });
       return ok(payment);
     }
-    const provider = providerOf(deps, payment.provider);
-    if (provider && payment.providerReference) {
-      const key = `void:${payment.id}`;
-      const done = await callProvider(
-        payment,
-        'VOID',
-        key,
-        deps,
-        () => provider.void({ providerReference: payment.providerReference!, idempotencyKey: key }),
-        () => ({ outcome: 'SUCCEEDED', errorCode: null, message: null }),
-      );
-      // The consumer retries (then dead-letters) the message; the key keeps it one void.
-      if (!done.ok) throw done.error;
-    }
-    payment.void(input.reason, now);
+    await releaseHold(payment, input.reason, tx, deps, now);
     await tx.payments.save(payment);
     tx.track(payment);
     return ok(payment);
@@ -257,7 +278,9 @@ export async function voidPayment(
 
 /**
  * Capture policy: only an AUTHORIZED payment, for its full amount, once. When the provider stays
- * unavailable the CAPTURE attempts are stored and the reconciliation job tries again later.
+ * unavailable the CAPTURE attempts are stored and the reconciliation job tries again later. A
+ * capture the provider refuses (e.g. an expired authorization) is final: the hold is released and
+ * the payment VOIDED with reason CAPTURE_FAILED, so the order does not wait forever.
  */
 export async function capturePayment(
   paymentId: string,
@@ -272,6 +295,8 @@ export async function capturePayment(
       return ok(null);
     }
     if (payment.status !== 'AUTHORIZED') return ok(payment);
+    // A void already asked for (still waiting for the provider) wins: never take the money then.
+    if (await tx.payments.hasVoidIntent(payment.id)) return ok(payment);
     const provider = providerOf(deps, payment.provider);
     if (!provider) throw new Error(`provider ${payment.provider} is not configured`);
     const key = `capture:${payment.id}`;
@@ -300,6 +325,7 @@ export async function capturePayment(
       if (captured.ok && captured.value) await postCapture(payment, tx, deps);
     } else if (answer.value.status === 'FAILED') {
       deps.log?.('capture failed at the provider', { paymentId, message: answer.value.message });
+      await releaseHold(payment, CAPTURE_FAILED, tx, deps, now);
     }
     await tx.payments.save(payment);
     tx.track(payment);
@@ -382,8 +408,11 @@ export async function refundPayment(
         message: r.message,
       }),
     );
-    if (!answer.ok) throw answer.error;
-    if (answer.value.status === 'SUCCEEDED') {
+    if (!answer.ok) {
+      // The PENDING refund (no provider refund id) and its failed attempts are kept: the
+      // reconciliation job retries it with the same key (refundRequestId) until the provider answers.
+      deps.log?.('refund deferred: provider unavailable', { paymentId: payment.id, refundId: target.id });
+    } else if (answer.value.status === 'SUCCEEDED') {
       const done = payment.completeRefund(target.id, answer.value.providerRefundId, now);
       if (done.ok && done.value) await postRefund(payment, target.id, tx, deps);
     } else if (answer.value.status === 'FAILED') {

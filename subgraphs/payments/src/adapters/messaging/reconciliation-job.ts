@@ -3,10 +3,12 @@ import { IntervalJob, type Logger, type Orm } from '@marketplace/platform';
 import { newId } from '@marketplace/shared-kernel';
 import { compareWithProvider, type Difference } from '../../application/reconcile.js';
 import type { ProviderName } from '../../application/ports.js';
-import { capturePayment, type PaymentsDeps } from '../../application/payments.js';
+import { capturePayment, refundPayment, voidPayment, type PaymentsDeps } from '../../application/payments.js';
 import {
   paymentIdsAwaitingCapture,
   paymentsToReconcile,
+  pendingRefunds,
+  pendingVoids,
   saveReconciliationReport,
 } from '../persistence/payment-store.js';
 import { runInTransaction } from '../persistence/payments-context.js';
@@ -22,8 +24,9 @@ export interface ReconciliationReport {
 const LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
 /**
- * First retries the captures that were asked for but met an unavailable provider (same
- * idempotency key, so never a second capture). Then compares what each provider says about
+ * First retries what met an unavailable provider, each with its original idempotency key so the
+ * provider never does it twice: voids (`void:<paymentId>`, before captures, which a pending void
+ * blocks), captures (`capture:<paymentId>`) and refunds (the refundRequestId). Then compares what each provider says about
  * recent or unfinished payments with local state and stores the report. The comparison changes
  * no payment: a difference is for a person to act on, because guessing about money is how
  * ledgers go wrong.
@@ -34,8 +37,23 @@ export async function runReconciliation(
   onCommit?: () => void,
 ): Promise<ReconciliationReport> {
   const { providers, clock } = deps;
+  const run = () => runInTransaction(em.fork(), { correlationId: newId() }, onCommit);
+  // One payment the provider still refuses to answer must not hold up the others.
+  const retry = async (what: string, paymentId: string, work: () => Promise<unknown>) => {
+    try {
+      await work();
+    } catch (error) {
+      deps.log?.(`${what} retry failed`, { paymentId, error: String(error) });
+    }
+  };
+  for (const v of await pendingVoids(em)) {
+    await retry('void', v.paymentId, () => voidPayment(v, run(), deps));
+  }
   for (const paymentId of await paymentIdsAwaitingCapture(em)) {
-    await capturePayment(paymentId, runInTransaction(em.fork(), { correlationId: newId() }, onCommit), deps);
+    await retry('capture', paymentId, () => capturePayment(paymentId, run(), deps));
+  }
+  for (const refund of await pendingRefunds(em)) {
+    await retry('refund', refund.paymentId, () => refundPayment(refund, run(), deps));
   }
   const now = clock.now();
   const payments = await paymentsToReconcile(em, new Date(now.getTime() - LOOKBACK_MS));

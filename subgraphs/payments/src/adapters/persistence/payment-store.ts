@@ -10,6 +10,7 @@ import {
 } from '../../domain/payment.js';
 import { balancesOf, type AccountBalance, type JournalEntry } from '../../domain/ledger.js';
 import type { Ledger, LedgerEntryView, PaymentRepository } from '../../application/repository.js';
+import type { RefundApprovedCommand } from '../../application/payments.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- rows come back untyped from SQL */
 type Row = Record<string, any>;
@@ -253,15 +254,52 @@ export async function paymentsToReconcile(em: EntityManager, since: Date, limit 
   return load(em, rows);
 }
 
-/** AUTHORIZED payments whose capture was asked for (a CAPTURE attempt exists) but did not happen. */
+/**
+ * AUTHORIZED payments whose last CAPTURE attempt met an unavailable provider. A capture the
+ * provider answered (refused) is final and is not retried.
+ */
 export async function paymentIdsAwaitingCapture(em: EntityManager, limit = 100): Promise<string[]> {
   const rows = await em.execute<Row[]>(
     `select p.id from payment p where p.status = 'AUTHORIZED'
-       and exists (select 1 from payment_attempt a where a.payment_id = p.id and a.kind = 'CAPTURE')
+       and (select a.error_code from payment_attempt a where a.payment_id = p.id and a.kind = 'CAPTURE'
+             order by a.at desc, a.id desc limit 1) = ?
      order by p.updated_at limit ?`,
-    [limit],
+    ['PAYMENT.PROVIDER_UNAVAILABLE', limit],
   );
   return rows.map((r) => r.id as string);
+}
+
+/** Voids asked for that met an unavailable provider: still voidable, with a void intent. */
+export async function pendingVoids(
+  em: EntityManager,
+  limit = 100,
+): Promise<{ paymentId: string; orderId: string; reason: string }[]> {
+  const rows = await em.execute<Row[]>(
+    `select p.id, p.order_id, v.reason from payment p join payment_void_intent v on v.payment_id = p.id
+       where p.status in ('CREATED', 'AUTHORIZED') order by p.updated_at limit ?`,
+    [limit],
+  );
+  return rows.map((r) => ({ paymentId: r.id, orderId: r.order_id, reason: r.reason }));
+}
+
+/**
+ * Refunds the provider never answered (unavailable): PENDING without a provider refund id. A
+ * refund the provider accepted as pending has its id and is completed by the webhook.
+ */
+export async function pendingRefunds(em: EntityManager, limit = 100): Promise<RefundApprovedCommand[]> {
+  const rows = await em.execute<Row[]>(
+    `select r.*, p.order_id from refund r join payment p on p.id = r.payment_id
+       where r.status = 'PENDING' and r.provider_refund_id is null order by r.created_at limit ?`,
+    [limit],
+  );
+  return rows.map((r) => ({
+    refundRequestId: r.refund_request_id,
+    orderId: r.order_id,
+    subOrderId: r.sub_order_id,
+    sellerId: r.seller_id,
+    paymentId: r.payment_id,
+    amount: { amount: num(r.amount), currency: String(r.currency) },
+  }));
 }
 
 export async function ledgerEntriesOf(em: EntityManager, orderId: string): Promise<LedgerEntryView[]> {

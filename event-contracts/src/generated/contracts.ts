@@ -1445,6 +1445,10 @@ export interface OrderRefundedV1 {
     currency: string;
   };
   orderFullyRefunded: boolean;
+  /**
+   * True when this refund made the sub-order REFUNDED (every unit refunded): its parcel, if not dispatched, will not be sent.
+   */
+  subOrderRefunded: boolean;
   restock: {
     sku: string;
     quantity: number;
@@ -1700,6 +1704,9 @@ export interface PaymentRefundedV1 {
 export interface PaymentVoidedV1 {
   paymentId: string;
   orderId: string;
+  /**
+   * CAPTURE_FAILED when the provider refused the capture for good (orders then cancels the order); otherwise the reason the void was asked for.
+   */
   reason: string;
   /**
    * The payment's version after this change.

@@ -1074,6 +1074,7 @@ describe('inventory subgraph', () => {
           subOrderId: newId(),
           amount: { amount: 2500, currency: 'EUR' },
           orderFullyRefunded: true,
+          subOrderRefunded: true,
           restock: [{ sku: sku('REFUND1'), quantity: 3 }],
           version: 4,
         });

@@ -525,6 +525,7 @@ describe('refunds', () => {
       refundRequestId: id,
       amount: eur(3200),
       orderFullyRefunded: false,
+      subOrderRefunded: true,
       restock: [{ sku: 'A-1', quantity: 2 }],
     });
     const view = (
@@ -593,10 +594,11 @@ describe('refunds', () => {
     expect((await gql(REQUEST, { input }, buyer)).requestRefund.__typename).toBe('RefundRequestPayload');
   });
 
+  const CANCEL = `mutation($id: ID!) { cancelOrder(orderId: $id, reason: "Changed my mind") {
+    __typename ... on OrderPayload { order { status cancellation { code } } } ... on ErrorResult { code } } }`;
+
   it('a buyer cancelling a paid order gets a full refund approved at once', async () => {
     const p = await placePaid();
-    const CANCEL = `mutation($id: ID!) { cancelOrder(orderId: $id, reason: "Changed my mind") {
-      __typename ... on OrderPayload { order { status cancellation { code } } } ... on ErrorResult { code } } }`;
     expect((await gql(CANCEL, { id: p.orderId }, otherBuyer)).cancelOrder.code).toBe('ORDER.NOT_FOUND');
     expect((await gql(CANCEL, { id: p.orderId }, buyer)).cancelOrder.order).toEqual({
       status: 'CANCELLED',
@@ -608,5 +610,126 @@ describe('refunds', () => {
       2000, 3200,
     ]);
     expect((await gql(CANCEL, { id: p.orderId }, buyer)).cancelOrder.code).toBe('ORDER.NOT_CANCELLABLE');
+  });
+
+  it('cancelling a paid order approves a pending request as it is instead of adding a shipping-only one', async () => {
+    const p = await placePaid();
+    const input = {
+      orderId: p.orderId,
+      subOrderId: subOf(p, sellerA),
+      lines: [{ lineId: p.lineA, quantity: 2 }],
+      reason: 'Broken',
+    };
+    const id = (await gql(REQUEST, { input }, buyer)).requestRefund.refundRequest.id;
+    expect((await gql(CANCEL, { id: p.orderId }, buyer)).cancelOrder.order.status).toBe('CANCELLED');
+    const approvals = (await outbox(p.orderId, 'orders.refund-approved')).map((a) => a.envelope.payload);
+    expect(approvals.map((a) => [a.subOrderId, (a.amount as { amount: number }).amount])).toEqual([
+      [subOf(p, sellerA), 3200],
+      [subOf(p, sellerB), 2000],
+    ]);
+    expect(approvals[0]!.refundRequestId).toBe(id);
+    // Seller A can no longer reject what the cancellation approved.
+    expect((await gql(REJECT, { id }, sellerA)).rejectRefund.code).toBe('REFUND.INVALID_TRANSITION');
+  });
+
+  it('a capture landing after the buyer cancelled the confirmed order is refunded at once, restocking nothing', async () => {
+    const p = await placeConfirmed();
+    expect((await gql(CANCEL, { id: p.orderId }, buyer)).cancelOrder.order.status).toBe('CANCELLED');
+    await deliverPayment('payments.payment-captured', {
+      paymentId: p.paymentId,
+      orderId: p.orderId,
+      buyerId: buyer.userId,
+      amount: eur(5200),
+      capturedAt: new Date().toISOString(),
+      version: 2,
+    });
+    const approvals = await waitFor(async () => {
+      const rows = await outbox(p.orderId, 'orders.refund-approved');
+      return rows.length === 2 ? rows : undefined;
+    }, CONSUMED_MS);
+    expect(approvals.map((a) => (a.envelope.payload.amount as { amount: number }).amount).sort()).toEqual([
+      2000, 3200,
+    ]);
+    expect(approvals.every((a) => a.envelope.payload.paymentId === p.paymentId)).toBe(true);
+    // Nothing is shipped, and the order stays cancelled.
+    expect(await outbox(p.orderId, 'orders.order-paid')).toHaveLength(0);
+    expect(await statusOf(p.orderId)).toBe('CANCELLED');
+    // The cancellation returned the committed units already: the refunds restock none.
+    const first = approvals[0]!.envelope.payload;
+    await deliverPayment('payments.payment-refunded', {
+      paymentId: p.paymentId,
+      orderId: p.orderId,
+      buyerId: buyer.userId,
+      refundId: newId(),
+      refundRequestId: first.refundRequestId,
+      amount: first.amount,
+      refundedTotal: first.amount,
+      version: 3,
+    });
+    const [refunded] = await waitFor(async () => {
+      const rows = await outbox(p.orderId, 'orders.order-refunded');
+      return rows.length ? rows : undefined;
+    }, CONSUMED_MS);
+    expect(refunded!.envelope.payload).toMatchObject({
+      refundRequestId: first.refundRequestId,
+      subOrderRefunded: true,
+      orderFullyRefunded: false,
+      restock: [],
+    });
+  });
+});
+
+describe('payment voided', () => {
+  it('a capture refused for good cancels the confirmed order and returns its stock; other states ignore it', async () => {
+    const p = await placeConfirmed();
+    const voided = async (placed: Placed) => {
+      const message = envelope('payments.payment-voided', 'Payment', placed.paymentId, {
+        paymentId: placed.paymentId,
+        orderId: placed.orderId,
+        reason: 'CAPTURE_FAILED',
+        version: 3,
+      });
+      await send(Topics.payment, message);
+      return message.id;
+    };
+    const handled = (ids: string[]) =>
+      waitFor(
+        async () =>
+          (
+            await sql(`select 1 from inbox where message_id::text = any(string_to_array(?, ','))`, [
+              ids.join(','),
+            ])
+          ).length === ids.length,
+        CONSUMED_MS,
+      );
+    await voided(p);
+    await waitFor(async () => (await statusOf(p.orderId)) === 'CANCELLED', CONSUMED_MS);
+    const [cancelled] = await outbox(p.orderId, 'orders.order-cancelled');
+    expect(cancelled!.envelope.payload).toMatchObject({
+      previousStatus: 'CONFIRMED',
+      code: 'PAYMENT.CAPTURE_FAILED',
+      paymentId: p.paymentId,
+      restock: [
+        { sku: 'A-1', quantity: 2 },
+        { sku: 'B-1', quantity: 1 },
+      ],
+    });
+    const order = (
+      await gql(
+        `query($id: ID!) { order(id: $id) { cancellation { code message } } }`,
+        { id: p.orderId },
+        buyer,
+      )
+    ).order;
+    expect(order.cancellation.code).toBe('PAYMENT.CAPTURE_FAILED');
+    expect(order.cancellation.message).toMatch(/not been charged/);
+
+    // A paid order is not cancelled by a stray void.
+    const paidOrder = await placePaid();
+    // Repeated for the cancelled order: still one cancellation.
+    await handled([await voided(paidOrder), await voided(p)]);
+    expect(await statusOf(paidOrder.orderId)).toBe('PAID');
+    expect(await outbox(paidOrder.orderId, 'orders.order-cancelled')).toHaveLength(0);
+    expect(await outbox(p.orderId, 'orders.order-cancelled')).toHaveLength(1);
   });
 });

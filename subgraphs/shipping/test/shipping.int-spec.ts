@@ -379,6 +379,45 @@ describe('shipping subgraph', () => {
     });
   });
 
+  it('cancels the pending shipment of a sub-order refunded in full; other parcels stay', async () => {
+    const orderId = newId();
+    const [subA, subB, subC] = [newId(), newId(), newId()];
+    const paid = orderPaid(orderId, [
+      { subOrderId: subA, sellerId: sellerA.sellerId },
+      { subOrderId: subB, sellerId: sellerB.sellerId },
+      { subOrderId: subC, sellerId: sellerB.sellerId },
+    ]);
+    await send(Topics.order, paid);
+    await handled(paid);
+    const [a] = await sql<{ id: string }>('select id from shipment where sub_order_id = ?', [subA]);
+    await gql(DISPATCH, { id: a!.id, carrier: 'UPS', tracking: '1Z' }, 'sellerA');
+    const refunded = (subOrderId: string, subOrderRefunded: boolean) =>
+      envelope('orders.order-refunded', 'Order', orderId, {
+        orderId,
+        buyerId: buyer.userId,
+        refundRequestId: newId(),
+        subOrderId,
+        amount: { amount: 1000, currency: 'EUR' },
+        orderFullyRefunded: false,
+        subOrderRefunded,
+        restock: [],
+        version: 5,
+      });
+    // A refunded in full but already dispatched, B refunded in full, C refunded in part.
+    const messages = [refunded(subA, true), refunded(subB, true), refunded(subC, false)];
+    await send(Topics.order, ...messages);
+    await handled(...messages);
+    const rows = await sql<{ sub_order_id: string; status: string }>(
+      'select sub_order_id, status from shipment where order_id = ?',
+      [orderId],
+    );
+    expect(Object.fromEntries(rows.map((r) => [r.sub_order_id, r.status]))).toEqual({
+      [subA]: 'DISPATCHED',
+      [subB]: 'CANCELLED',
+      [subC]: 'PENDING',
+    });
+  });
+
   it('serves the public rate table and lets only admins change it', async () => {
     const rates = (
       await gql(

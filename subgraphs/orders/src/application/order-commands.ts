@@ -118,6 +118,12 @@ export const markOrderPaid = (
     order.markPaid(input.paymentId, new Date(input.capturedAt), now),
   );
 
+/** Payments voided the payment after a capture refused for good: a CONFIRMED order is cancelled. */
+export const cancelOnPaymentVoided = (
+  input: { orderId: string; paymentId: string; reason: string },
+  ctx: OrdersContext,
+) => changeOrder(input.orderId, ctx, (order, now) => order.paymentVoided(input.paymentId, input.reason, now));
+
 export const applyShipment = (
   input: { orderId: string; subOrderId: string; kind: 'DISPATCHED' | 'DELIVERED' },
   ctx: OrdersContext,

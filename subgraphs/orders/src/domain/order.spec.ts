@@ -284,6 +284,112 @@ describe('cancellation policy', () => {
     expect(order.refundRequests.every((r) => r.status === 'APPROVED' && r.decidedBy === buyer)).toBe(true);
   });
 
+  it('cancelling a paid order approves the pending requests and asks only for the units left', () => {
+    const order = paid();
+    const [a, b] = [sub(order, sellerA), sub(order, sellerB)];
+    const all = (s: typeof a) => s.lines.map((l) => ({ lineId: l.lineId, quantity: l.quantity }));
+    // Seller A's whole sub-order (with its shipping) and one of seller B's two units are asked for.
+    const wholeA = unwrap(
+      order.requestRefund({ subOrderId: a.id, lines: all(a), reason: 'x' }, { windowDays: 30 }, now),
+    );
+    const oneB = unwrap(
+      order.requestRefund(
+        { subOrderId: b.id, lines: [{ lineId: l3, quantity: 1 }], reason: 'x' },
+        { windowDays: 30 },
+        now,
+      ),
+    );
+    order.pullEvents();
+    unwrap(order.cancel({ code: 'ORDER.CANCELLED_BY_BUYER', message: 'No', actorId: buyer }, now));
+    const approved = order
+      .pullEvents()
+      .filter((e) => e.type === 'orders.refund-approved')
+      .map((e) => e.payload as { refundRequestId: string; amount: { amount: number } });
+    // No lines-less request for A; B's remaining unit comes with B's shipping.
+    expect(order.refundRequests).toHaveLength(3);
+    expect(order.refundRequests.every((r) => r.status === 'APPROVED' && r.decidedBy === buyer)).toBe(true);
+    expect(approved.map((e) => e.refundRequestId).slice(0, 2)).toEqual([wholeA.id, oneB.id]);
+    const rest = order.refundRequests[2]!;
+    expect(rest).toMatchObject({
+      subOrderId: b.id,
+      lines: [{ lineId: l3, quantity: 1 }],
+      shippingAmount: 300,
+    });
+    expect(approved.reduce((total, e) => total + e.amount.amount, 0)).toBe(order.total);
+  });
+
+  it('a capture that lands after a confirmed order was cancelled is refunded in full, restocking nothing', () => {
+    const order = confirmed();
+    unwrap(order.cancel({ code: 'ORDER.CANCELLED_BY_BUYER', message: 'No', actorId: buyer }, now));
+    order.pullEvents();
+    expect(unwrap(order.markPaid(paymentId, now, at(0.01)))).toEqual({ changed: true });
+    expect(order.status).toBe('CANCELLED');
+    expect(order.paidAt).toEqual(now);
+    const events = order.pullEvents();
+    // Nothing is shipped (no order-paid); one approved full refund per sub-order.
+    expect(events.map((e) => e.type)).toEqual(['orders.refund-approved', 'orders.refund-approved']);
+    const amounts = events.map((e) => (e.payload as { amount: { amount: number } }).amount.amount);
+    expect(amounts.reduce((a, b) => a + b, 0)).toBe(order.total);
+    expect(events[0]?.payload).toMatchObject({ paymentId, approvedBy: buyer });
+    // The same capture again changes nothing.
+    expect(unwrap(order.markPaid(paymentId, now, now))).toEqual({ changed: false });
+    expect(order.pullEvents()).toEqual([]);
+    // The cancellation already returned the units: the refunds restock none.
+    for (const r of order.refundRequests) unwrap(order.completeRefund(r.id, now));
+    const refunded = order.pullEvents().map((e) => e.payload);
+    expect(refunded).toHaveLength(2);
+    for (const p of refunded) expect(p).toMatchObject({ restock: [], subOrderRefunded: true });
+    expect(refunded[1]).toMatchObject({ orderFullyRefunded: true });
+    expect(order.subOrders.every((s) => s.status === 'REFUNDED')).toBe(true);
+    expect(order.status).toBe('CANCELLED');
+  });
+
+  it('a capture of another payment, or of an order cancelled before confirmation, changes nothing', () => {
+    const cancelledConfirmed = confirmed();
+    unwrap(cancelledConfirmed.cancel({ code: 'X', message: 'No', actorId: buyer }, now));
+    cancelledConfirmed.pullEvents();
+    expect(unwrap(cancelledConfirmed.markPaid(newId(), now, now))).toEqual({ changed: false });
+    expect(cancelledConfirmed.pullEvents()).toEqual([]);
+    const cancelledPending = created();
+    unwrap(cancelledPending.cancel({ code: 'X', message: 'No', actorId: null }, now));
+    cancelledPending.pullEvents();
+    expect(unwrap(cancelledPending.markPaid(paymentId, now, now))).toEqual({ changed: false });
+    expect(cancelledPending.pullEvents()).toEqual([]);
+  });
+
+  it('a voided payment cancels a confirmed order, returning its committed units', () => {
+    const order = confirmed();
+    expect(unwrap(order.paymentVoided(paymentId, 'CAPTURE_FAILED', now))).toEqual({ changed: true });
+    expect(order.status).toBe('CANCELLED');
+    expect(order.cancellation?.code).toBe('PAYMENT.CAPTURE_FAILED');
+    expect(order.cancellation?.message).toMatch(/not been charged/);
+    const events = order.pullEvents();
+    expect(events.map((e) => e.type)).toEqual(['orders.order-cancelled']);
+    expect(events[0]?.payload).toMatchObject({
+      previousStatus: 'CONFIRMED',
+      code: 'PAYMENT.CAPTURE_FAILED',
+      restock: [
+        { sku: 'A-1', quantity: 3 },
+        { sku: 'A-2', quantity: 1 },
+        { sku: 'B-1', quantity: 2 },
+      ],
+    });
+    // Repeated, or for any other state or payment: ignored.
+    expect(unwrap(order.paymentVoided(paymentId, 'CAPTURE_FAILED', now))).toEqual({ changed: false });
+    const alreadyPaid = paid();
+    expect(unwrap(alreadyPaid.paymentVoided(paymentId, 'CAPTURE_FAILED', now))).toEqual({ changed: false });
+    expect(alreadyPaid.status).toBe('PAID');
+    const other = confirmed();
+    expect(unwrap(other.paymentVoided(newId(), 'CAPTURE_FAILED', now))).toEqual({ changed: false });
+    expect([other.status, ...types(other)]).toEqual(['CONFIRMED']);
+    // A void for another reason (the saga's compensation) leaves the cancelling to cancel-order.
+    const compensated = confirmed();
+    expect(unwrap(compensated.paymentVoided(paymentId, 'CHECKOUT.STEP_TIMED_OUT', now))).toEqual({
+      changed: false,
+    });
+    expect(compensated.status).toBe('CONFIRMED');
+  });
+
   it('nothing can be cancelled once a sub-order shipped', () => {
     const order = paid();
     unwrap(order.applyShipment(sub(order, sellerA).id, 'DISPATCHED', now));
@@ -413,6 +519,7 @@ describe('refund completion and restock', () => {
     const [first] = order.pullEvents();
     expect(first?.payload).toMatchObject({
       orderFullyRefunded: false,
+      subOrderRefunded: true,
       restock: [
         { sku: 'A-1', quantity: 3 },
         { sku: 'A-2', quantity: 1 },
@@ -440,7 +547,11 @@ describe('refund completion and restock', () => {
     unwrap(order.approveRefund(req.id, sellerA, now));
     order.pullEvents();
     unwrap(order.completeRefund(req.id, now));
-    expect(order.pullEvents()[0]?.payload).toMatchObject({ restock: [], orderFullyRefunded: false });
+    expect(order.pullEvents()[0]?.payload).toMatchObject({
+      restock: [],
+      orderFullyRefunded: false,
+      subOrderRefunded: false,
+    });
     expect(a.status).toBe('SHIPPED');
   });
 

@@ -72,6 +72,12 @@ export interface RefundRequest {
   decidedAt: string | null;
   decidedBy: string | null;
   rejectionReason: string | null;
+  /**
+   * false: the units are already back in stock (a capture that arrived after a CONFIRMED order
+   * was cancelled, whose cancellation returned them), so completing it restocks nothing.
+   * Absent: true.
+   */
+  restock?: false;
 }
 
 export interface TimelineEntry {
@@ -146,6 +152,9 @@ const holdsUnits = (r: RefundRequest) => r.status !== 'REJECTED' && r.status !==
  * taken at checkout), its refund requests and its timeline. Every change bumps `version` and
  * records the event other services react to.
  */
+
+/** The `reason` payments gives a void when the provider refused the capture for good. */
+export const CAPTURE_FAILED_REASON = 'CAPTURE_FAILED';
 export class Order extends AggregateRoot<Event> {
   id!: string;
   checkoutId!: string | null;
@@ -339,10 +348,23 @@ export class Order extends AggregateRoot<Event> {
     });
   }
 
-  /** Captured: PAID, and shipping gets the address and the items per sub-order. Repeated: no-op. */
+  /**
+   * Captured: PAID, and shipping gets the address and the items per sub-order. Repeated: no-op.
+   * A capture of this order's payment that lands after the CONFIRMED order was cancelled took
+   * money payments can no longer void: it is refunded in full at once (the cancellation already
+   * returned the units, so these refunds restock nothing). Nothing is shipped.
+   */
   markPaid(paymentId: string, capturedAt: Date, now: Date): Result<{ changed: boolean }> {
     if (this.status !== 'CONFIRMED') {
-      // Already paid, or cancelled while the capture was under way (payments voids/refunds it).
+      if (this.status === 'CANCELLED' && !this.paidAt && this.paymentId === paymentId) {
+        this.paidAt = capturedAt;
+        this.touch(now, this.status, 'Payment captured after cancellation: refunding it');
+        this.refundEverything('Cancelled before the payment was captured', this.buyerId, now, {
+          restock: false,
+        });
+        return ok({ changed: true });
+      }
+      // Already paid (or its late capture already refunded), or cancelled before any payment.
       if (this.paidAt || this.status === 'CANCELLED' || this.status === 'FAILED')
         return ok({ changed: false });
       return orderMachine.transition(this.status, 'PAID') as Result<never>;
@@ -404,19 +426,55 @@ export class Order extends AggregateRoot<Event> {
     });
     if (previousStatus === 'PAID') {
       // The money was taken: give it all back through the refund saga, no seller decision needed.
-      for (const s of this.subOrders) {
-        const request = this.addRefundRequest(
-          s,
-          s.lines
-            .map((l) => ({ lineId: l.lineId, quantity: l.quantity - this.unitsHeld(l.lineId) }))
-            .filter((l) => l.quantity > 0),
-          `Cancelled: ${input.message}`,
-          now,
-        );
-        this.approveRequest(request, input.actorId ?? this.buyerId, now);
-      }
+      this.refundEverything(`Cancelled: ${input.message}`, input.actorId ?? this.buyerId, now);
     }
     return ok({ changed: true });
+  }
+
+  /**
+   * Every unit of every sub-order goes back: requests still awaiting the seller are approved as
+   * they are (rejecting one later would leave its units unpaid), and one more approved request
+   * per sub-order covers the units nobody asked for yet (with the shipping by the usual rule).
+   */
+  private refundEverything(
+    reason: string,
+    approvedBy: string,
+    now: Date,
+    options: { restock?: false } = {},
+  ): void {
+    for (const s of this.subOrders) {
+      for (const pending of this.refundRequests.filter(
+        (r) => r.subOrderId === s.id && r.status === 'REQUESTED',
+      ))
+        this.approveRequest(pending, approvedBy, now);
+      const unclaimed = s.lines
+        .map((l) => ({ lineId: l.lineId, quantity: l.quantity - this.unitsHeld(l.lineId) }))
+        .filter((l) => l.quantity > 0);
+      if (unclaimed.length === 0) continue;
+      const request = this.addRefundRequest(s, unclaimed, reason, now, options);
+      this.approveRequest(request, approvedBy, now);
+    }
+  }
+
+  /**
+   * Payments gave up capturing (the provider refused for good) and voided the payment: a
+   * CONFIRMED order with that payment is cancelled the usual way, its committed units restocked.
+   * Any other state (already cancelled, paid, another payment): nothing to do.
+   */
+  paymentVoided(paymentId: string, reason: string, now: Date): Result<{ changed: boolean }> {
+    // Other voids (the saga's compensation, a buyer's cancellation) come with their own
+    // cancel-order or follow one; only a refused capture is news to the order.
+    if (reason !== CAPTURE_FAILED_REASON) return ok({ changed: false });
+    if (this.status !== 'CONFIRMED' || this.paymentId !== paymentId) return ok({ changed: false });
+    return this.cancel(
+      {
+        code: 'PAYMENT.CAPTURE_FAILED',
+        message:
+          'We could not collect the payment for this order, so it was cancelled. You have not been charged.',
+        actorId: null,
+      },
+      now,
+    );
   }
 
   /** A sub-order's shipment was dispatched or delivered; the order follows when all sub-orders have. */
@@ -518,6 +576,7 @@ export class Order extends AggregateRoot<Event> {
     lines: { lineId: string; quantity: number }[],
     reason: string,
     now: Date,
+    options: { restock?: false } = {},
   ): RefundRequest {
     const refundLines = lines.map((l) => {
       const line = sub.lines.find((x) => x.lineId === l.lineId)!;
@@ -549,6 +608,7 @@ export class Order extends AggregateRoot<Event> {
       decidedAt: null,
       decidedBy: null,
       rejectionReason: null,
+      ...(options.restock === false ? { restock: false as const } : {}),
     };
     this.refundRequests = [...this.refundRequests, request];
     return request;
@@ -618,7 +678,8 @@ export class Order extends AggregateRoot<Event> {
   /**
    * Payments refunded the request: the units count as refunded; a sub-order whose every unit is
    * refunded is REFUNDED, and so is the order when all of its sub-orders are (a cancelled order
-   * stays CANCELLED). Units of a sub-order not yet shipped go back to stock. Repeated: no-op.
+   * stays CANCELLED). Units of a sub-order not yet shipped go back to stock, unless the request
+   * says they already did (`restock: false`). Repeated: no-op.
    */
   completeRefund(refundRequestId: string, now: Date): Result<{ changed: boolean }> {
     const request = this.refundRequest(refundRequestId);
@@ -629,6 +690,7 @@ export class Order extends AggregateRoot<Event> {
     request.status = 'COMPLETED';
     const sub = this.subOrders.find((s) => s.id === request.subOrderId)!;
     const unshipped = ['PENDING', 'CONFIRMED', 'PAID', 'CANCELLED'].includes(sub.status);
+    const restock = unshipped && request.restock !== false;
     const refundedUnits = (lineId: string) =>
       sum(
         this.refundRequests
@@ -650,7 +712,8 @@ export class Order extends AggregateRoot<Event> {
       subOrderId: sub.id,
       amount: this.money(request.amount),
       orderFullyRefunded: fully,
-      restock: unshipped ? request.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) : [],
+      subOrderRefunded: sub.status === 'REFUNDED',
+      restock: restock ? request.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) : [],
       version: this.version,
     });
     return ok({ changed: true });

@@ -31,16 +31,21 @@ export function createShipments(
   });
 }
 
-/** The order will not be shipped: pending parcels are cancelled; dispatched ones go their way. */
+/**
+ * The order (or, given `subOrderId`, that one sub-order) will not be shipped: pending parcels are
+ * cancelled; dispatched ones go their way.
+ */
 export function cancelShipments(
   orderId: string,
   reason: string,
   ctx: ShippingContext,
+  subOrderId?: string,
 ): Promise<Result<number>> {
   return ctx.transaction(async (tx) => {
     let cancelled = 0;
     for (const shipment of await tx.shipments.byOrderIdForUpdate(orderId)) {
       if (shipment.status !== 'PENDING') continue;
+      if (subOrderId && shipment.subOrderId !== subOrderId) continue;
       const done = shipment.cancel(reason, ctx.clock.now());
       if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
       if (done.value) cancelled += 1;

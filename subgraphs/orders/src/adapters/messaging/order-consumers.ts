@@ -4,6 +4,7 @@ import type { ConsumerDefinition, Logger } from '@marketplace/platform';
 import { Topics, contractKey, type EventEnvelope, type PayloadOf } from '@marketplace/event-contracts';
 import {
   applyShipment,
+  cancelOnPaymentVoided,
   cancelOrderFromCheckout,
   completeRefund,
   confirmOrder,
@@ -17,6 +18,7 @@ import { ordersContext } from '../persistence/order-store.js';
 type PaymentCaptured = PayloadOf<'payments.payment-captured@1'>;
 type PaymentRefunded = PayloadOf<'payments.payment-refunded@1'>;
 type RefundFailed = PayloadOf<'payments.refund-failed@1'>;
+type PaymentVoided = PayloadOf<'payments.payment-voided@1'>;
 type ShipmentEvent = PayloadOf<'shipping.shipment-dispatched@1'> | PayloadOf<'shipping.shipment-delivered@1'>;
 
 export interface ConsumerOptions {
@@ -84,7 +86,7 @@ export function orderCommandsConsumer(options: ConsumerOptions): ConsumerDefinit
  */
 const UNKNOWN = ['ORDER.NOT_FOUND', 'ORDER.REFUND_NOT_FOUND', 'ORDER.SUB_ORDER_NOT_FOUND'] as const;
 
-/** Payments (capture, refunds) and shipping (dispatch, delivery) move the order on. */
+/** Payments (capture, void, refunds) and shipping (dispatch, delivery) move the order on. */
 export function orderEventsConsumer(options: ConsumerOptions): ConsumerDefinition {
   return {
     groupId: 'orders.events',
@@ -92,6 +94,11 @@ export function orderEventsConsumer(options: ConsumerOptions): ConsumerDefinitio
     handlers: {
       [contractKey('payments.payment-captured', 1)]: handler<PaymentCaptured>(
         (p, ctx) => markOrderPaid(p, ctx),
+        options,
+        UNKNOWN,
+      ),
+      [contractKey('payments.payment-voided', 1)]: handler<PaymentVoided>(
+        (p, ctx) => cancelOnPaymentVoided(p, ctx),
         options,
         UNKNOWN,
       ),

@@ -73,7 +73,7 @@ export function quoteCommandConsumer(options: ShippingConsumerOptions): Consumer
 
 /**
  * Order lifecycle: paid orders get one shipment per sub-order; cancelled (or fully refunded)
- * orders lose the shipments not yet dispatched. Handlers are registered only for contracts the
+ * orders, and sub-orders refunded in full, lose the shipments not yet dispatched. Handlers are registered only for contracts the
  * registry knows, so shipping starts even before every order schema is released.
  */
 export function orderConsumer(options: ShippingConsumerOptions): ConsumerDefinition {
@@ -84,10 +84,13 @@ export function orderConsumer(options: ShippingConsumerOptions): ConsumerDefinit
     [contractKey('orders.order-cancelled', 1)]: handler<OrderCancelled>(options, (p, ctx) =>
       cancelShipments(p.orderId, `Order cancelled: ${p.message}`, ctx),
     ),
+    // A sub-order refunded in full (goods restocked) must not be dispatched any more.
     [contractKey('orders.order-refunded', 1)]: handler<OrderRefunded>(options, async (p, ctx) =>
       p.orderFullyRefunded
         ? cancelShipments(p.orderId, 'Order refunded', ctx)
-        : { ok: true as const, value: 0 },
+        : p.subOrderRefunded
+          ? cancelShipments(p.orderId, 'Sub-order refunded', ctx, p.subOrderId)
+          : { ok: true as const, value: 0 },
     ),
   };
   return {

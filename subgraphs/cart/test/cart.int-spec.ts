@@ -850,5 +850,14 @@ describe('checkout saga commands', () => {
       status: 'CHECKED_OUT',
       version: left.version + 1,
     });
+
+    // Refusals no retry can fix are consumed (inbox row, no dead letter) without a reply or a change:
+    // a checkout that already cleared another cart, and a cart that does not exist.
+    expect(await clear(next.cart.id, checkoutId, [next.cart.lines[0].id])).toEqual([]);
+    expect(await clear(newId(), newId(), [newId()])).toEqual([]);
+    expect((await gql(MY_CART, {}, 'g')).myCart).toMatchObject({
+      id: next.cart.id,
+      version: next.cart.version,
+    });
   });
 });

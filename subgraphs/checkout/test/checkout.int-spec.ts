@@ -13,6 +13,11 @@ import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
 import { isKnownContract, topicFor } from '@marketplace/event-contracts';
 import { createCheckoutService } from '../src/service.js';
 
+/** A fresh consumer group first replays the reply topics' history; under a full suite that takes a while. */
+const CONSUMED_MS = 60_000;
+/** A reply-driven test waits on several consumed replies; one slow catch-up must not time the test out. */
+const REPLY_TEST_MS = 3 * CONSUMED_MS;
+
 // Responses are checked field by field in the assertions, so the body stays loosely typed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type GraphQLBody = { data?: any; errors?: any[] };
@@ -171,7 +176,7 @@ async function driveToPayment(checkout: { id: string; orderId: string }, cartId:
     couponCodes: [],
     lines: cartLines,
   });
-  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'QUOTE_SHIPPING');
+  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'QUOTE_SHIPPING', CONSUMED_MS);
   await reply('shipping.shipping-quoted', checkout.id, {
     checkoutId: checkout.id,
     quotes: [
@@ -179,7 +184,7 @@ async function driveToPayment(checkout: { id: string; orderId: string }, cartId:
       { sellerId: SELLER_B, service: 'STANDARD', amount: money(299), weightGrams: 300 },
     ],
   });
-  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CREATE_ORDER');
+  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CREATE_ORDER', CONSUMED_MS);
   await reply('orders.order-created', checkout.orderId, {
     orderId: checkout.orderId,
     checkoutId: checkout.id,
@@ -206,7 +211,7 @@ async function driveToPayment(checkout: { id: string; orderId: string }, cartId:
     ],
     version: 1,
   });
-  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'RESERVE_STOCK');
+  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'RESERVE_STOCK', CONSUMED_MS);
   await reply('inventory.stock-reserved', newId(), {
     reservationId: newId(),
     reference: `order:${checkout.orderId}`,
@@ -223,7 +228,7 @@ async function driveToPayment(checkout: { id: string; orderId: string }, cartId:
     version: 1,
   });
   // No coupon codes: REDEEM_COUPONS is skipped.
-  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'AUTHORIZE_PAYMENT');
+  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'AUTHORIZE_PAYMENT', CONSUMED_MS);
   return cartLines;
 }
 
@@ -312,6 +317,37 @@ describe('checkout subgraph', () => {
     expect(await sent('cart.snapshot-cart', cartId)).toHaveLength(1);
   });
 
+  it('allows one running checkout per cart: a second key is refused until the first finishes', async () => {
+    const cartId = newId();
+    const [a, b] = await Promise.all([
+      place(buyer, { cartId, idempotencyKey: `tab-a-${uniqueSuffix()}` }),
+      place(buyer, { cartId, idempotencyKey: `tab-b-${uniqueSuffix()}` }),
+    ]);
+    const placed = [a, b].filter((r) => r.__typename === 'CheckoutPayload');
+    const refused = [a, b].filter((r) => r.__typename === 'ErrorResult');
+    expect(placed).toHaveLength(1);
+    expect(refused).toEqual([
+      {
+        __typename: 'ErrorResult',
+        code: 'CHECKOUT.CART_IN_CHECKOUT',
+        message: 'A checkout of this cart is already in progress',
+        field: 'cartId',
+      },
+    ]);
+    expect(await sql('select id from checkout_saga where cart_id = ?', [cartId])).toHaveLength(1);
+    expect(await sent('cart.snapshot-cart', cartId)).toHaveLength(1);
+    // The first checkout ends (its last attempt times out): the cart may be checked out again.
+    const first = placed[0]!.checkout;
+    await sql(
+      "update checkout_saga set attempt = 3, deadline_at = now() - interval '1 second' where id = ?",
+      [first.id],
+    );
+    await waitFor(async () => (await sagaRow(first.id)).status === 'FAILED', CONSUMED_MS);
+    const again = await place(buyer, { cartId });
+    expect(again.__typename).toBe('CheckoutPayload');
+    expect(again.checkout.id).not.toBe(first.id);
+  });
+
   it('with two instances sweeping, a timed-out step is re-sent once', async () => {
     const second = await start();
     try {
@@ -320,7 +356,7 @@ describe('checkout subgraph', () => {
       await sql("update checkout_saga set deadline_at = now() - interval '1 second' where id = ?", [
         checkout.id,
       ]);
-      await waitFor(async () => (await sagaRow(checkout.id)).attempt === 2);
+      await waitFor(async () => (await sagaRow(checkout.id)).attempt === 2, CONSUMED_MS);
       // Several sweeps of both instances later, still exactly one re-send.
       await new Promise((r) => setTimeout(r, 500));
       expect(await sagaRow(checkout.id)).toMatchObject({ status: 'RUNNING', attempt: 2 });
@@ -349,7 +385,7 @@ describe('checkout subgraph', () => {
       sql("update checkout_saga set deadline_at = now() - interval '1 second' where id = ?", [checkout.id]);
     for (const attempt of [2, 3]) {
       await expire();
-      await waitFor(async () => (await sagaRow(checkout.id)).attempt === attempt);
+      await waitFor(async () => (await sagaRow(checkout.id)).attempt === attempt, CONSUMED_MS);
     }
     const commands = await sent('cart.snapshot-cart', cartId);
     expect(commands).toHaveLength(3);
@@ -360,7 +396,7 @@ describe('checkout subgraph', () => {
       ),
     ).toBe(true);
     await expire();
-    await waitFor(async () => (await sagaRow(checkout.id)).status === 'FAILED');
+    await waitFor(async () => (await sagaRow(checkout.id)).status === 'FAILED', CONSUMED_MS);
     const failed = await readCheckout(checkout.id);
     expect(failed.failure).toEqual({
       code: 'CHECKOUT.STEP_TIMED_OUT',
@@ -374,7 +410,10 @@ describe('checkout subgraph', () => {
   it('resumes after a restart: a deadline that passed while it was down is handled by the new process', async () => {
     const cartId = newId();
     const checkout = (await place(buyer, { cartId })).checkout;
-    await waitFor(async () => (await sent('cart.snapshot-cart', cartId))[0]?.sent_at ?? undefined);
+    await waitFor(
+      async () => (await sent('cart.snapshot-cart', cartId))[0]?.sent_at ?? undefined,
+      CONSUMED_MS,
+    );
     await producer.disconnect();
     await service.stop();
     // While checkout is down the step's deadline passes (simulated through the database it left behind).
@@ -384,7 +423,7 @@ describe('checkout subgraph', () => {
     await sql("update checkout_saga set deadline_at = now() - interval '1 second' where id = ?", [
       checkout.id,
     ]);
-    await waitFor(async () => (await sagaRow(checkout.id)).attempt === 2);
+    await waitFor(async () => (await sagaRow(checkout.id)).attempt === 2, CONSUMED_MS);
     expect(await sent('cart.snapshot-cart', cartId)).toHaveLength(2);
   }, 60_000);
 
@@ -411,7 +450,7 @@ describe('checkout subgraph', () => {
         providerReference: 'sbx_1',
         version: 1,
       });
-      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CONFIRM_ORDER');
+      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CONFIRM_ORDER', CONSUMED_MS);
       await reply('orders.order-confirmed', checkout.orderId, {
         orderId: checkout.orderId,
         checkoutId: checkout.id,
@@ -426,7 +465,7 @@ describe('checkout subgraph', () => {
         ],
         version: 2,
       });
-      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CLEAR_CART');
+      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CLEAR_CART', CONSUMED_MS);
       expect(await sent('inventory.commit-reservation', `order:${checkout.orderId}`)).toHaveLength(1);
       const [clear] = await sent('cart.clear-cart', cartId);
       expect((clear!.envelope.payload as { lineIds: string[] }).lineIds).toEqual(
@@ -440,13 +479,68 @@ describe('checkout subgraph', () => {
         removedLineIds: cartLines.map((l) => l.lineId),
         version: 3,
       });
-      await waitFor(async () => (await sagaRow(checkout.id)).status === 'COMPLETED');
+      await waitFor(async () => (await sagaRow(checkout.id)).status === 'COMPLETED', CONSUMED_MS);
       const done = await readCheckout(checkout.id);
       expect(done.total).toEqual(money(3348));
       const [completed] = await sent('checkout.checkout-completed', checkout.id);
       expect(completed!.envelope.payload).toMatchObject({ orderId: checkout.orderId, total: money(3348) });
     },
-    60_000,
+    REPLY_TEST_MS,
+  );
+
+  itWithParticipants(
+    'past CONFIRM_ORDER, a cart that never answers completes the checkout without compensating',
+    async () => {
+      const cartId = newId();
+      const checkout = (await place(buyer, { cartId })).checkout;
+      await driveToPayment(checkout, cartId);
+      await reply('payments.payment-authorized', checkout.paymentId, {
+        paymentId: checkout.paymentId,
+        orderId: checkout.orderId,
+        checkoutId: checkout.id,
+        buyerId: buyer.userId,
+        amount: money(3348),
+        provider: 'SANDBOX',
+        providerReference: 'sbx_2',
+        version: 1,
+      });
+      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CONFIRM_ORDER', CONSUMED_MS);
+      await reply('orders.order-confirmed', checkout.orderId, {
+        orderId: checkout.orderId,
+        checkoutId: checkout.id,
+        buyerId: buyer.userId,
+        paymentId: checkout.paymentId,
+        currency: 'EUR',
+        total: money(3348),
+        discountTotal: money(0),
+        subOrders: [
+          { subOrderId: newId(), sellerId: SELLER_A, total: money(2499) },
+          { subOrderId: newId(), sellerId: SELLER_B, total: money(849) },
+        ],
+        version: 2,
+      });
+      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CLEAR_CART', CONSUMED_MS);
+      // The cart consumer is down: the last attempt of clear-cart passes its deadline.
+      await sql(
+        "update checkout_saga set attempt = 3, deadline_at = now() - interval '1 second' where id = ?",
+        [checkout.id],
+      );
+      await waitFor(async () => (await sagaRow(checkout.id)).status === 'COMPLETED', CONSUMED_MS);
+      const done = await readCheckout(checkout.id);
+      expect(done.failure).toBeNull();
+      expect(done.total).toEqual(money(3348));
+      expect(done.timeline).toContainEqual({
+        step: 'CLEAR_CART',
+        event: 'TIMED_OUT',
+        detail: expect.stringContaining('cart not cleared'),
+      });
+      expect(await sent('checkout.checkout-completed', checkout.id)).toHaveLength(1);
+      expect(await sent('checkout.checkout-failed', checkout.id)).toHaveLength(0);
+      expect(await sent('payments.void-payment', checkout.paymentId)).toHaveLength(0);
+      expect(await sent('orders.cancel-order', checkout.orderId)).toHaveLength(0);
+      expect(await sent('inventory.release-reservation', `order:${checkout.orderId}`)).toHaveLength(0);
+    },
+    REPLY_TEST_MS,
   );
 
   itWithParticipants(
@@ -465,7 +559,7 @@ describe('checkout subgraph', () => {
         declineCode: 'card_declined',
         version: 1,
       });
-      await waitFor(async () => (await sagaRow(checkout.id)).status === 'FAILED');
+      await waitFor(async () => (await sagaRow(checkout.id)).status === 'FAILED', CONSUMED_MS);
       const failed = await readCheckout(checkout.id);
       expect(failed.failure).toEqual({
         code: 'PAYMENT.DECLINED',
@@ -495,7 +589,7 @@ describe('checkout subgraph', () => {
       await new Promise((r) => setTimeout(r, 500));
       expect(await sent('orders.cancel-order', checkout.orderId)).toHaveLength(1);
     },
-    60_000,
+    REPLY_TEST_MS,
   );
 
   itWithParticipants(
@@ -503,7 +597,10 @@ describe('checkout subgraph', () => {
     async () => {
       const cartId = newId();
       const checkout = (await place(buyer, { cartId })).checkout;
-      await waitFor(async () => (await sent('cart.snapshot-cart', cartId))[0]?.sent_at ?? undefined);
+      await waitFor(
+        async () => (await sent('cart.snapshot-cart', cartId))[0]?.sent_at ?? undefined,
+        CONSUMED_MS,
+      );
       await service.stop();
       await reply('cart.cart-snapshotted', checkout.id, {
         checkoutId: checkout.id,
@@ -517,6 +614,6 @@ describe('checkout subgraph', () => {
       await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'QUOTE_SHIPPING', 30_000);
       expect(await sent('shipping.quote-shipping', checkout.id)).toHaveLength(1);
     },
-    60_000,
+    REPLY_TEST_MS,
   );
 });

@@ -1,4 +1,4 @@
-import { InvariantViolation, err, ok, type Result } from '@marketplace/shared-kernel';
+import { domainError, err, ok, type Result } from '@marketplace/shared-kernel';
 import type { CartCheckedOutPayload } from '../domain/cart.js';
 import { CheckoutErrors, checkoutSnapshot, type CheckoutSnapshot } from '../domain/checkout-snapshot.js';
 import type { CartContext } from './ports.js';
@@ -37,7 +37,8 @@ export interface ClearCartCommand {
 /**
  * Checkout step "clear cart": the order's lines leave the cart (see `Cart.checkOut`), the
  * checkout is recorded, and `cart.cart-checked-out` replies. Idempotent per checkout: a repeat
- * publishes the first reply again and changes nothing.
+ * publishes the first reply again and changes nothing. Refusals that no retry can fix (no such
+ * cart, a guest cart, a checkout that cleared another cart) are returned, never thrown.
  */
 export async function clearCart(
   command: ClearCartCommand,
@@ -49,8 +50,9 @@ export async function clearCart(
     if (!cart) return err(CheckoutErrors.notFound());
     const previous = await tx.checkouts.find(command.checkoutId);
     if (previous) {
+      // An answer, not a crash: retrying cannot make it true, so it must not end in the dead-letter topic.
       if (previous.cartId !== cart.id)
-        throw new InvariantViolation('CART.CHECKOUT_REUSED', 'This checkout cleared another cart');
+        return err(domainError('CART.CHECKOUT_REUSED', 'This checkout cleared another cart', 'checkoutId'));
       cart.restateCheckOut(previous, now);
       tx.track(cart);
       return ok({ reply: previous, cart, changed: false });

@@ -5,7 +5,7 @@ import type { Actor } from '@marketplace/platform';
 import { CheckoutSaga, STEPS, type CheckoutStep } from '../domain/checkout-saga.js';
 import { address, BUYER, CART, defaultLines, successFor } from '../domain/saga.fixtures.js';
 import type { PlaceOrderInput } from '../domain/checkout-input.js';
-import { handleReply, placeOrder, sweepTimedOutSteps } from './checkout.js';
+import { cartInCheckout, handleReply, placeOrder, sweepTimedOutSteps } from './checkout.js';
 import type { CheckoutContext, CheckoutRepository } from './ports.js';
 
 /** In-memory store + outbox: what commits is kept, a rejected transaction leaves no trace. */
@@ -38,6 +38,10 @@ class World {
           add: (saga) => added.push(saga),
         };
         const result = await work({ checkouts: repo, track: (s) => tracked.add(s) });
+        // Like the partial unique index: one RUNNING checkout per cart, else the whole transaction rolls back.
+        const running = (s: CheckoutSaga) =>
+          [...this.sagas.values()].some((o) => o.status === 'RUNNING' && o.cartId === s.cartId);
+        if (result.ok && added.some(running)) return { ok: false, error: cartInCheckout() };
         if (result.ok) {
           for (const s of added) this.sagas.set(s.id, s);
           for (const s of tracked) this.outbox.push(...s.pullEvents());
@@ -141,6 +145,47 @@ describe('placeOrder', () => {
       world.context({ userId: newId(), role: 'buyer', sellerId: null }),
     );
     expect(other.ok && other.value.id).not.toBe(saga.id);
+  });
+});
+
+describe('one running checkout per cart', () => {
+  it('refuses a second checkout of the cart (another key) and persists nothing; the first key still replays', async () => {
+    const world = new World();
+    const { saga } = await started(world);
+    world.drain();
+    const second = await placeOrder(input({ idempotencyKey: 'checkout-key-2' }), world.context());
+    expect(second).toMatchObject({
+      ok: false,
+      error: { code: 'CHECKOUT.CART_IN_CHECKOUT', message: 'A checkout of this cart is already in progress' },
+    });
+    expect(world.sagas.size).toBe(1);
+    expect(world.outbox).toHaveLength(0);
+    const replay = await placeOrder(input(), world.context());
+    expect(replay.ok && replay.value.id).toBe(saga.id);
+  });
+
+  it('a same-key race that trips the cart constraint answers the winner’s checkout', async () => {
+    const world = new World();
+    const [a, b] = await Promise.all([
+      placeOrder(input(), world.context()),
+      placeOrder(input(), world.context()),
+    ]);
+    expect(world.sagas.size).toBe(1);
+    expect(a.ok && b.ok && a.value.id === b.value.id).toBe(true);
+  });
+
+  it('allows a new checkout of the cart once the first one finished', async () => {
+    const world = new World();
+    const { saga } = await started(world);
+    await handleReply(
+      { checkoutId: saga.id },
+      { kind: 'REJECTED', step: 'SNAPSHOT_CART', code: 'CART.PRICES_CHANGED', message: 'prices changed' },
+      world.context(null),
+    );
+    expect(saga.status).toBe('FAILED');
+    const again = await placeOrder(input({ idempotencyKey: 'checkout-key-2' }), world.context());
+    expect(again.ok && again.value.id).not.toBe(saga.id);
+    expect(world.sagas.size).toBe(2);
   });
 });
 
@@ -271,6 +316,23 @@ describe('sweepTimedOutSteps', () => {
       world.context(null),
     );
     expect(late).toEqual({ ok: true, value: 'ignored' });
+  });
+
+  it('past CONFIRM_ORDER, a silent cart completes the checkout and compensates nothing', async () => {
+    const world = new World();
+    const { saga } = await started(world);
+    await advanceTo(world, saga, 'CLEAR_CART');
+    world.drain();
+    for (let sweep = 0; sweep < 3; sweep++) {
+      world.clock.advance(30_000);
+      await sweepTimedOutSteps(world.context(null));
+    }
+    expect(world.drain()).toEqual(['cart.clear-cart', 'cart.clear-cart', 'checkout.checkout-completed']);
+    expect(world.sagas.get(saga.id)?.status).toBe('COMPLETED');
+    expect(saga.failure).toBeNull();
+    expect(saga.timeline.some((t) => t.event === 'TIMED_OUT' && t.detail?.includes('cart not cleared'))).toBe(
+      true,
+    );
   });
 
   it('a reply after a re-send still advances the saga', async () => {

@@ -7,6 +7,10 @@ import type { CheckoutContext } from './ports.js';
 /** Raised by the store when two requests with one idempotency key insert at once. */
 export const CONCURRENT_PLACE = 'CHECKOUT.CONCURRENT_PLACE';
 
+/** Raised by the store when the cart already has a RUNNING checkout (one per cart). */
+export const cartInCheckout = () =>
+  domainError(CheckoutErrorCode.CartInCheckout, 'A checkout of this cart is already in progress', 'cartId');
+
 const timing = (ctx: CheckoutContext) => ({
   now: ctx.clock.now(),
   stepTimeoutMs: ctx.settings.stepTimeoutMs,
@@ -66,8 +70,10 @@ export async function placeOrder(
     tx.track(saga);
     return ok(saga);
   });
-  // Lost a race for the key: the winner's checkout is the answer.
-  if (!placed.ok && placed.error.code === CONCURRENT_PLACE) return (await replay()) ?? placed;
+  // Lost a race for the key: the winner's checkout is the answer. A same-key racer may trip the
+  // cart's constraint first, so the key decides before CART_IN_CHECKOUT is answered.
+  const lostRace = [CONCURRENT_PLACE, CheckoutErrorCode.CartInCheckout] as string[];
+  if (!placed.ok && lostRace.includes(placed.error.code)) return (await replay()) ?? placed;
   return placed;
 }
 

@@ -36,6 +36,9 @@ export interface CheckoutContext {
   newId(): string;
   /** A stable hash (hex) of a canonical string. */
   hash(text: string): string;
-  /** One transaction; a rejected result rolls it back. A unique-key race surfaces as CHECKOUT.CONCURRENT_PLACE. */
+  /**
+   * One transaction; a rejected result rolls it back. A race on the idempotency key surfaces as
+   * CHECKOUT.CONCURRENT_PLACE, a second running checkout of one cart as CHECKOUT.CART_IN_CHECKOUT.
+   */
   transaction<T>(work: (tx: CheckoutTransaction) => Promise<Result<T>>): Promise<Result<T>>;
 }

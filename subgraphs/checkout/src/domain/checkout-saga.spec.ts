@@ -204,6 +204,64 @@ describe('timeouts', () => {
   });
 });
 
+describe('past the pivot (CONFIRM_ORDER completed)', () => {
+  const expire = (saga: CheckoutSaga) => ({
+    now: new Date(saga.deadlineAt!.getTime()),
+    stepTimeoutMs: 30_000,
+  });
+
+  it('completes without compensating when clear-cart never answers', () => {
+    const saga = runUntil('CLEAR_CART');
+    saga.pullEvents();
+    expect(saga.timeOut(expire(saga), 3)).toBe('retried');
+    expect(saga.timeOut(expire(saga), 3)).toBe('retried');
+    expect(commandTypes(saga)).toEqual(['cart.clear-cart', 'cart.clear-cart']);
+    expect(saga.timeOut(expire(saga), 3)).toBe('completed');
+    expect(commandTypes(saga)).toEqual(['checkout.checkout-completed']);
+    expect(saga.status).toBe('COMPLETED');
+    expect(saga.failure).toBeNull();
+    expect(saga.deadlineAt).toBeNull();
+    expect(saga.timeline.at(-2)).toMatchObject({
+      step: 'CLEAR_CART',
+      event: 'TIMED_OUT',
+      detail: expect.stringContaining('cart not cleared'),
+    });
+    expect(saga.timeline.at(-1)?.event).toBe('COMPLETED');
+    // A late cart reply changes nothing.
+    expect(saga.handleReply({ kind: 'CART_CHECKED_OUT' }, timing())).toBe('ignored');
+  });
+
+  it('completes without compensating when clear-cart is rejected', () => {
+    const saga = runUntil('CLEAR_CART');
+    saga.pullEvents();
+    const rejected = {
+      kind: 'REJECTED' as const,
+      step: 'CLEAR_CART' as const,
+      code: 'CART.X',
+      message: 'no',
+    };
+    expect(saga.handleReply(rejected, timing())).toBe('applied');
+    expect(commandTypes(saga)).toEqual(['checkout.checkout-completed']);
+    expect(saga.status).toBe('COMPLETED');
+    expect(saga.timeline.at(-2)).toMatchObject({
+      step: 'CLEAR_CART',
+      event: 'SKIPPED',
+      detail: 'cart not cleared: CART.X: no',
+    });
+  });
+
+  it('ignores an order cancellation: the confirmed order is the orders service’s to unwind', () => {
+    const saga = runUntil('CLEAR_CART');
+    saga.pullEvents();
+    expect(saga.handleReply({ kind: 'ORDER_CANCELLED', code: 'ORDER.X', message: 'y' }, timing())).toBe(
+      'ignored',
+    );
+    expect(commandTypes(saga)).toEqual([]);
+    expect(saga.handleReply({ kind: 'CART_CHECKED_OUT' }, timing())).toBe('applied');
+    expect(saga.status).toBe('COMPLETED');
+  });
+});
+
 /** A small seeded PRNG, so the property runs are reproducible. */
 function prng(seed: number) {
   let s = seed >>> 0;

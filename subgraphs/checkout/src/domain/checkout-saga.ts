@@ -123,6 +123,7 @@ const REPLY_STEP: Record<Exclude<SagaReply['kind'], 'REJECTED' | 'ORDER_CANCELLE
 
 export const CheckoutErrorCode = {
   IdempotencyKeyReused: 'CHECKOUT.IDEMPOTENCY_KEY_REUSED',
+  CartInCheckout: 'CHECKOUT.CART_IN_CHECKOUT',
   StepTimedOut: 'CHECKOUT.STEP_TIMED_OUT',
   InvalidTotals: 'CHECKOUT.INVALID_TOTALS',
   NotFound: 'CHECKOUT.NOT_FOUND',
@@ -465,6 +466,11 @@ export class CheckoutSaga extends AggregateRoot {
     return saga;
   }
 
+  /** CONFIRM_ORDER is the point of no return: after it nothing is compensated. */
+  get pastPivot(): boolean {
+    return this.completedSteps.includes('CONFIRM_ORDER');
+  }
+
   get finished(): boolean {
     return this.status === 'COMPLETED' || this.status === 'FAILED';
   }
@@ -535,7 +541,10 @@ export class CheckoutSaga extends AggregateRoot {
     if (reply.kind === 'ORDER_CANCELLED') {
       // Only an order this saga created and still waits on can be cancelled under it; the
       // cancellation our own compensation asked for arrives after FAILED and is ignored.
-      if (this.status !== 'RUNNING' || !this.completedSteps.includes('CREATE_ORDER')) return 'ignored';
+      // Past the pivot the order is confirmed: cancelling it is the orders service's business (it
+      // voids or refunds), so the saga only finishes clearing the cart.
+      if (this.status !== 'RUNNING' || !this.completedSteps.includes('CREATE_ORDER') || this.pastPivot)
+        return 'ignored';
       this.log(timing.now, this.currentStep, 'REJECTED', `order cancelled: ${reply.code}: ${reply.message}`);
       this.fail({ code: reply.code, message: reply.message }, timing, true);
       return 'applied';
@@ -593,7 +602,7 @@ export class CheckoutSaga extends AggregateRoot {
   }
 
   /** The step's deadline passed: re-send the same command, or give up after `maxAttempts` sends. */
-  timeOut(timing: SagaTiming, maxAttempts: number): 'retried' | 'failed' | 'ignored' {
+  timeOut(timing: SagaTiming, maxAttempts: number): 'retried' | 'failed' | 'completed' | 'ignored' {
     if (this.status !== 'RUNNING' || !this.deadlineAt || this.deadlineAt > timing.now) return 'ignored';
     const step = this.currentStep;
     this.log(timing.now, step, 'TIMED_OUT', `attempt ${this.attempt} of ${maxAttempts}`);
@@ -607,12 +616,13 @@ export class CheckoutSaga extends AggregateRoot {
     }
     // Unlike a rejection, silence does not prove the command had no effect (the reply may be
     // lost), so the step in flight is compensated too; compensations of what never happened are no-ops.
+    const outcome = this.pastPivot ? 'completed' : 'failed';
     this.fail(
       { code: CheckoutErrorCode.StepTimedOut, message: `Checkout step ${step} got no answer in time` },
       timing,
       true,
     );
-    return 'failed';
+    return outcome;
   }
 
   /** Compensations of the completed steps, latest first: what `fail` sends. */
@@ -627,6 +637,14 @@ export class CheckoutSaga extends AggregateRoot {
   private fail(given: FailureReason, timing: SagaTiming, inFlightToo = false): void {
     const reason = { code: clip(given.code, 100), message: clip(given.message) };
     const step = this.currentStep;
+    if (this.pastPivot) {
+      // The order is confirmed (its payment usually captured already): a cart that was not
+      // cleared is only a leftover the buyer can tidy, never a reason to undo the order.
+      const event = reason.code === CheckoutErrorCode.StepTimedOut ? 'TIMED_OUT' : 'SKIPPED';
+      this.log(timing.now, step, event, `cart not cleared: ${reason.code}: ${reason.message}`);
+      this.complete(timing);
+      return;
+    }
     this.move('COMPENSATING', timing.now);
     for (const command of this.compensations(reason, inFlightToo)) {
       this.record(this.toEvent(command, timing.now));

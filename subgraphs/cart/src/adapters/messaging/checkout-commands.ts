@@ -50,12 +50,19 @@ export function checkoutCommandsConsumer(deps: CartContextDeps): ConsumerDefinit
   const clear = async (envelope: EventEnvelope, em: EntityManager) => {
     const command = envelope.payload as ClearCart;
     const cleared = await clearCart(command, contextFor(envelope, em));
-    // The checkout snapshotted this buyer's cart first, so a missing or guest cart means the
-    // command is not about a cart of ours: retrying cannot help, and there is nothing to answer.
+    // Every refusal (no such cart, a guest cart, a checkout that cleared another cart) is final:
+    // retrying cannot help and the contract has no rejection reply for clear-cart. So it is logged
+    // and consumed; the saga, past its point of no return, completes when its deadline passes.
     if (!cleared.ok)
-      deps.logger?.warn(
-        { cartId: command.cartId, checkoutId: command.checkoutId, code: cleared.error.code },
-        'clear-cart for no buyer cart of ours; ignored',
+      deps.logger?.error(
+        {
+          cartId: command.cartId,
+          checkoutId: command.checkoutId,
+          orderId: command.orderId,
+          code: cleared.error.code,
+          reason: cleared.error.message,
+        },
+        'clear-cart refused; no reply (the checkout completes without the cart cleared)',
       );
   };
   return {

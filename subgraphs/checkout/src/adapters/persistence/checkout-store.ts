@@ -6,7 +6,7 @@ import { domainError, err, newId, systemClock, type Clock } from '@marketplace/s
 import type { Actor } from '@marketplace/platform';
 import { CheckoutSaga } from '../../domain/checkout-saga.js';
 import type { CheckoutContext, CheckoutRepository, SagaSettings } from '../../application/ports.js';
-import { CONCURRENT_PLACE } from '../../application/checkout.js';
+import { CONCURRENT_PLACE, cartInCheckout } from '../../application/checkout.js';
 
 export class MikroCheckoutRepository implements CheckoutRepository {
   constructor(private readonly em: EntityManager) {}
@@ -87,11 +87,10 @@ export function checkoutContext(
         if (result.ok) options.onCommit?.();
         return result;
       } catch (error) {
-        if (
-          error instanceof UniqueConstraintViolationException &&
-          /checkout_saga_idempotency_key/.test(error.message)
-        ) {
-          return err(domainError(CONCURRENT_PLACE, 'Another request placed this checkout'));
+        if (error instanceof UniqueConstraintViolationException) {
+          if (/checkout_saga_idempotency_key/.test(error.message))
+            return err(domainError(CONCURRENT_PLACE, 'Another request placed this checkout'));
+          if (/checkout_saga_cart_running/.test(error.message)) return err(cartInCheckout());
         }
         throw error;
       }

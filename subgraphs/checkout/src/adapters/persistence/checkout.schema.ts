@@ -78,6 +78,22 @@ export class Migration20261121000100CreateCheckoutSaga extends Migration {
   }
 }
 
+/**
+ * At most one running checkout per cart: two tabs (or a retry with a new key) would otherwise
+ * both snapshot, reserve and charge the same lines. COMPENSATING only exists inside a transaction.
+ */
+export class Migration20261121000200OneRunningCheckoutPerCart extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(
+      "create unique index checkout_saga_cart_running on checkout_saga (cart_id) where status = 'RUNNING'",
+    );
+  }
+}
+
 export const checkoutMigrations = [
   { name: 'Migration20261121000100CreateCheckoutSaga', class: Migration20261121000100CreateCheckoutSaga },
+  {
+    name: 'Migration20261121000200OneRunningCheckoutPerCart',
+    class: Migration20261121000200OneRunningCheckoutPerCart,
+  },
 ];

@@ -7,11 +7,11 @@ import {
   type Actor,
   type RunningService,
 } from '@marketplace/platform';
-import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
 import { couponsService } from '../src/service.js';
 import { redemptionCommandsFor } from '../src/adapters/messaging/redemption-commands.js';
 import type { RedeemCouponCommand } from '../src/application/ports.js';
-import { Topics, validateEnvelope } from '@marketplace/event-contracts';
+import { Topics } from '@marketplace/event-contracts';
 
 // Responses are checked field by field in the assertions, so the body stays loosely typed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -671,30 +671,10 @@ describe('checkout saga commands through Kafka', () => {
   });
 
   const eur = (amount: number) => ({ amount, currency: 'EUR' });
-  function envelope(type: string, orderId: string, payload: object) {
-    const message = {
-      id: newId(),
-      type,
-      version: 1,
-      aggregateType: 'Order',
-      aggregateId: orderId,
-      occurredAt: new Date().toISOString(),
-      correlationId: newId(),
-      causationId: null,
-      producer: 'checkout',
-      payload,
-    };
-    const checked = validateEnvelope(message);
-    if (!checked.ok) throw new Error(checked.error.message);
-    return message;
-  }
+  const envelope = (type: string, orderId: string, payload: object) =>
+    testEnvelope(type, 'Order', orderId, payload, { producer: 'checkout' });
   type Envelope = ReturnType<typeof envelope>;
-  const send = (...messages: Envelope[]) =>
-    producer.send({
-      topic: Topics.couponCommands,
-      acks: -1,
-      messages: messages.map((m) => ({ key: m.aggregateId, value: JSON.stringify(m) })),
-    });
+  const send = (...messages: Envelope[]) => publishEnvelopes(producer, Topics.couponCommands, ...messages);
   const handled = (...messages: Envelope[]) =>
     waitFor(
       async () =>

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/shared-kernel';
-import { Topics, validateEnvelope } from '@marketplace/event-contracts';
+import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import {
   GATEWAY_SECRET_HEADER,
   signAccessToken,
@@ -9,7 +9,7 @@ import {
   type Actor,
   type RunningService,
 } from '@marketplace/platform';
-import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
 import { createInventoryService } from '../src/service.js';
 import { openStock, setStock } from '../src/application/manage-stock.js';
 import { inventoryContext } from '../src/adapters/persistence/inventory-store.js';
@@ -191,35 +191,13 @@ const held = async (cartId: string) =>
     ]),
   );
 
-function envelope(type: string, aggregateType: string, aggregateId: string, payload: object) {
-  const version = type.startsWith('products.') ? 2 : 1;
-  const message = {
-    id: newId(),
-    type,
-    version,
-    aggregateType,
-    aggregateId,
-    occurredAt: new Date().toISOString(),
-    correlationId: newId(),
-    causationId: null,
-    producer: type.split('.')[0]!,
-    payload,
-  };
-  // The runner dead-letters anything off-contract; make sure the test speaks the contract.
-  const checked = validateEnvelope(message);
-  if (!checked.ok) throw new Error(checked.error.message);
-  return message;
-}
+// Product events are read in their current version (v2); everything else here is v1.
+const envelope = (type: string, aggregateType: string, aggregateId: string, payload: object) =>
+  testEnvelope(type, aggregateType, aggregateId, payload, { version: type.startsWith('products.') ? 2 : 1 });
 
-type Envelope = ReturnType<typeof envelope>;
+type Envelope = EventEnvelope;
 
-async function send(topic: string, ...messages: Envelope[]) {
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: messages.map((m) => ({ key: m.aggregateId, value: JSON.stringify(m) })),
-  });
-}
+const send = (topic: string, ...messages: Envelope[]) => publishEnvelopes(producer, topic, ...messages);
 
 function productEvent(
   type: string,

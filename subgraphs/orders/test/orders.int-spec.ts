@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
-import { Topics } from '@marketplace/event-contracts';
+import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import {
   GATEWAY_SECRET_HEADER,
   signAccessToken,
   startService,
-  toEnvelope,
   type Actor,
   type RunningService,
 } from '@marketplace/platform';
-import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
 import { createOrdersService } from '../src/service.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -59,27 +58,16 @@ const outbox = (orderId: string, type?: string) =>
 const statusOf = async (orderId: string) =>
   (await sql<{ status: string }>('select status from orders where id = ?', [orderId]))[0]?.status;
 
-function envelope(
+const envelope = (
   type: string,
   aggregateType: string,
   aggregateId: string,
   payload: object,
   correlationId = newId(),
-) {
-  return toEnvelope(
-    { type, version: 1, aggregateType, aggregateId, occurredAt: new Date(), payload },
-    { producer: type.split('.')[0]!, correlationId },
-  );
-}
-type Envelope = ReturnType<typeof envelope>;
+) => testEnvelope(type, aggregateType, aggregateId, payload, { correlationId });
+type Envelope = EventEnvelope;
 
-async function send(topic: string, message: Envelope) {
-  await service.producer.send({
-    topic,
-    acks: -1,
-    messages: [{ key: message.aggregateId, value: JSON.stringify(message) }],
-  });
-}
+const send = (topic: string, message: Envelope) => publishEnvelopes(service.producer, topic, message);
 
 /** Payments' events, as payments publishes them (topic payments.payment, key paymentId). */
 async function deliverPayment(type: string, payload: Record<string, unknown>) {

@@ -5,11 +5,10 @@ import {
   GATEWAY_SECRET_HEADER,
   signAccessToken,
   startService,
-  toEnvelope,
   type Actor,
   type RunningService,
 } from '@marketplace/platform';
-import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
 import { createPaymentsService } from '../src/service.js';
 import { createSandboxProvider } from '../src/adapters/providers/sandbox.js';
 import {
@@ -83,18 +82,6 @@ async function gql(query: string, variables: object = {}, as?: Actor) {
 
 const sql = (query: string, params: unknown[] = []) => service.orm.em.fork().execute<Row[]>(query, params);
 
-function envelope(
-  type: string,
-  aggregateType: string,
-  aggregateId: string,
-  payload: Record<string, unknown>,
-) {
-  return toEnvelope(
-    { type, version: 1, aggregateType, aggregateId, occurredAt: new Date(), payload },
-    { producer: type.split('.')[0]!, correlationId: newId() },
-  );
-}
-
 async function send(
   topic: string,
   type: string,
@@ -102,8 +89,8 @@ async function send(
   key: string,
   payload: Record<string, unknown>,
 ) {
-  const message = envelope(type, aggregateType, key, payload);
-  await service.producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(message) }] });
+  const message = testEnvelope(type, aggregateType, key, payload);
+  await publishEnvelopes(service.producer, topic, message);
   return message;
 }
 

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/shared-kernel';
-import { Topics, validateEnvelope } from '@marketplace/event-contracts';
+import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import {
   GATEWAY_SECRET_HEADER,
   signAccessToken,
   startService,
   type RunningService,
 } from '@marketplace/platform';
-import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
 import { createShippingService } from '../src/service.js';
 
 // Responses are checked field by field in the assertions, so the body stays loosely typed.
@@ -53,33 +53,11 @@ const outbox = async (aggregateId: string) =>
     )
   ).map((r) => r.payload);
 
-function envelope(type: string, aggregateType: string, aggregateId: string, payload: object, version = 1) {
-  const message = {
-    id: newId(),
-    type,
-    version,
-    aggregateType,
-    aggregateId,
-    occurredAt: new Date().toISOString(),
-    correlationId: newId(),
-    causationId: null,
-    producer: type.split('.')[0]!,
-    payload,
-  };
-  // The runner dead-letters anything off-contract; make sure the test speaks the contract.
-  const checked = validateEnvelope(message);
-  if (!checked.ok) throw new Error(checked.error.message);
-  return message;
-}
-type Envelope = ReturnType<typeof envelope>;
+const envelope = (type: string, aggregateType: string, aggregateId: string, payload: object, version = 1) =>
+  testEnvelope(type, aggregateType, aggregateId, payload, { version });
+type Envelope = EventEnvelope;
 
-async function send(topic: string, ...messages: Envelope[]) {
-  await producer.send({
-    topic,
-    acks: -1,
-    messages: messages.map((m) => ({ key: m.aggregateId, value: JSON.stringify(m) })),
-  });
-}
+const send = (topic: string, ...messages: Envelope[]) => publishEnvelopes(producer, topic, ...messages);
 
 const handled = (...messages: Envelope[]) =>
   waitFor(

@@ -472,6 +472,63 @@ describe('refund amounts', () => {
     expect(order.refundableUnits(l1)).toBe(3);
   });
 
+  describe('shipping goes back once per sub-order', () => {
+    const ask = (order: Order, lines: { lineId: string; quantity: number }[]) =>
+      unwrap(
+        order.requestRefund(
+          { subOrderId: sub(order, sellerA).id, lines, reason: 'x' },
+          { windowDays: 30 },
+          now,
+        ),
+      );
+    const linesAmount = (r: { lines: { amount: number }[] }) => r.lines.reduce((s, l) => s + l.amount, 0);
+
+    it.each(['REQUESTED', 'APPROVED', 'COMPLETED'] as const)(
+      'a request freed by a rejection does not carry it again while the %s one that completed the sub-order has it',
+      (carrierStatus) => {
+        const order = paid();
+        const early = ask(order, [{ lineId: l1, quantity: 1 }]);
+        const carrier = ask(order, [
+          { lineId: l1, quantity: 2 },
+          { lineId: l2, quantity: 1 },
+        ]);
+        expect(carrier.shippingAmount).toBe(400);
+        if (carrierStatus !== 'REQUESTED') unwrap(order.approveRefund(carrier.id, sellerA, now));
+        if (carrierStatus === 'COMPLETED') unwrap(order.completeRefund(carrier.id, now));
+        unwrap(order.rejectRefund(early.id, sellerA, 'used', now));
+        // The freed unit completes the sub-order again, but its shipping is already on its way back.
+        const again = ask(order, [{ lineId: l1, quantity: 1 }]);
+        expect(again.shippingAmount).toBe(0);
+        expect(again.amount).toBe(linesAmount(again));
+        const shippingBack = order.refundRequests
+          .filter((r) => r.status !== 'REJECTED' && r.status !== 'FAILED')
+          .reduce((s, r) => s + r.shippingAmount, 0);
+        expect(shippingBack).toBe(400);
+      },
+    );
+
+    it('a rejected or failed request that carried it does not keep a later one from carrying it', () => {
+      const order = paid();
+      const whole = [
+        { lineId: l1, quantity: 3 },
+        { lineId: l2, quantity: 1 },
+      ];
+      const rejected = ask(order, whole);
+      expect(rejected.shippingAmount).toBe(400);
+      unwrap(order.rejectRefund(rejected.id, sellerA, 'used', now));
+      const failed = ask(order, whole);
+      expect(failed.shippingAmount).toBe(400);
+      unwrap(order.approveRefund(failed.id, sellerA, now));
+      unwrap(order.failRefund(failed.id, 'PAYMENT.PROVIDER_UNAVAILABLE', 'down', now));
+      // Partly, too: a freed carrier leaves the shipping to whichever request completes next.
+      const part = ask(order, [{ lineId: l1, quantity: 3 }]);
+      expect(part.shippingAmount).toBe(0);
+      const last = ask(order, [{ lineId: l2, quantity: 1 }]);
+      expect(last.shippingAmount).toBe(400);
+      expect(last.amount).toBe(500 + 400);
+    });
+  });
+
   it('refuses lines of another sub-order, before payment and after the window', () => {
     const order = paid();
     const a = sub(order, sellerA);

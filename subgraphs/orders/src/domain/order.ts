@@ -588,13 +588,18 @@ export class Order extends AggregateRoot<Event> {
         amount: paidForUnits(line, from, l.quantity, this.currency),
       };
     });
-    // Shipping goes back only with the sub-order's last units.
+    // Shipping goes back only with the sub-order's last units, and only once: a rejected or failed
+    // request frees its units, so a later request can "complete" the sub-order again while an
+    // earlier one (requested, approved or completed) already carries the shipping.
     const wholeSubOrder = sub.lines.every(
       (line) =>
         this.unitsHeld(line.lineId) + (refundLines.find((r) => r.lineId === line.lineId)?.quantity ?? 0) ===
         line.quantity,
     );
-    const shippingAmount = wholeSubOrder ? sub.shipping - sub.shippingDiscount : 0;
+    const shippingHeld = this.refundRequests.some(
+      (r) => r.subOrderId === sub.id && holdsUnits(r) && r.shippingAmount > 0,
+    );
+    const shippingAmount = wholeSubOrder && !shippingHeld ? sub.shipping - sub.shippingDiscount : 0;
     const request: RefundRequest = {
       id: newId(),
       subOrderId: sub.id,

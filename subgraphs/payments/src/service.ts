@@ -1,4 +1,4 @@
-import { intFromEnv, type ServiceDefinition } from '@marketplace/platform';
+import { intFromEnv, type Orm, type ServiceDefinition } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import { paymentMigrations } from './adapters/persistence/payments.schema.js';
@@ -11,6 +11,8 @@ import { OrderRef } from './adapters/graphql/payment.types.js';
 import { paymentConsumers } from './adapters/messaging/payment-consumers.js';
 import { reconciliationJob } from './adapters/messaging/reconciliation-job.js';
 import { createSandboxProvider } from './adapters/providers/sandbox.js';
+import type { SandboxStore } from './adapters/providers/sandbox-store.js';
+import { postgresSandboxStore } from './adapters/persistence/sandbox-pg-store.js';
 import { createStripeProvider } from './adapters/providers/stripe.js';
 import { createRazorpayProvider } from './adapters/providers/razorpay.js';
 import type { PaymentProvider, ProviderName, ProviderRegistry } from './application/ports.js';
@@ -21,8 +23,13 @@ import type { PaymentsDeps } from './application/payments.js';
  * Builds the configured providers: Stripe and Razorpay when their keys are set, the sandbox only
  * when PAYMENTS_SANDBOX_ENABLED=true. The sandbox approves test cards without taking money, so a
  * deployment that forgot to switch it off would hand out goods for free: it is opt-in.
+ * `sandboxStore` keeps the sandbox's state (the service passes the Postgres one); in memory when unset.
  */
-export function providersFromEnv(env: NodeJS.ProcessEnv, extra: PaymentProvider[] = []): ProviderRegistry {
+export function providersFromEnv(
+  env: NodeJS.ProcessEnv,
+  extra: PaymentProvider[] = [],
+  sandboxStore?: SandboxStore,
+): ProviderRegistry {
   const map = new Map<ProviderName, PaymentProvider>();
   if (env.PAYMENTS_SANDBOX_ENABLED === 'true')
     map.set(
@@ -30,6 +37,7 @@ export function providersFromEnv(env: NodeJS.ProcessEnv, extra: PaymentProvider[
       createSandboxProvider({
         ...(env.SANDBOX_WEBHOOK_URL ? { webhookUrl: env.SANDBOX_WEBHOOK_URL } : {}),
         ...(env.SANDBOX_WEBHOOK_SECRET ? { webhookSecret: env.SANDBOX_WEBHOOK_SECRET } : {}),
+        ...(sandboxStore ? { store: sandboxStore } : {}),
       }),
     );
   if (env.STRIPE_SECRET_KEY)
@@ -75,7 +83,13 @@ export function createPaymentsService(
   if (commissionBps < 0 || commissionBps > 10_000)
     throw new Error('PAYMENTS_COMMISSION_BPS must be 0..10000');
   const reconcileIntervalMs = intFromEnv('PAYMENTS_RECONCILE_INTERVAL_MS', 60_000, env);
-  const providers = options.providers ?? providersFromEnv(env);
+  // The providers exist before the ORM does: the sandbox's store reaches it once init has run.
+  let orm: Orm | undefined;
+  const sandboxStore = postgresSandboxStore(() => {
+    if (!orm) throw new Error('payments: the sandbox store is used before the service started');
+    return orm;
+  });
+  const providers = options.providers ?? providersFromEnv(env, [], sandboxStore);
   const clock = options.clock ?? systemClock;
   const deps: PaymentsDeps = {
     providers,
@@ -89,6 +103,9 @@ export function createPaymentsService(
     entities: [],
     migrations: paymentMigrations,
     publishes: [Topics.payment],
+    init: async (serviceDeps) => {
+      orm = serviceDeps.orm;
+    },
     graphql: ({ relay }) => ({
       resolvers: [...createPaymentResolvers(deps, () => relay.nudge())],
       orphanedTypes: [OrderRef],

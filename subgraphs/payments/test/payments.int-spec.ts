@@ -733,7 +733,7 @@ describe('void, capture and refunds', () => {
     );
     expect(
       await sql('select * from provider_event where provider_event_id = ?', [
-        message.payload.providerEventId,
+        (message.payload as { providerEventId: string }).providerEventId,
       ]),
     ).toHaveLength(0);
   });

@@ -128,6 +128,29 @@ export class Migration20261122000900CreatePayments extends Migration {
   }
 }
 
+/**
+ * The sandbox provider's own state (what an external processor would keep on its side), so a
+ * restart of payments does not forget authorizations. Not part of the payments model.
+ */
+export class Migration20261122001000CreateSandboxState extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table sandbox_payment (
+        reference text primary key,
+        state jsonb not null,
+        amount bigint not null,
+        updated_at timestamptz not null
+      )`);
+    this.addSql(`
+      create table sandbox_idempotency (
+        key text primary key,
+        answer jsonb not null,
+        created_at timestamptz not null
+      )`);
+  }
+}
+
 export const paymentMigrations = [
   { name: 'Migration20261122000900CreatePayments', class: Migration20261122000900CreatePayments },
+  { name: 'Migration20261122001000CreateSandboxState', class: Migration20261122001000CreateSandboxState },
 ];

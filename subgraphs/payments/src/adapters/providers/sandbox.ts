@@ -4,8 +4,8 @@ import {
   ProviderUnavailableError,
   type NormalisedProviderEvent,
   type PaymentProvider,
-  type ProviderPaymentState,
 } from '../../application/ports.js';
+import { inMemorySandboxStore, type SandboxPayment, type SandboxStore } from './sandbox-store.js';
 
 export interface SandboxOptions {
   /** Where signed webhooks go (the sidecar's `/webhooks/sandbox`); none are sent when unset. */
@@ -14,6 +14,8 @@ export interface SandboxOptions {
   /** Test hook: called with every webhook body sent (before delivery). */
   onWebhook?: (event: SandboxEvent) => void;
   fetchImpl?: typeof fetch;
+  /** Where payments and idempotency answers live; in memory when unset (unit specs). */
+  store?: SandboxStore;
 }
 
 export interface SandboxEvent {
@@ -39,11 +41,6 @@ const DECLINES: Record<string, string> = {
 const UNAVAILABLE = 'tok_sandbox_unavailable';
 const PENDING = 'tok_sandbox_pending';
 
-interface SandboxPayment {
-  state: ProviderPaymentState;
-  amount: number;
-}
-
 /** Signs like Stripe: `t=<unix>,v1=<hex HMAC-SHA256("<t>.<body>")>`. */
 export function sandboxSignature(body: string, secret: string, t = Math.floor(Date.now() / 1000)): string {
   const v1 = createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
@@ -53,22 +50,30 @@ export function sandboxSignature(body: string, secret: string, t = Math.floor(Da
 /**
  * The dev-default provider: an in-memory card processor with deterministic test tokens,
  * idempotency keys honoured like a real provider, and signed webhooks after each state change.
- * State lives in the process (restart = fresh sandbox), which is what a sandbox is for.
+ * Its state lives in the given store (Postgres in the service), because the processor it stands
+ * in for outlives our processes: a payment authorized before a restart can still be captured.
  */
 export function createSandboxProvider(options: SandboxOptions = {}): PaymentProvider & {
   /** Test hook: the events emitted so far. */
   readonly events: SandboxEvent[];
 } {
-  const payments = new Map<string, SandboxPayment>();
-  const byKey = new Map<string, unknown>();
+  const store = options.store ?? inMemorySandboxStore();
+  /** Same-key calls in flight in this process share one answer instead of racing. */
+  const inFlight = new Map<string, Promise<unknown>>();
   const events: SandboxEvent[] = [];
   const fetchImpl = options.fetchImpl ?? fetch;
 
-  const once = async <T>(key: string, work: () => Promise<T> | T): Promise<T> => {
-    if (byKey.has(key)) return byKey.get(key) as T;
-    const result = await work();
-    byKey.set(key, result);
-    return result;
+  const once = <T>(key: string, work: () => Promise<T>): Promise<T> => {
+    const running = inFlight.get(key);
+    if (running) return running as Promise<T>;
+    const call = (async () => {
+      const stored = await store.getAnswer(key);
+      if (stored) return stored.answer as T;
+      const result = await work();
+      return (await store.putAnswer(key, result)).answer as T;
+    })().finally(() => inFlight.delete(key));
+    inFlight.set(key, call);
+    return call;
   };
 
   const emit = (type: SandboxEvent['type'], data: SandboxEvent['data']) => {
@@ -104,8 +109,8 @@ export function createSandboxProvider(options: SandboxOptions = {}): PaymentProv
     }
   };
 
-  const get = (reference: string): SandboxPayment => {
-    const p = payments.get(reference);
+  const get = async (reference: string): Promise<SandboxPayment> => {
+    const p = await store.getPayment(reference);
     if (!p) throw new Error(`sandbox: no payment ${reference}`);
     return p;
   };
@@ -114,14 +119,14 @@ export function createSandboxProvider(options: SandboxOptions = {}): PaymentProv
     name: 'SANDBOX',
     events,
     authorize: ({ amount, token, idempotencyKey }) =>
-      once(`auth:${idempotencyKey}`, () => {
+      once(`auth:${idempotencyKey}`, async () => {
         if (token === UNAVAILABLE) throw new ProviderUnavailableError('sandbox: provider unavailable');
         const reference = `sbx_${randomUUID()}`;
         const data = { reference, refundId: null, amount: amount.amount, currency: amount.currency };
         const declineCode =
           DECLINES[token] ?? (APPROVE.has(token) || token === PENDING ? null : 'invalid_payment_method');
         const status = declineCode ? 'FAILED' : token === PENDING ? 'PENDING' : 'AUTHORIZED';
-        payments.set(reference, {
+        await store.putPayment(reference, {
           amount: amount.amount,
           state: {
             providerReference: reference,
@@ -149,12 +154,13 @@ export function createSandboxProvider(options: SandboxOptions = {}): PaymentProv
         };
       }),
     capture: ({ providerReference, amount, idempotencyKey }) =>
-      once(`capture:${idempotencyKey}`, () => {
-        const p = get(providerReference);
+      once(`capture:${idempotencyKey}`, async () => {
+        const p = await get(providerReference);
         if (p.state.status === 'CAPTURED') return { status: 'CAPTURED', message: null };
         if (p.state.status !== 'AUTHORIZED' && p.state.status !== 'PENDING')
           return { status: 'FAILED', message: `cannot capture a ${p.state.status} payment` };
         p.state = { ...p.state, status: 'CAPTURED', amountCaptured: amount.amount };
+        await store.putPayment(providerReference, p);
         emit('payment.captured', {
           reference: providerReference,
           refundId: null,
@@ -165,10 +171,11 @@ export function createSandboxProvider(options: SandboxOptions = {}): PaymentProv
         return { status: 'CAPTURED', message: null };
       }),
     void: ({ providerReference, idempotencyKey }) =>
-      once(`void:${idempotencyKey}`, () => {
-        const p = get(providerReference);
+      once(`void:${idempotencyKey}`, async () => {
+        const p = await get(providerReference);
         if (p.state.status !== 'AUTHORIZED' && p.state.status !== 'PENDING') return;
         p.state = { ...p.state, status: 'VOIDED' };
+        await store.putPayment(providerReference, p);
         emit('payment.voided', {
           reference: providerReference,
           refundId: null,
@@ -178,8 +185,8 @@ export function createSandboxProvider(options: SandboxOptions = {}): PaymentProv
         });
       }),
     refund: ({ providerReference, amount, idempotencyKey }) =>
-      once(`refund:${idempotencyKey}`, () => {
-        const p = get(providerReference);
+      once(`refund:${idempotencyKey}`, async () => {
+        const p = await get(providerReference);
         if (p.state.status !== 'CAPTURED' || p.state.amountRefunded + amount.amount > p.state.amountCaptured)
           return {
             providerRefundId: `re_sbx_${randomUUID()}`,
@@ -188,6 +195,7 @@ export function createSandboxProvider(options: SandboxOptions = {}): PaymentProv
           };
         const refundId = `re_sbx_${randomUUID()}`;
         p.state = { ...p.state, amountRefunded: p.state.amountRefunded + amount.amount };
+        await store.putPayment(providerReference, p);
         emit('refund.succeeded', {
           reference: providerReference,
           refundId,
@@ -197,7 +205,7 @@ export function createSandboxProvider(options: SandboxOptions = {}): PaymentProv
         });
         return { providerRefundId: refundId, status: 'SUCCEEDED', message: null };
       }),
-    retrieve: async (reference) => ({ ...get(reference).state }),
+    retrieve: async (reference) => ({ ...(await get(reference)).state }),
     normaliseEvent: ({ providerEventId, eventType, payload }): NormalisedProviderEvent => {
       const data = (payload.data ?? {}) as Partial<SandboxEvent['data']>;
       const kinds: Record<string, NormalisedProviderEvent['kind']> = {

@@ -72,6 +72,11 @@ let producer: Producer;
 let runner: ConsumerRunner;
 const kafka = createKafka(`delivery-test-${suffix}`, config.kafkaBrokers);
 const groupId = `platform-test.${suffix}`;
+/**
+ * The group reads the products topic from the beginning, so it first replays every earlier
+ * suite's product events; late in a full run that takes a while.
+ */
+const CONSUMED_MS = 60_000;
 const meta = { producer: 'delivery-test', correlationId: 'corr-test' };
 
 const count = async (sql: string, params: unknown[] = []) =>
@@ -207,7 +212,10 @@ describe('transactional outbox', () => {
     await new OutboxRelay({ orm, producer, logger }).drain();
     expect(await count('outbox where message_key = ? and sent_at is null', [probe.id])).toBe(0);
 
-    await waitFor(async () => (await count('probe_effect where aggregate_id = ?', [probe.id])) === 2, 15_000);
+    await waitFor(
+      async () => (await count('probe_effect where aggregate_id = ?', [probe.id])) === 2,
+      CONSUMED_MS,
+    );
     // Both copies of each message reached the consumer group; the inbox let one through.
     await waitFor(async () => (await count('inbox where consumer = ?', [groupId])) >= 2, 5_000);
     await new Promise((r) => setTimeout(r, 1_000));
@@ -225,7 +233,7 @@ describe('transactional outbox', () => {
     await Promise.all(relays.map((r) => r.drain()));
     await waitFor(
       async () => (await count('probe_effect where aggregate_id = ?', [probe.id])) === 20,
-      20_000,
+      CONSUMED_MS,
     );
     const rows = await orm.em
       .fork()

@@ -232,6 +232,39 @@ async function driveToPayment(checkout: { id: string; orderId: string }, cartId:
   return cartLines;
 }
 
+/** Plays payments and orders from the authorization to the order's confirmation (the saga then clears the cart). */
+async function authorizeAndConfirm(
+  checkout: { id: string; orderId: string; paymentId: string },
+  providerReference: string,
+) {
+  await reply('payments.payment-authorized', checkout.paymentId, {
+    paymentId: checkout.paymentId,
+    orderId: checkout.orderId,
+    checkoutId: checkout.id,
+    buyerId: buyer.userId,
+    amount: money(3348),
+    provider: 'SANDBOX',
+    providerReference,
+    version: 1,
+  });
+  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CONFIRM_ORDER', CONSUMED_MS);
+  await reply('orders.order-confirmed', checkout.orderId, {
+    orderId: checkout.orderId,
+    checkoutId: checkout.id,
+    buyerId: buyer.userId,
+    paymentId: checkout.paymentId,
+    currency: 'EUR',
+    total: money(3348),
+    discountTotal: money(0),
+    subOrders: [
+      { subOrderId: newId(), sellerId: SELLER_A, total: money(2499) },
+      { subOrderId: newId(), sellerId: SELLER_B, total: money(849) },
+    ],
+    version: 2,
+  });
+  await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CLEAR_CART', CONSUMED_MS);
+}
+
 beforeAll(async () => {
   service = await start();
   producer = service.kafka.producer();
@@ -440,32 +473,7 @@ describe('checkout subgraph', () => {
       };
       expect(payload.amount).toEqual(money(2550 + 798));
       expect(payload.splits.map((s) => s.amount.amount).sort((a, b) => a - b)).toEqual([849, 2499]);
-      await reply('payments.payment-authorized', checkout.paymentId, {
-        paymentId: checkout.paymentId,
-        orderId: checkout.orderId,
-        checkoutId: checkout.id,
-        buyerId: buyer.userId,
-        amount: money(3348),
-        provider: 'SANDBOX',
-        providerReference: 'sbx_1',
-        version: 1,
-      });
-      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CONFIRM_ORDER', CONSUMED_MS);
-      await reply('orders.order-confirmed', checkout.orderId, {
-        orderId: checkout.orderId,
-        checkoutId: checkout.id,
-        buyerId: buyer.userId,
-        paymentId: checkout.paymentId,
-        currency: 'EUR',
-        total: money(3348),
-        discountTotal: money(0),
-        subOrders: [
-          { subOrderId: newId(), sellerId: SELLER_A, total: money(2499) },
-          { subOrderId: newId(), sellerId: SELLER_B, total: money(849) },
-        ],
-        version: 2,
-      });
-      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CLEAR_CART', CONSUMED_MS);
+      await authorizeAndConfirm(checkout, 'sbx_1');
       expect(await sent('inventory.commit-reservation', `order:${checkout.orderId}`)).toHaveLength(1);
       const [clear] = await sent('cart.clear-cart', cartId);
       expect((clear!.envelope.payload as { lineIds: string[] }).lineIds).toEqual(
@@ -494,32 +502,7 @@ describe('checkout subgraph', () => {
       const cartId = newId();
       const checkout = (await place(buyer, { cartId })).checkout;
       await driveToPayment(checkout, cartId);
-      await reply('payments.payment-authorized', checkout.paymentId, {
-        paymentId: checkout.paymentId,
-        orderId: checkout.orderId,
-        checkoutId: checkout.id,
-        buyerId: buyer.userId,
-        amount: money(3348),
-        provider: 'SANDBOX',
-        providerReference: 'sbx_2',
-        version: 1,
-      });
-      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CONFIRM_ORDER', CONSUMED_MS);
-      await reply('orders.order-confirmed', checkout.orderId, {
-        orderId: checkout.orderId,
-        checkoutId: checkout.id,
-        buyerId: buyer.userId,
-        paymentId: checkout.paymentId,
-        currency: 'EUR',
-        total: money(3348),
-        discountTotal: money(0),
-        subOrders: [
-          { subOrderId: newId(), sellerId: SELLER_A, total: money(2499) },
-          { subOrderId: newId(), sellerId: SELLER_B, total: money(849) },
-        ],
-        version: 2,
-      });
-      await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CLEAR_CART', CONSUMED_MS);
+      await authorizeAndConfirm(checkout, 'sbx_2');
       // The cart consumer is down: the last attempt of clear-cart passes its deadline.
       await sql(
         "update checkout_saga set attempt = 3, deadline_at = now() - interval '1 second' where id = ?",

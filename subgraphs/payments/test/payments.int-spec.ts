@@ -104,6 +104,9 @@ const replies = async (paymentId: string, type?: string) =>
   ).map((r) => ({ type: r.event_type as string, envelope: r.envelope as Row }));
 
 const paymentRow = async (id: string) => (await sql('select * from payment where id = ?', [id]))[0];
+/** How many provider calls of one kind the payment has recorded. */
+const attemptCount = async (paymentId: string, kind: 'AUTHORIZE' | 'CAPTURE' | 'VOID' | 'REFUND') =>
+  (await sql('select 1 from payment_attempt where payment_id = ? and kind = ?', [paymentId, kind])).length;
 
 interface Order {
   orderId: string;
@@ -477,15 +480,7 @@ describe('void, capture and refunds', () => {
     captureDown = true;
     try {
       await confirmOrder(order);
-      await waitFor(
-        async () =>
-          (
-            await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'CAPTURE'`, [
-              order.paymentId,
-            ])
-          ).length === 2,
-        CONSUMED_MS,
-      );
+      await waitFor(async () => (await attemptCount(order.paymentId, 'CAPTURE')) === 2, CONSUMED_MS);
       expect((await paymentRow(order.paymentId))!.status).toBe('AUTHORIZED');
     } finally {
       captureDown = false;
@@ -505,9 +500,7 @@ describe('void, capture and refunds', () => {
     await waitStatus(order.paymentId, 'CAPTURED');
     const reference = (await paymentRow(order.paymentId))!.provider_reference as string;
     const request = newId();
-    const refundAttempts = async () =>
-      (await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'REFUND'`, [order.paymentId]))
-        .length;
+    const refundAttempts = () => attemptCount(order.paymentId, 'REFUND');
     refundDown = true;
     try {
       await approveRefund(order, request, 'A', 6_001);
@@ -565,15 +558,7 @@ describe('void, capture and refunds', () => {
         orderId: order.orderId,
         reason: 'compensation',
       });
-      await waitFor(
-        async () =>
-          (
-            await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'VOID'`, [
-              order.paymentId,
-            ])
-          ).length === 2,
-        CONSUMED_MS,
-      );
+      await waitFor(async () => (await attemptCount(order.paymentId, 'VOID')) === 2, CONSUMED_MS);
       expect((await paymentRow(order.paymentId))!.status).toBe('AUTHORIZED');
       expect(await replies(order.paymentId, 'payments.payment-voided')).toHaveLength(0);
       // A capture while the void waits would take money the buyer is getting back: refused.
@@ -617,9 +602,7 @@ describe('void, capture and refunds', () => {
     expect((await sandbox.retrieve(reference)).status).toBe('VOIDED');
     await gql(`mutation { runReconciliation { __typename } }`, {}, admin);
     expect(await replies(order.paymentId, 'payments.payment-captured')).toHaveLength(0);
-    expect(
-      await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'CAPTURE'`, [order.paymentId]),
-    ).toHaveLength(1);
+    expect(await attemptCount(order.paymentId, 'CAPTURE')).toBe(1);
     expect(await sql('select * from ledger_entry where payment_id = ?', [order.paymentId])).toHaveLength(0);
   });
 
@@ -632,15 +615,7 @@ describe('void, capture and refunds', () => {
     voidDown = true;
     try {
       await confirmOrder(order);
-      await waitFor(
-        async () =>
-          (
-            await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'VOID'`, [
-              order.paymentId,
-            ])
-          ).length === 2,
-        CONSUMED_MS,
-      );
+      await waitFor(async () => (await attemptCount(order.paymentId, 'VOID')) === 2, CONSUMED_MS);
       expect((await paymentRow(order.paymentId))!.status).toBe('AUTHORIZED');
     } finally {
       captureRefused = false;
@@ -652,9 +627,7 @@ describe('void, capture and refunds', () => {
     const voided = await replies(order.paymentId, 'payments.payment-voided');
     expect(voided).toHaveLength(1);
     expect(voided[0]!.envelope.payload).toMatchObject({ reason: 'CAPTURE_FAILED' });
-    expect(
-      await sql(`select 1 from payment_attempt where payment_id = ? and kind = 'CAPTURE'`, [order.paymentId]),
-    ).toHaveLength(1);
+    expect(await attemptCount(order.paymentId, 'CAPTURE')).toBe(1);
     expect((await sandbox.retrieve(reference)).status).toBe('VOIDED');
     expect(await ledgerBalanced()).toBe(true);
   });

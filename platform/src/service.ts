@@ -1,29 +1,40 @@
 import type { EntitySchema } from '@mikro-orm/core';
-import { Redis } from 'ioredis';
+import { RedisStore } from './cache/redis-store.js';
+import type { KeyValueStore } from './cache/store.js';
 import { deadLetterTopic } from '@marketplace/event-contracts';
-import { loadConfig, type PlatformConfig } from './config.js';
+import { intFromEnv, loadConfig, type PlatformConfig } from './config.js';
 import { createLogger, type Logger } from './logger.js';
 import { createOrm, migrate, type Orm, type OrmOptions } from './persistence/orm.js';
-import { connectProducer, createKafka, ensureTopics, type Kafka, type Producer } from './messaging/kafka.js';
+import type { Kafka, Producer } from './messaging/kafka.js';
+import { KafkaBus } from './messaging/kafka-bus.js';
+import type { MessageBus } from './messaging/bus.js';
 import { OutboxRelay } from './messaging/relay.js';
 import { ConsumerRunner, type ConsumerRunnerOptions } from './messaging/consumer.js';
 import { startSubgraphServer } from './graphql/subgraph.js';
 import { buildFederatedSchema, type FederatedSchemaOptions } from './graphql/federation.js';
 import type { RunningServer } from './http/server.js';
 import type { BackgroundJob } from './jobs.js';
+import { observeConsumerLag, observeOutbox, ServiceMetrics } from './observability/metrics.js';
+import { initTracing } from './observability/tracing.js';
 
 /** What a subgraph's composition root gets to wire its adapters. */
 export interface ServiceDeps {
   config: PlatformConfig;
   logger: Logger;
   orm: Orm;
-  kafka: Kafka;
-  producer: Producer;
+  /** The event bus: Kafka in the services profile, the in-process log in the embedded one. */
+  bus: MessageBus;
   relay: OutboxRelay;
-  redis: Redis;
+  /** The service's embedded database directory in the embedded profile; unset on a Postgres server. */
+  pgliteDir?: string;
+  /** Caches, throttles: Redis (RedisStore) unless the caller passed a store (ServiceOverrides.store). */
+  store: KeyValueStore;
 }
 
-export type ConsumerDefinition = Pick<ConsumerRunnerOptions, 'groupId' | 'topics' | 'handlers' | 'retry'>;
+export type ConsumerDefinition = Pick<
+  ConsumerRunnerOptions,
+  'groupId' | 'topics' | 'handlers' | 'retry' | 'isTransient' | 'transientBackoff'
+>;
 
 export interface ServiceDefinition {
   name: string;
@@ -39,6 +50,11 @@ export interface ServiceDefinition {
   init?(deps: ServiceDeps): Promise<void>;
   /** Background work (sweepers, timers): started after the consumers, stopped before them. */
   jobs?(deps: ServiceDeps): BackgroundJob[];
+  /**
+   * Adds the service's own metrics to its `/metrics` (e.g. checkout's saga states), typically
+   * `metrics.scrapedGauge(...)` reading its database when scraped.
+   */
+  metrics?(deps: ServiceDeps, metrics: ServiceMetrics): void;
   stop?(): Promise<void>;
 }
 
@@ -50,20 +66,57 @@ export interface ServiceOverrides {
   onQuery?: (sql: string) => void;
   relay?: boolean;
   env?: NodeJS.ProcessEnv;
+  /** A store the caller owns (the embedded profile's MemoryStore); else a RedisStore on REDIS_URL. */
+  store?: KeyValueStore;
+  /** What the embedded profile shares between the services of one process. */
+  infra?: ServiceInfra;
+}
+
+/**
+ * The embedded profile's infrastructure: one in-process bus for every service, and each
+ * service's database in an embedded Postgres (PGlite) directory instead of a server.
+ */
+export interface ServiceInfra {
+  bus: MessageBus;
+  /** The service's PGlite data directory (or `memory://`). */
+  pgliteDir: string;
 }
 
 export interface RunningService extends ServiceDeps {
   server: RunningServer & { sdl: string };
+  /** What `GET /metrics` serves. */
+  metrics: ServiceMetrics;
   consumers: ConsumerRunner[];
   jobs: BackgroundJob[];
   stop(): Promise<void>;
 }
 
+/** A service of the services profile: its bus is Kafka, and tests reach the client under it. */
+export interface KafkaService extends RunningService {
+  kafka: Kafka;
+  producer: Producer;
+}
+
 /**
- * Starts one subgraph process: its own database (migrated), the outbox relay, its Kafka
- * consumers and the GraphQL server. Every subgraph's main.ts is a call to this.
+ * Starts one subgraph process of the services profile: its own database on the Postgres
+ * server (migrated), the outbox relay, its Kafka consumers and the GraphQL server. Every
+ * subgraph's main.ts is a call to this (through `runService`).
  */
 export async function startService(
+  definition: ServiceDefinition,
+  overrides: Omit<ServiceOverrides, 'infra'> = {},
+): Promise<KafkaService> {
+  const service = await launchService(definition, overrides);
+  const bus = service.bus as KafkaBus;
+  return { ...service, kafka: bus.kafka, producer: bus.producer };
+}
+
+/**
+ * Starts one subgraph: its own database (migrated), the outbox relay, its consumers and the
+ * GraphQL server. Without `infra` it connects to the services profile's Postgres and Kafka;
+ * with it, it runs on an embedded Postgres and the process's shared bus.
+ */
+export async function launchService(
   definition: ServiceDefinition,
   overrides: ServiceOverrides = {},
 ): Promise<RunningService> {
@@ -73,6 +126,9 @@ export async function startService(
   // stack) from sharing partitions and offsets with the first.
   const groupSuffix = overrides.groupSuffix ?? env.CONSUMER_GROUP_SUFFIX;
   const logger = createLogger(definition.name);
+  // First, so everything after runs with the process's tracer (OTEL_EXPORTER_OTLP_ENDPOINT).
+  const tracing = initTracing(definition.name, { env });
+  const metrics = new ServiceMetrics(definition.name);
   const upper = definition.name.toUpperCase();
   const orm = await createOrm({
     postgresUrl: config.postgresUrl,
@@ -80,29 +136,47 @@ export async function startService(
     entities: definition.entities,
     migrations: definition.migrations,
     onQuery: overrides.onQuery,
+    // Thirteen processes share one Postgres (max_connections 100 by default): a stack on one
+    // machine lowers this, production sizes it against the server.
+    poolMax: intFromEnv('DB_POOL_MAX', 10, env),
+    pgliteDir: overrides.infra?.pgliteDir,
   });
   await migrate(orm);
 
-  const kafka = createKafka(definition.name, config.kafkaBrokers);
-  const producer = await connectProducer(kafka);
-  const relay = new OutboxRelay({ orm, producer, logger: logger.child({ component: 'outbox-relay' }) });
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, maxRetriesPerRequest: 3 });
-  await redis.connect();
-  const deps: ServiceDeps = { config, logger, orm, kafka, producer, relay, redis };
+  // The embedded profile's bus belongs to the process; a Kafka bus belongs to this service.
+  const ownBus = !overrides.infra;
+  const bus = overrides.infra?.bus ?? (await KafkaBus.connect(definition.name, config.kafkaBrokers));
+  const relay = new OutboxRelay({ orm, bus, logger: logger.child({ component: 'outbox-relay' }) });
+  const ownStore = !overrides.store;
+  const store = overrides.store ?? (await RedisStore.connect(config.redisUrl));
+  const deps: ServiceDeps = { config, logger, orm, bus, relay, store, pgliteDir: overrides.infra?.pgliteDir };
 
   await definition.init?.(deps);
+  observeOutbox(metrics, orm);
+  definition.metrics?.(deps, metrics);
   const consumerDefs = (definition.consumers?.(deps) ?? []).map((c) => ({
     ...c,
     groupId: groupSuffix ? `${c.groupId}.${groupSuffix}` : c.groupId,
   }));
-  await ensureTopics(kafka, [
+  await bus.ensureTopics([
     ...definition.publishes,
     ...consumerDefs.flatMap((c) => [...c.topics, deadLetterTopic(c.groupId)]),
   ]);
   if (overrides.relay !== false) relay.start();
   const consumers = consumerDefs.map(
-    (c) => new ConsumerRunner({ ...c, kafka, orm, producer, logger: logger.child({ consumer: c.groupId }) }),
+    (c) =>
+      new ConsumerRunner({
+        ...c,
+        bus,
+        orm,
+        logger: logger.child({ consumer: c.groupId }),
+        // A handler's outbox rows (replies, follow-up commands) go out as soon as they commit.
+        afterCommit: () => relay.nudge(),
+        onOutcome: (outcome) => metrics.messageHandled(c.groupId, outcome),
+      }),
   );
+  // Lag is read from the broker's committed offsets; the embedded bus has no such thing.
+  observeConsumerLag(metrics, bus, consumerDefs);
   await Promise.all(consumers.map((c) => c.start()));
   const jobs = definition.jobs?.(deps) ?? [];
   for (const job of jobs) job.start();
@@ -116,8 +190,9 @@ export async function startService(
     logger,
     jwtSecret: config.jwtSecret,
     gatewaySecret: config.gatewaySecret,
+    metrics,
     readiness: {
-      redis: async () => (await redis.ping()) === 'PONG',
+      [store instanceof RedisStore ? 'redis' : 'store']: () => store.ping(),
       ...definition.readiness?.(deps),
     },
   });
@@ -126,6 +201,7 @@ export async function startService(
   return {
     ...deps,
     server,
+    metrics,
     consumers,
     jobs,
     stop: async () => {
@@ -136,10 +212,12 @@ export async function startService(
       await Promise.all(consumers.map((c) => c.stop()));
       await relay.stop();
       await definition.stop?.();
-      await producer.disconnect();
+      if (ownBus) await bus.close();
       // Forced, so a session broken by a database blip cannot hold up shutdown.
       await orm.close(true);
-      redis.disconnect();
+      if (ownStore) await store.close();
+      await metrics.close();
+      await tracing.flush().catch(() => undefined);
     },
   };
 }

@@ -1,6 +1,5 @@
-import { Redis } from 'ioredis';
 import { newId } from '@marketplace/shared-kernel';
-import { RedisCache, loadConfig } from '@marketplace/platform';
+import { RedisStore, VersionedCache, loadConfig } from '@marketplace/platform';
 
 interface View {
   id: string;
@@ -8,21 +7,20 @@ interface View {
   version: number;
 }
 
-describe('RedisCache (versioned read-through)', () => {
-  let redis: Redis;
-  let cache: RedisCache<View>;
+describe('VersionedCache on Redis (versioned read-through)', () => {
+  let store: RedisStore;
+  let cache: VersionedCache<View>;
   const namespace = `test-cache-${newId()}`;
 
   beforeAll(async () => {
-    redis = new Redis(loadConfig().redisUrl, { lazyConnect: true });
-    await redis.connect();
-    cache = new RedisCache<View>(redis, namespace, { ttlSeconds: 60, versionOf: (v) => v.version });
+    store = await RedisStore.connect(loadConfig().redisUrl);
+    cache = new VersionedCache<View>(store, namespace, { ttlSeconds: 60, versionOf: (v) => v.version });
   });
 
   afterAll(async () => {
-    const keys = await redis.keys(`${namespace}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    redis.disconnect();
+    const keys = await store.client.keys(`${namespace}:*`);
+    if (keys.length > 0) await store.client.del(...keys);
+    await store.close();
   });
 
   const loaderOf = (views: View[]) => {

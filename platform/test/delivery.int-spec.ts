@@ -8,6 +8,7 @@ import {
   ConsumerRunner,
   OutboxRelay,
   connectProducer,
+  KafkaBus,
   createKafka,
   createLogger,
   createOrm,
@@ -126,9 +127,8 @@ beforeAll(async () => {
     ]);
   };
   runner = new ConsumerRunner({
-    kafka,
+    bus: new KafkaBus(kafka, producer),
     orm,
-    producer,
     logger,
     groupId,
     topics: [Topics.product],
@@ -196,7 +196,7 @@ describe('transactional outbox', () => {
     // Kafka delivered the batch, then the relay's database session dies before it marks the rows.
     const dying = new OutboxRelay({
       orm,
-      producer,
+      bus: new KafkaBus(kafka, producer),
       logger,
       beforeMark: async () => {
         await admin.em.fork().execute(
@@ -209,7 +209,7 @@ describe('transactional outbox', () => {
     expect(await count('outbox where message_key = ? and sent_at is null', [probe.id])).toBe(2);
 
     // A healthy relay publishes the same rows again.
-    await new OutboxRelay({ orm, producer, logger }).drain();
+    await new OutboxRelay({ orm, bus: new KafkaBus(kafka, producer), logger }).drain();
     expect(await count('outbox where message_key = ? and sent_at is null', [probe.id])).toBe(0);
 
     await waitFor(
@@ -227,8 +227,8 @@ describe('transactional outbox', () => {
     mine.add(probe.id);
     for (let i = 0; i < 20; i++) await commit(probe.touch());
     const relays = [
-      new OutboxRelay({ orm, producer, logger, batchSize: 3 }),
-      new OutboxRelay({ orm, producer, logger, batchSize: 3 }),
+      new OutboxRelay({ orm, bus: new KafkaBus(kafka, producer), logger, batchSize: 3 }),
+      new OutboxRelay({ orm, bus: new KafkaBus(kafka, producer), logger, batchSize: 3 }),
     ];
     await Promise.all(relays.map((r) => r.drain()));
     await waitFor(
@@ -266,7 +266,7 @@ describe('consumer runner', () => {
         messages: [{ key: healthy.id, value: '{not json' }],
       });
       await commit(healthy.touch().touch());
-      await new OutboxRelay({ orm, producer, logger }).drain();
+      await new OutboxRelay({ orm, bus: new KafkaBus(kafka, producer), logger }).drain();
 
       await waitFor(
         async () => (await count('probe_effect where aggregate_id = ?', [healthy.id])) === 2,

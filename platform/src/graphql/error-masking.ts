@@ -16,6 +16,7 @@ const PUBLIC_CODES = new Set([
   'AUTH.INVALID_TOKEN',
   'AUTH.FORBIDDEN',
   'QUERY_TOO_COMPLEX',
+  'RATE_LIMITED',
 ]);
 
 /**

@@ -8,6 +8,17 @@ import type { RequestContext } from './context.js';
 const FEDERATION_LINK =
   'extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key", "@shareable", "@external", "@requires", "@provides", "@inaccessible"])';
 
+/**
+ * Apollo's cache-hint directive (read by the cache-control plugin in subgraph.ts); defined in
+ * every subgraph so types can carry it. Composition drops the directive; the enum stays out of the API.
+ */
+const CACHE_CONTROL = `enum CacheControlScope @inaccessible {
+  PUBLIC
+  PRIVATE
+}
+
+directive @cacheControl(maxAge: Int, scope: CacheControlScope, inheritMaxAge: Boolean) on FIELD_DEFINITION | OBJECT | INTERFACE | UNION`;
+
 /** Resolves an entity from its key fields: `{ __typename, id }` -> the object or null. */
 export type ReferenceResolver<T = unknown> = (
   reference: { __typename: string } & Record<string, unknown>,
@@ -38,7 +49,7 @@ export async function buildFederatedSchema(
     validate: false,
     emitSchemaFile: false,
   });
-  const sdl = `${FEDERATION_LINK}\n\n${printSchemaWithDirectives(base)}`;
+  const sdl = `${FEDERATION_LINK}\n\n${CACHE_CONTROL}\n\n${printSchemaWithDirectives(base)}`;
   const resolvers = createResolversMap(base) as GraphQLResolverMap<RequestContext>;
   for (const [typeName, resolveReference] of Object.entries(options.referenceResolvers)) {
     const existing = (resolvers[typeName] ?? {}) as Record<string, unknown>;

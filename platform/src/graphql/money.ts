@@ -6,6 +6,8 @@ import type { Money } from '@marketplace/shared-kernel';
 
 /** The one GraphQL shape of money, shared by every subgraph (identical definitions compose). */
 @Directive('@shareable')
+// A value: as cacheable as the object it belongs to.
+@Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType('Money', { description: 'An amount in integer minor units (cents) of an ISO-4217 currency.' })
 export class MoneyType {
   @Field(() => SafeIntResolver, { description: 'Minor units, e.g. 1999 for 19.99 EUR.' })

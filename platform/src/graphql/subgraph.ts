@@ -1,9 +1,14 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginCacheControl } from '@apollo/server/plugin/cacheControl';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { isCompositeType, type GraphQLCompositeType } from 'graphql';
 import { newId } from '@marketplace/shared-kernel';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger.js';
+import type { ServiceMetrics } from '../observability/metrics.js';
+import { traceparentOf } from '../observability/tracing.js';
 import type { Orm } from '../persistence/orm.js';
 import {
   HttpError,
@@ -35,6 +40,8 @@ export interface SubgraphServerOptions extends FederatedSchemaOptions {
   readiness?: Record<string, () => Promise<boolean>>;
   routes?: Record<string, RouteHandler>;
   introspection?: boolean;
+  /** Served as `GET /metrics` (no gateway secret needed, like /health), plus request timings. */
+  metrics?: ServiceMetrics;
 }
 
 /** Constant-time check that the request carries the gateway's shared secret. */
@@ -57,7 +64,18 @@ export async function startSubgraphServer(
     schema,
     introspection: options.introspection ?? true,
     includeStacktraceInErrorResponses: false,
-    plugins: [errorMaskingPlugin<RequestContext>(options.logger)],
+    // The process's entry point stops everything in order on SIGINT/SIGTERM (runService, the
+    // embedded profile); Apollo's own handlers would stop this server alone and re-raise.
+    stopOnTerminationSignals: false,
+    plugins: [
+      // Cache-Control on every answer from the @cacheControl hints; the gateway reads it to
+      // decide what its response cache may keep (public catalog data only).
+      ...subgraphCacheControlPlugins(),
+      errorMaskingPlugin<RequestContext>(options.logger),
+      // Federated tracing (ftv1) feeds Apollo's hosted reporting, which this graph does not use;
+      // traces go through OpenTelemetry instead.
+      ApolloServerPluginInlineTraceDisabled(),
+    ],
   });
   const readiness = { database: () => options.orm.isConnected(), ...options.readiness };
   const running = await startHttpServer<RequestContext>({
@@ -70,6 +88,8 @@ export async function startSubgraphServer(
       }
     },
     context: (req) => buildRequestContext(req, options),
+    correlationIdOf: (ctx) => ctx.correlationId,
+    metrics: options.metrics,
     routes: {
       '/health': (_req, res) => sendJson(res, 200, { status: 'ok', service: options.name }),
       '/ready': async (_req, res) => {
@@ -94,6 +114,61 @@ export async function startSubgraphServer(
   return { ...running, sdl };
 }
 
+/**
+ * `_entities` returns the `_Entity` union, which carries no hint, so the gateway's entity
+ * fetches would never be cacheable: give the field the strictest hint of the types asked for
+ * (an entity type without a hint makes it uncacheable, as any unhinted object is).
+ */
+interface CacheHint {
+  maxAge?: number;
+  scope?: 'PUBLIC' | 'PRIVATE';
+}
+/** What the cache-control plugin adds to `info` (typed in @apollo/cache-control-types, not a dependency here). */
+interface CacheControlInfo {
+  cacheControl: {
+    cacheHintFromType(type: GraphQLCompositeType): CacheHint | undefined;
+    setCacheHint(hint: CacheHint): void;
+  };
+}
+
+const entityCacheHints: ApolloServerPlugin<BaseContext> = {
+  async requestDidStart() {
+    return {
+      async executionDidStart() {
+        return {
+          willResolveField({ info: resolveInfo, args }) {
+            const info = resolveInfo as typeof resolveInfo & CacheControlInfo;
+            if (info.fieldName !== '_entities' || info.parentType !== info.schema.getQueryType()) return;
+            const representations = (args as { representations?: { __typename?: unknown }[] })
+              .representations;
+            const typeNames = new Set((representations ?? []).map((r) => String(r.__typename)));
+            let maxAge = Number.POSITIVE_INFINITY;
+            let scope: 'PUBLIC' | 'PRIVATE' = 'PUBLIC';
+            for (const name of typeNames) {
+              const type = info.schema.getType(name);
+              const hint =
+                type && isCompositeType(type) ? info.cacheControl.cacheHintFromType(type) : undefined;
+              maxAge = Math.min(maxAge, hint?.maxAge ?? 0);
+              if (hint?.scope === 'PRIVATE') scope = 'PRIVATE';
+            }
+            info.cacheControl.setCacheHint({ maxAge: Number.isFinite(maxAge) ? maxAge : 0, scope });
+          },
+        };
+      },
+    };
+  },
+};
+
+/** Cache-Control on every subgraph answer from its @cacheControl hints, `_entities` included. */
+export function subgraphCacheControlPlugins<TContext extends BaseContext>(): ApolloServerPlugin<TContext>[] {
+  // Apollo calls willResolveField hooks in reverse plugin order: listing the entity hints first
+  // makes them run after the cache-control plugin has put `info.cacheControl` in place.
+  return [
+    entityCacheHints as ApolloServerPlugin<TContext>,
+    ApolloServerPluginCacheControl({ calculateHttpHeaders: true }),
+  ];
+}
+
 async function buildRequestContext(
   req: IncomingMessage,
   options: SubgraphServerOptions,
@@ -110,7 +185,9 @@ async function buildRequestContext(
       throw error;
     }
   }
-  const traceparent = headerValue(req, 'traceparent');
+  // The request's server span (a child of the gateway's fetch span): what the use case's outbox
+  // rows record as their parent. Without tracing it is the incoming traceparent, passed through.
+  const traceparent = traceparentOf();
   const clientIp = headerValue(req, CLIENT_IP_HEADER);
   return {
     actor,

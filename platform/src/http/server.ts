@@ -1,6 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer, type BaseContext } from '@apollo/server';
+import { context as otelContext, ROOT_CONTEXT } from '@opentelemetry/api';
+import { withCorrelationId } from '../observability/correlation.js';
+import { graphqlObservabilityPlugin } from '../observability/graphql.js';
+import type { RequestOutcome, ServiceMetrics } from '../observability/metrics.js';
+import { extractContext, failSpan, SpanKind, SpanStatusCode, startSpan } from '../observability/tracing.js';
 
 export type RouteHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -15,6 +20,16 @@ export interface HttpServerOptions<TContext extends BaseContext> {
   routes?: Record<string, RouteHandler>;
   maxBodyBytes?: number;
   graphqlPath?: string;
+  /** Serves `GET /metrics` from it and records `request_duration_seconds`. */
+  metrics?: ServiceMetrics;
+  /** The request's correlation id, from the built context: bound to every log line of the request. */
+  correlationIdOf?: (context: TContext) => string | undefined;
+  /**
+   * Continue the caller's W3C trace context (default). A public edge turns this off unless the
+   * callers are trusted: a caller-chosen trace id and sampled flag would graft requests onto
+   * other traces or switch recording of them (and everything they cause) on or off.
+   */
+  trustTraceContext?: boolean;
 }
 
 export class HttpError extends Error {
@@ -48,45 +63,89 @@ export async function startHttpServer<TContext extends BaseContext>(
     graphqlPath = '/graphql',
     host = '127.0.0.1',
   } = options;
+  const { metrics } = options;
+  const served: Record<string, RouteHandler> = metrics ? { '/metrics': metrics.route, ...routes } : routes;
+  // Before start(): names the server span after the operation, times it by operation type.
+  apollo.addPlugin(graphqlObservabilityPlugin<TContext>(metrics));
   await apollo.start();
-  const server = createServer((req, res) => {
-    void (async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const route = routes[url.pathname];
-      if (route) return route(req, res);
-      if (url.pathname !== graphqlPath)
-        return sendJson(res, 404, { error: { code: 'HTTP.NOT_FOUND', message: 'Not found' } });
-      options.guard?.(req);
-      // Built before Apollo runs so an authentication failure answers with its own status.
-      const contextValue = await options.context(req);
-      const body = await readBody(req, maxBodyBytes);
-      const headers = new HeaderMap();
-      for (const [key, value] of Object.entries(req.headers)) {
-        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
-      }
-      const response = await apollo.executeHTTPGraphQLRequest({
+
+  const handleGraphQL = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    options.guard?.(req);
+    // Built before Apollo runs so an authentication failure answers with its own status.
+    const contextValue = await options.context(req);
+    const body = await readBody(req, maxBodyBytes);
+    const headers = new HeaderMap();
+    for (const [key, value] of Object.entries(req.headers)) {
+      if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+    }
+    const execute = () =>
+      apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? 'GET', headers, search: url.search, body },
         context: async () => contextValue,
       });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
-      res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') {
-        res.end(response.body.string);
-      } else {
-        for await (const chunk of response.body.asyncIterator) res.write(chunk);
-        res.end();
-      }
-    })().catch((error: unknown) => {
-      if (res.headersSent) return res.destroy();
-      if (error instanceof HttpError) {
-        return sendJson(res, error.status, {
-          errors: [{ message: error.message, extensions: { code: error.code } }],
+    const correlationId = options.correlationIdOf?.(contextValue);
+    const response = await (correlationId ? withCorrelationId(correlationId, execute) : execute());
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+    } else {
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+    }
+  };
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const route = served[url.pathname];
+    if (route) {
+      void (async () => route(req, res))().catch(() => {
+        if (res.headersSent) return res.destroy();
+        sendJson(res, 500, {
+          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
         });
-      }
-      sendJson(res, 500, {
-        errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
       });
+      return;
+    }
+    if (url.pathname !== graphqlPath) {
+      sendJson(res, 404, { error: { code: 'HTTP.NOT_FOUND', message: 'Not found' } });
+      return;
+    }
+    // A server span per GraphQL request, continuing the caller's W3C trace context; everything
+    // the request awaits (resolvers, subgraph fetches, outbox writes) runs inside it.
+    const started = performance.now();
+    const { span, context: spanContext } = startSpan({
+      name: `${req.method ?? 'GET'} ${graphqlPath}`,
+      kind: SpanKind.SERVER,
+      parent: options.trustTraceContext === false ? ROOT_CONTEXT : extractContext(req.headers),
+      attributes: { 'http.request.method': req.method ?? 'GET', 'url.path': url.pathname },
     });
+    const refused = (outcome: RequestOutcome, status: number) => {
+      span.setAttribute('http.response.status_code', status);
+      // Apollo's plugin times the requests it ran; these never reached it.
+      metrics?.observeRequest('unknown', outcome, (performance.now() - started) / 1000);
+    };
+    otelContext
+      .with(spanContext, () => handleGraphQL(req, res, url))
+      .then(() => {
+        span.setAttribute('http.response.status_code', res.statusCode);
+        if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+      })
+      .catch((error: unknown) => {
+        if (res.headersSent) return res.destroy();
+        if (error instanceof HttpError) {
+          refused('refused', error.status);
+          return sendJson(res, error.status, {
+            errors: [{ message: error.message, extensions: { code: error.code } }],
+          });
+        }
+        failSpan(span, error);
+        refused('error', 500);
+        sendJson(res, 500, {
+          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
+      })
+      .finally(() => span.end());
   });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve) => server.listen(options.port, host, resolve));

@@ -1,4 +1,3 @@
-import type { Consumer, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import { backoffDelay } from './backoff.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
@@ -10,6 +9,9 @@ import {
 } from '@marketplace/event-contracts';
 import type { Logger } from '../logger.js';
 import type { Orm } from '../persistence/orm.js';
+import { consumeInSpan } from '../observability/messaging.js';
+import { SpanStatusCode } from '../observability/tracing.js';
+import { stringHeaders, type MessageBus, type RawHeaders, type Subscription } from './bus.js';
 
 /** Handles one event inside the transaction that also records it in the inbox. */
 export type EventHandler = (envelope: EventEnvelope, em: EntityManager) => Promise<void>;
@@ -30,29 +32,99 @@ export function handlersForTopic(
   );
 }
 
+/**
+ * A failure that means "not now" rather than "never": a dependency is away or overloaded, or
+ * the database aborted the transaction to break a deadlock. Throw it (or a subclass) from a
+ * handler and the runner rolls the transaction back and tries again later, without limit and
+ * without dead-lettering the message (see `ConsumerRunner`).
+ */
+export class TransientError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = 'TransientError';
+  }
+}
+
+/** Postgres aborted the transaction only because of concurrency: deadlock, serialization failure. */
+const TRANSIENT_SQLSTATES = new Set(['40P01', '40001']);
+
+/**
+ * True for failures worth waiting out: a `TransientError`, a Postgres deadlock (40P01) or
+ * serialization failure (40001) — MikroORM keeps the driver's `code` on its exceptions — or
+ * whatever the consumer's own `isTransient` recognises.
+ */
+export function isTransientFailure(error: unknown, isTransient?: (error: unknown) => boolean): boolean {
+  if (error instanceof TransientError) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code === 'string' && TRANSIENT_SQLSTATES.has(code)) return true;
+  return isTransient?.(error) ?? false;
+}
+
+/** Thrown by `handle()` when the runner stops while a message waits out a transient failure. */
+export class ConsumerStoppingError extends Error {
+  readonly code = 'CONSUMER.STOPPING';
+  constructor(groupId: string) {
+    super(`consumer ${groupId} is stopping; the message stays uncommitted and is redelivered`);
+    this.name = 'ConsumerStoppingError';
+  }
+}
+
 export interface RetryPolicy {
   attempts: number;
   initialDelayMs: number;
   maxDelayMs: number;
 }
 
+/** A message as the runner handles it: from the bus, or built by a test (buffers allowed). */
+export interface RawMessage {
+  key?: string | Buffer | null;
+  value: string | Buffer | null;
+  offset: string;
+  headers?: RawHeaders;
+}
+
 export interface ConsumerRunnerOptions {
-  kafka: Kafka;
+  /** Where the messages come from, and where dead letters go. */
+  bus: MessageBus;
   orm: Orm;
-  /** Dead-letter messages are published with this producer. */
-  producer: Producer;
   logger: Logger;
   groupId: string;
   topics: string[];
   /** Keyed by contract, e.g. `products.product-created@1`; other events on the topics are skipped. */
   handlers: Record<string, EventHandler>;
   retry?: Partial<RetryPolicy>;
+  /**
+   * Recognises the consumer's own "not now" failures (e.g. search's `IndexUnavailableError`)
+   * besides `TransientError` and Postgres 40P01/40001.
+   */
+  isTransient?: (error: unknown) => boolean;
+  /** Waits between attempts after a transient failure: doubling from `initialDelayMs` to `maxDelayMs`. */
+  transientBackoff?: { initialDelayMs?: number; maxDelayMs?: number };
   fromBeginning?: boolean;
+  /**
+   * Runs after a handler's transaction committed (the service nudges its outbox relay here):
+   * outbox rows a handler wrote become visible only then, so a nudge from inside the handler
+   * would find nothing and the reply would wait for the relay's next idle poll.
+   */
+  afterCommit?: () => void;
+  /**
+   * Partitions handled at the same time; each partition's messages stay in order. Default 2:
+   * each one holds a database connection for its transaction, from the service's pool of 10
+   * (5 in test stacks) that the outbox relay and the HTTP requests share, and more concurrent
+   * transactions on the same rows mean more deadlocks.
+   */
+  partitionsConsumedConcurrently?: number;
+  /** Told how each message ended (`startService` counts them, and dead letters, in its metrics). */
+  onOutcome?: (outcome: Outcome) => void;
 }
 
 export type Outcome = 'processed' | 'duplicate' | 'skipped' | 'dead-lettered';
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 4, initialDelayMs: 100, maxDelayMs: 2_000 };
+const DEFAULT_TRANSIENT_BACKOFF = { initialDelayMs: 200, maxDelayMs: 5_000 };
+export const DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY = 2;
 
 /** Failures that retrying cannot fix: they go to the dead-letter topic at once. */
 class PermanentFailure extends Error {
@@ -70,69 +142,127 @@ class PermanentFailure extends Error {
  *   handler's effect, so a redelivered message has no second effect;
  * - contracts: every message is validated against its versioned schema before handling;
  * - poison messages: after bounded retries with exponential backoff a message goes to the
- *   group's dead-letter topic with the reason, and the partition moves on.
+ *   group's dead-letter topic with the reason, and the partition moves on;
+ * - transient failures (`isTransientFailure`) are waited out instead: the transaction is rolled
+ *   back first (releasing its locks, its inbox row and its pooled connection), the partition
+ *   waits with capped backoff while heartbeating so the member keeps its place in the group,
+ *   and the attempt does not count toward the dead-letter limit. Only `stop()` ends the wait,
+ *   without committing the offset, so the message is redelivered.
  */
 export class ConsumerRunner {
-  private consumer?: Consumer;
+  private subscription?: Subscription;
   private readonly retry: RetryPolicy;
+  private readonly transientBackoff: { initialDelayMs: number; maxDelayMs: number };
+  private stopping = false;
+  /** Wakes the waits in progress, so `stop()` does not sit behind a transient backoff. */
+  private readonly wakeups = new Set<() => void>();
   readonly deadLetterTopic: string;
 
   constructor(private readonly options: ConsumerRunnerOptions) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.transientBackoff = {
+      initialDelayMs: options.transientBackoff?.initialDelayMs ?? DEFAULT_TRANSIENT_BACKOFF.initialDelayMs,
+      maxDelayMs: options.transientBackoff?.maxDelayMs ?? DEFAULT_TRANSIENT_BACKOFF.maxDelayMs,
+    };
     this.deadLetterTopic = deadLetterTopic(options.groupId);
   }
 
   async start(): Promise<void> {
-    const { kafka, groupId, topics, fromBeginning = true } = this.options;
+    const { bus, groupId, topics, fromBeginning = true } = this.options;
+    this.stopping = false;
     const worstCaseRetryMs = this.retry.attempts * this.retry.maxDelayMs;
-    this.consumer = kafka.consumer({
+    this.subscription = await bus.subscribe({
       groupId,
-      sessionTimeout: Math.max(30_000, worstCaseRetryMs * 2),
-      heartbeatInterval: 3_000,
-      allowAutoTopicCreation: false,
-    });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning });
-    await this.consumer.run({
-      eachMessage: async ({ topic, partition, message, heartbeat }) => {
-        await this.handle(topic, partition, message, heartbeat);
+      topics,
+      fromBeginning,
+      sessionTimeoutMs: Math.max(30_000, worstCaseRetryMs * 2),
+      partitionsConsumedConcurrently:
+        this.options.partitionsConsumedConcurrently ?? DEFAULT_PARTITIONS_CONSUMED_CONCURRENTLY,
+      // Throwing (ConsumerStoppingError) leaves the message uncommitted: it is redelivered.
+      eachMessage: async (message, heartbeat) => {
+        await this.handle(message.topic, message.partition, message, heartbeat);
       },
     });
   }
 
   async stop(): Promise<void> {
-    await this.consumer?.disconnect();
-    this.consumer = undefined;
+    this.stopping = true;
+    for (const wake of this.wakeups) wake();
+    await this.subscription?.stop();
+    this.subscription = undefined;
   }
 
   /** Processes one raw message; exposed for tests that drive the runner without a broker loop. */
   async handle(
     topic: string,
     partition: number,
-    message: KafkaMessage,
+    message: RawMessage,
     heartbeat: () => Promise<void> = async () => {},
   ): Promise<Outcome> {
-    const { logger, groupId } = this.options;
+    const { groupId } = this.options;
     let envelope: EventEnvelope;
     try {
       envelope = this.decode(message);
     } catch (error) {
       const failure = error as PermanentFailure;
       await this.deadLetter(topic, partition, message, failure.code, failure.message, 0);
-      return 'dead-lettered';
+      return this.counted('dead-lettered');
     }
     const handler = this.options.handlers[contractKey(envelope.type, envelope.version)];
-    if (!handler) return 'skipped';
+    if (!handler) return this.counted('skipped');
 
+    // Handled in the message's trace and under its correlation id (see consumeInSpan): the
+    // handler's log lines carry both, and the outbox rows it writes continue the same trace.
+    const outcome = await consumeInSpan(
+      { system: this.options.bus.kind, topic, groupId, envelope, headers: message.headers },
+      async (span) => {
+        const result = await this.attempt(topic, partition, message, envelope, handler, heartbeat);
+        if (result === 'dead-lettered')
+          span.setStatus({ code: SpanStatusCode.ERROR, message: 'dead-lettered' });
+        return result;
+      },
+    );
+    return this.counted(outcome);
+  }
+
+  private counted(outcome: Outcome): Outcome {
+    this.options.onOutcome?.(outcome);
+    return outcome;
+  }
+
+  /** Applies the handler, retrying it or waiting out transient failures; dead-letters the message in the end. */
+  private async attempt(
+    topic: string,
+    partition: number,
+    message: RawMessage,
+    envelope: EventEnvelope,
+    handler: EventHandler,
+    heartbeat: () => Promise<void>,
+  ): Promise<Outcome> {
+    const { logger, groupId } = this.options;
+    // The correlation id comes from the async context (logger mixin), not a binding.
     const log = logger.child({
-      correlationId: envelope.correlationId,
       messageId: envelope.id,
       type: envelope.type,
     });
-    for (let attempt = 1; ; attempt++) {
+    // `attempt` counts only failures that can dead-letter; `waits` counts transient ones.
+    for (let attempt = 1, waits = 0; ;) {
       try {
         return await this.applyOnce(envelope, handler);
       } catch (error) {
+        if (isTransientFailure(error, this.options.isTransient)) {
+          // applyOnce's transaction is already rolled back: nothing is held while we wait.
+          waits += 1;
+          if (this.stopping) throw new ConsumerStoppingError(groupId);
+          const { initialDelayMs, maxDelayMs } = this.transientBackoff;
+          const delay = backoffDelay(waits, initialDelayMs, maxDelayMs);
+          if (waits === 1 || waits % 10 === 0)
+            log.warn({ err: error, waits, delay, groupId }, 'transient failure; waiting to try again');
+          await this.sleep(delay);
+          if (this.stopping) throw new ConsumerStoppingError(groupId);
+          await heartbeat();
+          continue;
+        }
         const reason = error instanceof Error ? error.message : String(error);
         const code = (error as { code?: unknown }).code;
         if (attempt >= this.retry.attempts) {
@@ -151,14 +281,28 @@ export class ConsumerRunner {
         log.warn({ err: error, attempt, delay, groupId }, 'handler failed; retrying');
         await new Promise((r) => setTimeout(r, delay));
         await heartbeat();
+        attempt += 1;
       }
     }
   }
 
-  private decode(message: KafkaMessage): EventEnvelope {
+  /** Waits `ms`, or less when `stop()` is called meanwhile. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.wakeups.delete(wake);
+        resolve();
+      };
+      const timer = setTimeout(wake, ms);
+      this.wakeups.add(wake);
+    });
+  }
+
+  private decode(message: RawMessage): EventEnvelope {
     let parsed: unknown;
     try {
-      parsed = JSON.parse(message.value?.toString('utf8') ?? '');
+      parsed = JSON.parse(message.value?.toString() ?? '');
     } catch {
       throw new PermanentFailure('CONTRACT.MALFORMED_JSON', 'message value is not JSON');
     }
@@ -169,7 +313,7 @@ export class ConsumerRunner {
 
   private async applyOnce(envelope: EventEnvelope, handler: EventHandler): Promise<Outcome> {
     const em = this.options.orm.em.fork() as EntityManager;
-    return em.transactional(async (tx) => {
+    const outcome = await em.transactional(async (tx): Promise<Outcome> => {
       const inserted = await tx.execute<{ message_id: string }[]>(
         `insert into inbox (consumer, message_id, event_type) values (?, ?, ?)
          on conflict do nothing returning message_id`,
@@ -179,36 +323,39 @@ export class ConsumerRunner {
       await handler(envelope, tx);
       return 'processed';
     });
+    if (outcome === 'processed') this.options.afterCommit?.();
+    return outcome;
   }
 
   private async deadLetter(
     topic: string,
     partition: number,
-    message: KafkaMessage,
+    message: RawMessage,
     code: string,
     reason: string,
     attempts: number,
   ): Promise<void> {
-    await this.options.producer.send({
-      topic: this.deadLetterTopic,
-      acks: -1,
-      messages: [
-        {
-          key: message.key,
-          value: message.value,
-          headers: {
-            ...message.headers,
-            'dlt-code': code,
-            'dlt-reason': reason.slice(0, 2_000),
-            'dlt-consumer-group': this.options.groupId,
-            'dlt-original-topic': topic,
-            'dlt-original-partition': String(partition),
-            'dlt-original-offset': message.offset,
-            'dlt-attempts': String(attempts),
-            'dlt-failed-at': new Date().toISOString(),
+    await this.options.bus.publish([
+      {
+        topic: this.deadLetterTopic,
+        messages: [
+          {
+            key: message.key?.toString() ?? null,
+            value: message.value?.toString() ?? '',
+            headers: {
+              ...stringHeaders(message.headers),
+              'dlt-code': code,
+              'dlt-reason': reason.slice(0, 2_000),
+              'dlt-consumer-group': this.options.groupId,
+              'dlt-original-topic': topic,
+              'dlt-original-partition': String(partition),
+              'dlt-original-offset': message.offset,
+              'dlt-attempts': String(attempts),
+              'dlt-failed-at': new Date().toISOString(),
+            },
           },
-        },
-      ],
-    });
+        ],
+      },
+    ]);
   }
 }

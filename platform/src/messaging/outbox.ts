@@ -3,6 +3,7 @@ import type { DomainEvent } from '@marketplace/shared-kernel';
 import { newId, InvariantViolation } from '@marketplace/shared-kernel';
 import { topicFor, validateEnvelope, type EventEnvelope } from '@marketplace/event-contracts';
 import { OutboxMessage } from '../persistence/outbox-message.js';
+import { traceparentOf } from '../observability/tracing.js';
 
 export interface MessageMeta {
   /** The emitting service, e.g. `products`. */
@@ -10,11 +11,15 @@ export interface MessageMeta {
   correlationId: string;
   /** The id of the message or request that caused these events, if any. */
   causationId?: string | null;
+  /** Used when no span is active; inside a request or consumed message the active span wins. */
   traceparent?: string;
 }
 
 /** Wraps a domain event in the integration envelope and checks it against its contract. */
 export function toEnvelope(event: DomainEvent, meta: MessageMeta): EventEnvelope {
+  // The span the event is raised in (the request's or the consumed message's) becomes the
+  // parent of the relay's producer span: one trace from the first request to the last consumer.
+  const traceparent = traceparentOf() ?? meta.traceparent;
   const envelope: EventEnvelope = {
     id: newId(),
     type: event.type,
@@ -26,7 +31,7 @@ export function toEnvelope(event: DomainEvent, meta: MessageMeta): EventEnvelope
     causationId: meta.causationId ?? null,
     producer: meta.producer,
     payload: event.payload as Record<string, unknown>,
-    ...(meta.traceparent ? { traceparent: meta.traceparent } : {}),
+    ...(traceparent ? { traceparent } : {}),
   };
   const checked = validateEnvelope(envelope);
   // An event that breaks its contract is a bug in the producer: failing here rolls back the

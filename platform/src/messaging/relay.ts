@@ -1,15 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { backoffDelay } from './backoff.js';
-import type { Producer } from 'kafkajs';
+import type { MessageBus } from './bus.js';
 import type { Logger } from '../logger.js';
 import type { Orm } from '../persistence/orm.js';
-import type { EventEnvelope } from '@marketplace/event-contracts';
+import { publishSpans } from '../observability/messaging.js';
 
 interface ClaimedRow {
   id: string;
   topic: string;
   message_key: string;
-  envelope: EventEnvelope;
+  event_type: string;
+  event_version: number;
+  correlation_id: string;
+  /** The envelope's trace context: the producer span's parent. */
+  traceparent: string | null;
+  /** The envelope as JSON text: published as it is stored, without a parse and re-serialisation. */
+  value: string;
 }
 
 /*
@@ -26,7 +32,9 @@ const CLAIM_SQL = `
     limit ?
     for update skip locked
   )
-  select o.id, o.topic, o.message_key, o.envelope
+  select o.id, o.topic, o.message_key, o.event_type, o.event_version,
+    o.envelope->>'correlationId' as correlation_id, o.envelope->>'traceparent' as traceparent,
+    o.envelope::text as value
   from claimed c join outbox o on o.id = c.id
   where not exists (
     select 1 from outbox earlier
@@ -39,18 +47,18 @@ const CLAIM_SQL = `
 
 export interface OutboxRelayOptions {
   orm: Orm;
-  producer: Producer;
+  bus: MessageBus;
   logger: Logger;
   batchSize?: number;
   /** How long to wait before polling again when the outbox was empty. */
   idleDelayMs?: number;
-  /** Test hook: runs after Kafka acknowledged a batch and before the rows are marked sent. */
+  /** Test hook: runs after the bus accepted a batch and before the rows are marked sent. */
   beforeMark?: (ids: string[]) => Promise<void>;
 }
 
 /**
- * Publishes committed outbox rows to Kafka, at least once: rows are marked sent only after
- * every replica acknowledged them, in the same transaction that claimed them. A relay that
+ * Publishes committed outbox rows to the bus, at least once: rows are marked sent only after
+ * the bus accepted them durably (on Kafka: every in-sync replica acknowledged them), in the same transaction that claimed them. A relay that
  * dies in between leaves the rows unsent; they are published again and the consumers'
  * inbox drops the duplicate.
  */
@@ -58,12 +66,14 @@ export class OutboxRelay {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** A nudge that came while a batch was in flight: poll again at once instead of sleeping. */
+  private nudged = false;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
   /** Publishes one batch; returns how many rows were published. */
   async publishBatch(): Promise<number> {
-    const { orm, producer, batchSize = 500, beforeMark } = this.options;
+    const { orm, bus, batchSize = 500, beforeMark } = this.options;
     const em = orm.em.fork() as EntityManager;
     return em.transactional(async (tx) => {
       const rows = await tx.execute<ClaimedRow[]>(CLAIM_SQL, [batchSize]);
@@ -74,25 +84,33 @@ export class OutboxRelay {
         list.push(row);
         byTopic.set(row.topic, list);
       }
-      await producer.sendBatch({
-        acks: -1,
-        topicMessages: [...byTopic].map(([topic, list]) => ({
+      // A producer span per message; its context travels as a `traceparent` header.
+      const spans = publishSpans(rows.map((row) => ({ ...row, system: bus.kind })));
+      const published = bus.publish(
+        [...byTopic].map(([topic, list]) => ({
           topic,
           messages: list.map((row) => ({
             key: row.message_key,
-            value: JSON.stringify(row.envelope),
+            value: row.value,
             headers: {
-              'message-id': row.envelope.id,
-              'event-type': row.envelope.type,
-              'event-version': String(row.envelope.version),
-              'correlation-id': row.envelope.correlationId,
+              // The row id is the envelope id.
+              'message-id': row.id,
+              'event-type': row.event_type,
+              'event-version': String(row.event_version),
+              'correlation-id': row.correlation_id,
+              ...spans.headers(row.id),
             },
           })),
         })),
-      });
+      );
+      await spans.settle(published);
       const ids = rows.map((r) => r.id);
       await beforeMark?.(ids);
-      await tx.execute('update outbox set sent_at = now(), attempts = attempts + 1 where id in (?)', [ids]);
+      // One array parameter rather than a placeholder per row.
+      await tx.execute(
+        'update outbox set sent_at = now(), attempts = attempts + 1 where id = any(?::uuid[])',
+        [`{${ids.join(',')}}`],
+      );
       return rows.length;
     });
   }
@@ -112,6 +130,7 @@ export class OutboxRelay {
 
   /** Asks a sleeping relay to poll now (called after a local commit to cut latency). */
   nudge(): void {
+    this.nudged = true;
     this.wake?.();
   }
 
@@ -121,19 +140,35 @@ export class OutboxRelay {
     await this.loop;
   }
 
+  /** One indexed read outside a transaction: is there any unsent row at all? */
+  private async hasUnsent(): Promise<boolean> {
+    const rows = await this.options.orm.em
+      .fork()
+      .execute<unknown[]>('select 1 from outbox where sent_at is null limit 1');
+    return rows.length > 0;
+  }
+
   private async run(): Promise<void> {
     const { idleDelayMs = 100, logger } = this.options;
     let failures = 0;
+    // The last poll found nothing.
+    let idle = false;
     while (this.running) {
+      const woken = this.nudged;
+      this.nudged = false;
       let published = 0;
       try {
-        published = await this.publishBatch();
+        // A timer wake while idle asks cheaply first: an idle service then costs one read per
+        // interval instead of begin + claim + commit. A nudge claims at once.
+        if (!idle || woken || failures > 0 || (await this.hasUnsent())) published = await this.publishBatch();
         failures = 0;
       } catch (error) {
         failures++;
         logger.warn({ err: error, failures }, 'outbox relay batch failed; rows stay unsent and are retried');
       }
-      if (published === 0 && this.running) {
+      idle = published === 0;
+      // A commit that landed during an empty poll nudged us: its rows are there now.
+      if (idle && this.running && !(this.nudged && failures === 0)) {
         const delay = failures === 0 ? idleDelayMs : backoffDelay(failures + 1, idleDelayMs, 5_000);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, delay);

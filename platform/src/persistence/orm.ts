@@ -1,4 +1,5 @@
 import { MikroORM, type EntityManager, type Options } from '@mikro-orm/postgresql';
+import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { Migrator } from '@mikro-orm/migrations';
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000PlatformOutboxInbox } from './platform-migration.js';
@@ -17,6 +18,11 @@ export interface OrmOptions {
   /** Counts statements, for tests that assert batching. */
   onQuery?: (sql: string) => void;
   poolMax?: number;
+  /**
+   * Run on an embedded Postgres (PGlite) in this directory (`memory://` for none) instead of
+   * the server at `postgresUrl`: the embedded profile. Same SQL, same migrations.
+   */
+  pgliteDir?: string;
 }
 
 /**
@@ -25,8 +31,10 @@ export interface OrmOptions {
  */
 export async function createOrm(options: OrmOptions): Promise<Orm> {
   const config: Partial<Options> = {
-    clientUrl: options.postgresUrl,
-    dbName: options.dbName,
+    // A PGlite directory is one database: its path is the database's name.
+    ...(options.pgliteDir
+      ? { dbName: options.pgliteDir }
+      : { clientUrl: options.postgresUrl, dbName: options.dbName }),
     entities: [OutboxMessageSchema, ...options.entities],
     extensions: [Migrator],
     allowGlobalContext: false,
@@ -49,6 +57,14 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
     colors: false,
     logger: options.onQuery ? (message: string) => options.onQuery!(message) : undefined,
   };
+  if (options.pgliteDir) {
+    // PGlite's entity manager is the Postgres one over another connection: the services' SQL
+    // (raw statements included) runs unchanged, one statement at a time.
+    const { pool: _pool, ...embedded } = config;
+    return (await PgliteMikroORM.init(
+      embedded as Parameters<typeof PgliteMikroORM.init>[0],
+    )) as unknown as Orm;
+  }
   return (await MikroORM.init(config)) as unknown as Orm;
 }
 

@@ -1,0 +1,97 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ApolloServer } from '@apollo/server';
+import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
+import { logContext } from '../logger.js';
+import { ServiceMetrics } from '../observability/metrics.js';
+import { initTracing, SpanKind, traceparentOf, type Tracing } from '../observability/tracing.js';
+import { HttpError, startHttpServer, type RunningServer } from './server.js';
+
+// The HTTP edge every subgraph and the gateway share: a server span per GraphQL request that
+// continues the caller's trace, the correlation id on every log line, and GET /metrics.
+interface Ctx {
+  correlationId: string;
+}
+const exporter = new InMemorySpanExporter();
+let tracing: Tracing;
+let running: RunningServer;
+const metrics = new ServiceMetrics('http-spec', { processMetrics: false });
+/** What the resolver saw of its context. */
+const seen: { log?: Record<string, string>; traceparent?: string | undefined } = {};
+
+const CALLER_TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
+const CALLER_SPAN = '00f067aa0ba902b7';
+
+beforeAll(async () => {
+  tracing = initTracing('http-spec', { exporter });
+  const apollo = new ApolloServer<Ctx>({
+    typeDefs: 'type Query { hello: String }',
+    resolvers: {
+      Query: {
+        hello: () => {
+          seen.log = logContext();
+          seen.traceparent = traceparentOf();
+          return 'world';
+        },
+      },
+    },
+  });
+  running = await startHttpServer<Ctx>({
+    port: 0,
+    apollo,
+    guard: (req) => {
+      if (req.headers['x-refuse']) throw new HttpError(403, 'GATEWAY.REQUIRED', 'refused');
+    },
+    context: async (req) => ({ correlationId: String(req.headers['x-correlation-id'] ?? 'none') }),
+    correlationIdOf: (ctx) => ctx.correlationId,
+    metrics,
+  });
+});
+
+afterAll(async () => {
+  await running?.close();
+});
+
+const post = (headers: Record<string, string>) =>
+  fetch(running.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query: 'query Greeting { hello }' }),
+  });
+
+describe('the HTTP server', () => {
+  it('runs a request in a server span continuing the caller trace, with the correlation id in the log context', async () => {
+    const res = await post({
+      traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01`,
+      'x-correlation-id': 'corr-42',
+    });
+    expect(await res.json()).toEqual({ data: { hello: 'world' } });
+    expect(seen.log).toMatchObject({ correlationId: 'corr-42', trace_id: CALLER_TRACE });
+    expect(seen.traceparent?.split('-')[1]).toBe(CALLER_TRACE);
+
+    await tracing.flush();
+    const span = exporter.getFinishedSpans().find((s) => s.name === 'query Greeting');
+    expect(span?.kind).toBe(SpanKind.SERVER);
+    expect(span?.spanContext().traceId).toBe(CALLER_TRACE);
+    expect(span?.parentSpanContext?.spanId).toBe(CALLER_SPAN);
+    expect(span?.attributes).toMatchObject({
+      'graphql.operation.type': 'query',
+      'http.response.status_code': 200,
+    });
+    // The resolver ran inside that span: what it would write to the outbox names it as parent.
+    expect(seen.traceparent?.split('-')[2]).toBe(span?.spanContext().spanId);
+  });
+
+  it('times requests by operation type and outcome on GET /metrics, refusals included', async () => {
+    await post({});
+    expect((await post({ 'x-refuse': '1' })).status).toBe(403);
+    const res = await fetch(new URL('/metrics', running.url));
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toMatch(
+      /^request_duration_seconds_count\{service="http-spec",operation_type="query",outcome="ok"\} [1-9]/m,
+    );
+    expect(text).toMatch(
+      /^request_duration_seconds_count\{service="http-spec",operation_type="unknown",outcome="refused"\} 1$/m,
+    );
+  });
+});

@@ -1,0 +1,141 @@
+import type { Admin, Consumer } from 'kafkajs';
+import { connectProducer, createKafka, ensureTopics, type Kafka, type Producer } from './kafka.js';
+import {
+  DEFAULT_PARTITIONS,
+  stringHeaders,
+  type BusMessage,
+  type PartitionLag,
+  type MessageBus,
+  type SubscribeOptions,
+  type Subscription,
+} from './bus.js';
+
+/**
+ * The bus on a Kafka cluster: an idempotent producer with one request in flight (order per
+ * partition is send order), acks from every in-sync replica, and a consumer group per
+ * subscription whose offsets are committed only after the handler resolved.
+ */
+export class KafkaBus implements MessageBus {
+  readonly kind = 'kafka';
+  private admin?: Promise<Admin>;
+
+  /** Wraps a connected producer (tests hand in their own); `connect` makes both. */
+  constructor(
+    readonly kafka: Kafka,
+    readonly producer: Producer,
+    private readonly partitions = DEFAULT_PARTITIONS,
+  ) {}
+
+  static async connect(
+    clientId: string,
+    brokers: string[],
+    partitions = DEFAULT_PARTITIONS,
+  ): Promise<KafkaBus> {
+    const kafka = createKafka(clientId, brokers);
+    return new KafkaBus(kafka, await connectProducer(kafka), partitions);
+  }
+
+  ensureTopics(topics: string[]): Promise<void> {
+    return ensureTopics(this.kafka, topics, this.partitions);
+  }
+
+  async listTopics(): Promise<string[]> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await admin.listTopics();
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  /**
+   * From the groups' committed offsets and the partitions' high watermarks; a partition the
+   * group never committed on counts from its low watermark. One admin client, kept for scrapes.
+   */
+  async consumerLag(
+    groups: readonly { groupId: string; topics: readonly string[] }[],
+  ): Promise<PartitionLag[]> {
+    this.admin ??= (async () => {
+      const client = this.kafka.admin();
+      await client.connect();
+      return client;
+    })().catch((error: unknown) => {
+      this.admin = undefined;
+      throw error;
+    });
+    const admin = await this.admin;
+    const topics = [...new Set(groups.flatMap((g) => g.topics))];
+    const marks = new Map(
+      await Promise.all(topics.map(async (t) => [t, await admin.fetchTopicOffsets(t)] as const)),
+    );
+    const lags: PartitionLag[] = [];
+    for (const { groupId, topics: mine } of groups) {
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics: [...mine] })) {
+        for (const { partition, offset } of partitions) {
+          const mark = marks.get(topic)?.find((p) => p.partition === partition);
+          if (!mark) continue;
+          lags.push({ groupId, topic, partition, lag: consumerLag(offset, mark.high, mark.low) });
+        }
+      }
+    }
+    return lags;
+  }
+
+  async publish(batches: { topic: string; messages: BusMessage[] }[]): Promise<void> {
+    if (batches.every((b) => b.messages.length === 0)) return;
+    await this.producer.sendBatch({
+      acks: -1,
+      topicMessages: batches.map(({ topic, messages }) => ({
+        topic,
+        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+      })),
+    });
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer: Consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+    });
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning });
+    } catch (error) {
+      // An unknown topic, a broker away: the connected consumer would be left behind.
+      await consumer.disconnect().catch(() => undefined);
+      throw error;
+    }
+    await consumer.run({
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently,
+      // A throwing handler leaves the offset uncommitted: kafkajs seeks back and redelivers.
+      eachMessage: ({ topic, partition, message, heartbeat }) =>
+        options.eachMessage(
+          {
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString('utf8') ?? null,
+            value: message.value?.toString('utf8') ?? null,
+            headers: stringHeaders(message.headers),
+          },
+          heartbeat,
+        ),
+    });
+    return { stop: () => consumer.disconnect() };
+  }
+
+  async close(): Promise<void> {
+    const admin = await this.admin?.catch(() => undefined);
+    await admin?.disconnect();
+    await this.producer.disconnect();
+  }
+}
+
+/** Lag of one partition from Kafka's offset strings; a committed offset of -1 means "none yet". */
+export function consumerLag(committed: string, high: string, low: string): number {
+  const from = Number(committed) >= 0 ? Number(committed) : Number(low);
+  return Math.max(0, Number(high) - from);
+}

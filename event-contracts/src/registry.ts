@@ -54,6 +54,9 @@ export const Topics = {
   payment: 'payments.payment',
   providerEvent: 'webhooks.provider-event',
   notification: 'notifications.notification',
+  productRating: 'reviews.product-rating',
+  operationsCommands: 'operations.commands',
+  readModelRebuilds: 'operations.rebuilds',
 } as const;
 
 /** Where a consumer group parks messages it gave up on. */

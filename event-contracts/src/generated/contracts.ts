@@ -38,6 +38,10 @@ export interface EventPayloads {
   'inventory.stock-level-changed@1': StockLevelChangedV1;
   'inventory.stock-reserved@1': StockReservedV1;
   'notifications.notification-sent@1': NotificationSentV1;
+  'operations.rebuild-completed@1': RebuildCompletedV1;
+  'operations.rebuild-failed@1': RebuildFailedV1;
+  'operations.rebuild-read-model@1': RebuildReadModelV1;
+  'operations.rebuild-started@1': RebuildStartedV1;
   'orders.cancel-order@1': CancelOrderV1;
   'orders.confirm-order@1': ConfirmOrderV1;
   'orders.create-order@1': CreateOrderV1;
@@ -71,6 +75,7 @@ export interface EventPayloads {
   'products.product-unpublished@2': ProductUnpublishedV2;
   'products.product-updated@1': ProductUpdatedV1;
   'products.product-updated@2': ProductUpdatedV2;
+  'reviews.product-rating-changed@1': ProductRatingChangedV1;
   'shipping.quote-shipping@1': QuoteShippingV1;
   'shipping.shipment-created@1': ShipmentCreatedV1;
   'shipping.shipment-delivered@1': ShipmentDeliveredV1;
@@ -1094,6 +1099,44 @@ export interface NotificationSentV1 {
    */
   sourceEventId: string;
   sentAt: string;
+}
+/**
+ * Reply (owner → operations): the rebuild job finished; `detail` says what it did (e.g. documents indexed, ratings corrected). Key = jobId.
+ */
+export interface RebuildCompletedV1 {
+  jobId: string;
+  readModel: 'SEARCH_INDEX' | 'REVIEW_RATINGS';
+  finishedAt: string;
+  detail: string;
+}
+/**
+ * Reply (owner → operations): the rebuild job failed or was refused (e.g. SEARCH.REBUILD_RUNNING); the read model is as it was. Key = jobId.
+ */
+export interface RebuildFailedV1 {
+  jobId: string;
+  readModel: 'SEARCH_INDEX' | 'REVIEW_RATINGS';
+  finishedAt: string;
+  code: string;
+  message: string;
+}
+/**
+ * Command (operations → the read model's owner: search for SEARCH_INDEX, reviews for REVIEW_RATINGS): rebuild the read model from the owner's own data. Replies on operations.rebuilds. Key = jobId; idempotent per jobId.
+ */
+export interface RebuildReadModelV1 {
+  jobId: string;
+  readModel: 'SEARCH_INDEX' | 'REVIEW_RATINGS';
+  /**
+   * The admin's user id.
+   */
+  requestedBy: string;
+}
+/**
+ * Reply (owner → operations): the owner took the rebuild job and started it. Key = jobId.
+ */
+export interface RebuildStartedV1 {
+  jobId: string;
+  readModel: 'SEARCH_INDEX' | 'REVIEW_RATINGS';
+  startedAt: string;
 }
 /**
  * Command (checkout → orders): compensation, cancel the order with the reason the buyer sees. Replies orders.order-cancelled (once). Key = orderId; idempotent per orderId.
@@ -2444,6 +2487,25 @@ export interface ProductUpdatedV2 {
       } | null;
     }[];
   };
+}
+/**
+ * A product's rating summary after a review was submitted, edited, hidden or restored: average and count of its PUBLISHED reviews. Key = productId.
+ */
+export interface ProductRatingChangedV1 {
+  productId: string;
+  sellerId: string;
+  /**
+   * Mean stars of the published reviews rounded half up to one decimal (1.0 to 5.0); null when count is 0.
+   */
+  average: number | null;
+  /**
+   * Number of PUBLISHED reviews.
+   */
+  count: number;
+  /**
+   * Version of the product's rating summary after the change; consumers ignore older ones.
+   */
+  version: number;
 }
 /**
  * Command (checkout → shipping): quote shipping per seller parcel to the destination. Replies shipping.shipping-quoted or shipping.shipping-quote-rejected. Key = checkoutId.

@@ -3,17 +3,20 @@ import type { ComponentProps } from 'react';
 import { createRoot } from 'react-dom/client';
 import 'graphiql/style.css';
 import './page.css';
+import { EXAMPLE_TABS, tokenPlaceholder } from '../src/explorer-examples.js';
 
 type Fetcher = ComponentProps<typeof GraphiQL>['fetcher'];
 
-const DEFAULT_QUERY = `# Marketplace GraphQL explorer: the gateway's public schema (see Docs).
-# To call as a signed-in user, add this in the Headers tab below:
-#   { "Authorization": "Bearer <access token>" }
-
-query {
-  __typename
-}
-`;
+// Saved examples, one tab per role (defaultTabs are used until the browser has tabs of its own
+// in localStorage). Headers hold a placeholder: `pnpm seed` prints the demo accounts' tokens.
+const DEFAULT_TABS = EXAMPLE_TABS.map((tab) => ({
+  query: tab.query,
+  variables: JSON.stringify(tab.variables, null, 2),
+  headers:
+    tab.role === 'storefront'
+      ? ''
+      : JSON.stringify({ Authorization: `Bearer ${tokenPlaceholder(tab.role)}` }, null, 2),
+}));
 
 const fetcher: Fetcher = async (params, options) => {
   const headers = new Headers(options?.headers as HeadersInit | undefined);
@@ -29,5 +32,5 @@ const fetcher: Fetcher = async (params, options) => {
 };
 
 createRoot(document.getElementById('explorer')!).render(
-  <GraphiQL fetcher={fetcher} defaultQuery={DEFAULT_QUERY} shouldPersistHeaders={false} />,
+  <GraphiQL fetcher={fetcher} defaultTabs={DEFAULT_TABS} shouldPersistHeaders={false} />,
 );

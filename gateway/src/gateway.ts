@@ -3,21 +3,32 @@ import type { IncomingMessage } from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { Redis } from 'ioredis';
 import {
+  AuthError,
   CORRELATION_HEADER,
   createLogger,
   errorMaskingPlugin,
+  initTracing,
   intFromEnv,
   loadConfig,
   sendJson,
+  ServiceMetrics,
   startHttpServer,
+  RedisStore,
+  type Actor,
+  type KeyValueStore,
   type Logger,
   type RouteHandler,
   type RunningServer,
+  verifyAccessToken,
 } from '@marketplace/platform';
 import { newId } from '@marketplace/shared-kernel';
+import { budgetSettings, CostBudgets } from './budget.js';
 import { explorerRoutes } from './explorer-routes.js';
 import { operationLimits } from './limits.js';
+import { markSignedInPrivate, responseCacheEnabled, responseCachePlugins } from './response-cache.js';
+import { operationGuard } from './operation-guard.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 import { SUPERGRAPH_SDL_PATH, subgraphUrlEnvVar } from './supergraph-config.js';
 
@@ -31,6 +42,11 @@ export interface GatewayOptions {
   subgraphUrls?: Record<string, string>;
   env?: NodeJS.ProcessEnv;
   logger?: Logger;
+  /**
+   * Budgets and the response cache; the caller keeps it open and closes it (the embedded profile
+   * passes a MemoryStore). Without it the gateway uses Redis at REDIS_URL.
+   */
+  store?: KeyValueStore;
 }
 
 export interface RunningGateway extends RunningServer {
@@ -40,7 +56,6 @@ export interface RunningGateway extends RunningServer {
 
 // An incoming id is kept only if it is safe to log and forward; otherwise the gateway makes one.
 const SANE_CORRELATION_ID = /^[A-Za-z0-9._-]{1,128}$/;
-const TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const READY_TIMEOUT_MS = 1000;
 
 /**
@@ -52,6 +67,10 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const env = options.env ?? process.env;
   const config = loadConfig(env);
   const logger = options.logger ?? createLogger('gateway');
+  // Before anything else: the tracer (OTLP when OTEL_EXPORTER_OTLP_ENDPOINT is set) and the
+  // registry behind GET /metrics.
+  const tracing = initTracing('gateway', { env });
+  const metrics = new ServiceMetrics('gateway');
   const timeoutMs = intFromEnv('SUBGRAPH_TIMEOUT_MS', 10_000, env);
   const supergraphSdl = options.supergraphSdl ?? (await readCommittedSupergraph());
 
@@ -64,25 +83,40 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       const resolved = options.subgraphUrls?.[name] ?? env[subgraphUrlEnvVar(name)] ?? url;
       if (!resolved) throw new Error(`Subgraph ${name} has no routing URL: set ${subgraphUrlEnvVar(name)}`);
       subgraphUrls.set(name, resolved);
-      return new SubgraphDataSource({ url: resolved, gatewaySecret: config.gatewaySecret, timeoutMs });
+      return new SubgraphDataSource({ name, url: resolved, gatewaySecret: config.gatewaySecret, timeoutMs });
     },
   });
 
   const limits = operationLimits(config.production);
   const introspection = !config.production;
+  // The caller's store is the caller's to close; one made here is closed with the gateway.
+  const store = options.store ?? redisStore(config.redisUrl);
+  const budgets = new CostBudgets(store, budgetSettings(env), logger);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     csrfPrevention: true,
-    introspection,
+    // Production refuses introspection to everyone but admins in operationGuard, which knows the caller.
+    introspection: true,
     includeStacktraceInErrorResponses: false,
+    // main.ts (or the embedded profile) stops the gateway on SIGINT/SIGTERM.
+    stopOnTerminationSignals: false,
     allowBatchedHttpRequests: limits.allowBatchedHttpRequests,
     parseOptions: limits.parseOptions,
     validationRules: limits.validationRules,
     plugins: [
       // graphql-armor is CommonJS, so its plugin type comes from @apollo/server's CJS typings.
       ...(limits.plugins as ApolloServerPlugin<GatewayContext>[]),
+      operationGuard({
+        maxCost: intFromEnv('GATEWAY_MAX_COST', 5_000, env),
+        budgets,
+        production: config.production,
+      }),
       errorMaskingPlugin<GatewayContext>(logger),
       echoCorrelationId,
+      // A signed-in caller's answer is never `public` for HTTP caches, cache or no cache.
+      markSignedInPrivate<GatewayContext>(),
+      // Whole responses of anonymous public queries, in the store (response-cache.ts, README).
+      ...(responseCacheEnabled(env) ? responseCachePlugins<GatewayContext>(store, env, logger) : []),
       // The default landing page loads from a CDN; /explorer is the offline replacement.
       ApolloServerPluginLandingPageDisabled(),
     ],
@@ -103,24 +137,63 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     port: options.port ?? 4000,
     ...(options.host ? { host: options.host } : {}),
     apollo,
-    context: async (req) => requestContext(req),
+    context: async (req) => requestContext(req, config.jwtSecret),
+    correlationIdOf: (ctx) => ctx.correlationId,
+    metrics,
+    // Callers are the public: their trace context is followed only where the operator says so.
+    trustTraceContext: env.GATEWAY_TRUST_TRACEPARENT === 'true',
     routes,
   });
   let stopping: Promise<void> | undefined;
-  const stop = () => (stopping ??= running.close());
+  const stop = () =>
+    (stopping ??= running.close().finally(async () => {
+      if (!options.store) await store.close();
+      await tracing.flush().catch(() => undefined);
+    }));
   return { ...running, close: stop, stop, explorerUrl: new URL('/explorer', running.url).href };
 }
 
-function requestContext(req: IncomingMessage): GatewayContext {
+/**
+ * A RedisStore for budgets and the response cache, which must not wait for, or fall over with,
+ * Redis: one quick try per command, no queue, no failed start when Redis is down (both fail
+ * open, CostBudgets logging the failures, rate-limited).
+ */
+function redisStore(url: string): RedisStore {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: 500,
+  });
+  redis.on('error', () => undefined);
+  redis.connect().catch(() => undefined);
+  return new RedisStore(redis);
+}
+
+async function requestContext(req: IncomingMessage, jwtSecret: string): Promise<GatewayContext> {
   const incoming = header(req, CORRELATION_HEADER);
   const authorization = header(req, 'authorization');
-  const traceparent = header(req, 'traceparent');
   return {
     correlationId: incoming && SANE_CORRELATION_ID.test(incoming) ? incoming : newId(),
+    actor: await callerActor(authorization, jwtSecret),
     ...(authorization ? { authorization } : {}),
-    ...(traceparent && TRACEPARENT.test(traceparent) ? { traceparent } : {}),
     ...(req.socket.remoteAddress ? { clientIp: req.socket.remoteAddress } : {}),
   };
+}
+
+/**
+ * The verified caller, for budgets and the introspection rule. A missing or invalid token is an
+ * anonymous caller here; the subgraphs verify the token again and refuse an invalid one.
+ */
+async function callerActor(authorization: string | undefined, jwtSecret: string): Promise<Actor | null> {
+  const token = authorization?.replace(/^Bearer\s+/i, '');
+  if (!token) return null;
+  try {
+    return await verifyAccessToken(token, jwtSecret);
+  } catch (error) {
+    if (error instanceof AuthError) return null;
+    throw error;
+  }
 }
 
 /** Lets a caller quote the id when reporting a problem, and find it in every service's logs. */

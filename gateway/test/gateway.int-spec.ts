@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { composeServices } from '@apollo/composition';
@@ -10,6 +11,8 @@ import {
   cameThroughGateway,
   createLogger,
   HttpError,
+  MemoryStore,
+  signAccessToken,
   sendJson,
   startHttpServer,
   type RunningServer,
@@ -95,6 +98,12 @@ describe('gateway', () => {
   let subgraph: RunningServer;
   let gateway: RunningGateway;
   let production: RunningGateway;
+  let tight: RunningGateway;
+  let redisless: RunningGateway;
+  /** Budgets in a store the caller passed (the embedded profile's way), with Redis unreachable. */
+  let inMemory: RunningGateway;
+  const memoryStore = new MemoryStore();
+  const PRODUCTION_JWT_SECRET = 'a-production-grade-jwt-secret-0123456789';
 
   beforeAll(async () => {
     subgraph = await startWidgetsSubgraph();
@@ -105,24 +114,47 @@ describe('gateway', () => {
     if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
     const logger = createLogger('gateway');
     logger.level = process.env.LOG_LEVEL ?? 'silent';
-    const start = (env: NodeJS.ProcessEnv) =>
+    const start = (env: NodeJS.ProcessEnv, store?: MemoryStore) =>
       startGateway({
         port: 0,
         supergraphSdl: composed.supergraphSdl,
         subgraphUrls: { widgets: subgraph.url },
-        env: { ...env, GATEWAY_SHARED_SECRET: GATEWAY_SECRET, SUBGRAPH_TIMEOUT_MS: '300' },
+        env: {
+          ...env,
+          GATEWAY_SHARED_SECRET: GATEWAY_SECRET,
+          SUBGRAPH_TIMEOUT_MS: '300',
+          GATEWAY_BUDGET_PREFIX: `gateway-int:${randomUUID()}`,
+        },
         logger,
+        ...(store ? { store } : {}),
       });
-    gateway = await start({ NODE_ENV: 'test' });
-    production = await start({
-      NODE_ENV: 'production',
-      AUTH_JWT_SECRET: 'a-production-grade-jwt-secret-0123456789',
+    // The caller is trusted to continue its own trace here (the other gateways do not).
+    gateway = await start({ NODE_ENV: 'test', GATEWAY_TRUST_TRACEPARENT: 'true' });
+    production = await start({ NODE_ENV: 'production', AUTH_JWT_SECRET: PRODUCTION_JWT_SECRET });
+    tight = await start({
+      NODE_ENV: 'test',
+      GATEWAY_BUDGET_ANONYMOUS_CAPACITY: '5',
+      GATEWAY_BUDGET_ANONYMOUS_LEAK_PER_SECOND: '1',
     });
+    redisless = await start({ NODE_ENV: 'test', REDIS_URL: 'redis://127.0.0.1:9' });
+    inMemory = await start(
+      {
+        NODE_ENV: 'test',
+        REDIS_URL: 'redis://127.0.0.1:9',
+        GATEWAY_BUDGET_ANONYMOUS_CAPACITY: '5',
+        GATEWAY_BUDGET_ANONYMOUS_LEAK_PER_SECOND: '1',
+      },
+      memoryStore,
+    );
   });
 
   afterAll(async () => {
     await gateway?.stop();
     await production?.stop();
+    await tight?.stop();
+    await redisless?.stop();
+    await inMemory?.stop();
+    await memoryStore.close();
     await subgraph?.close();
   });
 
@@ -151,6 +183,8 @@ describe('gateway', () => {
 
     expect(response.json).toEqual({
       data: { widget: { id: '1', name: 'Widget 1', child: { id: '1.child' } } },
+      // widget and child are objects (1 each); scalars are free.
+      extensions: { cost: expect.objectContaining({ requested: 2, maximum: 5000 }) },
     });
     expect(response.headers.get('x-correlation-id')).toBe('req-123.abc_X');
     expect(seen.requests).toHaveLength(1);
@@ -160,6 +194,20 @@ describe('gateway', () => {
       'x-gateway-secret': GATEWAY_SECRET,
       traceparent: TRACEPARENT,
     });
+  });
+
+  it("does not continue an untrusted caller's trace context", async () => {
+    const response = await post(
+      { query: '{ widget(id: "1") { id } }' },
+      { traceparent: TRACEPARENT },
+      redisless,
+    );
+    expect(response.status).toBe(200);
+    expect(seen.requests).toHaveLength(1);
+    // Without an exporter nothing is recorded, so no trace reaches the subgraph at all; with one,
+    // a new trace would. Either way not the caller's.
+    expect(seen.requests[0]?.traceparent).not.toBe(TRACEPARENT);
+    expect(seen.requests[0]?.traceparent ?? '').not.toContain(TRACEPARENT.split('-')[1]);
   });
 
   it('replaces a correlation id that is not safe to log with a new one', async () => {
@@ -195,6 +243,102 @@ describe('gateway', () => {
     });
     expect(seen.requests).toHaveLength(0);
     expect(seen.resolverRuns).toBe(0);
+  });
+
+  it('refuses field-count bombs and operations over the cost maximum before any subgraph is called', async () => {
+    // 3 fields x 10 x 10 x 10 spreads: 3000 fields from about 100 tokens, within depth and aliases.
+    const fieldBomb = `{ widget(id: "1") { ...D } }
+      fragment A on Widget { id name child { id } }
+      fragment B on Widget { ${'...A '.repeat(10)} }
+      fragment C on Widget { ${'...B '.repeat(10)} }
+      fragment D on Widget { ${'...C '.repeat(10)} }`;
+    // Each level is an object (1); 11 levels of child stay within the depth limit.
+    const costly = `{ ${Array.from({ length: 15 }, (_, i) => `w${i}: widget(id: "${i}") { ${'child { '.repeat(10)}id${' }'.repeat(10)} }`).join(' ')} }`;
+
+    const fields = await post({ query: fieldBomb });
+    const cost = await post({ query: costly }, {}, tight);
+
+    expect(fields.status).toBe(400);
+    expect(messages(fields)).toEqual([expect.stringMatching(/Field limit of 500 exceeded/)]);
+    expect(cost.status).toBe(400);
+    expect(cost.json.errors[0]).toMatchObject({
+      message: 'Operation cost 165 exceeds the maximum of 5.',
+      extensions: { code: 'QUERY_TOO_COMPLEX' },
+    });
+    // The maximum is the smaller of GATEWAY_MAX_COST and the caller's bucket.
+    expect(cost.json.extensions).toEqual({ cost: { requested: 165, maximum: 5 } });
+    expect(seen.requests).toHaveLength(0);
+  });
+
+  it('answers variables that do not fit the operation with 400 BAD_USER_INPUT, calling nothing', async () => {
+    const query = 'query Q($id: ID!) { widget(id: $id) { id } }';
+    const wrongType = await post({ query, variables: { id: { nested: true } } });
+    const missing = await post({ query, variables: {} });
+
+    for (const [response, problem] of [
+      [wrongType, /^Variable "\$id" got invalid value/],
+      [missing, /^Variable "\$id" of required type "ID!" was not provided/],
+    ] as const) {
+      expect(response.status).toBe(400);
+      expect(response.json.data).toBeUndefined();
+      expect(response.json.errors).toEqual([
+        expect.objectContaining({
+          message: expect.stringMatching(problem),
+          extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+        }),
+      ]);
+    }
+    expect(seen.requests).toHaveLength(0);
+  });
+
+  it('charges a leaky bucket per caller and answers 429 with a retry hint once it is used up', async () => {
+    const query = { query: '{ widget(id: "1") { id child { id } } }' }; // costs 2
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await post(query, {}, tight));
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
+    expect(answers[0]!.json.extensions.cost).toEqual({
+      requested: 2,
+      maximum: 5,
+      budget: { capacity: 5, remaining: 3, refillPerSecond: 1 },
+    });
+    const refused = answers[2]!;
+    expect(refused.json.errors).toEqual([
+      {
+        message: expect.stringMatching(/^Cost budget used up: retry after [12] s\.$/),
+        extensions: { code: 'RATE_LIMITED', correlationId: expect.any(String) },
+      },
+    ]);
+    expect(Number(refused.headers.get('retry-after'))).toBe(
+      refused.json.extensions.cost.budget.retryAfterSeconds,
+    );
+    // Two admitted operations called the subgraph; the refused one did not.
+    expect(seen.requests).toHaveLength(2);
+  });
+
+  it('charges budgets in a store passed by the caller, not in Redis', async () => {
+    const query = { query: '{ widget(id: "1") { id child { id } } }' }; // costs 2
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await post(query, {}, inMemory));
+
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 429]);
+    expect(answers[1]!.json.extensions.cost.budget).toEqual({
+      capacity: 5,
+      remaining: 1,
+      refillPerSecond: 1,
+    });
+    expect(answers[2]!.json.errors[0].extensions.code).toBe('RATE_LIMITED');
+    expect(seen.requests).toHaveLength(2);
+  });
+
+  it('admits operations unmetered (fail open) while Redis is unreachable', async () => {
+    const response = await post({ query: '{ widget(id: "1") { id } }' }, {}, redisless);
+
+    expect(response.status).toBe(200);
+    expect(response.json).toEqual({
+      data: { widget: { id: '1' } },
+      extensions: { cost: { requested: 1, maximum: 5000 } },
+    });
   });
 
   it('refuses mutations that a browser could send cross-site, and batched requests', async () => {
@@ -261,6 +405,30 @@ describe('gateway', () => {
     expect(typo.text).not.toMatch(/Did you mean/);
     expect(explorer.status).toBe(404);
     expect(seen.requests).toHaveLength(0);
+  });
+
+  it('in production, lets a verified admin introspect, and masks a subgraph failure without a stack', async () => {
+    const admin = await signAccessToken(
+      { userId: 'admin-1', role: 'admin', sellerId: null },
+      PRODUCTION_JWT_SECRET,
+    );
+    const buyer = await signAccessToken(
+      { userId: 'buyer-1', role: 'buyer', sellerId: null },
+      PRODUCTION_JWT_SECRET,
+    );
+    const query = { query: '{ __schema { queryType { name } } }' };
+
+    const asAdmin = await post(query, { authorization: `Bearer ${admin}` }, production);
+    const asBuyer = await post(query, { authorization: `Bearer ${buyer}` }, production);
+    const broken = await post({ query: '{ brokenWidget { id } }' }, {}, production);
+
+    expect(asAdmin.json.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
+    expect(asBuyer.status).toBe(400);
+    // The subgraph sends its stack trace (includeStacktraceInErrorResponses); none gets through.
+    expect(broken.json.errors).toEqual([
+      expect.objectContaining({ message: 'Internal server error', path: ['brokenWidget'] }),
+    ]);
+    expect(broken.text).not.toMatch(/stacktrace|db-primary|\bat .+:\d+/);
   });
 
   it('serves the explorer page', async () => {

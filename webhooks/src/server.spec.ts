@@ -1,14 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import Stripe from 'stripe';
-import { createLogger } from '@marketplace/platform';
+import { createLogger, ServiceMetrics } from '@marketplace/platform';
 import type { ReceivedEvent } from './persistence.js';
 import { BODY_LIMIT_BYTES, buildWebhookServer, type WebhookSecrets } from './server.js';
 
 // The HTTP edge with an in-memory store behind the `record` port; the database path is covered by
 // test/webhooks.int-spec.ts.
-function server(secrets: WebhookSecrets) {
+function server(secrets: WebhookSecrets, metrics?: ServiceMetrics) {
   const stored = new Map<string, ReceivedEvent>();
   const app = buildWebhookServer({
+    ...(metrics ? { metrics } : {}),
     secrets,
     logger: createLogger('webhooks-spec'),
     record: async (event) => {
@@ -91,5 +92,34 @@ describe('webhook server', () => {
     const { app } = server({});
     expect((await app.inject({ method: 'GET', url: '/health' })).statusCode).toBe(200);
     expect((await app.inject({ method: 'GET', url: '/ready' })).json()).toEqual({ status: 'ready' });
+  });
+
+  it('serves /metrics with webhook requests timed by outcome', async () => {
+    const metrics = new ServiceMetrics('webhooks', { processMetrics: false });
+    const { app } = server({ stripe: 'whsec_a' }, metrics);
+    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_a' });
+    const post = (signature: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/webhooks/stripe',
+        payload,
+        headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+      });
+    expect((await post(header)).statusCode).toBe(200);
+    expect((await post('t=1,v1=forged')).statusCode).toBe(400);
+    const res = await app.inject({ method: 'GET', url: '/metrics' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toContain('text/plain');
+    const count = (outcome: string) =>
+      new RegExp(
+        `^request_duration_seconds_count\\{[^}]*operation_type="webhook",outcome="${outcome}"[^}]*\\} (\\d+)$`,
+        'm',
+      ).exec(res.body)?.[1];
+    expect(count('ok')).toBe('1');
+    expect(count('refused')).toBe('1');
+    // Health probes are not webhook traffic.
+    await app.inject({ method: 'GET', url: '/health' });
+    const again = (await app.inject({ method: 'GET', url: '/metrics' })).body;
+    expect(again.match(/^request_duration_seconds_count\{/gm)).toHaveLength(2);
   });
 });

@@ -4,7 +4,7 @@ import Fastify, {
   type FastifyReply,
   type FastifyRequest,
 } from 'fastify';
-import type { Logger } from '@marketplace/platform';
+import { extractContext, inSpan, SpanKind, type Logger, type ServiceMetrics } from '@marketplace/platform';
 import {
   identify,
   messageKey,
@@ -30,6 +30,8 @@ export interface WebhookServerDeps {
   checkReady(): Promise<void>;
   /** Called after a new event committed (wakes the relay). */
   onStored?(): void;
+  /** Served as `GET /metrics`; webhook requests are timed in it (`operation_type="webhook"`). */
+  metrics?: ServiceMetrics;
 }
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -51,6 +53,21 @@ export function buildWebhookServer(deps: WebhookServerDeps): FastifyInstance {
   });
 
   app.get('/health', async () => ({ status: 'ok' }));
+  const { metrics } = deps;
+  if (metrics) {
+    app.get('/metrics', async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    );
+    app.addHook('onResponse', async (request, reply) => {
+      if (!request.routeOptions.url?.startsWith('/webhooks/')) return;
+      const status = reply.statusCode;
+      metrics.observeRequest(
+        'webhook',
+        status >= 500 ? 'error' : status >= 400 ? 'refused' : 'ok',
+        reply.elapsedTime / 1000,
+      );
+    });
+  }
   app.get('/ready', async (_request, reply) => {
     try {
       await deps.checkReady();
@@ -68,7 +85,7 @@ export function buildWebhookServer(deps: WebhookServerDeps): FastifyInstance {
       done(null, body),
     );
 
-    const handle = async (
+    const receive = async (
       provider: WebhookProvider,
       request: FastifyRequest,
       reply: FastifyReply,
@@ -103,6 +120,25 @@ export function buildWebhookServer(deps: WebhookServerDeps): FastifyInstance {
       if (stored) deps.onStored?.();
       return reply.code(200).send(stored ? { received: true } : { received: true, duplicate: true });
     };
+
+    // A server span per webhook (a provider sends no trace context, so usually a new trace): the
+    // event's outbox row records it, and payments' handling of the event continues it.
+    const handle = (
+      provider: WebhookProvider,
+      request: FastifyRequest,
+      reply: FastifyReply,
+      verify: (raw: Buffer, secret: string) => Verified,
+    ) =>
+      inSpan(
+        {
+          name: `POST /webhooks/${provider}`,
+          kind: SpanKind.SERVER,
+          // Providers are outside callers: every webhook starts its own trace (no carrier).
+          parent: extractContext({}),
+          attributes: { 'http.request.method': 'POST', 'marketplace.webhook.provider': provider },
+        },
+        () => receive(provider, request, reply, verify),
+      );
 
     scope.post('/webhooks/stripe', (request, reply) =>
       handle('stripe', request, reply, (raw, secret) =>

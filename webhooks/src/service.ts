@@ -1,15 +1,17 @@
 import {
-  connectProducer,
-  createKafka,
   createLogger,
   createOrm,
-  ensureTopics,
+  initTracing,
   intFromEnv,
+  KafkaBus,
   loadConfig,
   migrate,
+  observeOutbox,
   OutboxRelay,
+  ServiceMetrics,
   type Logger,
   type Orm,
+  type ServiceInfra,
 } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -31,6 +33,8 @@ export interface WebhookSidecarOptions {
   logger?: Logger;
   /** Relay poll interval when the outbox is empty. */
   relayIdleDelayMs?: number;
+  /** The embedded profile's bus and database directory, instead of Kafka and the Postgres server. */
+  infra?: ServiceInfra;
 }
 
 export interface WebhookSidecar {
@@ -44,17 +48,20 @@ export interface WebhookSidecar {
 /** Migrates its database, ensures its topic, starts the outbox relay and the HTTP server. */
 export async function startWebhookSidecar(options: WebhookSidecarOptions): Promise<WebhookSidecar> {
   const logger = options.logger ?? createLogger('webhooks');
+  const tracing = initTracing('webhooks');
+  const metrics = new ServiceMetrics('webhooks');
   const orm = await createOrm({
     postgresUrl: options.postgresUrl,
     dbName: options.dbName,
     entities: [],
     migrations: webhookMigrations,
+    pgliteDir: options.infra?.pgliteDir,
   });
   await migrate(orm);
-  const kafka = createKafka('webhooks', options.kafkaBrokers);
-  await ensureTopics(kafka, [Topics.providerEvent]);
-  const producer = await connectProducer(kafka);
-  const relay = new OutboxRelay({ orm, producer, logger, idleDelayMs: options.relayIdleDelayMs ?? 200 });
+  observeOutbox(metrics, orm);
+  const bus = options.infra?.bus ?? (await KafkaBus.connect('webhooks', options.kafkaBrokers));
+  await bus.ensureTopics([Topics.providerEvent]);
+  const relay = new OutboxRelay({ orm, bus, logger, idleDelayMs: options.relayIdleDelayMs ?? 200 });
   relay.start();
 
   const app = buildWebhookServer({
@@ -65,6 +72,7 @@ export async function startWebhookSidecar(options: WebhookSidecarOptions): Promi
       await (orm.em.fork() as EntityManager).execute('select 1');
     },
     onStored: () => relay.nudge(),
+    metrics,
   });
   const address = await app.listen({ port: options.port, host: options.host ?? '0.0.0.0' });
   const port = (app.server.address() as { port: number }).port;
@@ -78,8 +86,10 @@ export async function startWebhookSidecar(options: WebhookSidecarOptions): Promi
     async close() {
       await app.close();
       await relay.stop();
-      await producer.disconnect();
+      if (!options.infra) await bus.close();
       await orm.close(true);
+      await metrics.close();
+      await tracing.flush().catch(() => undefined);
     },
   };
 }

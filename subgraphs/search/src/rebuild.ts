@@ -8,15 +8,18 @@
  * from search's database (SEARCH_DB, default mp_search), swaps the alias (SEARCH_INDEX_ALIAS)
  * and deletes the old index. The search service keeps running meanwhile; its consumers write
  * live changes to the new index too. Page size: SEARCH_REBUILD_PAGE_SIZE (default 500).
+ * SEARCH_ENGINE=postgres rebuilds the Postgres documents in search's database the same way
+ * (against a Postgres server: PGlite serves one process).
  */
 import { createLogger, createOrm, intFromEnv, loadConfig, migrate } from '@marketplace/platform';
 import { systemClock } from '@marketplace/shared-kernel';
 import { rebuildIndex, type RebuildProgress } from './application/rebuild-index.js';
 import { ProductIndex } from './adapters/elasticsearch/product-index.js';
+import { PgProductIndex } from './adapters/postgres/pg-product-index.js';
 import { SqlSearchState } from './adapters/persistence/search-state.js';
 import { searchMigrations } from './adapters/persistence/search-state.migrations.js';
 import { ProductsHttpSource } from './adapters/products/products-http-source.js';
-import { indexAlias } from './service.js';
+import { indexAlias, searchEngine } from './service.js';
 
 const env = process.env;
 const config = loadConfig(env);
@@ -35,11 +38,13 @@ const orm = await createOrm({
   migrations: searchMigrations,
   poolMax: 4,
 });
-const index = ProductIndex.connect(config.elasticsearchUrl, alias);
+const elasticsearch =
+  searchEngine(env) === 'elasticsearch' ? ProductIndex.connect(config.elasticsearchUrl, alias) : null;
+const index = elasticsearch ?? new PgProductIndex(orm.em.fork(), alias);
 let exitCode = 0;
 try {
   await migrate(orm);
-  await index.ensure();
+  await elasticsearch?.ensure();
   const result = await rebuildIndex({
     state: new SqlSearchState(orm.em.fork()),
     index,
@@ -68,7 +73,7 @@ try {
   logger.error({ err: error }, 'rebuild failed; the alias still points at the old index');
   exitCode = 1;
 } finally {
-  await index.close();
+  await elasticsearch?.close();
   await orm.close(true);
 }
 process.exit(exitCode);

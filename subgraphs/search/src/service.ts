@@ -1,28 +1,72 @@
-import type { ServiceDefinition, ServiceDeps } from '@marketplace/platform';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { intFromEnv, type ServiceDefinition, type ServiceDeps } from '@marketplace/platform';
 import { ProductIndex } from './adapters/elasticsearch/product-index.js';
+import { PgProductIndex } from './adapters/postgres/pg-product-index.js';
 import { createSearchResolver } from './adapters/graphql/search.resolver.js';
 import { searchConsumers } from './adapters/messaging/search-consumers.js';
+import {
+  REBUILD_COMMAND_TTL_MS,
+  rebuildCommandConsumer,
+  SearchRebuildRunner,
+} from './adapters/messaging/rebuild-command.js';
+import type { IndexAdmin } from './application/ports.js';
+import { Topics } from '@marketplace/event-contracts';
 import { searchMigrations } from './adapters/persistence/search-state.migrations.js';
 
 export const DEFAULT_INDEX_ALIAS = 'products';
 
 export const indexAlias = (env: NodeJS.ProcessEnv): string => env.SEARCH_INDEX_ALIAS ?? DEFAULT_INDEX_ALIAS;
 
+export const SEARCH_ENGINES = ['elasticsearch', 'postgres'] as const;
+export type SearchEngine = (typeof SEARCH_ENGINES)[number];
+
+/** `SEARCH_ENGINE`: elasticsearch (the services profile, default) or postgres (the embedded profile). */
+export function searchEngine(env: NodeJS.ProcessEnv): SearchEngine {
+  const engine = env.SEARCH_ENGINE ?? 'elasticsearch';
+  if (!(SEARCH_ENGINES as readonly string[]).includes(engine))
+    throw new Error(`SEARCH_ENGINE must be one of ${SEARCH_ENGINES.join(', ')}, not "${engine}"`);
+  return engine as SearchEngine;
+}
+
+const common = {
+  name: 'search',
+  defaultPort: 4003,
+  entities: [],
+  migrations: searchMigrations,
+  // Only the answers to operations' rebuild commands: search is a projection.
+  publishes: [Topics.readModelRebuilds],
+} satisfies Partial<ServiceDefinition>;
+
+/** How old an operations command may be and still run (OPERATIONS_COMMAND_TTL_MS, default 15 minutes). */
+const commandTtl = (env: NodeJS.ProcessEnv) =>
+  intFromEnv('OPERATIONS_COMMAND_TTL_MS', REBUILD_COMMAND_TTL_MS, env);
+
+/** Operations' rebuild command, run in this process on the given index. */
+const rebuilder = (deps: ServiceDeps, index: (em: EntityManager) => IndexAdmin) =>
+  new SearchRebuildRunner({
+    orm: deps.orm,
+    index,
+    logger: deps.logger.child({ component: 'search-rebuild' }),
+    onReply: () => deps.relay.nudge(),
+  });
+
 /**
- * The search subgraph: a projection of product, stock and store events into Elasticsearch,
+ * The search subgraph: a projection of product, stock and store events into a search engine,
  * with the per-product state it is built from kept in its own database (`mp_search`).
  */
 export function createSearchService(env: NodeJS.ProcessEnv = process.env): ServiceDefinition {
+  return searchEngine(env) === 'postgres' ? postgresSearch(env) : elasticsearchSearch(env);
+}
+
+/** Documents in Elasticsearch: the index is created at start, its health is a readiness check. */
+function elasticsearchSearch(env: NodeJS.ProcessEnv): ServiceDefinition {
   let index: ProductIndex | undefined;
+  let runner: SearchRebuildRunner | undefined;
   const indexFor = (deps: ServiceDeps) =>
     (index ??= ProductIndex.connect(deps.config.elasticsearchUrl, indexAlias(env)));
 
   return {
-    name: 'search',
-    defaultPort: 4003,
-    entities: [],
-    migrations: searchMigrations,
-    publishes: [],
+    ...common,
     init: async (deps) => {
       const ensured = await indexFor(deps).ensure();
       if (ensured.replaced.length > 0)
@@ -35,11 +79,36 @@ export function createSearchService(env: NodeJS.ProcessEnv = process.env): Servi
       resolvers: [createSearchResolver(() => indexFor(deps))],
       referenceResolvers: {},
     }),
-    consumers: (deps) => searchConsumers(() => indexFor(deps)),
+    consumers: (deps) => {
+      runner = rebuilder(deps, () => indexFor(deps));
+      return [...searchConsumers(() => indexFor(deps)), rebuildCommandConsumer(runner, commandTtl(env))];
+    },
     readiness: (deps) => ({ elasticsearch: () => indexFor(deps).healthy() }),
     stop: async () => {
+      await runner?.stop();
       await index?.close();
       index = undefined;
+    },
+  };
+}
+
+/**
+ * Documents in search's own database (Postgres full-text search): the migrations create the
+ * table, there is no server to wait for, and each write joins the consumer's transaction.
+ */
+function postgresSearch(env: NodeJS.ProcessEnv): ServiceDefinition {
+  const alias = indexAlias(env);
+  const indexOn = (em: EntityManager) => new PgProductIndex(em, alias);
+  let runner: SearchRebuildRunner | undefined;
+  return {
+    ...common,
+    graphql: () => ({ resolvers: [createSearchResolver(indexOn)], referenceResolvers: {} }),
+    consumers: (deps) => {
+      runner = rebuilder(deps, indexOn);
+      return [...searchConsumers(indexOn), rebuildCommandConsumer(runner, commandTtl(env))];
+    },
+    stop: async () => {
+      await runner?.stop();
     },
   };
 }

@@ -78,12 +78,33 @@ export interface SearchState {
   endBuild(alias: string, index: string): Promise<void>;
 }
 
-/** Writes into Elasticsearch with external versioning. */
+/**
+ * Writes documents into the search engine (Elasticsearch, or Postgres full-text search), each
+ * under an external version: the highest version wins whatever the arrival order.
+ */
 export interface ProductIndexWriter {
   /** The alias searches read and live writes go to. */
   readonly alias: string;
-  /** Writes every document to every target; a target holding the same or a newer version keeps it. */
+  /**
+   * Writes every document to every target (an alias or a physical index); a target holding the
+   * same or a newer version keeps it. Searchable once `refresh` on the target returned (and, on
+   * Postgres, once the writing transaction committed).
+   * Throws `IndexUnavailableError` when the index cannot take writes right now (unreachable,
+   * overloaded, shards not yet assigned); any other error means the documents were refused.
+   */
   write(targets: readonly string[], documents: readonly VersionedDocument[]): Promise<void>;
+}
+
+/**
+ * The index is away or overloaded, not the document at fault: the same write succeeds later,
+ * so a consumer waits and retries instead of dead-lettering the event.
+ */
+export class IndexUnavailableError extends Error {
+  readonly code = 'SEARCH.INDEX_UNAVAILABLE';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'IndexUnavailableError';
+  }
 }
 
 export interface SearchOptions {
@@ -95,7 +116,7 @@ export interface ProductSearcher {
   search(request: SearchRequest, options: SearchOptions): Promise<SearchPage>;
 }
 
-/** What a rebuild needs from Elasticsearch besides writing. */
+/** What a rebuild needs from the search engine besides writing. */
 export interface IndexAdmin extends ProductIndexWriter {
   /** Creates a new, empty physical index with the current mapping and returns its name. */
   createIndex(): Promise<string>;

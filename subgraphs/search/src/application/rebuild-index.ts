@@ -26,7 +26,12 @@ export interface RebuildReport {
 export interface RebuildDeps {
   state: SearchState;
   index: IndexAdmin;
-  source: ProductSource;
+  /**
+   * The source of truth to sync search's state from first (the products subgraph, for the
+   * offline tool). Without it the index is rebuilt from search's own state, as the events built
+   * it: what operations' rebuild command does inside the service.
+   */
+  source?: ProductSource;
   clock: Clock;
   /** Awaited after every page. */
   onProgress?: (progress: RebuildProgress) => void | Promise<void>;
@@ -42,8 +47,8 @@ const DEFAULT_STALE_AFTER_MS = 10 * 60_000;
  * Rebuilds the search index without downtime:
  * 1. creates a new physical index and records it as under construction, so from then on every
  *    live write (event consumers) goes to it as well as to the alias;
- * 2. syncs search's state from the source of truth (the products subgraph): snapshots newer than
- *    what search holds are applied and re-indexed like an event would be;
+ * 2. syncs search's state from the source of truth (the products subgraph), when given one:
+ *    snapshots newer than what search holds are applied and re-indexed like an event would be;
  * 3. bulk-writes every product's document from search's state into the new index, each under the
  *    version of its last write: a live write made meanwhile carries a higher version and wins;
  * 4. swaps the alias to the new index in one atomic step and deletes the old index.
@@ -85,18 +90,20 @@ export async function rebuildIndex(deps: RebuildDeps): Promise<Result<RebuildRep
     let synced = 0;
     let corrected = 0;
     let cursor: string | null = null;
-    do {
-      const page = await source.page(cursor, pageSize);
-      corrected += await state.transaction((tx) =>
-        projectSnapshots(
-          page.items.map((item) => ({ ...item, occurredAt: null })),
-          { tx, index },
-        ),
-      );
-      synced += page.items.length;
-      cursor = page.nextCursor;
-      await progress('sync', synced, null);
-    } while (cursor);
+    if (source) {
+      do {
+        const page = await source.page(cursor, pageSize);
+        corrected += await state.transaction((tx) =>
+          projectSnapshots(
+            page.items.map((item) => ({ ...item, occurredAt: null })),
+            { tx, index },
+          ),
+        );
+        synced += page.items.length;
+        cursor = page.nextCursor;
+        await progress('sync', synced, null);
+      } while (cursor);
+    }
 
     const total = await state.countIndexable();
     phaseStartedAt = clock.now();

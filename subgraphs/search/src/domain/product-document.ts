@@ -98,7 +98,7 @@ export function applySnapshot(state: ProductState, change: SnapshotChange): Prod
   };
 }
 
-/** The Elasticsearch document of a product (field names are the index mapping's). */
+/** The search document of a product (field names are the Elasticsearch mapping's; Postgres stores it as jsonb). */
 export interface ProductDocument {
   productId: string;
   sellerId: string;

@@ -1,11 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
 import type { SearchPage, SearchRequest } from '../../domain/search-request.js';
-import type {
-  IndexAdmin,
-  ProductSearcher,
-  SearchOptions,
-  VersionedDocument,
+import {
+  IndexUnavailableError,
+  type IndexAdmin,
+  type ProductSearcher,
+  type SearchOptions,
+  type VersionedDocument,
 } from '../../application/ports.js';
 import { buildSearchRequest, readPage } from './search-query.js';
 
@@ -58,6 +59,33 @@ const SETTINGS: estypes.IndicesIndexSettings = {
 
 const isResponseError = (error: unknown, type: string): boolean =>
   error instanceof errors.ResponseError && error.body?.error?.type === type;
+
+/** Statuses that say "not now" (overloaded, starting, shards unassigned), not "not this document". */
+const UNAVAILABLE_STATUSES = new Set([429, 502, 503, 504]);
+
+/**
+ * Whether a status (with its error type) means "try the same request later". A 429 from the
+ * circuit breaker is excluded: the request itself is too big for the node's memory and would
+ * trip it again, so the consumer would wait for ever; it goes to retries and the DLT instead.
+ */
+const isUnavailableStatus = (status: number | undefined, type: string | undefined): boolean =>
+  UNAVAILABLE_STATUSES.has(status ?? 0) && !(status === 429 && type === 'circuit_breaking_exception');
+
+/**
+ * Whether a client error means Elasticsearch could not take the request at all right now:
+ * connection refused or reset, timeouts, no living node, 502/503/504 and 429 (see above).
+ * Misconfiguration that never clears by itself (TLS/certificate failures) is not included, so
+ * the consumer dead-letters rather than waiting for ever.
+ */
+function isUnavailable(error: unknown): boolean {
+  if (error instanceof errors.ConnectionError) return !/certificate|ssl|tls|self.signed/i.test(error.message);
+  return (
+    error instanceof errors.NoLivingConnectionsError ||
+    error instanceof errors.TimeoutError ||
+    (error instanceof errors.ResponseError &&
+      isUnavailableStatus(error.statusCode, error.body?.error?.type as string | undefined))
+  );
+}
 
 /**
  * Products in Elasticsearch behind an alias (`<alias>` -> `<alias>-<stamp>`): searches and
@@ -115,7 +143,16 @@ export class ProductIndex implements IndexAdmin, ProductSearcher {
         doc.document,
       ]),
     );
-    const response = await this.client.bulk({ operations });
+    let response: estypes.BulkResponse;
+    try {
+      response = await this.client.bulk({ operations });
+    } catch (error) {
+      if (isUnavailable(error))
+        throw new IndexUnavailableError(`Elasticsearch unavailable: ${(error as Error).message}`, {
+          cause: error,
+        });
+      throw error;
+    }
     if (!response.errors) return;
     // A target already holding the same or a newer version keeps it: that is the point.
     const failures = response.items
@@ -123,6 +160,10 @@ export class ProductIndex implements IndexAdmin, ProductSearcher {
       .filter((result) => result?.error && result.status !== 409);
     if (failures.length > 0) {
       const first = failures[0]!;
+      if (failures.every((f) => isUnavailableStatus(f?.status, f?.error?.type)))
+        throw new IndexUnavailableError(
+          `Elasticsearch could not take ${failures.length} write(s) now; first: ${first.error?.type}`,
+        );
       throw new Error(
         `Elasticsearch refused ${failures.length} write(s); first: ${first._index}/${first._id}: ` +
           `${first.error?.type}: ${first.error?.reason ?? ''}`,

@@ -41,7 +41,8 @@ function toGraphQL(facets: SearchFacets): ProductSearchFacets {
   });
 }
 
-export function createSearchResolver(searcher: () => ProductSearcher) {
+/** `searcher` gets the request's entity manager (the Postgres engine reads through it). */
+export function createSearchResolver(searcher: (em: RequestContext['em']) => ProductSearcher) {
   @Resolver()
   class SearchResolver {
     @Query(() => SearchProductsResult, {
@@ -65,7 +66,7 @@ export function createSearchResolver(searcher: () => ProductSearcher) {
         { text: query, first, after, sort, filter },
         // Aggregations cost more than the hits: computed only when the client asks for them.
         { withFacets: selects(info, 'facets') },
-        { state: new SqlSearchState(ctx.em), searcher: searcher() },
+        { state: new SqlSearchState(ctx.em), searcher: searcher(ctx.em) },
       );
       if (!result.ok) return ErrorResult.of(result.error);
       const page = result.value;

@@ -9,7 +9,7 @@ import {
 } from '@marketplace/event-contracts';
 import type { ProductSnapshot } from '../../domain/product-document.js';
 import { projectSnapshots, recordStockLevel, recordStoreStatus } from '../../application/project-events.js';
-import type { ProductIndexWriter } from '../../application/ports.js';
+import { IndexUnavailableError, type ProductIndexWriter } from '../../application/ports.js';
 import { SqlSearchState } from '../persistence/search-state.js';
 
 type ProductEventV2 = PayloadOf<'products.product-updated@2'>;
@@ -19,14 +19,21 @@ type StoreStatusChanged = PayloadOf<'accounts.store-status-changed@1'>;
 export const STORE_STATUS_CHANGED = contractKey('accounts.store-status-changed', 1);
 export const STOCK_LEVEL_CHANGED = contractKey('inventory.stock-level-changed', 1);
 
-/** Every v2 product event carries the whole snapshot; search treats them all alike. */
-
 /**
  * One consumer group (`search.indexer`) over products, inventory and accounts: each handler
- * runs in the transaction that records the message in the inbox, and the Elasticsearch write
- * happens inside it, so a failed write rolls the state back and the message is retried.
+ * runs in the transaction that records the message in the inbox, and the index write happens
+ * inside it, so a failed write rolls the state back. `index` gets that transaction's entity
+ * manager: the Postgres index writes through it (one transaction for inbox, state and document);
+ * Elasticsearch ignores it. An `IndexUnavailableError`
+ * (Elasticsearch away or overloaded) is a transient failure for the consumer runner: it rolls
+ * the transaction back and waits outside it, heartbeating, without spending retries or
+ * dead-lettering. A refused write is retried by the runner and then dead-lettered.
  */
-export function searchConsumers(index: () => ProductIndexWriter): ConsumerDefinition[] {
+export function searchConsumers(
+  index: (em: EntityManager) => ProductIndexWriter,
+  /** First wait after an unavailable index (default: the runner's 200 ms); tests shorten it. */
+  unavailableDelayMs?: number,
+): ConsumerDefinition[] {
   const state = (em: EntityManager) => new SqlSearchState(em);
 
   const product = async (envelope: EventEnvelope, em: EntityManager) => {
@@ -42,7 +49,7 @@ export function searchConsumers(index: () => ProductIndexWriter): ConsumerDefini
             occurredAt: envelope.occurredAt,
           },
         ],
-        { tx, index: index() },
+        { tx, index: index(em) },
       ),
     );
   };
@@ -59,7 +66,7 @@ export function searchConsumers(index: () => ProductIndexWriter): ConsumerDefini
           available: payload.available,
           version: payload.version,
         },
-        { tx, index: index() },
+        { tx, index: index(em) },
       ),
     );
   };
@@ -84,5 +91,15 @@ export function searchConsumers(index: () => ProductIndexWriter): ConsumerDefini
     topicFor('inventory.stock-level-changed', 1),
     topicFor('accounts.store-status-changed', 1),
   ];
-  return [{ groupId: 'search.indexer', topics: [...new Set(topics)], handlers }];
+  return [
+    {
+      groupId: 'search.indexer',
+      topics: [...new Set(topics)],
+      handlers,
+      isTransient: (error) => error instanceof IndexUnavailableError,
+      ...(unavailableDelayMs === undefined
+        ? {}
+        : { transientBackoff: { initialDelayMs: unavailableDelayMs } }),
+    },
+  ];
 }

@@ -121,8 +121,13 @@ class SqlSearchStateTransaction implements SearchStateTransaction {
 export class SqlSearchState implements SearchState {
   constructor(private readonly em: EntityManager) {}
 
-  /** Nests as a savepoint when the entity manager is already in a transaction (a consumer's). */
+  /**
+   * Joins the transaction the entity manager is already in (a consumer's: a failure rolls all of
+   * it back anyway), so an index bound to that entity manager (Postgres search) writes in the
+   * very same transaction; otherwise opens one.
+   */
   transaction<T>(work: (tx: SearchStateTransaction) => Promise<T>): Promise<T> {
+    if (this.em.isInTransaction()) return work(new SqlSearchStateTransaction(this.em));
     return this.em.transactional((em) => work(new SqlSearchStateTransaction(em as EntityManager)));
   }
 

@@ -2,7 +2,7 @@
 // (and optional ACCOUNTS_ADMIN_NAME), exactly as the service does at start:
 //   ACCOUNTS_ADMIN_EMAIL=ops@example.com ACCOUNTS_ADMIN_PASSWORD=... node subgraphs/accounts/dist/create-admin.js
 // The password comes from the environment, never from argv, so it does not show in `ps`.
-import { Redis, createLogger, createOrm, loadConfig, migrate } from '@marketplace/platform';
+import { MemoryStore, createLogger, createOrm, loadConfig, migrate } from '@marketplace/platform';
 import { accountsService, bootstrapAdmin } from './service.js';
 import { accountsSettings } from './config.js';
 
@@ -18,15 +18,15 @@ const orm = await createOrm({
   entities: accountsService.entities,
   migrations: accountsService.migrations,
 });
-// The bootstrap never touches Redis (only sign-in throttling does); the client stays unconnected.
-const redis = new Redis(config.redisUrl, { lazyConnect: true });
+// The bootstrap never counts sign-ins (only the throttle uses the store), so it needs no Redis.
+const store = new MemoryStore();
 try {
   await migrate(orm);
-  await bootstrapAdmin({ config, orm, logger, redis });
+  await bootstrapAdmin({ config, orm, logger, store });
 } catch (error) {
   logger.error({ err: error }, 'admin bootstrap failed');
   process.exitCode = 1;
 } finally {
   await orm.close(true);
-  redis.disconnect();
+  await store.close();
 }

@@ -5,7 +5,7 @@ import { ensureAdmin } from './application/bootstrap-admin.js';
 import { accountsEntities, accountsMigrations } from './adapters/persistence/accounts.schema.js';
 import { accountsContext, type AccountsAdapters } from './adapters/persistence/accounts-store.js';
 import { Argon2PasswordHasher } from './adapters/security/argon2-password-hasher.js';
-import { RedisLoginThrottle } from './adapters/security/redis-login-throttle.js';
+import { StoreLoginThrottle } from './adapters/security/login-throttle.js';
 import { JwtTokenIssuer } from './adapters/security/tokens.js';
 import { SellerNode } from './adapters/graphql/account.types.js';
 import {
@@ -15,9 +15,9 @@ import {
 } from './adapters/graphql/account.resolver.js';
 import { accountsSettings } from './config.js';
 
-/** The ports' adapters for one running service (its Redis, its JWT secret, its relay). */
+/** The ports' adapters for one running service (its store, its JWT secret, its relay). */
 export function accountsAdapters(
-  deps: Pick<ServiceDeps, 'config' | 'redis'> & Partial<ServiceDeps>,
+  deps: Pick<ServiceDeps, 'config' | 'store'> & Partial<ServiceDeps>,
 ): AccountsAdapters {
   const settings = accountsSettings();
   return {
@@ -28,7 +28,7 @@ export function accountsAdapters(
       accessTtlSeconds: settings.accessTtlSeconds,
       refreshTtlMs: settings.refreshTtlMs,
     }),
-    throttle: new RedisLoginThrottle(deps.redis, {
+    throttle: new StoreLoginThrottle(deps.store, {
       maxFailuresPerEmail: settings.maxFailuresPerEmail,
       maxFailuresPerClient: settings.maxFailuresPerClient,
       windowSeconds: settings.throttleWindowSeconds,
@@ -42,7 +42,7 @@ export function accountsAdapters(
  * (idempotent). Used at service start and by the create-admin CLI.
  */
 export async function bootstrapAdmin(
-  deps: Pick<ServiceDeps, 'config' | 'redis' | 'orm' | 'logger'> & Partial<ServiceDeps>,
+  deps: Pick<ServiceDeps, 'config' | 'store' | 'orm' | 'logger'> & Partial<ServiceDeps>,
 ): Promise<void> {
   const { admin } = accountsSettings();
   if (!admin) {

@@ -18,6 +18,11 @@ import { Topics } from '@marketplace/event-contracts';
 type GraphQLBody = { data?: any; errors?: any[] };
 
 const statements: string[] = [];
+/**
+ * A read of coupons by a query under test. The running service's consumers may redeem other
+ * tests' leftover commands meanwhile; their coupon reads lock (`for update`), reads never do.
+ */
+const isCouponRead = (s: string) => /\bselect\b/i.test(s) && /"coupon"/.test(s) && !/for update/i.test(s);
 let service: RunningService;
 const sellerA: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
 const sellerB: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
@@ -336,7 +341,8 @@ describe('managing coupons', () => {
       sellerA,
     );
     expect(data._entities.map((c: { id: string }) => c.id)).toEqual(ids);
-    expect(statements.filter((s) => /\bselect\b/i.test(s) && /"coupon"/.test(s))).toHaveLength(1);
+    // The service's consumers may redeem leftover commands meanwhile; their reads lock.
+    expect(statements.filter(isCouponRead)).toHaveLength(1);
   });
 });
 
@@ -470,7 +476,7 @@ describe('Cart.pricing through _entities (how the gateway resolves @requires)', 
     expect(
       carts.map((c: { pricing: { coupons: { reason: string | null }[] } }) => c.pricing.coupons[0]!.reason),
     ).toEqual(['COUPON.MIN_SPEND_NOT_MET', 'COUPON.MIN_SPEND_NOT_MET', null, null, null, null]);
-    expect(statements.filter((s) => /\bselect\b/i.test(s) && /"coupon"/.test(s))).toHaveLength(1);
+    expect(statements.filter(isCouponRead)).toHaveLength(1);
     expect(statements.filter((s) => /\bfrom redemption\b/i.test(s))).toHaveLength(1);
   });
 
@@ -853,5 +859,158 @@ describe('checkout saga commands through Kafka', () => {
     expect(await redemptionsOf(orderId)).toEqual([]);
     expect(await redeemedCount(good.id)).toBe(0);
     expect(await redeemedCount(limited.id)).toBe(1);
+  });
+
+  it("counts unknown codes against the buyer's guessing allowance, once per order however often it is sent", async () => {
+    // The cart stores codes unchecked, so without this checkout would answer NOT_FOUND forever.
+    const guesser: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+    const unknown = () => Array.from({ length: 10 }, () => freshCode('nope'));
+    const outcome = async (message: Envelope) => {
+      await send(message);
+      await handled(message);
+      return (await repliesTo(message))[0]?.payload.code;
+    };
+    const firstOrder = newId();
+    const firstCodes = unknown();
+    expect(await outcome(redeemCommand(firstOrder, firstCodes, guesser.userId))).toBe('COUPON.NOT_FOUND');
+    // Re-sent after a timeout (new message id, same order): the same answer, not counted again.
+    expect(await outcome(redeemCommand(firstOrder, firstCodes, guesser.userId))).toBe('COUPON.NOT_FOUND');
+    // 10 more use up the 20 of the buyer (30 had the repeat counted, refusing these).
+    expect(await outcome(redeemCommand(newId(), unknown(), guesser.userId))).toBe('COUPON.NOT_FOUND');
+
+    // Over the allowance: even a valid code is refused without being looked up or redeemed.
+    const valid = await create({ code: freshCode('real'), percentOff: 10 });
+    const refusedOrder = newId();
+    const refused = redeemCommand(refusedOrder, [valid.code], guesser.userId);
+    await send(refused);
+    await handled(refused);
+    expect((await repliesTo(refused))[0]).toMatchObject({
+      type: 'coupons.coupons-redemption-rejected',
+      payload: { orderId: refusedOrder, couponCode: valid.code, code: 'COUPON.TOO_MANY_ATTEMPTS' },
+    });
+    expect(await redemptionsOf(refusedOrder)).toEqual([]);
+    expect(await redeemedCount(valid.id)).toBe(0);
+    // Another buyer is not affected, and a known code does not use the allowance up.
+    const other = redeemCommand(newId(), [valid.code], newId());
+    expect(await outcome(other)).toBeUndefined();
+    expect((await repliesTo(other))[0]?.type).toBe('coupons.coupons-redeemed');
+  });
+});
+
+describe('coupon-code guessing throttle (defaults: 10 unknown codes per cart, 20 per buyer, 50 per client)', () => {
+  const unknown = (n: number) => Array.from({ length: n }, () => freshCode('nope'));
+  const line = {
+    id: newId(),
+    sellerId: sellerA.sellerId!,
+    quantity: 1,
+    unitPrice: { amount: 1000, currency: 'EUR' },
+  };
+  const cart = (couponCodes: string[], id = newId()) => ({
+    __typename: 'Cart',
+    id,
+    lines: [{ ...line, available: true }],
+    couponCodes,
+  });
+  /** Prices carts as the gateway would, with the caller's address and token. */
+  const price = async (reps: object[], options: { client?: string; as?: Actor } = {}) => {
+    const res = await fetch(service.server.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
+        ...(options.client ? { 'x-client-ip': options.client } : {}),
+        ...(options.as ? { authorization: `Bearer ${await tokenFor(options.as)}` } : {}),
+      },
+      body: JSON.stringify({
+        query: `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Cart { pricing { coupons { code status reason } } } } }`,
+        variables: { reps },
+      }),
+    });
+    const body = (await res.json()) as GraphQLBody;
+    if (body.errors) throw new Error(JSON.stringify(body.errors));
+    return (body.data._entities as { pricing: { coupons: { code: string; reason: string | null }[] } }[]).map(
+      (c) => c.pricing.coupons,
+    );
+  };
+  const reasons = (coupons: { reason: string | null }[][]) => coupons.flat().map((c) => c.reason);
+  const tally = (list: (string | null)[]) =>
+    list.reduce<Record<string, number>>(
+      (acc, r) => ({ ...acc, [r ?? 'APPLIED']: (acc[r ?? 'APPLIED'] ?? 0) + 1 }),
+      {},
+    );
+  const client = () => `203.0.113.${uniqueSuffix()}`;
+
+  it('lets a cart try 10 unknown codes, refuses the 11th without a lookup, and keeps answering tried codes', async () => {
+    const valid = freshCode('ok');
+    await create({ code: valid, percentOff: 5 });
+    const tried = unknown(9);
+    const [tenth, eleventh] = unknown(2);
+    const cartId = newId();
+    const from = client();
+
+    const first = await price([cart([valid, ...tried], cartId)], { client: from });
+    // The valid code was counted until it was found, then given back: room for a tenth.
+    const second = await price([cart([valid, ...tried, tenth!], cartId)], { client: from });
+    statements.length = 0;
+    const [third] = await price([cart([valid, ...tried, tenth!, eleventh!], cartId)], { client: from });
+
+    expect(tally(reasons(first))).toEqual({ APPLIED: 1, 'COUPON.NOT_FOUND': 9 });
+    expect(tally(reasons(second))).toEqual({ APPLIED: 1, 'COUPON.NOT_FOUND': 10 });
+    expect(third!.at(-1)).toMatchObject({ status: 'REJECTED', reason: 'COUPON.TOO_MANY_ATTEMPTS' });
+    // Codes already tried on the cart are still answered; only the new one is refused.
+    expect(tally(reasons([third!]))).toEqual({
+      APPLIED: 1,
+      'COUPON.NOT_FOUND': 10,
+      'COUPON.TOO_MANY_ATTEMPTS': 1,
+    });
+    // The one lookup asked for the 11 codes tried before (valid + 10 unknown), not the 12th.
+    const lookups = statements.filter((s) => /from "coupon" .* where "c0"\."code" in/.test(s));
+    expect(lookups).toHaveLength(1);
+    expect(lookups[0]!.match(/\?/g)).toHaveLength(11);
+  });
+
+  it('limits one client to 50 unknown codes over many carts, exactly, also when they arrive at once', async () => {
+    const from = client();
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => price([cart(unknown(5))], { client: from })),
+    );
+
+    expect(tally(reasons(results.flat()))).toEqual({
+      'COUPON.NOT_FOUND': 50,
+      'COUPON.TOO_MANY_ATTEMPTS': 10,
+    });
+  });
+
+  it('limits one signed-in buyer to 20 unknown codes over their carts', async () => {
+    const guesser: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(...(await price([cart(unknown(9))], { as: guesser })));
+
+    expect(tally(reasons(results))).toEqual({ 'COUPON.NOT_FOUND': 20, 'COUPON.TOO_MANY_ATTEMPTS': 7 });
+  });
+
+  it("does not let a shared address's guesses lock signed-in buyers out (the client limit is for anonymous callers)", async () => {
+    // Behind a load balancer every caller has one address: anonymous guessing uses it up...
+    const shared = client();
+    const anonymous = await Promise.all(
+      Array.from({ length: 6 }, () => price([cart(unknown(9))], { client: shared })),
+    );
+    expect(tally(reasons(anonymous.flat()))).toEqual({
+      'COUPON.NOT_FOUND': 50,
+      'COUPON.TOO_MANY_ATTEMPTS': 4,
+    });
+    expect(tally(reasons(await price([cart(unknown(1))], { client: shared })))).toEqual({
+      'COUPON.TOO_MANY_ATTEMPTS': 1,
+    });
+
+    // ...while signed-in buyers from it keep their own allowances, and do not count against it.
+    const ada: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+    const bob: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+    expect(tally(reasons(await price([cart(unknown(3))], { client: shared, as: ada })))).toEqual({
+      'COUPON.NOT_FOUND': 3,
+    });
+    const bobs = [];
+    for (let i = 0; i < 3; i++) bobs.push(...(await price([cart(unknown(9))], { client: shared, as: bob })));
+    expect(tally(reasons(bobs))).toEqual({ 'COUPON.NOT_FOUND': 20, 'COUPON.TOO_MANY_ATTEMPTS': 7 });
   });
 });

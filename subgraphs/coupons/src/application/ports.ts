@@ -97,3 +97,31 @@ export interface RedemptionCommands {
   redeem(command: RedeemCouponCommand): Promise<Result<RedeemOutcome>>;
   release(orderId: string): Promise<Result<ReleaseOutcome>>;
 }
+
+/** Who is trying coupon codes on a cart: each key has its own allowance of unknown codes. */
+export interface GuessKeys {
+  cartId: string;
+  /** The signed-in caller; null when anonymous. */
+  buyerId: string | null;
+  /** The caller's address as the gateway forwards it (counted only when buyerId is null); null when not known. */
+  client: string | null;
+}
+
+export interface GuessAdmission {
+  /** May be looked up: codes already tried on this cart, and new ones within every allowance. */
+  admitted: string[];
+  /** New codes of this call that were counted against the allowances. */
+  counted: string[];
+  /** New codes over an allowance: not looked up. */
+  refused: string[];
+  /** When something was refused: seconds until the allowance that refused it renews. */
+  retryAfterSeconds: number | null;
+}
+
+/** Limits how many unknown coupon codes can be tried, so codes cannot be found by guessing. */
+export interface CodeGuessThrottle {
+  /** Counts each code new to the cart before it is looked up; repeats of a code are free. */
+  admit(keys: GuessKeys, codes: readonly string[]): Promise<GuessAdmission>;
+  /** Gives the counts of codes that exist back: only unknown codes use an allowance up. */
+  forgive(keys: GuessKeys, codes: readonly string[]): Promise<void>;
+}

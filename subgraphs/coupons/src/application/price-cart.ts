@@ -1,7 +1,7 @@
-import { InvariantViolation, Money, type Clock } from '@marketplace/shared-kernel';
+import { domainError, InvariantViolation, Money, type Clock } from '@marketplace/shared-kernel';
 import { normaliseCode } from '../domain/coupon.js';
 import { priceCart, type CartPricing } from '../domain/pricing.js';
-import type { PricingReader } from './ports.js';
+import type { CodeGuessThrottle, PricingReader } from './ports.js';
 
 /** A cart as the gateway hands it over through `@requires` (the cart subgraph's fields). */
 export interface CartToPrice {
@@ -22,7 +22,12 @@ export interface PricingContext {
   clock: Clock;
   /** The signed-in user pricing the cart, for the per-buyer limit pre-check; null if anonymous. */
   buyerId: string | null;
+  /** The caller's address (from the gateway), for the guessing throttle; null if not known. */
+  client: string | null;
+  throttle: CodeGuessThrottle;
 }
+
+export const TOO_MANY_ATTEMPTS = 'COUPON.TOO_MANY_ATTEMPTS';
 
 /**
  * Prices one cart; the reader batches the lookups of every cart priced in the same request.
@@ -45,19 +50,41 @@ export async function priceCartFor(cart: CartToPrice, ctx: PricingContext): Prom
       }),
     ),
   ];
-  const coupons = codes.length > 0 ? await ctx.reader.couponsByCodes(codes) : [];
-  const buyerRedemptions =
+  // Codes are looked up only within the guessing allowances; a refused code is answered
+  // without a lookup, so the answer says nothing about whether it exists.
+  const keys = { cartId: cart.id, buyerId: ctx.buyerId, client: ctx.client };
+  const gate = codes.length > 0 ? await ctx.throttle.admit(keys, codes) : null;
+  const coupons = gate && gate.admitted.length > 0 ? await ctx.reader.couponsByCodes(gate.admitted) : [];
+  // Codes that exist give their counts back; the buyer's usage is read meanwhile (both calls
+  // start in the same tick, so every cart of the request shares one usage query).
+  const known = new Set(coupons.map((c) => c.code));
+  const found = gate ? gate.counted.filter((code) => known.has(code)) : [];
+  const [buyerRedemptions] = await Promise.all([
     ctx.buyerId && coupons.length > 0
-      ? await ctx.reader.activeRedemptionsOf(
+      ? ctx.reader.activeRedemptionsOf(
           ctx.buyerId,
           coupons.map((c) => c.id),
         )
-      : null;
-  return priceCart({
+      : null,
+    found.length > 0 ? ctx.throttle.forgive(keys, found) : undefined,
+  ]);
+  const pricing = priceCart({
     lines,
     couponCodes: cart.couponCodes,
     coupons: new Map(coupons.map((c) => [c.code, c])),
     buyerRedemptions,
     now: ctx.clock.now(),
   });
+  if (!gate || gate.refused.length === 0) return pricing;
+  // Refused codes were not looked up, so pricing saw them as unknown; say why instead.
+  const refused = new Set(gate.refused);
+  const reason = domainError(
+    TOO_MANY_ATTEMPTS,
+    `Too many unknown coupon codes tried: retry after ${gate.retryAfterSeconds ?? 1} s`,
+    'code',
+  );
+  return {
+    ...pricing,
+    coupons: pricing.coupons.map((c) => (refused.has(c.code) && c.reason ? { ...c, reason } : c)),
+  };
 }

@@ -3,7 +3,8 @@ import { normaliseCode, type Coupon } from '../domain/coupon.js';
 import { priceCart } from '../domain/pricing.js';
 import { orderDiscounts } from '../domain/order-discounts.js';
 import { RedemptionErrors } from './redemption.js';
-import type { CouponsContext, OrderRedemptionReply } from './ports.js';
+import { TOO_MANY_ATTEMPTS } from './price-cart.js';
+import type { CodeGuessThrottle, CouponsContext, OrderRedemptionReply } from './ports.js';
 
 type MoneyJson = { amount: number; currency: string };
 
@@ -38,10 +39,17 @@ const money = (m: MoneyJson, field: string): Money => {
  * is redeemed, so the buyer never pays other than the price shown. Idempotent by order: a
  * repeat answers with the reply of the first redemption; after the order's redemptions were
  * released, a repeat is refused (COUPON.REDEMPTION_RELEASED).
+ *
+ * The cart stores codes without looking them up, so this step is also a way to try codes: new
+ * codes count against the buyer's guessing allowance (the same one cart pricing uses) before any
+ * lookup, and a buyer over it is refused with COUPON.TOO_MANY_ATTEMPTS, nothing looked up. The
+ * cart-scope key is the order, so a redelivered command finds its codes already tried and is not
+ * counted twice; a repeat of a redeemed order returns above without counting.
  */
 export async function redeemCoupons(
   command: RedeemCouponsCommand,
   ctx: CouponsContext,
+  throttle: CodeGuessThrottle,
 ): Promise<Result<RedeemCouponsAnswer>> {
   return ctx.transaction(async (tx) => {
     const previous = await tx.orders.find(command.orderId);
@@ -62,11 +70,26 @@ export async function redeemCoupons(
         }),
       ),
     ].sort();
+    const keys = { cartId: `order:${command.orderId}`, buyerId: command.buyerId, client: null };
+    const gate = codes.length > 0 ? await throttle.admit(keys, codes) : null;
+    if (gate && gate.refused.length > 0) {
+      const wait = gate.retryAfterSeconds ?? 1;
+      return ok(
+        rejected(
+          gate.refused[0]!,
+          TOO_MANY_ATTEMPTS,
+          `Too many unknown coupon codes tried: retry after ${wait} s`,
+        ),
+      );
+    }
     const coupons = new Map<string, Coupon>();
     for (const code of codes) {
       const coupon = await tx.coupons.byCodeForUpdate(code);
       if (coupon) coupons.set(code, coupon);
     }
+    // Only unknown codes use the allowance up.
+    const found = gate ? gate.counted.filter((code) => coupons.has(code)) : [];
+    if (found.length > 0) await throttle.forgive(keys, found);
     const buyerRedemptions = new Map<string, number>();
     for (const coupon of coupons.values())
       buyerRedemptions.set(coupon.id, await tx.redemptions.activeCountForBuyer(coupon.id, command.buyerId));

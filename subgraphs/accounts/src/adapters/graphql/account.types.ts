@@ -117,6 +117,8 @@ export class StoreNode {
 }
 
 @Directive('@key(fields: "id")')
+// A store's public face: anonymous answers are cached by the gateway (gateway/README.md).
+@Directive('@cacheControl(maxAge: 300)')
 @ObjectType('Seller', { description: 'The public face of a store; other subgraphs reference it by id.' })
 export class SellerNode {
   @Field(() => ID, { description: 'The seller id (= store id).' })

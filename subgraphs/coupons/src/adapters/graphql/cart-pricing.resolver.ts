@@ -16,7 +16,7 @@ import { isUuid, systemClock, type Clock, type DomainError, type Money } from '@
 import { MoneyType, type ReferenceResolver, type RequestContext } from '@marketplace/platform';
 import type { Coupon } from '../../domain/coupon.js';
 import type { CartPricing, CouponPricing, LinePricing } from '../../domain/pricing.js';
-import type { PricingReader } from '../../application/ports.js';
+import type { CodeGuessThrottle, GuessKeys, PricingReader } from '../../application/ports.js';
 import { priceCartFor } from '../../application/price-cart.js';
 import { MikroPricingReader } from '../persistence/coupon-store.js';
 import { CouponKindEnum, CouponScopeEnum } from './coupon.types.js';
@@ -247,7 +247,26 @@ export function batchedPricingReader(ctx: RequestContext): PricingReader {
   };
 }
 
-export function createCartPricingResolver(deps: { clock?: Clock } = {}) {
+/**
+ * The request's throttle calls made together and answered together: the Redis round trips of
+ * N carts end at different moments, and carts resumed one by one would each miss the coupon
+ * lookup batch. Each call is its own key (objects are cached by identity, so none is shared).
+ */
+export function batchedThrottle(ctx: RequestContext, throttle: CodeGuessThrottle): CodeGuessThrottle {
+  type Call = { keys: GuessKeys; codes: readonly string[] };
+  const together =
+    <R>(name: string, run: (call: Call) => Promise<R>) =>
+    async (keys: GuessKeys, codes: readonly string[]): Promise<R> => {
+      const loader = ctx.loaders.get<Call, R>(name, (calls) => Promise.all(calls.map(run)));
+      return (await loader.load({ keys, codes })) as R;
+    };
+  return {
+    admit: together('throttle:admit', (c) => throttle.admit(c.keys, c.codes)),
+    forgive: together('throttle:forgive', (c) => throttle.forgive(c.keys, c.codes)),
+  };
+}
+
+export function createCartPricingResolver(deps: { throttle: CodeGuessThrottle; clock?: Clock }) {
   const clock = deps.clock ?? systemClock;
 
   @Resolver(() => CartRef)
@@ -259,6 +278,8 @@ export function createCartPricingResolver(deps: { clock?: Clock } = {}) {
         clock,
         // Redemptions store buyers as uuids; any other subject cannot have used a coupon.
         buyerId: ctx.actor && isUuid(ctx.actor.userId) ? ctx.actor.userId : null,
+        client: ctx.clientIp ?? null,
+        throttle: batchedThrottle(ctx, deps.throttle),
       });
       return presentPricing(pricing);
     }

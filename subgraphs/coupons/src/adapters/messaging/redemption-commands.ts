@@ -3,7 +3,7 @@ import { InvariantViolation, type Clock } from '@marketplace/shared-kernel';
 import { appendToOutbox, type ConsumerDefinition, type Logger } from '@marketplace/platform';
 import { Topics, contractKey, type EventEnvelope, type PayloadOf } from '@marketplace/event-contracts';
 import { redeemCoupons } from '../../application/redeem-coupons.js';
-import type { RedemptionCommands } from '../../application/ports.js';
+import type { CodeGuessThrottle, RedemptionCommands } from '../../application/ports.js';
 import { redemptionCommands } from '../../application/redemption.js';
 import { couponsContext } from '../persistence/coupon-store.js';
 
@@ -46,9 +46,10 @@ type ReleaseRedemptions = PayloadOf<'coupons.release-redemptions@1'>;
  * = the command's id, correlationId copied) and inbox row commit in the consumer's transaction.
  * redeem-coupons replies `coupons.coupons-redeemed` or `coupons.coupons-redemption-rejected`;
  * release-redemptions is a compensation and replies nothing (it publishes the coupons' own
- * redemption-released events).
+ * redemption-released events). redeem-coupons counts unknown codes against the buyer's
+ * guessing allowance (`throttle`), as cart pricing does.
  */
-export function checkoutCommandsConsumer(logger: Logger): ConsumerDefinition {
+export function checkoutCommandsConsumer(logger: Logger, throttle: CodeGuessThrottle): ConsumerDefinition {
   const meta = (envelope: EventEnvelope): CommandMeta => ({
     correlationId: envelope.correlationId,
     causationId: envelope.id,
@@ -56,7 +57,11 @@ export function checkoutCommandsConsumer(logger: Logger): ConsumerDefinition {
   });
   const redeem = async (envelope: EventEnvelope, em: EntityManager) => {
     const command = envelope.payload as RedeemCoupons;
-    const answer = await redeemCoupons(command, couponsContext({ actor: null, em, ...meta(envelope) }));
+    const answer = await redeemCoupons(
+      command,
+      couponsContext({ actor: null, em, ...meta(envelope) }),
+      throttle,
+    );
     if (!answer.ok) throw new InvariantViolation(answer.error.code, answer.error.message);
     const reply =
       answer.value.outcome === 'REDEEMED'

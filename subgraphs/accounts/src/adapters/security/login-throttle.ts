@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
-import type { Redis } from '@marketplace/platform';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { KeyValueStore } from '@marketplace/platform';
 import type { LoginAttempt, LoginThrottle, ThrottleKeys } from '../../application/ports.js';
 
 export interface ThrottleSettings {
@@ -9,7 +9,7 @@ export interface ThrottleSettings {
   /** Failed sign-ins allowed per client within the window (slows one client trying many emails). */
   maxFailuresPerClient: number;
   windowSeconds: number;
-  /** Redis key prefix; tests give each run its own. */
+  /** Store key prefix; tests give each run its own. */
   prefix?: string;
 }
 
@@ -17,26 +17,26 @@ type Refused = { retryAfterSeconds: number };
 
 /** One counter an admitted attempt used: which key, and the count its own attempt reached. */
 interface Counted {
-  limiter: RateLimiterRedis;
+  limiter: RateLimiterAbstract;
   key: string;
   max: number;
   reached: number;
 }
 
 /**
- * Counts sign-in attempts in Redis with rate-limiter-flexible. Every attempt is counted with
- * an atomic increment (`consume`) before its password is checked, so N simultaneous guesses
- * get N different counts and at most the allowance of them is checked; the counts are shared
- * by every accounts instance. Only failures stay counted: a success deletes the email's count
+ * Counts sign-in attempts in the KeyValueStore (Redis, or memory when embedded) with
+ * rate-limiter-flexible. Every attempt is counted with an atomic increment (`consume`) before
+ * its password is checked, so N simultaneous guesses get N different counts and at most the
+ * allowance of them is checked; in Redis the counts are shared by every accounts instance. Only failures stay counted: a success deletes the email's count
  * and gives the client's attempt back. A key that used up its allowance is refused until its
  * window ends, whatever password comes next. Emails are hashed before they become keys: no
- * addresses in Redis.
+ * addresses in the store.
  */
-export class RedisLoginThrottle implements LoginThrottle {
-  private limiters?: { email: RateLimiterRedis; client: RateLimiterRedis };
+export class StoreLoginThrottle implements LoginThrottle {
+  private limiters?: { email: RateLimiterAbstract; client: RateLimiterAbstract };
 
   constructor(
-    private readonly redis: Redis,
+    private readonly store: KeyValueStore,
     private readonly settings: ThrottleSettings,
   ) {}
 
@@ -81,18 +81,16 @@ export class RedisLoginThrottle implements LoginThrottle {
     return createHash('sha256').update(keys.email).digest('hex');
   }
 
-  // Built on first use: printing the schema constructs resolvers without a Redis connection.
+  // Built on first use: printing the schema constructs resolvers without a store.
   private get() {
     const { windowSeconds, prefix = 'accounts:login-failures' } = this.settings;
     this.limiters ??= {
-      email: new RateLimiterRedis({
-        storeClient: this.redis,
+      email: this.store.rateLimiter({
         keyPrefix: `${prefix}:email`,
         points: this.settings.maxFailuresPerEmail,
         duration: windowSeconds,
       }),
-      client: new RateLimiterRedis({
-        storeClient: this.redis,
+      client: this.store.rateLimiter({
         keyPrefix: `${prefix}:client`,
         points: this.settings.maxFailuresPerClient,
         duration: windowSeconds,
@@ -103,11 +101,11 @@ export class RedisLoginThrottle implements LoginThrottle {
 }
 
 /**
- * Adds one attempt to the key's count in a single Redis script. Over the allowance the
- * limiter rejects with its state (the wait); a Redis failure rejects with an error, which
+ * Adds one attempt to the key's count atomically (one Redis script). Over the allowance the
+ * limiter rejects with its state (the wait); a store failure rejects with an error, which
  * propagates: sign-in fails closed rather than unthrottled.
  */
-async function count(limiter: RateLimiterRedis, key: string, max: number): Promise<Counted | Refused> {
+async function count(limiter: RateLimiterAbstract, key: string, max: number): Promise<Counted | Refused> {
   try {
     const state = await limiter.consume(key, 1);
     return { limiter, key, max, reached: state.consumedPoints };

@@ -1,0 +1,4 @@
+import { runService } from '@marketplace/platform';
+import { reviewsService } from './service.js';
+
+await runService(reviewsService);

@@ -1,0 +1,4 @@
+import { runService } from '@marketplace/platform';
+import { operationsService } from './service.js';
+
+await runService(operationsService);

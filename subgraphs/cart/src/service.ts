@@ -1,4 +1,4 @@
-import { IntervalJob, intFromEnv, type Redis, type ServiceDefinition } from '@marketplace/platform';
+import { IntervalJob, intFromEnv, type KeyValueStore, type ServiceDefinition } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { InvariantViolation, newId, systemClock, type Clock } from '@marketplace/shared-kernel';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -43,11 +43,11 @@ export function createCartService(options: CartServiceOptions = {}): ServiceDefi
   const clock = options.clock ?? systemClock;
   const policy = options.policy ?? policyFromEnv(env);
   const sweepIntervalMs = options.sweepIntervalMs ?? intFromEnv('CART_SWEEP_INTERVAL_MS', 60_000, env);
-  // One reader per Redis connection, shared by the GraphQL side and the sweeper.
-  const readers = new Map<Redis, CartReader>();
-  const readerFor = (redis: Redis): CartReader => {
-    let reader = readers.get(redis);
-    if (!reader) readers.set(redis, (reader = new CartReader(redis)));
+  // One reader per store, shared by the GraphQL side and the sweeper.
+  const readers = new Map<KeyValueStore, CartReader>();
+  const readerFor = (store: KeyValueStore): CartReader => {
+    let reader = readers.get(store);
+    if (!reader) readers.set(store, (reader = new CartReader(store)));
     return reader;
   };
 
@@ -58,25 +58,25 @@ export function createCartService(options: CartServiceOptions = {}): ServiceDefi
     migrations: cartMigrations,
     // Cart events keyed by cart id; snapshot replies to the checkout keyed by checkout id.
     publishes: [Topics.cart, Topics.cartCheckout],
-    graphql: ({ redis, relay, logger }) => {
-      const deps = { reader: readerFor(redis), clock, policy, logger, onCommit: () => relay.nudge() };
+    graphql: ({ store, relay, logger }) => {
+      const deps = { reader: readerFor(store), clock, policy, logger, onCommit: () => relay.nudge() };
       return {
         resolvers: [createCartResolver(deps)],
         referenceResolvers: { Cart: cartReferenceResolver(deps) },
       };
     },
-    consumers: ({ redis, relay, logger }) => [
+    consumers: ({ store, relay, logger }) => [
       catalogConsumer(clock),
       storeStandingConsumer(clock),
       checkoutCommandsConsumer({
-        reader: readerFor(redis),
+        reader: readerFor(store),
         clock,
         policy,
         logger,
         onCommit: () => relay.nudge(),
       }),
     ],
-    jobs: ({ orm, redis, relay, logger }) => [
+    jobs: ({ orm, store, relay, logger }) => [
       new IntervalJob({
         name: 'cart.expiry-sweeper',
         intervalMs: sweepIntervalMs,
@@ -88,7 +88,7 @@ export function createCartService(options: CartServiceOptions = {}): ServiceDefi
             em: orm.em.fork() as EntityManager,
           };
           const expired = await expireIdleCarts(
-            cartContext(ctx, { reader: readerFor(redis), clock, policy, onCommit: () => relay.nudge() }),
+            cartContext(ctx, { reader: readerFor(store), clock, policy, onCommit: () => relay.nudge() }),
           );
           if (expired > 0) logger.info({ expired }, 'expired idle carts');
         },

@@ -587,7 +587,7 @@ describe('cart subgraph', () => {
       (await gql(MY_CART, {}, 'd')).myCart.id,
       guestCartId,
     ];
-    await service.redis.del(...ids.map((id) => `cart:state:${id}`));
+    await Promise.all(ids.map((id) => service.store.delete(`cart:state:${id}`)));
     // Only reads count: the sweeper (for update skip locked) and the catalog consumer (fed by
     // whatever other test runs publish) work in the background.
     const reads = () => statements.filter((s) => /^\[query\]\s+select\b/i.test(s) && !/skip locked/i.test(s));
@@ -601,7 +601,7 @@ describe('cart subgraph', () => {
     expect(cartSelects()).toHaveLength(1);
     expect(priceSelects()).toHaveLength(1);
 
-    // Warm: the cart states come from Redis; the prices are read again, as on every view.
+    // Warm: the cart states come from the store (Redis); the prices are read again, as on every view.
     statements.length = 0;
     const warm = (await gql(ENTITIES(ids), {}, 'a'))._entities;
     expect(warm).toEqual(cold);
@@ -612,12 +612,12 @@ describe('cart subgraph', () => {
   it('marks the cached cart stale on every change', async () => {
     const before = (await gql(MY_CART, {}, 'b')).myCart;
     const key = `cart:state:${before.id}`;
-    expect(JSON.parse((await service.redis.get(key))!)).toMatchObject({ v: before.version });
+    expect(JSON.parse((await service.store.get(key))!)).toMatchObject({ v: before.version });
 
     const changed = (await gql(CHANGE, { lineId: before.lines[0].id, quantity: 4 }, 'b')).changeQuantity;
     expect(changed.cart.version).toBe(before.version + 1);
     // The commit left a tombstone at the new version: no older copy can be served or put back.
-    expect(JSON.parse((await service.redis.get(key))!)).toEqual({ v: before.version + 1 });
+    expect(JSON.parse((await service.store.get(key))!)).toEqual({ v: before.version + 1 });
 
     statements.length = 0;
     const after = (await gql(MY_CART, {}, 'b')).myCart;
@@ -628,7 +628,7 @@ describe('cart subgraph', () => {
         (s) => /^\[query\]\s+select\b[\s\S]*\bfrom "cart"/i.test(s) && !/skip locked/i.test(s),
       ),
     ).toHaveLength(1);
-    expect(JSON.parse((await service.redis.get(key))!)).toMatchObject({
+    expect(JSON.parse((await service.store.get(key))!)).toMatchObject({
       v: before.version + 1,
       d: { version: before.version + 1 },
     });
@@ -823,7 +823,7 @@ describe('checkout saga commands', () => {
       },
     });
     // The cached state was marked stale at the new version; the view shows what is left.
-    expect(JSON.parse((await service.redis.get(`cart:state:${cartId}`))!)).toMatchObject({
+    expect(JSON.parse((await service.store.get(`cart:state:${cartId}`))!)).toMatchObject({
       v: later.cart.version + 1,
     });
     const left = (await gql(MY_CART, {}, 'g')).myCart;

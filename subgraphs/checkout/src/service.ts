@@ -5,6 +5,7 @@ import { checkoutReference, createCheckoutResolver } from './adapters/graphql/ch
 import { OrderRef } from './adapters/graphql/checkout.types.js';
 import { replyConsumer } from './adapters/messaging/reply-consumer.js';
 import { stepTimeoutJob } from './adapters/messaging/timeout-job.js';
+import { observeSagaStates } from './adapters/persistence/saga-metrics.js';
 
 /**
  * The checkout subgraph: the orchestrated checkout saga (cart → shipping → order → stock →
@@ -41,6 +42,7 @@ export function createCheckoutService(env: NodeJS.ProcessEnv = process.env): Ser
       referenceResolvers: { Checkout: checkoutReference },
     }),
     consumers: ({ relay }) => [replyConsumer({ settings, onCommit: () => relay.nudge() })],
+    metrics: ({ orm }, metrics) => observeSagaStates(metrics, orm),
     jobs: ({ orm, logger, relay }) => [
       stepTimeoutJob({ orm, logger, intervalMs: sweepMs, settings, onCommit: () => relay.nudge() }),
     ],

@@ -405,6 +405,18 @@ describe('checkout subgraph', () => {
     expect((await readCheckout(checkout.id, admin)).id).toBe(checkout.id);
     expect(await readCheckout(checkout.id, otherBuyer)).toBeNull();
     expect(await readCheckout(checkout.id, seller)).toBeNull();
+    // Where the saga stands is for admins (operations), not for its buyer.
+    const progress = `query($id: ID!) { checkout(id: $id) { saga { buyerId cartId completedSteps attempt deadlineAt awaiting } } }`;
+    expect((await gql(progress, { id: checkout.id }, buyer)).checkout.saga).toBeNull();
+    const saga = (await gql(progress, { id: checkout.id }, admin)).checkout.saga;
+    // No cart service runs here: the saga waits for the cart's snapshot, first send.
+    expect(saga).toMatchObject({
+      buyerId: buyer.userId,
+      completedSteps: [],
+      attempt: 1,
+      awaiting: 'cart.snapshot-cart',
+    });
+    expect(Date.parse(saga.deadlineAt)).toBeGreaterThan(Date.now());
     const byOrder = `query($o: ID!) { checkoutByOrder(orderId: $o) { id } }`;
     expect((await gql(byOrder, { o: checkout.orderId }, buyer)).checkoutByOrder.id).toBe(checkout.id);
     expect((await gql(byOrder, { o: checkout.orderId }, otherBuyer)).checkoutByOrder).toBeNull();

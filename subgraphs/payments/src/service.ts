@@ -1,7 +1,17 @@
-import { intFromEnv, type Orm, type ServiceDefinition } from '@marketplace/platform';
+import {
+  createOrm,
+  intFromEnv,
+  loadConfig,
+  migrate,
+  type Orm,
+  type ServiceDefinition,
+} from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
-import { paymentMigrations } from './adapters/persistence/payments.schema.js';
+import {
+  Migration20261122001000CreateSandboxState,
+  paymentMigrations,
+} from './adapters/persistence/payments.schema.js';
 import {
   createPaymentResolvers,
   orderReference,
@@ -83,11 +93,14 @@ export function createPaymentsService(
   if (commissionBps < 0 || commissionBps > 10_000)
     throw new Error('PAYMENTS_COMMISSION_BPS must be 0..10000');
   const reconcileIntervalMs = intFromEnv('PAYMENTS_RECONCILE_INTERVAL_MS', 60_000, env);
-  // The providers exist before the ORM does: the sandbox's store reaches it once init has run.
-  let orm: Orm | undefined;
+  // The sandbox stands in for an outside processor, so it gets its own small pool on the same
+  // database: on the service's pool, payment transactions waiting for the sandbox could hold
+  // every connection the sandbox needs to answer them (seen under 50 concurrent checkouts).
+  // Opened at init (the database name is known then), closed on stop.
+  let sandboxOrm: Orm | undefined;
   const sandboxStore = postgresSandboxStore(() => {
-    if (!orm) throw new Error('payments: the sandbox store is used before the service started');
-    return orm;
+    if (!sandboxOrm) throw new Error('payments: the sandbox store is used before the service started');
+    return sandboxOrm;
   });
   const providers = options.providers ?? providersFromEnv(env, [], sandboxStore);
   const clock = options.clock ?? systemClock;
@@ -104,7 +117,30 @@ export function createPaymentsService(
     migrations: paymentMigrations,
     publishes: [Topics.payment],
     init: async (serviceDeps) => {
-      orm = serviceDeps.orm;
+      if (serviceDeps.pgliteDir) {
+        // An embedded database has one connection, so the sandbox gets a database of its own
+        // (the processor's side, as in reality), with only its tables.
+        const memory = serviceDeps.pgliteDir.startsWith('memory:');
+        sandboxOrm = await createOrm({
+          postgresUrl: '',
+          dbName: 'payments-sandbox',
+          pgliteDir: memory ? serviceDeps.pgliteDir : `${serviceDeps.pgliteDir}-sandbox`,
+          entities: [],
+          migrations: paymentMigrations.filter((m) => m.class === Migration20261122001000CreateSandboxState),
+        });
+        await migrate(sandboxOrm);
+        return;
+      }
+      sandboxOrm = await createOrm({
+        postgresUrl: loadConfig(env).postgresUrl,
+        dbName: serviceDeps.orm.config.get('dbName'),
+        entities: [],
+        migrations: [],
+        poolMax: 2,
+      });
+    },
+    stop: async () => {
+      await sandboxOrm?.close(true);
     },
     graphql: ({ relay }) => ({
       resolvers: [...createPaymentResolvers(deps, () => relay.nudge())],

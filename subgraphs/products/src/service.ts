@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { handlersForTopic, type Redis, type ServiceDefinition } from '@marketplace/platform';
+import { handlersForTopic, type KeyValueStore, type ServiceDefinition } from '@marketplace/platform';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import { productEntities, productMigrations } from './adapters/persistence/product.schema.js';
 import { ProductReader, recordSellerStanding } from './adapters/persistence/product-store.js';
@@ -10,11 +10,11 @@ import {
   variantReferenceResolver,
 } from './adapters/graphql/product.resolver.js';
 
-/** One reader per Redis connection, shared by the GraphQL side and the invalidation consumer. */
-const readers = new Map<Redis, ProductReader>();
-const readerFor = (redis: Redis): ProductReader => {
-  let reader = readers.get(redis);
-  if (!reader) readers.set(redis, (reader = new ProductReader(redis)));
+/** One reader per store, shared by the GraphQL side and the invalidation consumer. */
+const readers = new Map<KeyValueStore, ProductReader>();
+const readerFor = (store: KeyValueStore): ProductReader => {
+  let reader = readers.get(store);
+  if (!reader) readers.set(store, (reader = new ProductReader(store)));
   return reader;
 };
 
@@ -25,8 +25,8 @@ export const productsService: ServiceDefinition = {
   entities: productEntities,
   migrations: productMigrations,
   publishes: [Topics.product],
-  graphql: ({ redis, relay, logger }) => {
-    const reader = readerFor(redis);
+  graphql: ({ store, relay, logger }) => {
+    const reader = readerFor(store);
     return {
       resolvers: [...createProductResolver({ reader, logger, onCommit: () => relay.nudge() })],
       referenceResolvers: {
@@ -36,8 +36,8 @@ export const productsService: ServiceDefinition = {
       },
     };
   },
-  consumers: ({ redis }) => {
-    const reader = readerFor(redis);
+  consumers: ({ store }) => {
+    const reader = readerFor(store);
     // Every product event marks older cached views stale, whichever instance made the change.
     const invalidate = async (envelope: EventEnvelope) =>
       reader.invalidate(envelope.aggregateId, (envelope.payload as { version: number }).version);

@@ -376,7 +376,7 @@ describe('products subgraph', () => {
     const ids = products.map((p) => p.id);
     const representations = ids.map((id) => `{ __typename: "Product", id: "${id}" }`).join(', ');
     const query = `{ _entities(representations: [${representations}]) { ... on Product { id name variants { sku } } } }`;
-    await service.redis.del(...ids.map((id) => `products:view:${id}`));
+    await Promise.all(ids.map((id) => service.store.delete(`products:view:${id}`)));
 
     statements.length = 0;
     const cold = await gql(query, {}, 'buyer');

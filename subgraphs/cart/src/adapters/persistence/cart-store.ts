@@ -1,10 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
-  RedisCache,
+  VersionedCache,
   inTransaction,
+  type KeyValueStore,
   type Logger,
-  type Redis,
   type RequestContext,
 } from '@marketplace/platform';
 import type { Clock } from '@marketplace/shared-kernel';
@@ -76,23 +76,23 @@ export type CartOwnerKey = { kind: 'buyer'; buyerId: string } | { kind: 'guest';
 
 /**
  * The read path. A cart's own state (lines, quantities, reference prices, coupon codes) is
- * cached in Redis per cart id, versioned by the cart's version: every commit marks older
+ * cached in the store (Redis) per cart id, versioned by the cart's version: every commit marks older
  * copies stale and a racing read cannot put one back. Current prices are NOT cached with it:
  * they change without the cart changing, so every view reads them from `sku_catalog`.
  * Which cart a buyer or guest token has open is remembered too; that pointer is only a hint,
  * checked against the cart's state before use.
  */
 export class CartReader {
-  private readonly states: RedisCache<CartSnapshot>;
+  private readonly states: VersionedCache<CartSnapshot>;
 
-  constructor(private readonly redis: Redis) {
-    this.states = new RedisCache<CartSnapshot>(redis, 'cart:state', {
+  constructor(private readonly store: KeyValueStore) {
+    this.states = new VersionedCache<CartSnapshot>(store, 'cart:state', {
       ttlSeconds: STATE_TTL_SECONDS,
       versionOf: (state) => state.version,
     });
   }
 
-  /** N carts: one Redis round trip, and one SQL query for those not cached. */
+  /** N carts: one store round trip, and one SQL query for those not cached. */
   byIds(em: EntityManager, ids: readonly string[]): Promise<(CartSnapshot | null)[]> {
     return this.states.getMany(ids, async (missing) => {
       const rows = await em.find(Cart, { id: { $in: missing } });
@@ -107,7 +107,7 @@ export class CartReader {
     isCurrent: (id: string) => Promise<boolean>,
   ): Promise<string | null> {
     const key = ownerKey(owner);
-    const hinted = await this.redis.get(key);
+    const hinted = await this.store.get(key);
     if (hinted && (await isCurrent(hinted))) return hinted;
     const [column, value] =
       owner.kind === 'buyer' ? ['buyer_id', owner.buyerId] : ['guest_token_hash', owner.tokenHash];
@@ -116,7 +116,7 @@ export class CartReader {
       [value],
     );
     const id = rows[0]?.id ?? null;
-    if (id) await this.redis.set(key, id, 'EX', OWNER_TTL_SECONDS);
+    if (id) await this.store.set(key, id, OWNER_TTL_SECONDS);
     return id;
   }
 

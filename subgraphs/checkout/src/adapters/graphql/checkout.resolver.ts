@@ -24,7 +24,7 @@ function loadCheckout(ctx: RequestContext, id: string): Promise<CheckoutSaga | n
 }
 
 const visible = (saga: CheckoutSaga | null, ctx: RequestContext) =>
-  saga && canSee(saga, ctx.actor) ? CheckoutNode.of(saga) : null;
+  saga && canSee(saga, ctx.actor) ? CheckoutNode.of(saga, ctx.actor) : null;
 
 /** `Checkout` entity references: one query per request; others' checkouts resolve to null. */
 export const checkoutReference: ReferenceResolver<CheckoutNode> = async (reference, ctx) =>

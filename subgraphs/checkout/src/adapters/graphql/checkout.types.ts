@@ -1,7 +1,7 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { MoneyType as Money, resultUnion } from '@marketplace/platform';
+import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { MoneyType as Money, resultUnion, type Actor } from '@marketplace/platform';
 import type { CheckoutSaga } from '../../domain/checkout-saga.js';
 
 export enum CheckoutStatusEnum {
@@ -78,6 +78,23 @@ export class CheckoutTimelineEntryNode {
   detail!: string | null;
 }
 
+@ObjectType('CheckoutSagaProgress', { description: 'Where the saga stands, for admins operating it.' })
+export class CheckoutSagaProgressNode {
+  @Field(() => ID) buyerId!: string;
+  @Field(() => ID) cartId!: string;
+  @Field(() => [CheckoutStepEnum], { description: 'Steps done, in order (compensated ones included).' })
+  completedSteps!: string[];
+  @Field(() => Int, { description: "Sends of the current step's command so far (1 = first send)." })
+  attempt!: number;
+  @Field(() => Date, { nullable: true, description: 'When the current step times out; null once finished.' })
+  deadlineAt!: Date | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The command whose reply the saga waits for, e.g. payments.authorize-payment.',
+  })
+  awaiting!: string | null;
+}
+
 @Directive('@key(fields: "id")')
 @ObjectType('Checkout', { description: 'A buyer placing an order: the orchestrated checkout saga.' })
 export class CheckoutNode {
@@ -111,10 +128,14 @@ export class CheckoutNode {
   @Field(() => [CheckoutTimelineEntryNode])
   timeline!: CheckoutTimelineEntryNode[];
 
+  @Field(() => CheckoutSagaProgressNode, { nullable: true, description: 'Admins only (null for others).' })
+  saga!: CheckoutSagaProgressNode | null;
+
   @Field(() => Date)
   createdAt!: Date;
 
-  static of(saga: CheckoutSaga): CheckoutNode {
+  /** `viewer` decides whether the admin-only `saga` is filled in. */
+  static of(saga: CheckoutSaga, viewer: Actor | null = null): CheckoutNode {
     const totals = saga.snapshot ? saga.totals() : null;
     return Object.assign(new CheckoutNode(), {
       id: saga.id,
@@ -128,6 +149,17 @@ export class CheckoutNode {
       timeline: saga.timeline.map((t) =>
         Object.assign(new CheckoutTimelineEntryNode(), { ...t, at: new Date(t.at) }),
       ),
+      saga:
+        viewer?.role === 'admin'
+          ? Object.assign(new CheckoutSagaProgressNode(), {
+              buyerId: saga.buyerId,
+              cartId: saga.cartId,
+              completedSteps: [...saga.completedSteps],
+              attempt: saga.attempt,
+              deadlineAt: saga.deadlineAt,
+              awaiting: saga.pendingCommand?.type ?? null,
+            })
+          : null,
       createdAt: saga.createdAt,
     });
   }

@@ -4,6 +4,8 @@ import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } fr
 import { resultUnion } from '@marketplace/platform';
 import type { StockItem } from '../../domain/stock-item.js';
 
+// Stock moves with every order: anonymous answers are cached by the gateway for seconds only.
+@Directive('@cacheControl(maxAge: 5)')
 @ObjectType('Stock', {
   description: "Stock of one variant. Buyers see availability; the variant's seller also the counts.",
 })
@@ -32,6 +34,7 @@ export class StockNode {
 
 /** Inventory's view of the catalog's variant: it contributes `stock`. */
 @Directive('@key(fields: "id")')
+@Directive('@cacheControl(maxAge: 5)')
 @ObjectType('Variant')
 export class VariantRef {
   @Field(() => ID)
@@ -43,6 +46,7 @@ export class VariantRef {
 
 /** Inventory's view of the catalog's product: it contributes `inStock`. */
 @Directive('@key(fields: "id")')
+@Directive('@cacheControl(maxAge: 5)')
 @ObjectType('Product')
 export class ProductRef {
   @Field(() => ID)

@@ -16,6 +16,7 @@ registerEnumType(ProductStatusEnum, {
   description: 'Where a product is in its publishing workflow.',
 });
 
+@Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType('Attribute', { description: 'A named value such as colour = red.' })
 export class AttributeNode {
   @Field(() => String)
@@ -25,6 +26,7 @@ export class AttributeNode {
   value!: string;
 }
 
+@Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType('ProductImage', { description: 'An image of a product; position 0 is the main image.' })
 export class ImageNode {
   @Field(() => String, { description: 'https URL of the image.' })
@@ -44,12 +46,14 @@ export class ImageNode {
 }
 
 @Directive('@key(fields: "id", resolvable: false)')
+@Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType('Seller', { description: 'The store selling a product (owned by the accounts subgraph).' })
 export class SellerRef {
   @Field(() => ID)
   id!: string;
 }
 
+@Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType('CategoryCrumb', { description: 'One step of a category path, root first.' })
 export class CategoryCrumb {
   @Field(() => ID)
@@ -63,6 +67,8 @@ export class CategoryCrumb {
 }
 
 @Directive('@key(fields: "id")')
+// Public catalog data: anonymous answers are cached by the gateway (gateway/README.md).
+@Directive('@cacheControl(maxAge: 300)')
 @ObjectType('Category', { description: 'A node of the category tree.' })
 export class CategoryNode {
   @Field(() => ID)
@@ -81,6 +87,7 @@ export class CategoryNode {
   path!: CategoryCrumb[];
 }
 
+@Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType('PriceRange', { description: 'Lowest and highest priced variant.' })
 export class PriceRange {
   @Field(() => Money)
@@ -91,6 +98,7 @@ export class PriceRange {
 }
 
 @Directive('@key(fields: "id")')
+@Directive('@cacheControl(maxAge: 60)')
 @ObjectType('Product', { description: 'A catalog entry sold by one seller, with its variants.' })
 export class ProductNode {
   @Field(() => ID)
@@ -134,6 +142,7 @@ export class ProductNode {
 }
 
 @Directive('@key(fields: "id")')
+@Directive('@cacheControl(maxAge: 60)')
 @ObjectType('Variant', { description: 'A purchasable variant of a product, identified by its SKU.' })
 export class VariantNode {
   @Field(() => ID)
@@ -152,6 +161,7 @@ export class VariantNode {
   price!: Money | null;
 }
 
+@Directive('@cacheControl(maxAge: 60)')
 @ObjectType({ description: 'A page of products; pass nextCursor as `after` for the next one.' })
 export class ProductConnection {
   @Field(() => [ProductNode])

@@ -1,6 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { RedisCache, type Redis } from '@marketplace/platform';
+import { VersionedCache, type KeyValueStore } from '@marketplace/platform';
 import { Product, type SellerStanding } from '../../domain/product.js';
 import { Category } from '../../domain/category.js';
 import type { CategoryRepository, ProductRepository, SellerDirectory } from '../../application/ports.js';
@@ -97,15 +97,15 @@ export interface ProductSnapshotRow {
 }
 
 /**
- * The read side. Product views by id are read through Redis: missing ids are loaded with one
+ * The read side. Product views by id are read through the store (Redis): missing ids are loaded with one
  * SQL query however many were asked for. A product event (and a local commit) marks every
  * cached view older than its version stale; the TTL bounds staleness if an invalidation is lost.
  */
 export class ProductReader {
-  private readonly cache: RedisCache<ProductView>;
+  private readonly cache: VersionedCache<ProductView>;
 
-  constructor(redis: Redis) {
-    this.cache = new RedisCache<ProductView>(redis, 'products:view', {
+  constructor(store: KeyValueStore) {
+    this.cache = new VersionedCache<ProductView>(store, 'products:view', {
       ttlSeconds: VIEW_TTL_SECONDS,
       versionOf: (view) => view.version,
     });

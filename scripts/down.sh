@@ -3,7 +3,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUN="$ROOT/.data/run"
-for name in gateway notifications shipping payments orders checkout webhooks coupons cart accounts search inventory products; do
+for name in gateway reviews notifications shipping payments orders checkout webhooks coupons cart accounts search inventory products; do
   pidfile="$RUN/$name.pid"
   [ -f "$pidfile" ] || continue
   pid=$(cat "$pidfile")

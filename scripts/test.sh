@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, from a clean clone: toolchain, dependencies, build, static checks,
-# real services (Postgres, Redis, Kafka, Elasticsearch), then unit, integration and e2e tests.
+# real services (Postgres, Redis, Kafka, Elasticsearch; Chromium for the explorer's browser
+# test), then unit, integration, e2e, security and fault tests. Every port's contract suite
+# runs on both profiles' adapters, and the embedded profile is started end to end.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -18,6 +20,13 @@ pnpm lint
 
 echo "==> services"
 bash scripts/services.sh start
+# The explorer's browser test drives Debian's Chromium (playwright-core, /usr/bin/chromium).
+if [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
+  echo "installing chromium (Debian package) for the browser test"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1 ||
+    { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null 2>&1; } ||
+    echo "could not install chromium: the explorer's browser test will fail" >&2
+fi
 # Quiet, so the test runner's summary stays the last lines of the output.
 trap 'bash scripts/services.sh stop >/dev/null 2>&1' EXIT
 

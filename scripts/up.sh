@@ -60,6 +60,8 @@ start orders subgraphs/orders/dist/main.js 4008
 start payments subgraphs/payments/dist/main.js 4009
 start shipping subgraphs/shipping/dist/main.js 4010
 start notifications subgraphs/notifications/dist/main.js 4011
+start reviews subgraphs/reviews/dist/main.js 4013
+start operations subgraphs/operations/dist/main.js 4014
 start gateway gateway/dist/main.js 4000
 
 cat <<INFO

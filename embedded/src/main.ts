@@ -1,0 +1,89 @@
+#!/usr/bin/env node
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/*
+ * `pnpm start`: the marketplace in this process, on embedded databases under .data/embedded.
+ * Settings come from the environment like in the services profile (see embeddedEnv); logs
+ * below `warn` stay quiet unless LOG_LEVEL says otherwise, so the progress stays readable.
+ */
+process.env.LOG_LEVEL ??= 'warn';
+const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+const dataDir = process.env.EMBEDDED_DATA_DIR ?? resolve(root, '.data/embedded');
+const started = Date.now();
+process.stdout.write(`Starting the marketplace (embedded profile, data in ${dataDir})\n`);
+
+// The first start's initdb runs on a worker thread while this one loads the marketplace.
+const { claimDataDir, ensureTemplateInWorker } = await import('./data-dir.js');
+let release: () => void;
+try {
+  release = claimDataDir(dataDir);
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
+const template = ensureTemplateInWorker(dataDir);
+template.catch(() => undefined);
+const { embeddedEnv, startEmbedded } = await import('./embedded.js');
+const env = embeddedEnv(process.env);
+// Some services read their settings from process.env itself (accounts' admin bootstrap).
+Object.assign(process.env, env);
+const port = Number(env.GATEWAY_PORT ?? 4000);
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+const marketplace = await startEmbedded({
+  dataDir,
+  env,
+  gatewayPort: port,
+  claimed: { release, template },
+  onProgress: ({ name, done, total, elapsedMs }) => {
+    const width = 20;
+    const filled = Math.round((done / total) * width);
+    process.stdout.write(
+      `  [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${name} ready (${seconds(elapsedMs)})\n`,
+    );
+  },
+});
+const { gateway } = marketplace;
+process.stdout.write(`
+Marketplace is up in ${seconds(Date.now() - started)}.
+  GraphQL endpoint : ${gateway.url}
+  Schema explorer  : ${gateway.explorerUrl}
+  Admin sign-in    : ${env.ACCOUNTS_ADMIN_EMAIL} / ${env.ACCOUNTS_ADMIN_PASSWORD}
+  Stop             : Ctrl-C
+`);
+
+// An empty store gets the demo data (the seeder's own progress bar), then tokens for the demo
+// accounts; a store with products only gets the tokens. EMBEDDED_SEED=off skips both. Two
+// requests in flight: each embedded database runs one statement at a time, so more would only
+// queue up behind each other inside the subgraphs, past the gateway's subgraph timeout.
+let seeder: ChildProcess | undefined;
+if (env.EMBEDDED_SEED !== 'off') {
+  process.stdout.write('\nDemo data (pnpm seed --if-empty; the marketplace already answers meanwhile):\n');
+  seeder = spawn(
+    process.execPath,
+    [resolve(root, 'cli/dist/main.js'), 'seed', '--if-empty', '--concurrency', '2'],
+    {
+      env: { ...env, GATEWAY_URL: gateway.url },
+      stdio: 'inherit',
+    },
+  );
+  seeder.once('exit', (code) => {
+    seeder = undefined;
+    if (code !== 0)
+      process.stdout.write(`Demo seeding stopped (exit ${code}); run pnpm seed to finish it.\n`);
+  });
+}
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\n${signal}: stopping the marketplace...\n`);
+  seeder?.kill('SIGTERM');
+  await marketplace.stop();
+  process.exit(0);
+};
+process.once('SIGINT', () => void shutdown('SIGINT'));
+process.once('SIGTERM', () => void shutdown('SIGTERM'));

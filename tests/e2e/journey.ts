@@ -140,9 +140,93 @@ export function journey(gatewayUrl: () => string, word: string) {
     return added.cart.id as string;
   }
 
+  /** A product with one variant, stocked and published: what most journeys sell. Returns its id. */
+  async function listProduct(
+    sellerToken: string,
+    product: {
+      name: string;
+      description: string;
+      sku: string;
+      amount: number;
+      onHand: number;
+      categoryId?: string;
+    },
+  ): Promise<string> {
+    const created = await call(
+      `mutation($input: CreateProductInput!) { createProduct(input: $input) {
+        ... on ProductPayload { product { id } } ... on ErrorResult { code message } } }`,
+      {
+        input: {
+          name: product.name,
+          description: product.description,
+          categoryId: product.categoryId,
+          images: [
+            {
+              url: `https://images.example.com/${product.sku}.jpg`,
+              alt: product.name,
+              width: 800,
+              height: 800,
+            },
+          ],
+          variants: [
+            { sku: product.sku, name: 'Standard', price: { amount: product.amount, currency: 'EUR' } },
+          ],
+        },
+      },
+      sellerToken,
+    );
+    expect(created.product?.id).toEqual(expect.any(String));
+    await setStock(product.sku, product.onHand, sellerToken);
+    await publish(created.product.id, sellerToken);
+    return created.product.id as string;
+  }
+
+  /**
+   * Places a cart with the sandbox card that approves, shipping to Berlin. Returns the raw
+   * answer (its headers too): the checkout started is `body.data.placeOrder.checkout`.
+   */
+  function placeSandboxOrder(
+    buyerToken: string,
+    cartId: string,
+    fullName: string,
+    idempotencyKey: string,
+    headers: Record<string, string> = {},
+  ) {
+    return gql(
+      `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) {
+        ... on CheckoutPayload { checkout { id status } } ... on ErrorResult { code message } } }`,
+      {
+        input: {
+          cartId,
+          shippingAddress: {
+            fullName,
+            line1: 'Hauptstrasse 1',
+            city: 'Berlin',
+            postalCode: '10115',
+            country: 'DE',
+          },
+          paymentMethod: { provider: 'SANDBOX', token: 'tok_sandbox_approve' },
+          idempotencyKey,
+        },
+      },
+      buyerToken,
+      headers,
+    );
+  }
+
+  /** Waits until the checkout saga has finished one way or the other and returns it. */
+  const settled = (checkoutId: string, buyerToken: string, fields = 'status orderId failure { code }') =>
+    eventually(async () => {
+      const c = await call(`{ checkout(id: "${checkoutId}") { ${fields} } }`, {}, buyerToken);
+      return c.status === 'COMPLETED' || c.status === 'FAILED' ? c : undefined;
+    }, `checkout ${checkoutId} finishes`);
+
   return {
     gql,
     call,
+    listProduct,
+    placeSandboxOrder,
+    settled,
     login,
     registerSeller,
     registerBuyer,

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { uniqueSuffix } from '@marketplace/platform/testing';
-import { startMarketplace, type Marketplace } from './support.js';
+import { startMarketplace, uniqueSuffix, type Marketplace } from '@marketplace/platform/testing';
 import { eventually, journey } from './journey.js';
 
 const suffix = uniqueSuffix();

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import Stripe from 'stripe';
-import { uniqueSuffix } from '@marketplace/platform/testing';
 import {
   startStripeStandIn,
   type StripeStandIn,
 } from '../../subgraphs/payments/test/support/stripe-stand-in.js';
-import { startMarketplace, type Marketplace } from './support.js';
+import { startMarketplace, uniqueSuffix, type Marketplace } from '@marketplace/platform/testing';
 import { eventually, journey } from './journey.js';
 
 const suffix = uniqueSuffix();
@@ -80,7 +79,7 @@ const settled = (checkoutId: string, buyerToken: string, timeoutMs = 120_000) =>
 
 const ORDER = `id status currency subtotal { amount } shippingTotal { amount } discountTotal { amount } total { amount }
   cancellation { code message }
-  subOrders { id sellerId status total { amount } lines { id sku quantity unitPrice { amount } } }
+  subOrders { id sellerId status total { amount } lines { id sku productId quantity unitPrice { amount } } }
   payment { id status amount { amount } capturedAmount { amount } refundedAmount { amount } }`;
 const order = (orderId: string, token: string) => call(`{ order(id: "${orderId}") { ${ORDER} } }`, {}, token);
 
@@ -294,6 +293,28 @@ describe('order to cash through the gateway', () => {
     const channels = confirmations.map((n: { channel: string }) => n.channel);
     expect(new Set(channels).size).toBe(channels.length);
     expect((await ledgerBalances()).balanced).toBe(true);
+
+    // The buyer rates the delivered lamp; its rating shows through the gateway.
+    const lampId = (await order(paidOrderId, buyer.token)).subOrders
+      .flatMap((s: { lines: { sku: string; productId: string }[] }) => s.lines)
+      .find((l: { sku: string }) => l.sku === SKU.lamp).productId as string;
+    const review = await eventually(async () => {
+      const r = await call(
+        `mutation($input: SubmitReviewInput!) { submitReview(input: $input) {
+          __typename ... on ReviewPayload { review { stars status } } ... on ErrorResult { code } } }`,
+        { input: { productId: lampId, stars: 4, title: 'Bright enough' } },
+        buyer.token,
+      );
+      // Refused (and nothing written) until reviews has consumed the delivery.
+      return r.__typename === 'ReviewPayload' ? r.review : undefined;
+    }, 'the delivered lamp can be reviewed');
+    expect(review).toEqual({ stars: 4, status: 'PUBLISHED' });
+    const rated = await call(
+      `{ product(id: "${lampId}") { rating { average count } seller { rating { count } } } }`,
+      {},
+      buyer.token,
+    );
+    expect(rated).toEqual({ rating: { average: 4, count: 1 }, seller: { rating: { count: 1 } } });
   }, 600_000);
 
   it('forged webhooks (one changed byte, wrong secret, stale timestamp, no signature) are refused and change nothing', async () => {

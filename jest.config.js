@@ -47,5 +47,17 @@ export default {
       testMatch: ['<rootDir>/tests/**/*.e2e-spec.ts'],
       setupFilesAfterEnv: ['<rootDir>/jest.setup-slow.ts'],
     },
+    {
+      ...base,
+      displayName: 'security',
+      testMatch: ['<rootDir>/tests/security/**/*.security-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/jest.setup-slow.ts'],
+    },
+    {
+      ...base,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/tests/faults/**/*.fault-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/jest.setup-slow.ts'],
+    },
   ],
 };

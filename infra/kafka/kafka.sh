@@ -2,6 +2,8 @@
 # Single-node KRaft Kafka on 127.0.0.1:9092 (controller 127.0.0.1:9093), jars from Maven Central.
 # Usage: infra/kafka/kafka.sh fetch|start|stop|status|clean
 # DATA_DIR (default <repo>/.data) holds everything: kafka/lib, kafka/data, kafka/kafka.log, kafka/kafka.pid.
+# KAFKA_PORT (default 9092) and KAFKA_CONTROLLER_PORT (default 9093) move the listeners, so a
+# second, private broker (the fault-injection tests restart one) can run beside the shared one.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -13,7 +15,8 @@ LOGDIRS="$KDIR/data"
 PROPS="$KDIR/server.properties"
 LOG="$KDIR/kafka.log"
 PIDFILE="$KDIR/kafka.pid"
-PORT=9092
+PORT="${KAFKA_PORT:-9092}"
+CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
 TIMEOUT=90
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 JVM_OPTS=(-Xms256m -Xmx512m -Djava.awt.headless=true "-Dlog4j2.configurationFile=$HERE/log4j2.properties")
@@ -67,7 +70,8 @@ start() {
   port_open && { log "port $PORT is already in use by another process"; exit 1; }
   fetch
   mkdir -p "$LOGDIRS"
-  sed "s|@LOG_DIRS@|$LOGDIRS|" "$HERE/server.properties" > "$PROPS"
+  sed -e "s|@LOG_DIRS@|$LOGDIRS|" -e "s|127.0.0.1:9092|127.0.0.1:$PORT|g" -e "s|127.0.0.1:9093|127.0.0.1:$CONTROLLER_PORT|g" \
+    "$HERE/server.properties" > "$PROPS"
   [[ -f "$LOG" ]] && mv "$LOG" "$LOG.1"
   : > "$LOG"
 

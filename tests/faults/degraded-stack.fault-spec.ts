@@ -28,8 +28,10 @@ const sandboxSecret = `whsec_sandbox_${word}`;
 const SKU = `DEG-${word}-LAMP`.toUpperCase();
 let market: Marketplace;
 let broker: PrivateServer | undefined;
-const { gql, call, login, registerSeller, registerBuyer, approveStore, setStock, publish, addToCart } =
-  journey(() => market.gatewayUrl, word);
+const { gql, call, login, registerSeller, registerBuyer, approveStore, listProduct, addToCart } = journey(
+  () => market.gatewayUrl,
+  word,
+);
 let seller: Awaited<ReturnType<typeof registerSeller>>;
 let productId: string;
 
@@ -62,22 +64,13 @@ beforeAll(async () => {
   const adminToken = await login(admin.email, admin.password);
   seller = await registerSeller('degraded');
   await approveStore(seller.storeId, adminToken);
-  const created = await call(
-    `mutation($input: CreateProductInput!) { createProduct(input: $input) {
-      ... on ProductPayload { product { id } } ... on ErrorResult { code message } } }`,
-    {
-      input: {
-        name: `Degraded lamp ${word}`,
-        description: 'a lamp for the fault tests',
-        images: [{ url: `https://images.example.com/${SKU}.jpg`, alt: 'lamp', width: 800, height: 800 }],
-        variants: [{ sku: SKU, name: 'Standard', price: { amount: 2500, currency: 'EUR' } }],
-      },
-    },
-    seller.token,
-  );
-  productId = created.product.id;
-  await setStock(SKU, 10, seller.token);
-  await publish(productId, seller.token);
+  productId = await listProduct(seller.token, {
+    name: `Degraded lamp ${word}`,
+    description: 'a lamp for the fault tests',
+    sku: SKU,
+    amount: 2500,
+    onHand: 10,
+  });
 }, 300_000);
 
 afterAll(async () => {

@@ -22,13 +22,16 @@ const BUYERS = 16;
 const declines = (i: number) => i % 5 === 4;
 let broker: PrivateServer | undefined;
 let market: Marketplace | undefined;
-const { call, login, registerSeller, registerBuyer, approveStore, setStock, publish, addToCart } = journey(
+const { call, login, registerSeller, registerBuyer, approveStore, listProduct, addToCart } = journey(
   () => market!.gatewayUrl,
   word,
 );
 let seller: Awaited<ReturnType<typeof registerSeller>>;
 
+let setupMs = 0;
+
 beforeAll(async () => {
+  const setupStarted = Date.now();
   broker = await privateKafka();
   await broker.start();
   market = await startMarketplace(
@@ -49,29 +52,22 @@ beforeAll(async () => {
   const adminToken = await login(admin.email, admin.password);
   seller = await registerSeller('broker');
   await approveStore(seller.storeId, adminToken);
-  const created = await call(
-    `mutation($input: CreateProductInput!) { createProduct(input: $input) {
-      ... on ProductPayload { product { id } } ... on ErrorResult { code message } } }`,
-    {
-      input: {
-        name: `Restart mug ${word}`,
-        description: 'sold while the broker restarts',
-        images: [{ url: `https://images.example.com/${SKU}.jpg`, alt: 'mug', width: 800, height: 800 }],
-        variants: [{ sku: SKU, name: 'Standard', price: { amount: 1500, currency: 'EUR' } }],
-      },
-    },
-    seller.token,
-  );
-  await setStock(SKU, ON_HAND, seller.token);
-  await publish(created.product.id, seller.token);
-}, 300_000);
+  await listProduct(seller.token, {
+    name: `Restart mug ${word}`,
+    description: 'sold while the broker restarts',
+    sku: SKU,
+    amount: 1500,
+    onHand: ON_HAND,
+  });
+  setupMs = Date.now() - setupStarted;
+}, 420_000);
 
 afterAll(async () => {
   await market?.stop();
   await broker?.stop();
 }, 120_000);
 
-const CHECKOUT = `id status orderId failure { code }`;
+const CHECKOUT = `id status currentStep orderId failure { code }`;
 
 describe('Kafka broker restarted during a stream of checkouts', () => {
   it('every saga ends confirmed or compensated, none stuck, nothing oversold', async () => {
@@ -131,6 +127,7 @@ describe('Kafka broker restarted during a stream of checkouts', () => {
     const status = async (i: number) =>
       (await call(`{ checkout(id: "${checkouts[i]!.id}") { ${CHECKOUT} } }`, {}, buyers[i]!.token)) as {
         status: string;
+        currentStep: string;
         orderId: string;
         failure: { code: string } | null;
       };
@@ -176,10 +173,17 @@ describe('Kafka broker restarted during a stream of checkouts', () => {
       ordersNotSettled: unsettled.length,
       unsettled: unsettled.join('|') || 'none',
       failureCodes: [...new Set(failed.map((c) => c.failure?.code))].join('|') || 'none',
+      stuckAt:
+        outcomes
+          .filter((c) => c.status !== 'COMPLETED' && c.status !== 'FAILED')
+          .map((c) => `${c.status}@${c.currentStep}`)
+          .join('|') || 'none',
+      setupMs,
       brokerDownMs: upAt - downAt,
       sagasConvergeMs: convergedMs,
       ordersConvergeMs: settledMs,
     });
+    if (stuck > 0 || unsettled.length > 0) printConsumerCrashes(market!);
     expect(stuck).toBe(0);
     expect(unsettled).toEqual([]);
     // Declined cards never complete; no more complete than there were units.
@@ -201,3 +205,14 @@ describe('Kafka broker restarted during a stream of checkouts', () => {
     expect(stock.committed).toBeLessThanOrEqual(ON_HAND);
   }, 420_000);
 });
+
+/** What the stack's processes said about their Kafka consumers, for a failed run's log. */
+function printConsumerCrashes(stack: Marketplace): void {
+  for (const [name, proc] of stack.processes) {
+    const lines = proc.output
+      .join('')
+      .split('\n')
+      .filter((line) => /Crash|Restarting the consumer|group coordinator/i.test(line));
+    if (lines.length > 0) console.log(`[fault] ${name} consumer log:\n${lines.slice(-20).join('\n')}`);
+  }
+}

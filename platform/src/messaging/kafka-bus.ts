@@ -1,4 +1,5 @@
 import type { Admin, Consumer } from 'kafkajs';
+import { backoffDelay } from './backoff.js';
 import { connectProducer, createKafka, ensureTopics, type Kafka, type Producer } from './kafka.js';
 import {
   DEFAULT_PARTITIONS,
@@ -24,6 +25,8 @@ export class KafkaBus implements MessageBus {
     readonly kafka: Kafka,
     readonly producer: Producer,
     private readonly partitions = DEFAULT_PARTITIONS,
+    /** First pause before a consumer stopped by kafkajs is replaced; it doubles up to 30 s. */
+    private readonly restartDelayMs = 1_000,
   ) {}
 
   static async connect(
@@ -93,13 +96,72 @@ export class KafkaBus implements MessageBus {
     });
   }
 
+  /**
+   * One consumer group member for the subscription. kafkajs restarts a crashed consumer only
+   * after failures it calls retriable; others (a group coordinator not found while a restarted
+   * broker loads its offsets, an unknown server error) stop it for good, and the service would
+   * go on without ever reading its topics again. Such a crash is followed here by a new member
+   * for the same group after a growing pause (uncommitted messages are delivered again), until
+   * `stop()`. A failure of the first start is the caller's.
+   */
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    let stopped = false;
+    let current: Consumer | undefined;
+    let pending: NodeJS.Timeout | undefined;
+    let restarting: Promise<void> | undefined;
+    let crashes = 0;
+
+    const restartLater = () => {
+      crashes += 1;
+      pending = setTimeout(
+        () => {
+          pending = undefined;
+          restarting = (async () => {
+            await current?.disconnect().catch(() => undefined);
+            current = undefined;
+            if (stopped) return;
+            try {
+              const consumer = await this.startConsumer(options, onCrash, () => (crashes = 0));
+              if (stopped) await consumer.disconnect().catch(() => undefined);
+              else current = consumer;
+            } catch {
+              if (!stopped) restartLater();
+            }
+          })().finally(() => (restarting = undefined));
+        },
+        backoffDelay(crashes, this.restartDelayMs, 30_000),
+      );
+    };
+    const onCrash = (willRestart: boolean) => {
+      if (!willRestart && !stopped && !pending && !restarting) restartLater();
+    };
+
+    current = await this.startConsumer(options, onCrash, () => (crashes = 0));
+    return {
+      stop: async () => {
+        stopped = true;
+        clearTimeout(pending);
+        pending = undefined;
+        await restarting;
+        await current?.disconnect();
+        current = undefined;
+      },
+    };
+  }
+
+  private async startConsumer(
+    options: SubscribeOptions,
+    onCrash: (willRestart: boolean) => void,
+    onJoin: () => void,
+  ): Promise<Consumer> {
     const consumer: Consumer = this.kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: options.sessionTimeoutMs,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
     });
+    consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.restart));
+    consumer.on(consumer.events.GROUP_JOIN, onJoin);
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning });
@@ -124,7 +186,7 @@ export class KafkaBus implements MessageBus {
           heartbeat,
         ),
     });
-    return { stop: () => consumer.disconnect() };
+    return consumer;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,136 @@
+import { EventEmitter } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals';
+import type { Kafka, Producer } from './kafka.js';
+import { KafkaBus } from './kafka-bus.js';
+import type { SubscribeOptions } from './bus.js';
+
+/**
+ * The subscription's answer to kafkajs giving up on a consumer. kafkajs reports every crash
+ * with `restart` telling whether it starts the consumer again itself; these tests play the
+ * crash events a broker restart can cause, on a stand-in for kafkajs's consumer (no broker can
+ * be made to answer "coordinator not found" on demand).
+ */
+
+const EVENTS = { CRASH: 'consumer.crash', GROUP_JOIN: 'consumer.group_join' } as const;
+
+class FakeConsumer extends EventEmitter {
+  readonly events = EVENTS;
+  connected = false;
+  running = false;
+  subscribedTo: string[] = [];
+  failSubscribe = false;
+  async connect() {
+    this.connected = true;
+  }
+  async subscribe({ topics }: { topics: string[] }) {
+    if (this.failSubscribe) throw new Error('broker away');
+    this.subscribedTo = topics;
+  }
+  async run() {
+    this.running = true;
+    this.emit(EVENTS.GROUP_JOIN, { payload: {} });
+  }
+  async disconnect() {
+    this.connected = false;
+    this.running = false;
+  }
+  crash(restart: boolean) {
+    // kafkajs disconnects a crashed consumer before it reports the crash.
+    this.running = false;
+    this.emit(EVENTS.CRASH, { payload: { error: new Error('KafkaJSGroupCoordinatorNotFound'), restart } });
+  }
+}
+
+const options: SubscribeOptions = {
+  groupId: 'orders.checkout-commands',
+  topics: ['checkout.commands'],
+  fromBeginning: true,
+  partitionsConsumedConcurrently: 1,
+  sessionTimeoutMs: 30_000,
+  eachMessage: async () => undefined,
+};
+
+describe('KafkaBus subscription when kafkajs stops a consumer', () => {
+  let made: FakeConsumer[];
+  let nextFailsSubscribe: boolean;
+  let bus: KafkaBus;
+
+  beforeEach(() => {
+    jest.useFakeTimers();
+    made = [];
+    nextFailsSubscribe = false;
+    const kafka = {
+      consumer: () => {
+        const consumer = new FakeConsumer();
+        consumer.failSubscribe = nextFailsSubscribe;
+        made.push(consumer);
+        return consumer;
+      },
+    } as unknown as Kafka;
+    bus = new KafkaBus(kafka, {} as Producer, 3, 1_000);
+  });
+
+  afterEach(() => {
+    jest.useRealTimers();
+  });
+
+  it('starts a new member for the group after a crash kafkajs does not restart', async () => {
+    const subscription = await bus.subscribe(options);
+    expect(made).toHaveLength(1);
+    made[0]!.crash(false);
+    await jest.advanceTimersByTimeAsync(999);
+    expect(made).toHaveLength(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(made).toHaveLength(2);
+    expect(made[1]!.running).toBe(true);
+    expect(made[1]!.subscribedTo).toEqual(['checkout.commands']);
+    expect(made[0]!.connected).toBe(false);
+    await subscription.stop();
+    expect(made[1]!.connected).toBe(false);
+  });
+
+  it('leaves crashes kafkajs restarts itself to kafkajs', async () => {
+    const subscription = await bus.subscribe(options);
+    made[0]!.crash(true);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(made).toHaveLength(1);
+    await subscription.stop();
+  });
+
+  it('keeps trying, with growing pauses, while the broker is away', async () => {
+    const subscription = await bus.subscribe(options);
+    nextFailsSubscribe = true;
+    made[0]!.crash(false);
+    await jest.advanceTimersByTimeAsync(1_000); // first try: 1 s
+    expect(made).toHaveLength(2);
+    await jest.advanceTimersByTimeAsync(1_999); // second try after 2 s
+    expect(made).toHaveLength(2);
+    nextFailsSubscribe = false;
+    await jest.advanceTimersByTimeAsync(1);
+    expect(made).toHaveLength(3);
+    expect(made[1]!.connected).toBe(false);
+    expect(made[2]!.running).toBe(true);
+    // Joined again: the next crash waits the first pause only.
+    made[2]!.crash(false);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(made).toHaveLength(4);
+    await subscription.stop();
+  });
+
+  it('starts nothing more once stopped, even with a restart pending', async () => {
+    const subscription = await bus.subscribe(options);
+    made[0]!.crash(false);
+    await subscription.stop();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(made).toHaveLength(1);
+    expect(made[0]!.connected).toBe(false);
+  });
+
+  it('ignores crashes reported while stopping', async () => {
+    const subscription = await bus.subscribe(options);
+    await subscription.stop();
+    made[0]!.crash(false);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(made).toHaveLength(1);
+  });
+});

@@ -21,6 +21,7 @@ import { AuthError, verifyAccessToken } from './auth.js';
 import { Loaders, type RequestContext } from './context.js';
 import { errorMaskingPlugin } from './error-masking.js';
 import { buildFederatedSchema, type FederatedSchemaOptions } from './federation.js';
+import { checkWithin } from '../http/readiness.js';
 
 export const GATEWAY_SECRET_HEADER = 'x-gateway-secret';
 export const CORRELATION_HEADER = 'x-correlation-id';
@@ -95,9 +96,7 @@ export async function startSubgraphServer(
       '/ready': async (_req, res) => {
         const checks = Object.fromEntries(
           await Promise.all(
-            Object.entries(readiness).map(
-              async ([name, check]) => [name, await check().catch(() => false)] as const,
-            ),
+            Object.entries(readiness).map(async ([name, check]) => [name, await checkWithin(check)] as const),
           ),
         );
         const ready = Object.values(checks).every(Boolean);

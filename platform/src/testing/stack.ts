@@ -31,12 +31,20 @@ export function startProcess(name: string, entry: string, env: Record<string, st
   return { name, child, output };
 }
 
-export async function waitReady(proc: Process, url: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Waits until `url` answers 200. Generous by default: thirteen processes starting at once on a
+ * two-core machine, each migrating its database and creating its topics, can take over a minute.
+ */
+export async function waitReady(proc: Process, url: string, timeoutMs = 180_000): Promise<void> {
+  const started = Date.now();
+  let last = 'no answer';
   try {
     await waitFor(
       async () => {
         if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode}`);
-        const res = await fetch(url).catch(() => null);
+        // Bounded: a request that hangs must not hold up the deadline.
+        const res = await fetch(url, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
+        if (res) last = `${res.status} ${(await res.text().catch(() => '')).slice(0, 300)}`;
         return res?.status === 200;
       },
       timeoutMs,
@@ -44,7 +52,7 @@ export async function waitReady(proc: Process, url: string, timeoutMs = 60_000):
     );
   } catch (error) {
     throw new Error(
-      `${proc.name} not ready: ${(error as Error).message}\n${proc.output.join('').slice(-4000)}`,
+      `${proc.name} not ready after ${Date.now() - started} ms (last answer: ${last}): ${(error as Error).message}\n${proc.output.join('').slice(-4000)}`,
       { cause: error },
     );
   }

@@ -139,12 +139,7 @@ export class LocalBus implements MessageBus {
     await this.options.db.transaction(async (tx) => {
       for (const { topic, messages } of batches) {
         if (messages.length === 0) continue;
-        const known = await tx.query<{ partitions: number }>(
-          'select partitions from bus_topic where name = $1',
-          [topic],
-        );
-        const partitions = known.rows[0]?.partitions;
-        if (partitions === undefined) throw new UnknownTopicError(topic);
+        const partitions = await partitionsOf(tx, topic);
         for (const message of messages) {
           const partition = partitionFor(message.key, partitions, this.roundRobin++);
           const taken = await tx.query<{ offset: string }>(
@@ -177,12 +172,7 @@ export class LocalBus implements MessageBus {
     if (this.groups.has(options.groupId)) throw new Error(`group ${options.groupId} is already subscribed`);
     const assigned: { topic: string; partition: number }[] = [];
     for (const topic of options.topics) {
-      const known = await this.options.db.query<{ partitions: number }>(
-        'select partitions from bus_topic where name = $1',
-        [topic],
-      );
-      const partitions = known.rows[0]?.partitions;
-      if (partitions === undefined) throw new UnknownTopicError(topic);
+      const partitions = await partitionsOf(this.options.db, topic);
       for (let partition = 0; partition < partitions; partition++) assigned.push({ topic, partition });
     }
     this.groups.add(options.groupId);
@@ -321,6 +311,16 @@ export class LocalBus implements MessageBus {
       waiting.add(done);
     });
   }
+}
+
+/** How many partitions `topic` has; a topic never created is an `UnknownTopicError`. */
+async function partitionsOf(db: Pick<SqlClient, 'query'>, topic: string): Promise<number> {
+  const known = await db.query<{ partitions: number }>('select partitions from bus_topic where name = $1', [
+    topic,
+  ]);
+  const partitions = known.rows[0]?.partitions;
+  if (partitions === undefined) throw new UnknownTopicError(topic);
+  return partitions;
 }
 
 export class UnknownTopicError extends Error {

@@ -19,6 +19,8 @@ class FakeConsumer extends EventEmitter {
   running = false;
   subscribedTo: string[] = [];
   failSubscribe = false;
+  /** Crashes while joining, as kafkajs's run() does when the coordinator cannot be found. */
+  crashOnJoin = false;
   async connect() {
     this.connected = true;
   }
@@ -27,6 +29,7 @@ class FakeConsumer extends EventEmitter {
     this.subscribedTo = topics;
   }
   async run() {
+    if (this.crashOnJoin) return this.crash(false);
     this.running = true;
     this.emit(EVENTS.GROUP_JOIN, { payload: {} });
   }
@@ -53,16 +56,19 @@ const options: SubscribeOptions = {
 describe('KafkaBus subscription when kafkajs stops a consumer', () => {
   let made: FakeConsumer[];
   let nextFailsSubscribe: boolean;
+  let nextCrashesOnJoin: boolean;
   let bus: KafkaBus;
 
   beforeEach(() => {
     jest.useFakeTimers();
     made = [];
     nextFailsSubscribe = false;
+    nextCrashesOnJoin = false;
     const kafka = {
       consumer: () => {
         const consumer = new FakeConsumer();
         consumer.failSubscribe = nextFailsSubscribe;
+        consumer.crashOnJoin = nextCrashesOnJoin;
         made.push(consumer);
         return consumer;
       },
@@ -115,6 +121,42 @@ describe('KafkaBus subscription when kafkajs stops a consumer', () => {
     await jest.advanceTimersByTimeAsync(1_000);
     expect(made).toHaveLength(4);
     await subscription.stop();
+  });
+
+  it('replaces a new member that crashes while it joins (the broker still loading)', async () => {
+    const subscription = await bus.subscribe(options);
+    nextCrashesOnJoin = true;
+    made[0]!.crash(false);
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(made).toHaveLength(2);
+    expect(made[1]!.running).toBe(false);
+    nextCrashesOnJoin = false;
+    await jest.advanceTimersByTimeAsync(2_000);
+    expect(made).toHaveLength(3);
+    expect(made[2]!.running).toBe(true);
+    // A late crash report from a member already replaced changes nothing.
+    made[1]!.crash(false);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(made).toHaveLength(3);
+    await subscription.stop();
+    expect(made[2]!.connected).toBe(false);
+  });
+
+  it('fails the subscription, and starts nothing later, when the first member cannot start', async () => {
+    nextFailsSubscribe = true;
+    await expect(bus.subscribe(options)).rejects.toThrow('broker away');
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(made).toHaveLength(1);
+    expect(made[0]!.connected).toBe(false);
+  });
+
+  it('starts nothing more once a crash during the first join was followed by stop', async () => {
+    nextCrashesOnJoin = true;
+    const subscription = await bus.subscribe(options);
+    nextCrashesOnJoin = false;
+    await subscription.stop();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(made).toHaveLength(1);
   });
 
   it('starts nothing more once stopped, even with a restart pending', async () => {

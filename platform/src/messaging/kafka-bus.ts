@@ -106,11 +106,22 @@ export class KafkaBus implements MessageBus {
    */
   async subscribe(options: SubscribeOptions): Promise<Subscription> {
     let stopped = false;
+    /** The newest member, from the moment it is made: crashes of older ones are not acted on. */
     let current: Consumer | undefined;
     let pending: NodeJS.Timeout | undefined;
     let restarting: Promise<void> | undefined;
     let crashes = 0;
 
+    const start = () =>
+      this.startConsumer(options, {
+        made: (consumer) => (current = consumer),
+        // A crash while the member is still joining (a restart meeting a broker that is
+        // loading) counts as well: the member it was is replaced like any other.
+        crashed: (consumer, willRestart) => {
+          if (!willRestart && !stopped && consumer === current && !pending) restartLater();
+        },
+        joined: () => (crashes = 0),
+      });
     const restartLater = () => {
       crashes += 1;
       pending = setTimeout(
@@ -118,25 +129,27 @@ export class KafkaBus implements MessageBus {
           pending = undefined;
           restarting = (async () => {
             await current?.disconnect().catch(() => undefined);
-            current = undefined;
             if (stopped) return;
             try {
-              const consumer = await this.startConsumer(options, onCrash, () => (crashes = 0));
-              if (stopped) await consumer.disconnect().catch(() => undefined);
-              else current = consumer;
+              await start();
             } catch {
-              if (!stopped) restartLater();
+              if (!stopped && !pending) restartLater();
             }
+            if (stopped) await current?.disconnect().catch(() => undefined);
           })().finally(() => (restarting = undefined));
         },
         backoffDelay(crashes, this.restartDelayMs, 30_000),
       );
     };
-    const onCrash = (willRestart: boolean) => {
-      if (!willRestart && !stopped && !pending && !restarting) restartLater();
-    };
 
-    current = await this.startConsumer(options, onCrash, () => (crashes = 0));
+    try {
+      await start();
+    } catch (error) {
+      // The caller learns the subscription failed: nothing may start behind its back.
+      stopped = true;
+      clearTimeout(pending);
+      throw error;
+    }
     return {
       stop: async () => {
         stopped = true;
@@ -144,15 +157,17 @@ export class KafkaBus implements MessageBus {
         pending = undefined;
         await restarting;
         await current?.disconnect();
-        current = undefined;
       },
     };
   }
 
   private async startConsumer(
     options: SubscribeOptions,
-    onCrash: (willRestart: boolean) => void,
-    onJoin: () => void,
+    on: {
+      made: (consumer: Consumer) => void;
+      crashed: (consumer: Consumer, willRestart: boolean) => void;
+      joined: () => void;
+    },
   ): Promise<Consumer> {
     const consumer: Consumer = this.kafka.consumer({
       groupId: options.groupId,
@@ -160,8 +175,9 @@ export class KafkaBus implements MessageBus {
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
     });
-    consumer.on(consumer.events.CRASH, ({ payload }) => onCrash(payload.restart));
-    consumer.on(consumer.events.GROUP_JOIN, onJoin);
+    on.made(consumer);
+    consumer.on(consumer.events.CRASH, ({ payload }) => on.crashed(consumer, payload.restart));
+    consumer.on(consumer.events.GROUP_JOIN, on.joined);
     await consumer.connect();
     try {
       await consumer.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning });

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MessageBus } from '../messaging/bus.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Orm } from '../persistence/orm.js';
+import { withTimeout } from '../timeout.js';
 
 /** How a request ended: answered (`ok`), answered with GraphQL errors or a 5xx (`error`), refused before it ran. */
 export type RequestOutcome = 'ok' | 'error' | 'refused';
@@ -195,11 +196,3 @@ export function observeConsumerLag(
 
 /** How long a scrape-time read may take before its metric is left out of the scrape. */
 const SCRAPE_READ_TIMEOUT_MS = 3_000;
-
-function withTimeout<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
-  });
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}

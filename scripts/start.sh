@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `pnpm start`: the marketplace on this machine.
+# `npm start` (or `pnpm start`): the marketplace on this machine.
 #   default     the embedded profile: one Node process, embedded Postgres per subgraph (PGlite),
 #               in-process event bus, Postgres full-text search, in-memory cache. Nothing else
 #               to install; data in .data/embedded (delete it to start over).

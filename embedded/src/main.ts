@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /*
- * `pnpm start`: the marketplace in this process, on embedded databases under .data/embedded.
+ * `npm start`: the marketplace in this process, on embedded databases under .data/embedded.
  * Settings come from the environment like in the services profile (see embeddedEnv); logs
  * below `warn` stay quiet unless LOG_LEVEL says otherwise, so the progress stays readable.
  */
@@ -60,7 +60,7 @@ Marketplace is up in ${seconds(Date.now() - started)}.
 // queue up behind each other inside the subgraphs, past the gateway's subgraph timeout.
 let seeder: ChildProcess | undefined;
 if (env.EMBEDDED_SEED !== 'off') {
-  process.stdout.write('\nDemo data (pnpm seed --if-empty; the marketplace already answers meanwhile):\n');
+  process.stdout.write('\nDemo data (npm run seed -- --if-empty; the marketplace already answers meanwhile):\n');
   seeder = spawn(
     process.execPath,
     [resolve(root, 'cli/dist/main.js'), 'seed', '--if-empty', '--concurrency', '2'],
@@ -72,7 +72,7 @@ if (env.EMBEDDED_SEED !== 'off') {
   seeder.once('exit', (code) => {
     seeder = undefined;
     if (code !== 0)
-      process.stdout.write(`Demo seeding stopped (exit ${code}); run pnpm seed to finish it.\n`);
+      process.stdout.write(`Demo seeding stopped (exit ${code}); run npm run seed to finish it.\n`);
   });
 }
 

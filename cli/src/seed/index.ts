@@ -90,14 +90,14 @@ export function adminFromEnv(env: NodeJS.ProcessEnv = process.env) {
 
 /** The tokens as a block to paste: one line per account, and the explorer's Headers JSON. */
 export function formatTokens(tokens: DemoTokens): string {
-  if (!tokens.accounts.length) return 'No demo account could sign in (run: pnpm seed).';
+  if (!tokens.accounts.length) return 'No demo account could sign in (run: npm run seed).';
   const lines = ['Demo accounts (password for buyer and seller: ' + DEMO_PASSWORD + '):'];
   for (const a of tokens.accounts) {
     lines.push(`  ${a.role.padEnd(6)} ${a.email}  (access token valid until ${a.accessTokenExpiresAt})`);
     lines.push(`         { "Authorization": "Bearer ${a.accessToken}" }`);
   }
   lines.push(
-    'Paste a line into the explorer Headers tab; renew with `pnpm seed --tokens` or the refresh mutation.',
+    'Paste a line into the explorer Headers tab; renew with `npm run seed -- --tokens` or the refresh mutation.',
   );
   return lines.join('\n');
 }
@@ -170,7 +170,7 @@ export async function runSeed(
   let summary: SeedSummary | undefined;
   if (!values.tokens) {
     if (values['if-empty'] && !(await marketplaceIsEmpty(gatewayUrl, admin))) {
-      reporter.line('The marketplace already has products: not seeding (run pnpm seed to top it up).');
+      reporter.line('The marketplace already has products: not seeding (run npm run seed to top it up).');
     } else {
       const started = Date.now();
       reporter.line(

@@ -6,6 +6,7 @@ import {
   launchService,
   LocalBus,
   MemoryStore,
+  type Drainable,
   type RunningService,
   type ServiceDefinition,
 } from '@marketplace/platform';
@@ -55,10 +56,15 @@ export interface ProgressStep {
   elapsedMs: number;
 }
 
-export interface EmbeddedMarketplace {
+export interface EmbeddedMarketplace extends Drainable {
   gateway: RunningGateway;
   services: RunningService[];
   webhooks: WebhookSidecar;
+  /**
+   * The gateway first (it answers the operations in flight, which need the subgraphs), then every
+   * subgraph (consumers finish their message, relays flush to the bus), then the sidecar, the
+   * bus and the store. Each part stops in its own logged phases, within its grace.
+   */
   stop(): Promise<void>;
 }
 
@@ -204,5 +210,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedM
     await stop();
     throw error;
   }
-  return { gateway, services: running.map((r) => r.service), webhooks, stop };
+  // Every endpoint's readiness at once: the process is one unit for whoever routes to it.
+  const beginDrain = () => {
+    gateway?.beginDrain();
+    for (const { service } of running) service.beginDrain();
+    webhooks?.beginDrain();
+  };
+  return { gateway, services: running.map((r) => r.service), webhooks, beginDrain, stop };
 }

@@ -26,6 +26,7 @@ try {
 const template = ensureTemplateInWorker(dataDir);
 template.catch(() => undefined);
 const { embeddedEnv, startEmbedded } = await import('./embedded.js');
+const { createLogger, shutdownSettings, stopOnSignals } = await import('@marketplace/platform');
 const env = embeddedEnv(process.env);
 // Some services read their settings from process.env itself (accounts' admin bootstrap).
 Object.assign(process.env, env);
@@ -76,14 +77,14 @@ if (env.EMBEDDED_SEED !== 'off') {
   });
 }
 
-let stopping = false;
-const shutdown = async (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  process.stdout.write(`\n${signal}: stopping the marketplace...\n`);
-  seeder?.kill('SIGTERM');
-  await marketplace.stop();
-  process.exit(0);
-};
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+// Ctrl-C or SIGTERM: readiness 503, the requests in flight answered, consumers and relays
+// finished (platform's stopOnSignals; SHUTDOWN_DRAIN_DELAY_MS, SHUTDOWN_GRACE_MS). A second
+// Ctrl-C exits at once.
+stopOnSignals(marketplace, {
+  logger: createLogger('embedded'),
+  settings: shutdownSettings(env),
+  onSignal: (signal) => {
+    process.stdout.write(`\n${signal}: stopping the marketplace (again to force)...\n`);
+    seeder?.kill('SIGTERM');
+  },
+});

@@ -14,13 +14,17 @@ import {
   loadConfig,
   sendJson,
   ServiceMetrics,
+  shutdownSettings,
+  stopInPhases,
   startHttpServer,
   RedisStore,
   type Actor,
   type KeyValueStore,
   type Logger,
   type RouteHandler,
+  type Drainable,
   type RunningServer,
+  type ShutdownSettings,
   verifyAccessToken,
 } from '@marketplace/platform';
 import { newId } from '@marketplace/shared-kernel';
@@ -49,8 +53,11 @@ export interface GatewayOptions {
   store?: KeyValueStore;
 }
 
-export interface RunningGateway extends RunningServer {
+export interface RunningGateway extends RunningServer, Drainable {
   explorerUrl: string;
+  /** `SHUTDOWN_DRAIN_DELAY_MS` and `SHUTDOWN_GRACE_MS` of its environment. */
+  shutdown: ShutdownSettings;
+  /** Answers the operations in flight (up to the grace), then closes the store and flushes traces. */
   stop(): Promise<void>;
 }
 
@@ -144,13 +151,21 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
     trustTraceContext: env.GATEWAY_TRUST_TRACEPARENT === 'true',
     routes,
   });
+  const shutdown = shutdownSettings(env);
   let stopping: Promise<void> | undefined;
   const stop = () =>
-    (stopping ??= running.close().finally(async () => {
-      if (!options.store) await store.close();
-      await tracing.flush().catch(() => undefined);
-    }));
-  return { ...running, close: stop, stop, explorerUrl: new URL('/explorer', running.url).href };
+    (stopping ??= stopInPhases(
+      [
+        { name: 'http', run: () => running.close({ graceMs: shutdown.graceMs }) },
+        { name: 'store', run: () => !options.store && store.close() },
+        {
+          name: 'telemetry',
+          run: () => Promise.all([metrics.close(), tracing.flush().catch(() => undefined)]),
+        },
+      ],
+      logger,
+    ));
+  return { ...running, shutdown, close: stop, stop, explorerUrl: new URL('/explorer', running.url).href };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { createLogger, intFromEnv } from '@marketplace/platform';
+import { createLogger, intFromEnv, stopOnSignals } from '@marketplace/platform';
 import { startGateway } from './gateway.js';
 
 const logger = createLogger('gateway');
@@ -8,11 +8,4 @@ const gateway = await startGateway({
   logger,
 });
 logger.info({ url: gateway.url, explorer: gateway.explorerUrl }, `gateway listening on ${gateway.url}`);
-
-const shutdown = async (signal: string) => {
-  logger.info({ signal }, 'shutting down');
-  await gateway.stop().catch((error: unknown) => logger.error({ err: error }, 'shutdown failed'));
-  process.exit(0);
-};
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
+stopOnSignals(gateway, { logger, settings: gateway.shutdown });

@@ -26,6 +26,7 @@ export * from './graphql/subgraph.js';
 export * from './http/server.js';
 export * from './jobs.js';
 export * from './service.js';
+export * from './shutdown.js';
 export * from './observability/correlation.js';
 export * from './observability/metrics.js';
 export * from './observability/tracing.js';

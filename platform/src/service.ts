@@ -16,6 +16,13 @@ import type { RunningServer } from './http/server.js';
 import type { BackgroundJob } from './jobs.js';
 import { observeConsumerLag, observeOutbox, ServiceMetrics } from './observability/metrics.js';
 import { initTracing } from './observability/tracing.js';
+import {
+  shutdownSettings,
+  stopInPhases,
+  stopOnSignals,
+  type Drainable,
+  type ShutdownSettings,
+} from './shutdown.js';
 
 /** What a subgraph's composition root gets to wire its adapters. */
 export interface ServiceDeps {
@@ -82,12 +89,20 @@ export interface ServiceInfra {
   pgliteDir: string;
 }
 
-export interface RunningService extends ServiceDeps {
+export interface RunningService extends ServiceDeps, Drainable {
   server: RunningServer & { sdl: string };
   /** What `GET /metrics` serves. */
   metrics: ServiceMetrics;
   consumers: ConsumerRunner[];
   jobs: BackgroundJob[];
+  /** `SHUTDOWN_DRAIN_DELAY_MS` and `SHUTDOWN_GRACE_MS` of its environment. */
+  shutdown: ShutdownSettings;
+  /**
+   * Stops in phases, each logged: the HTTP server answers what is in flight (up to the grace)
+   * and closes; jobs finish their run and consumers their current message (offset and inbox
+   * committed); the outbox relay publishes what is committed and unsent; then the bus, the
+   * database pool, the store, metrics and traces close.
+   */
   stop(): Promise<void>;
 }
 
@@ -197,41 +212,44 @@ export async function launchService(
     },
   });
 
-  let stopped = false;
+  const shutdown = shutdownSettings(env);
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    stopInPhases(
+      [
+        { name: 'http', run: () => server.close({ graceMs: shutdown.graceMs }) },
+        // The reverse of their start: jobs, then consumers, then the relay that publishes their rows.
+        { name: 'jobs', run: () => Promise.all(jobs.map((j) => j.stop())) },
+        { name: 'consumers', run: () => Promise.all(consumers.map((c) => c.stop())) },
+        { name: 'outbox relay', run: () => relay.stop() },
+        { name: 'service', run: () => definition.stop?.() },
+        { name: 'bus', run: () => ownBus && bus.close() },
+        // Forced, so a session broken by a database blip cannot hold up shutdown.
+        { name: 'database', run: () => orm.close(true) },
+        { name: 'store', run: () => ownStore && store.close() },
+        {
+          name: 'telemetry',
+          run: () => Promise.all([metrics.close(), tracing.flush().catch(() => undefined)]),
+        },
+      ],
+      logger,
+    );
   return {
     ...deps,
     server,
     metrics,
     consumers,
     jobs,
-    stop: async () => {
-      if (stopped) return;
-      stopped = true;
-      await server.close();
-      await Promise.all(jobs.map((j) => j.stop()));
-      await Promise.all(consumers.map((c) => c.stop()));
-      await relay.stop();
-      await definition.stop?.();
-      if (ownBus) await bus.close();
-      // Forced, so a session broken by a database blip cannot hold up shutdown.
-      await orm.close(true);
-      if (ownStore) await store.close();
-      await metrics.close();
-      await tracing.flush().catch(() => undefined);
-    },
+    shutdown,
+    beginDrain: () => server.beginDrain(),
+    stop: () => (stopping ??= stop()),
   };
 }
 
-/** Entry point helper: starts the service and stops it cleanly on SIGINT/SIGTERM. */
+/** Entry point helper: starts the service and stops it gracefully on SIGTERM/SIGINT (`stopOnSignals`). */
 export async function runService(definition: ServiceDefinition): Promise<void> {
   const service = await startService(definition);
-  const shutdown = async (signal: string) => {
-    service.logger.info({ signal }, 'shutting down');
-    await service.stop().catch((error: unknown) => service.logger.error({ err: error }, 'shutdown failed'));
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+  stopOnSignals(service, { logger: service.logger, settings: service.shutdown });
 }
 
 /**

@@ -67,6 +67,8 @@ const logger = createLogger('delivery-test');
 const suffix = uniqueSuffix();
 const mine = new Set<string>();
 const poisoned = new Set<string>();
+/** Aggregates whose handling waits, inside its transaction, until the promise settles. */
+const held = new Map<string, { entered: () => void; until: Promise<void> }>();
 let orm: Orm;
 let admin: Orm;
 let producer: Producer;
@@ -137,6 +139,11 @@ beforeAll(async () => {
     if (!mine.has(envelope.aggregateId)) return;
     if (poisoned.has(envelope.aggregateId))
       throw Object.assign(new Error('cannot digest this probe'), { code: 'PROBE.POISON' });
+    const hold = held.get(envelope.aggregateId);
+    if (hold) {
+      hold.entered();
+      await hold.until;
+    }
     const payload = envelope.payload as { version: number };
     await em.execute('insert into probe_effect (message_id, aggregate_id, version) values (?, ?, ?)', [
       envelope.id,
@@ -308,5 +315,32 @@ describe('consumer runner', () => {
     } finally {
       await watcher.disconnect();
     }
+  });
+
+  // Last: it stops the suite's runner (afterAll's stop is then a no-op).
+  it('stops after the message in hand, its effect and inbox row committed', async () => {
+    const probe = new Probe();
+    mine.add(probe.id);
+    let release: () => void = () => {};
+    let inside = false;
+    held.set(probe.id, { entered: () => (inside = true), until: new Promise<void>((r) => (release = r)) });
+    await commit(probe.touch());
+    await new OutboxRelay({ orm, bus: new KafkaBus(kafka, producer), logger }).drain();
+    await waitFor(() => inside, CONSUMED_MS);
+
+    let stopped = false;
+    const stopping = runner.stop().then(() => (stopped = true));
+    await new Promise((r) => setTimeout(r, 500));
+    // A graceful stop waits for the handler rather than abandoning its transaction.
+    expect(stopped).toBe(false);
+    release();
+    await stopping;
+    expect(await count('probe_effect where aggregate_id = ?', [probe.id])).toBe(1);
+    expect(
+      await count(
+        'inbox where consumer = ? and message_id in (select id from outbox where message_key = ?)',
+        [groupId, probe.id],
+      ),
+    ).toBe(1);
   });
 });

@@ -102,6 +102,36 @@ describe('outbox relay wake-up', () => {
   });
 });
 
+/** Commits a probe's event to the outbox, nudging no relay. */
+async function commitProbe(correlationId: string): Promise<Probe> {
+  const probe = new Probe().touch();
+  await inTransaction(orm.em as EntityManager, { producer: 'test', correlationId }, async (scope) => {
+    scope.track(probe);
+    return ok(true);
+  });
+  return probe;
+}
+
+describe('outbox relay stop', () => {
+  it('publishes what was committed before it stopped, without waiting for its next poll', async () => {
+    const relay = new OutboxRelay({ orm, bus: new KafkaBus(kafka, producer), logger, idleDelayMs: 600_000 });
+    relay.start();
+    await waitFor(async () => (await count('outbox where sent_at is null')) === 0);
+    // Committed without a nudge, as the last commit of a request finished during a graceful stop.
+    const probe = await commitProbe('stop');
+    await relay.stop();
+    expect(await count('outbox where message_key = ? and sent_at is not null', [probe.id])).toBe(1);
+  });
+
+  it('publishes nothing when it was never started', async () => {
+    const relay = new OutboxRelay({ orm, bus: new KafkaBus(kafka, producer), logger });
+    const probe = await commitProbe('idle');
+    await relay.stop();
+    expect(await count('outbox where message_key = ? and sent_at is null', [probe.id])).toBe(1);
+    await relay.drain();
+  });
+});
+
 describe('consumer runner after commit', () => {
   it('runs the after-commit hook once the effect is visible to other sessions, and not for a duplicate', async () => {
     const seen: Promise<number>[] = [];

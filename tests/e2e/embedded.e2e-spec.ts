@@ -5,14 +5,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { uniqueSuffix } from '@marketplace/platform/testing';
+import { runLoad, type Sent } from '../faults/support/load.js';
 import { eventually, journey } from './journey.js';
 
 /*
  * The embedded profile end to end: the whole marketplace in this process on embedded Postgres,
  * the in-process bus, Postgres full-text search and the in-memory store. The same journey as
  * on the services profile: a store approved, a product published and found by search, a
- * sandbox-card checkout that runs the saga over the bus to a paid order. Then the process
- * "restarts" on the same directory and the data is still there.
+ * sandbox-card checkout that runs the saga over the bus to a paid order. Then the process gets
+ * SIGTERM while sign-ups are in flight, stops gracefully, "restarts" on the same directory and
+ * the data is still there, every answered sign-up included.
  */
 const word = uniqueSuffix()
   .replace(/[^a-z0-9]/gi, '')
@@ -141,10 +143,50 @@ describe('the embedded profile', () => {
     });
   }, 300_000);
 
-  it('keeps its data across a restart on the same directory', async () => {
-    await stop(market);
+  it('stops gracefully under load and keeps its data, every answered sign-up included, across a restart', async () => {
+    const child = market!.child;
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Thirty sign-ups, six at a time (argon2 and embedded Postgres make each one take a while);
+    // SIGTERM once six are answered.
+    let signalAt = Number.POSITIVE_INFINITY;
+    const results = await runLoad({
+      url: market!.gatewayUrl,
+      total: 30,
+      concurrency: 6,
+      body: (i) => ({
+        query: `mutation($input: RegisterBuyerInput!) { registerBuyer(input: $input) {
+          ... on AuthPayload { accessToken user { id } } ... on ErrorResult { code } } }`,
+        variables: {
+          input: {
+            email: `stop-${i}-${word}@e2e.example.com`,
+            password: 'Stop-buyer-password-3',
+            name: `Stop ${i}`,
+          },
+        },
+      }),
+      onAnswer: (answered) => {
+        if (answered !== 6) return;
+        signalAt = performance.now();
+        child.kill('SIGTERM');
+      },
+    });
+    expect(await exited).toBe(0);
+    const signedUp = (r: Sent) => {
+      const payload = r.answer?.status === 200 ? JSON.parse(r.answer.body).data?.registerBuyer : undefined;
+      return payload?.accessToken ? (payload as { accessToken: string; user: { id: string } }) : undefined;
+    };
+    // Every request written before the signal was answered, and signed its buyer up.
+    const before = results.filter((r) => r.sentAt !== undefined && r.sentAt < signalAt);
+    expect(before.filter((r) => !signedUp(r)).map((r) => r.refused ?? r.truncated ?? r.answer?.body)).toEqual(
+      [],
+    );
+    expect(results.filter((r) => r.truncated)).toEqual([]);
+
     market = await start();
     const product = await call(`{ product(id: "${productId}") { id status } }`);
     expect(product).toEqual({ id: productId, status: 'PUBLISHED' });
+    for (const answered of results.map(signedUp).filter((a) => a !== undefined)) {
+      expect(await call(`{ me { id } }`, {}, answered.accessToken)).toEqual({ id: answered.user.id });
+    }
   }, 300_000);
 });

@@ -201,3 +201,37 @@ describe('webhook sidecar', () => {
     expect((await fetch(`${sidecar.url}/ready`)).status).toBe(200);
   });
 });
+
+describe('graceful stop', () => {
+  it('answers readiness 503 while draining, then answers the webhooks in flight and publishes every one it acknowledged', async () => {
+    sidecar.beginDrain();
+    const ready = await fetch(`${sidecar.url}/ready`);
+    expect(ready.status).toBe(503);
+    // Still served while the load balancer notices, each answer closing its connection.
+    const early = stripeEvent('drain-early');
+    const served = await post('/webhooks/stripe', early, { 'stripe-signature': stripeHeader(early) });
+    expect(served.status).toBe(200);
+    expect(served.headers.get('connection')).toBe('close');
+
+    // Twenty deliveries, the stop called once the server has read all of them.
+    let received = 0;
+    const allReceived = new Promise<void>((resolve) =>
+      sidecar.app.server.on('request', () => ++received === 20 && resolve()),
+    );
+    const ids = Array.from({ length: 20 }, (_, i) => `drain-${i}`);
+    const answers = Promise.all(
+      ids.map((n) => {
+        const payload = stripeEvent(n);
+        return post('/webhooks/stripe', payload, { 'stripe-signature': stripeHeader(payload) }).then(
+          (res) => res.status,
+          (error: Error) => error.message,
+        );
+      }),
+    );
+    await allReceived;
+    await sidecar.close();
+    expect(await answers).toEqual(ids.map(() => 200));
+    // The relay's last flush sent them before close() resolved: nothing waits for a next start.
+    await waitFor(() => ids.every((n) => published(`evt_${suffix}_${n}`).length > 0), 20_000);
+  });
+});

@@ -1,10 +1,11 @@
+import { Agent, request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ApolloServer } from '@apollo/server';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { logContext } from '../logger.js';
 import { ServiceMetrics } from '../observability/metrics.js';
 import { initTracing, SpanKind, traceparentOf, type Tracing } from '../observability/tracing.js';
-import { HttpError, startHttpServer, type RunningServer } from './server.js';
+import { HttpError, sendJson, startHttpServer, type RunningServer } from './server.js';
 
 // The HTTP edge every subgraph and the gateway share: a server span per GraphQL request that
 // continues the caller's trace, the correlation id on every log line, and GET /metrics.
@@ -93,5 +94,96 @@ describe('the HTTP server', () => {
     expect(text).toMatch(
       /^request_duration_seconds_count\{service="http-spec",operation_type="unknown",outcome="refused"\} 1$/m,
     );
+  });
+});
+
+describe('the HTTP server draining', () => {
+  /** A server whose `slow` field answers when the test releases it. */
+  async function slowServer() {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let entered: () => void = () => {};
+    const inside = new Promise<void>((resolve) => (entered = resolve));
+    const server = await startHttpServer<Ctx>({
+      port: 0,
+      apollo: new ApolloServer<Ctx>({
+        typeDefs: 'type Query { slow: String fast: String }',
+        resolvers: {
+          Query: {
+            slow: async () => {
+              entered();
+              await gate;
+              return 'done';
+            },
+            fast: () => 'now',
+          },
+        },
+      }),
+      context: async () => ({ correlationId: 'drain' }),
+      routes: { '/ready': (_req, res) => sendJson(res, 200, { status: 'ready' }) },
+    });
+    return { server, release, inside };
+  }
+
+  const agent = new Agent({ keepAlive: true });
+  afterAll(() => agent.destroy());
+
+  /** A POST over the keep-alive agent: the answer with its Connection header, or the error code. */
+  const ask = (url: string, field: string) =>
+    new Promise<{ status: number; connection?: string; body: string } | { error: string }>((resolve) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } });
+      req.once('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+      req.once('response', (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.once('end', () => resolve({ status: res.statusCode!, connection: res.headers.connection, body }));
+      });
+      req.end(JSON.stringify({ query: `{ ${field} }` }));
+    });
+  const ready = (url: string) =>
+    fetch(new URL('/ready', url)).then(
+      async (res) => ({ status: res.status, body: await res.json() }),
+      (error: Error) => ({ error: (error.cause as { code?: string }).code }),
+    );
+
+  it('answers readiness 503 once draining, still serving requests, each with Connection: close', async () => {
+    const { server, release } = await slowServer();
+    try {
+      expect((await ready(server.url)).status).toBe(200);
+      server.beginDrain();
+      expect(await ready(server.url)).toEqual({ status: 503, body: { status: 'draining' } });
+      expect(await ask(server.url, 'fast')).toMatchObject({ status: 200, connection: 'close' });
+    } finally {
+      release();
+      await server.close();
+    }
+  });
+
+  it('on close refuses new connections and answers the request in flight with Connection: close', async () => {
+    const { server, release, inside } = await slowServer();
+    // A keep-alive connection left idle, and a request in flight.
+    expect(await ask(server.url, 'fast')).toMatchObject({ status: 200, connection: 'keep-alive' });
+    const inFlight = ask(server.url, 'slow');
+    await inside;
+    let closed = false;
+    const closing = server.close({ graceMs: 10_000 }).then(() => (closed = true));
+    expect(await ready(server.url)).toEqual({ error: 'ECONNREFUSED' });
+    expect(closed).toBe(false);
+    release();
+    expect(await inFlight).toEqual({ status: 200, connection: 'close', body: '{"data":{"slow":"done"}}\n' });
+    await closing;
+  });
+
+  it('closes what is still open once the grace is over', async () => {
+    const { server, release, inside } = await slowServer();
+    const inFlight = ask(server.url, 'slow');
+    await inside;
+    const started = performance.now();
+    await server.close({ graceMs: 200 });
+    const elapsed = performance.now() - started;
+    expect(await inFlight).toEqual({ error: 'ECONNRESET' });
+    expect(elapsed).toBeGreaterThanOrEqual(190);
+    expect(elapsed).toBeLessThan(5_000);
+    release();
   });
 });

@@ -30,6 +30,8 @@ export interface HttpServerOptions<TContext extends BaseContext> {
    * other traces or switch recording of them (and everything they cause) on or off.
    */
   trustTraceContext?: boolean;
+  /** Answered 503 `{"status":"draining"}` once the server drains, before its route runs (default `/ready`). */
+  readinessPath?: string;
 }
 
 export class HttpError extends Error {
@@ -45,7 +47,18 @@ export class HttpError extends Error {
 export interface RunningServer {
   server: Server;
   url: string;
-  close(): Promise<void>;
+  /**
+   * The first step of a graceful stop: the readiness path answers 503 from now on, so a load
+   * balancer stops routing here, and every answer carries `Connection: close`. Requests are
+   * still accepted and served.
+   */
+  beginDrain(): void;
+  /**
+   * Stops accepting connections, closes idle keep-alive ones, answers the requests in flight
+   * (each with `Connection: close`) and closes whatever is still open after `graceMs` (default
+   * 0: at once), then stops Apollo.
+   */
+  close(options?: { graceMs?: number }): Promise<void>;
 }
 
 /**
@@ -62,6 +75,7 @@ export async function startHttpServer<TContext extends BaseContext>(
     maxBodyBytes = 1_000_000,
     graphqlPath = '/graphql',
     host = '127.0.0.1',
+    readinessPath = '/ready',
   } = options;
   const { metrics } = options;
   const served: Record<string, RouteHandler> = metrics ? { '/metrics': metrics.route, ...routes } : routes;
@@ -95,8 +109,26 @@ export async function startHttpServer<TContext extends BaseContext>(
     }
   };
 
+  let draining = false;
+  let closing = false;
+  /** Answers under way: told to close their connection when the drain begins. */
+  const pending = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
+    pending.add(res);
+    res.once('close', () => {
+      pending.delete(res);
+      // An answer whose headers went out before the drain kept its connection alive: close it
+      // once idle rather than wait out the grace.
+      if (closing) setImmediate(() => server.closeIdleConnections());
+    });
+    if (draining) {
+      res.setHeader('connection', 'close');
+      if (url.pathname === readinessPath) {
+        sendJson(res, 503, { status: 'draining' });
+        return;
+      }
+    }
     const route = served[url.pathname];
     if (route) {
       void (async () => route(req, res))().catch(() => {
@@ -153,14 +185,26 @@ export async function startHttpServer<TContext extends BaseContext>(
   return {
     server,
     url: `http://${host}:${port}${graphqlPath}`,
-    close: async () => {
+    beginDrain,
+    close: async ({ graceMs = 0 } = {}) => {
+      beginDrain();
+      closing = true;
       await new Promise<void>((resolve) => {
+        // Stops listening and closes the idle keep-alive connections (Node 19+); the busy ones
+        // close after their answer, which carries `Connection: close`.
         server.close(() => resolve());
-        server.closeAllConnections();
+        const forced = setTimeout(() => server.closeAllConnections(), graceMs);
+        server.once('close', () => clearTimeout(forced));
       });
       await apollo.stop();
     },
   };
+
+  function beginDrain(): void {
+    if (draining) return;
+    draining = true;
+    for (const res of pending) if (!res.headersSent) res.setHeader('connection', 'close');
+  }
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {

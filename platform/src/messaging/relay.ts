@@ -45,6 +45,8 @@ const CLAIM_SQL = `
   )
   order by c.seq`;
 
+const DEFAULT_BATCH_SIZE = 500;
+
 export interface OutboxRelayOptions {
   orm: Orm;
   bus: MessageBus;
@@ -73,7 +75,7 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many rows were published. */
   async publishBatch(): Promise<number> {
-    const { orm, bus, batchSize = 500, beforeMark } = this.options;
+    const { orm, bus, batchSize = DEFAULT_BATCH_SIZE, beforeMark } = this.options;
     const em = orm.em.fork() as EntityManager;
     return em.transactional(async (tx) => {
       const rows = await tx.execute<ClaimedRow[]>(CLAIM_SQL, [batchSize]);
@@ -134,10 +136,31 @@ export class OutboxRelay {
     this.wake?.();
   }
 
+  /**
+   * Ends the polling loop after its batch in progress, then, if it was running, publishes once
+   * more what is committed and unsent (the last commits of requests and messages finished during
+   * the stop), batch after batch until one comes back short. A failed flush only logs: the rows
+   * stay in the outbox for the next start, or for another instance's relay.
+   */
   async stop(): Promise<void> {
+    const wasRunning = this.loop !== undefined;
     this.running = false;
     this.wake?.();
     await this.loop;
+    this.loop = undefined;
+    if (!wasRunning) return;
+    const { batchSize = DEFAULT_BATCH_SIZE, logger } = this.options;
+    try {
+      let flushed = 0;
+      let batch: number;
+      do {
+        batch = await this.publishBatch();
+        flushed += batch;
+      } while (batch === batchSize);
+      logger.info({ flushed }, 'outbox relay stopped after a last flush');
+    } catch (error) {
+      logger.warn({ err: error }, 'outbox relay: last flush failed; rows stay unsent for the next start');
+    }
   }
 
   /** One indexed read outside a transaction: is there any unsent row at all? */

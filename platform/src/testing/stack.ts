@@ -58,6 +58,10 @@ export async function waitReady(proc: Process, url: string, timeoutMs = 180_000)
   }
 }
 
+/**
+ * Stops a process as a deploy would: SIGTERM, so its graceful stop runs (platform/src/shutdown.ts),
+ * and SIGKILL only if it has not exited after 10 s.
+ */
 export async function stopProcess(proc: Process): Promise<void> {
   if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
   const exited = new Promise((resolve) => proc.child.once('exit', resolve));
@@ -126,6 +130,10 @@ export async function startMarketplace(
     // 13 pools of 5 stay well under Postgres's default 100 connections, with room for the tests.
     DB_POOL_MAX: '5',
     CONSUMER_GROUP_SUFFIX: `e2e-${suffix}`,
+    // A graceful stop without the load balancer's delay, and a grace that ends before
+    // stopProcess's SIGKILL (the drain, the grace and FINAL_PHASES_MS fit in its 10 s).
+    SHUTDOWN_DRAIN_DELAY_MS: '0',
+    SHUTDOWN_GRACE_MS: '5000',
     ...routing,
     ...extra,
   });

@@ -4,34 +4,19 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
 import { createOrm, loadConfig, migrate, type Orm, type OrmOptions } from '@marketplace/platform';
-import { uniqueSuffix } from '@marketplace/platform/testing';
+import { dropDatabases, uniqueSuffix } from '@marketplace/platform/testing';
 import { orderMigrations } from '../src/adapters/persistence/order.schema.js';
 
 /** Where the database of a profile lives: a Postgres database or a PGlite directory (embedded). */
 type Place = Pick<OrmOptions, 'dbName' | 'pgliteDir'>;
 const cleanups: (() => Promise<void>)[] = [];
 
-async function dropDatabase(name: string): Promise<void> {
-  const admin = await createOrm({
-    postgresUrl: loadConfig().postgresUrl,
-    dbName: 'postgres',
-    entities: [],
-    migrations: [],
-    poolMax: 1,
-  });
-  try {
-    await admin.em.getConnection().execute(`drop database if exists "${name}" with (force)`);
-  } finally {
-    await admin.close(true);
-  }
-}
-
 const profiles: [string, () => Promise<Place>][] = [
   [
     'services (Postgres)',
     async () => {
       const dbName = `mp_test_order_numbers_${uniqueSuffix()}`;
-      cleanups.push(() => dropDatabase(dbName));
+      cleanups.push(() => dropDatabases([dbName]));
       return { dbName };
     },
   ],

@@ -243,7 +243,7 @@ export interface CartSnapshotRejectedV1 {
   checkoutId: string;
   cartId: string;
   /**
-   * CART.NOT_FOUND, CART.EMPTY, CART.NOT_OWNER, CART.HAS_UNAVAILABLE_LINES, CART.PRICES_CHANGED, ...
+   * CART.NOT_FOUND (also for another buyer's cart), CART.EMPTY, CART.HAS_UNAVAILABLE_LINES, CART.PRICES_CHANGED, ...
    */
   code: string;
   message: string;

@@ -118,11 +118,16 @@ query BuyerOrders {
   myOrders(first: 5) {
     nodes {
       id
+      number
       status
       total { amount currency }
-      subOrders { status seller { name } lines { productName quantity total { amount } } }
+      subOrders { number status seller { name } lines { productName quantity total { amount } } }
     }
   }
+}
+
+query BuyerOrderByNumber($orderNumber: String!) {
+  orderByNumber(number: $orderNumber) { id number status total { amount currency } }
 }
 `,
     variables: {
@@ -131,6 +136,7 @@ query BuyerOrders {
       cartId: 'from BuyerCart',
       key: 'explorer-order-0001',
       checkoutId: 'from BuyerPlaceOrder',
+      orderNumber: 'from BuyerOrders, e.g. MP-7KQ2M4XD',
     },
   },
   {
@@ -170,6 +176,7 @@ query SellerSubOrders {
   sellerSubOrders(first: 10) {
     nodes {
       id
+      number
       orderId
       status
       total { amount currency }

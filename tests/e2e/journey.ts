@@ -182,8 +182,8 @@ export function journey(gatewayUrl: () => string, word: string) {
   }
 
   /**
-   * Places a cart with the sandbox card that approves, shipping to Berlin. Returns the raw
-   * answer (its headers too): the checkout started is `body.data.placeOrder.checkout`.
+   * Places a cart with a sandbox card (by default the one that approves), shipping to Berlin.
+   * Returns the raw answer (its headers too): the checkout started is `body.data.placeOrder.checkout`.
    */
   function placeSandboxOrder(
     buyerToken: string,
@@ -191,6 +191,7 @@ export function journey(gatewayUrl: () => string, word: string) {
     fullName: string,
     idempotencyKey: string,
     headers: Record<string, string> = {},
+    card = 'tok_sandbox_approve',
   ) {
     return gql(
       `mutation($input: PlaceOrderInput!) { placeOrder(input: $input) {
@@ -205,7 +206,7 @@ export function journey(gatewayUrl: () => string, word: string) {
             postalCode: '10115',
             country: 'DE',
           },
-          paymentMethod: { provider: 'SANDBOX', token: 'tok_sandbox_approve' },
+          paymentMethod: { provider: 'SANDBOX', token: card },
           idempotencyKey,
         },
       },

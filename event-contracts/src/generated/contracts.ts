@@ -46,12 +46,19 @@ export interface EventPayloads {
   'orders.confirm-order@1': ConfirmOrderV1;
   'orders.create-order@1': CreateOrderV1;
   'orders.order-cancelled@1': OrderCancelledV1;
+  'orders.order-cancelled@2': OrderCancelledV2;
   'orders.order-completed@1': OrderCompletedV1;
+  'orders.order-completed@2': OrderCompletedV2;
   'orders.order-confirmed@1': OrderConfirmedV1;
+  'orders.order-confirmed@2': OrderConfirmedV2;
   'orders.order-created@1': OrderCreatedV1;
+  'orders.order-created@2': OrderCreatedV2;
   'orders.order-paid@1': OrderPaidV1;
+  'orders.order-paid@2': OrderPaidV2;
   'orders.order-refunded@1': OrderRefundedV1;
+  'orders.order-refunded@2': OrderRefundedV2;
   'orders.order-shipped@1': OrderShippedV1;
+  'orders.order-shipped@2': OrderShippedV2;
   'orders.refund-approved@1': RefundApprovedV1;
   'orders.refund-rejected@1': RefundRejectedV1;
   'orders.refund-requested@1': RefundRequestedV1;
@@ -236,7 +243,7 @@ export interface CartSnapshotRejectedV1 {
   checkoutId: string;
   cartId: string;
   /**
-   * CART.NOT_FOUND, CART.EMPTY, CART.NOT_OWNER, CART.HAS_UNAVAILABLE_LINES, CART.PRICES_CHANGED, ...
+   * CART.NOT_FOUND (also for another buyer's cart), CART.EMPTY, CART.HAS_UNAVAILABLE_LINES, CART.PRICES_CHANGED, ...
    */
   code: string;
   message: string;
@@ -1295,10 +1302,47 @@ export interface OrderCancelledV1 {
   version: number;
 }
 /**
+ * The order was cancelled (saga compensation, buyer or admin). Payments voids an authorized payment on it; inventory puts restock units back. Key = orderId. v2: v1 with the order number (`orderNumber`); published beside v1 until every consumer reads v2.
+ */
+export interface OrderCancelledV2 {
+  orderId: string;
+  /**
+   * What buyers, sellers and support call the order, e.g. MP-7KQ2M4XD: unique, assigned once when the order is created.
+   */
+  orderNumber: string;
+  checkoutId: string | null;
+  buyerId: string;
+  previousStatus:
+    'PENDING' | 'CONFIRMED' | 'PAID' | 'SHIPPED' | 'COMPLETED' | 'CANCELLED' | 'REFUNDED' | 'FAILED';
+  code: string;
+  message: string;
+  paymentId: string | null;
+  /**
+   * Units that go back to stock: every line of an order cancelled while CONFIRMED (its stock was committed); empty otherwise (a PENDING order's reservation is released by the saga, a PAID order restocks through its refund).
+   */
+  restock: {
+    sku: string;
+    quantity: number;
+  }[];
+  version: number;
+}
+/**
  * Every sub-order of the order has been delivered. Key = orderId.
  */
 export interface OrderCompletedV1 {
   orderId: string;
+  buyerId: string;
+  version: number;
+}
+/**
+ * Every sub-order of the order has been delivered. Key = orderId. v2: v1 with the order number (`orderNumber`); published beside v1 until every consumer reads v2.
+ */
+export interface OrderCompletedV2 {
+  orderId: string;
+  /**
+   * What buyers, sellers and support call the order, e.g. MP-7KQ2M4XD: unique, assigned once when the order is created.
+   */
+  orderNumber: string;
   buyerId: string;
   version: number;
 }
@@ -1339,6 +1383,68 @@ export interface OrderConfirmedV1 {
   };
   subOrders: {
     subOrderId: string;
+    sellerId: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    total: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+  version: number;
+}
+/**
+ * Discounts applied and payment authorized: the order is CONFIRMED. Reply to orders.confirm-order; payments captures on it. Key = orderId. v2: v1 with the order number (`orderNumber`, and `subOrderNumber` per sub-order); published beside v1 until every consumer reads v2.
+ */
+export interface OrderConfirmedV2 {
+  orderId: string;
+  /**
+   * What buyers, sellers and support call the order, e.g. MP-7KQ2M4XD: unique, assigned once when the order is created.
+   */
+  orderNumber: string;
+  checkoutId: string;
+  buyerId: string;
+  paymentId: string;
+  currency: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  total: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  /**
+   * Integer minor units plus currency.
+   */
+  discountTotal: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  subOrders: {
+    subOrderId: string;
+    /**
+     * The order number and the sub-order's place, e.g. MP-7KQ2M4XD-2.
+     */
+    subOrderNumber: string;
     sellerId: string;
     /**
      * Integer minor units plus currency.
@@ -1425,6 +1531,82 @@ export interface OrderCreatedV1 {
   version: number;
 }
 /**
+ * The order exists (PENDING), split into one sub-order per seller. Reply to orders.create-order. Key = orderId. v2: v1 with the order number (`orderNumber`, and `subOrderNumber` per sub-order); published beside v1 until every consumer reads v2.
+ */
+export interface OrderCreatedV2 {
+  orderId: string;
+  /**
+   * What buyers, sellers and support call the order, e.g. MP-7KQ2M4XD: unique, assigned once when the order is created.
+   */
+  orderNumber: string;
+  checkoutId: string;
+  buyerId: string;
+  status: 'PENDING' | 'CONFIRMED' | 'PAID' | 'SHIPPED' | 'COMPLETED' | 'CANCELLED' | 'REFUNDED' | 'FAILED';
+  currency: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  subtotal: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  /**
+   * Integer minor units plus currency.
+   */
+  shippingTotal: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  subOrders: {
+    subOrderId: string;
+    /**
+     * The order number and the sub-order's place, e.g. MP-7KQ2M4XD-2.
+     */
+    subOrderNumber: string;
+    sellerId: string;
+    lineIds: string[];
+    /**
+     * Integer minor units plus currency.
+     */
+    subtotal: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+    /**
+     * Integer minor units plus currency.
+     */
+    shipping: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+  }[];
+  version: number;
+}
+/**
  * The payment was captured: the order is PAID. Shipping creates one shipment per sub-order. Key = orderId.
  */
 export interface OrderPaidV1 {
@@ -1444,6 +1626,56 @@ export interface OrderPaidV1 {
   };
   subOrders: {
     subOrderId: string;
+    sellerId: string;
+    /**
+     * Integer minor units plus currency.
+     */
+    shipping: {
+      /**
+       * Integer minor units (cents); never a float.
+       */
+      amount: number;
+      /**
+       * ISO-4217 code.
+       */
+      currency: string;
+    };
+    items: {
+      lineId: string;
+      sku: string;
+      quantity: number;
+    }[];
+  }[];
+  version: number;
+}
+/**
+ * The payment was captured: the order is PAID. Shipping creates one shipment per sub-order. Key = orderId. v2: v1 with the order number (`orderNumber`, and `subOrderNumber` per sub-order); published beside v1 until every consumer reads v2.
+ */
+export interface OrderPaidV2 {
+  orderId: string;
+  /**
+   * What buyers, sellers and support call the order, e.g. MP-7KQ2M4XD: unique, assigned once when the order is created.
+   */
+  orderNumber: string;
+  buyerId: string;
+  paymentId: string;
+  currency: string;
+  shippingAddress: {
+    fullName: string;
+    line1: string;
+    line2: string | null;
+    city: string;
+    region: string | null;
+    postalCode: string;
+    country: string;
+    phone: string | null;
+  };
+  subOrders: {
+    subOrderId: string;
+    /**
+     * The order number and the sub-order's place, e.g. MP-7KQ2M4XD-2.
+     */
+    subOrderNumber: string;
     sellerId: string;
     /**
      * Integer minor units plus currency.
@@ -1499,10 +1731,58 @@ export interface OrderRefundedV1 {
   version: number;
 }
 /**
+ * Payments refunded a request: restock lists the units of not-yet-shipped sub-orders that go back to stock. Key = orderId. v2: v1 with the order number (`orderNumber`); published beside v1 until every consumer reads v2.
+ */
+export interface OrderRefundedV2 {
+  orderId: string;
+  /**
+   * What buyers, sellers and support call the order, e.g. MP-7KQ2M4XD: unique, assigned once when the order is created.
+   */
+  orderNumber: string;
+  buyerId: string;
+  refundRequestId: string;
+  subOrderId: string;
+  /**
+   * Integer minor units plus currency.
+   */
+  amount: {
+    /**
+     * Integer minor units (cents); never a float.
+     */
+    amount: number;
+    /**
+     * ISO-4217 code.
+     */
+    currency: string;
+  };
+  orderFullyRefunded: boolean;
+  /**
+   * True when this refund made the sub-order REFUNDED (every unit refunded): its parcel, if not dispatched, will not be sent.
+   */
+  subOrderRefunded: boolean;
+  restock: {
+    sku: string;
+    quantity: number;
+  }[];
+  version: number;
+}
+/**
  * Every sub-order of the order has been dispatched. Key = orderId.
  */
 export interface OrderShippedV1 {
   orderId: string;
+  buyerId: string;
+  version: number;
+}
+/**
+ * Every sub-order of the order has been dispatched. Key = orderId. v2: v1 with the order number (`orderNumber`); published beside v1 until every consumer reads v2.
+ */
+export interface OrderShippedV2 {
+  orderId: string;
+  /**
+   * What buyers, sellers and support call the order, e.g. MP-7KQ2M4XD: unique, assigned once when the order is created.
+   */
+  orderNumber: string;
   buyerId: string;
   version: number;
 }

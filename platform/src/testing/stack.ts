@@ -194,8 +194,8 @@ async function freePortBlock(size: number): Promise<number> {
   throw new Error('no block of free ports between 4100 and 4899');
 }
 
-/** Drops a finished stack's databases, so repeated runs do not fill the server. */
-async function dropDatabases(names: string[]): Promise<void> {
+/** Drops a finished stack's (or test's) databases, so repeated runs do not fill the server. */
+export async function dropDatabases(names: string[]): Promise<void> {
   const orm = await createOrm({
     postgresUrl: loadConfig().postgresUrl,
     dbName: 'postgres',

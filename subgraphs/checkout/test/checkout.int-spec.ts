@@ -288,7 +288,8 @@ describe('checkout subgraph', () => {
       total: null,
       failure: null,
     });
-    expect(checkout.order).toEqual({ id: checkout.orderId });
+    // The order is not asked for until CREATE_ORDER.
+    expect(checkout.order).toBeNull();
     expect(await sagaRow(checkout.id)).toEqual({
       status: 'RUNNING',
       current_step: 'SNAPSHOT_CART',
@@ -380,6 +381,46 @@ describe('checkout subgraph', () => {
     expect(again.__typename).toBe('CheckoutPayload');
     expect(again.checkout.id).not.toBe(first.id);
   });
+
+  it("another buyer naming a cart in checkout gets a checkout like for any cart, and does not block the owner's", async () => {
+    const cartId = newId();
+    const owners = await place(buyer, { cartId });
+    expect(owners.__typename).toBe('CheckoutPayload');
+    // Not CHECKOUT.CART_IN_CHECKOUT: that would tell the cart exists and is being checked out.
+    const strangers = await place(otherBuyer, { cartId });
+    expect(strangers.__typename).toBe('CheckoutPayload');
+    expect(strangers.checkout.status).toBe('RUNNING');
+    expect((await place(otherBuyer, { cartId: newId() })).__typename).toBe('CheckoutPayload');
+    // The owner's own second checkout of the cart is still refused.
+    expect(await place(buyer, { cartId })).toMatchObject({ code: 'CHECKOUT.CART_IN_CHECKOUT' });
+  });
+
+  itWithParticipants(
+    'a checkout that failed before its order existed reads with order: null and all its other fields',
+    async () => {
+      const cartId = newId();
+      const checkout = (await place(buyer, { cartId })).checkout;
+      await reply('cart.cart-snapshot-rejected', checkout.id, {
+        checkoutId: checkout.id,
+        cartId,
+        code: 'CART.NOT_FOUND',
+        message: 'No open cart with this id',
+      });
+      await waitFor(async () => (await sagaRow(checkout.id)).status === 'FAILED', CONSUMED_MS);
+      const failed = await readCheckout(checkout.id);
+      expect(failed).toMatchObject({
+        id: checkout.id,
+        status: 'FAILED',
+        currentStep: 'SNAPSHOT_CART',
+        orderId: checkout.orderId,
+        order: null,
+        paymentId: checkout.paymentId,
+        total: null,
+        failure: { code: 'CART.NOT_FOUND', message: 'No open cart with this id', step: 'SNAPSHOT_CART' },
+      });
+      expect(failed.timeline.length).toBeGreaterThan(0);
+    },
+  );
 
   it('with two instances sweeping, a timed-out step is re-sent once', async () => {
     const second = await start();

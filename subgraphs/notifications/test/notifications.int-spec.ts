@@ -69,6 +69,47 @@ const orderConfirmed = (orderId: string, buyerId: string, version = 2) =>
     version,
   });
 
+const eur = (amount: number) => ({ amount, currency: 'EUR' });
+
+/** The order's creation as orders publishes it: v2 (with the number) beside v1. */
+function orderCreated(orderId: string, buyerId: string, orderNumber: string) {
+  const subOrderId = newId();
+  const v1 = {
+    orderId,
+    checkoutId: newId(),
+    buyerId,
+    status: 'PENDING',
+    currency: 'EUR',
+    subtotal: eur(1000),
+    shippingTotal: eur(0),
+    subOrders: [{ subOrderId, sellerId: newId(), lineIds: [], subtotal: eur(1000), shipping: eur(0) }],
+    version: 1,
+  };
+  const v2 = {
+    ...v1,
+    orderNumber,
+    subOrders: v1.subOrders.map((s) => ({ ...s, subOrderNumber: `${orderNumber}-1` })),
+  };
+  return [
+    testEnvelope('orders.order-created', 'Order', orderId, v2, { version: 2 }),
+    envelope('orders.order-created', 'Order', orderId, v1),
+  ];
+}
+
+const paymentFailed = (orderId: string, buyerId: string) => {
+  const paymentId = newId();
+  return envelope('payments.payment-failed', 'Payment', paymentId, {
+    paymentId,
+    orderId,
+    checkoutId: newId(),
+    buyerId,
+    code: 'PAYMENT.DECLINED',
+    message: 'The card was declined',
+    declineCode: 'card_declined',
+    version: 2,
+  });
+};
+
 const contact = (userId: string, email: string) =>
   envelope('accounts.user-contact-changed', 'User', userId, { userId, email, version: 1 });
 
@@ -156,6 +197,56 @@ describe('notifications subgraph', () => {
     await newBuyer('eve');
     expect((await gql(MY, {}, 'eve')).myNotifications.items).toEqual([]);
     expect((await gql(MY)).myNotifications.items).toEqual([]);
+  });
+
+  it('names each order by its own number, links the notification to it, and notifies once for the v1/v2 twins', async () => {
+    const buyerId = await newBuyer('dee');
+    // A declined order and its paid retry, placed within the same minute: their ids share the
+    // first 8 hex digits (what notifications used to show), their numbers do not.
+    const declined = '01a24e55-0000-7000-8000-00000000000d';
+    const retried = '01a24e55-0001-7000-8000-00000000000e';
+    const [declinedCreated, declinedCreatedV1] = orderCreated(declined, buyerId, 'MP-7KQ2M4XD');
+    const [retriedCreated, retriedCreatedV1] = orderCreated(retried, buyerId, 'MP-3FJ9W0AC');
+    await send(Topics.order, declinedCreated!, declinedCreatedV1!, retriedCreated!, retriedCreatedV1!);
+    // v1 of order-created is not for notifications (skipped: no inbox row to wait for).
+    await handled(declinedCreated!, retriedCreated!);
+    // Payments' event does not carry the number: notifications learned it from order-created@2.
+    const failed = paymentFailed(declined, buyerId);
+    await send(Topics.payment, failed);
+    // Orders publishes v2 (with the number) and then v1 of one change: one notification per channel.
+    const confirmedV1 = orderConfirmed(retried, buyerId, 5);
+    const confirmedV2 = testEnvelope(
+      'orders.order-confirmed',
+      'Order',
+      retried,
+      {
+        ...confirmedV1.payload,
+        orderNumber: 'MP-3FJ9W0AC',
+        subOrders: (confirmedV1.payload as { subOrders: object[] }).subOrders.map((x) => ({
+          ...x,
+          subOrderNumber: 'MP-3FJ9W0AC-1',
+        })),
+      },
+      { version: 2 },
+    );
+    await send(Topics.order, confirmedV2, confirmedV1);
+    await handled(failed, confirmedV2, confirmedV1);
+
+    const items = (
+      await gql(`{ myNotifications(first: 20) { items { kind channel orderId subject body } } }`, {}, 'dee')
+    ).myNotifications.items as Row[];
+    const push = items.filter((n) => n.channel === 'PUSH');
+    expect(push.map((n) => [n.kind, n.orderId, n.subject])).toEqual([
+      ['orders.order-confirmed', retried, 'Order MP-3FJ9W0AC confirmed'],
+      ['payments.payment-failed', declined, 'Payment for order MP-7KQ2M4XD failed'],
+    ]);
+    expect(
+      items
+        .filter((n) => n.kind === 'orders.order-confirmed')
+        .map((n) => n.channel)
+        .sort(),
+    ).toEqual(['EMAIL', 'PUSH']);
+    expect(items.every((n) => !String(n.subject).includes('#01A24E55'))).toBe(true);
   });
 
   it('sends nothing on a channel the buyer turned off', async () => {

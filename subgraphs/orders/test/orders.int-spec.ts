@@ -50,10 +50,11 @@ interface OutboxRow {
     payload: Record<string, unknown>;
   };
 }
-const outbox = (orderId: string, type?: string) =>
+/** The order's events of one contract version (v1 unless asked: numbered events also have a v2). */
+const outbox = (orderId: string, type?: string, version = 1) =>
   sql<OutboxRow>(
-    `select event_type, envelope from outbox where message_key = ? ${type ? 'and event_type = ?' : ''} order by seq`,
-    type ? [orderId, type] : [orderId],
+    `select event_type, envelope from outbox where message_key = ? and event_version = ? ${type ? 'and event_type = ?' : ''} order by seq`,
+    type ? [orderId, version, type] : [orderId, version],
   );
 const statusOf = async (orderId: string) =>
   (await sql<{ status: string }>('select status from orders where id = ?', [orderId]))[0]?.status;
@@ -67,7 +68,8 @@ const envelope = (
 ) => testEnvelope(type, aggregateType, aggregateId, payload, { correlationId });
 type Envelope = EventEnvelope;
 
-const send = (topic: string, message: Envelope) => publishEnvelopes(service.producer, topic, message);
+const send = (topic: string, ...messages: Envelope[]) =>
+  publishEnvelopes(service.producer, topic, ...messages);
 
 /** Payments' events, as payments publishes them (topic payments.payment, key paymentId). */
 async function deliverPayment(type: string, payload: Record<string, unknown>) {
@@ -387,6 +389,108 @@ describe('buyer and seller views', () => {
     expect(
       (await gql(`query($id: ID!) { order(id: $id) { id } }`, { id: ids[0] }, otherBuyer)).order,
     ).toBeNull();
+  });
+
+  it('numbers every order once: two created in the same instant differ, as do their sub-orders', async () => {
+    const [first, second] = [newId(), newId()];
+    // Another buyer's order at the same instant: numbers are unique across buyers too.
+    await send(Topics.orderCommands, createCommand(first), createCommand(second, otherBuyer.userId));
+    const created = await waitFor(async () => {
+      const rows = [
+        ...(await outbox(first, 'orders.order-created', 2)),
+        ...(await outbox(second, 'orders.order-created', 2)),
+      ];
+      return rows.length === 2 ? rows.map((r) => r.envelope.payload) : undefined;
+    }, CONSUMED_MS);
+    const numbers = created.map((p) => p.orderNumber as string);
+    expect(numbers[0]).toMatch(/^MP-[0-9A-HJKMNP-TV-Z]{8}$/);
+    expect(numbers[1]).not.toBe(numbers[0]);
+    const stored = await sql<{ id: string; number: string }>(
+      'select id, number from orders where id in (?, ?) order by number',
+      [first, second],
+    );
+    expect(stored.map((r) => r.number).sort()).toEqual([...numbers].sort());
+    const subNumbers = created.flatMap((p) =>
+      (p.subOrders as { subOrderNumber: string }[]).map((s) => s.subOrderNumber),
+    );
+    expect(subNumbers).toEqual([`${numbers[0]}-1`, `${numbers[0]}-2`, `${numbers[1]}-1`, `${numbers[1]}-2`]);
+    const shown = (
+      await gql(
+        `query($id: ID!) { order(id: $id) { number subOrders { number orderNumber } } }`,
+        { id: first },
+        buyer,
+      )
+    ).order;
+    expect(shown).toEqual({
+      number: numbers[0],
+      subOrders: [1, 2].map((i) => ({ number: `${numbers[0]}-${i}`, orderNumber: numbers[0] })),
+    });
+  });
+
+  it('finds an order by number for its buyer, a seller with a sub-order and an admin; anyone else gets what none gets', async () => {
+    const p = await placeConfirmed();
+    const { number, subOrders } = (
+      await gql(
+        `query($id: ID!) { order(id: $id) { number subOrders { id number sellerId } } }`,
+        { id: p.orderId },
+        buyer,
+      )
+    ).order;
+    const byNumber = async (typed: string, as: Actor) =>
+      (
+        await gql(
+          `query($n: String!) { orderByNumber(number: $n) { id subOrders { sellerId } } }`,
+          { n: typed },
+          as,
+        )
+      ).orderByNumber;
+    const subByNumber = async (typed: string, as: Actor) =>
+      (
+        await gql(
+          `query($n: String!) { subOrderByNumber(number: $n) { id number orderId } }`,
+          { n: typed },
+          as,
+        )
+      ).subOrderByNumber;
+    const admin: Actor = { userId: newId(), role: 'admin', sellerId: null };
+
+    expect((await byNumber(number, buyer)).id).toBe(p.orderId);
+    // As typed by a person: lower case, spaces, without the prefix.
+    expect((await byNumber(` ${number.slice(3).toLowerCase()} `, buyer)).id).toBe(p.orderId);
+    expect(await byNumber(number, admin)).toEqual({ id: p.orderId, subOrders: expect.any(Array) });
+    expect(await byNumber(number, sellerA)).toEqual({
+      id: p.orderId,
+      subOrders: [{ sellerId: sellerA.sellerId }],
+    });
+    const subA = subOrders.find((s: { sellerId: string }) => s.sellerId === sellerA.sellerId);
+    const subB = subOrders.find((s: { sellerId: string }) => s.sellerId === sellerB.sellerId);
+    expect(await subByNumber(subA.number, sellerA)).toEqual({
+      id: subA.id,
+      number: subA.number,
+      orderId: p.orderId,
+    });
+    expect((await subByNumber(subB.number, admin)).id).toBe(subB.id);
+    expect((await subByNumber(subB.number.toLowerCase(), buyer)).id).toBe(subB.id);
+    // A sub-order's number leads its buyer to the order.
+    expect((await byNumber(subB.number, buyer)).id).toBe(p.orderId);
+
+    // Someone else's order or sub-order, and numbers nobody has, answer the same: null.
+    const stranger: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
+    const unused = number.endsWith('0') ? `${number.slice(0, -1)}1` : `${number.slice(0, -1)}0`;
+    for (const [typed, as] of [
+      [number, otherBuyer],
+      [number, stranger],
+      [unused, otherBuyer],
+      ['not a number', otherBuyer],
+    ] as const)
+      expect(await byNumber(typed, as)).toBeNull();
+    for (const [typed, as] of [
+      [subB.number, sellerA],
+      [subB.number, otherBuyer],
+      [`${number}-9`, sellerA],
+      [number, sellerA],
+    ] as const)
+      expect(await subByNumber(typed, as)).toBeNull();
   });
 
   it('two sellers each see only their own sub-order, also through _entities', async () => {

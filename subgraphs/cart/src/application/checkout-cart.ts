@@ -12,7 +12,7 @@ export interface SnapshotCartCommand {
 /**
  * Checkout step "snapshot cart": what the order will contain, at current prices. Read-only: the
  * cart does not change (the buyer may keep shopping); a refusal carries the reason the buyer
- * sees (CART.NOT_FOUND, CART.NOT_OWNER, CART.EMPTY, CART.HAS_UNAVAILABLE_LINES,
+ * sees (CART.NOT_FOUND, also for another buyer's cart, CART.EMPTY, CART.HAS_UNAVAILABLE_LINES,
  * CART.PRICES_CHANGED).
  */
 export async function snapshotCart(

@@ -24,7 +24,6 @@ export interface CheckoutSnapshot {
 
 export const CheckoutErrors = {
   notFound: () => domainError('CART.NOT_FOUND', 'No open cart with this id', 'cartId'),
-  notOwner: () => domainError('CART.NOT_OWNER', 'This cart belongs to someone else', 'cartId'),
   empty: () => domainError('CART.EMPTY', 'The cart is empty', 'cartId'),
   unavailable: (skus: string[]) =>
     domainError(
@@ -41,7 +40,8 @@ export const CheckoutErrors = {
 } as const;
 
 /**
- * What a checkout may take from the cart: an open cart of this buyer, not empty, every line
+ * What a checkout may take from the cart: an open cart of this buyer (another buyer's cart is
+ * answered exactly like one that does not exist: its id tells nothing), not empty, every line
  * buyable, and no price the buyer has not seen (so the order never charges a price the buyer
  * was not shown; the buyer acknowledges and places the order again). Pure: reads nothing.
  */
@@ -51,9 +51,13 @@ export function checkoutSnapshot(
   catalog: ReadonlyMap<string, CatalogItem>,
   now: Date,
 ): Result<CheckoutSnapshot> {
-  if (!cart || cart.status !== 'ACTIVE' || new Date(cart.expiresAt).getTime() <= now.getTime())
+  if (
+    !cart ||
+    cart.buyerId !== buyerId ||
+    cart.status !== 'ACTIVE' ||
+    new Date(cart.expiresAt).getTime() <= now.getTime()
+  )
     return err(CheckoutErrors.notFound());
-  if (cart.buyerId !== buyerId) return err(CheckoutErrors.notOwner());
   if (cart.lines.length === 0 || cart.currency === null) return err(CheckoutErrors.empty());
   const priced = priceCart(cart, catalog);
   const unavailable = priced.lines.filter((l) => !l.available).map((l) => l.sku);

@@ -466,6 +466,14 @@ export class CheckoutSaga extends AggregateRoot {
     return saga;
   }
 
+  /**
+   * Whether the order may exist: the saga got as far as asking for it. A checkout that failed
+   * before (the cart could not be checked out, no shipping) never has one.
+   */
+  get orderRequested(): boolean {
+    return STEPS.indexOf(this.currentStep) >= STEPS.indexOf('CREATE_ORDER');
+  }
+
   /** CONFIRM_ORDER is the point of no return: after it nothing is compensated. */
   get pastPivot(): boolean {
     return this.completedSteps.includes('CONFIRM_ORDER');

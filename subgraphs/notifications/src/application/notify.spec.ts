@@ -9,6 +9,7 @@ import type { ChannelPort, NotificationContext, NotificationTransaction } from '
 /** In-memory fakes of the ports: what was stored, what each channel was asked to send. */
 function fakeContext(options: { email?: string | null; saved?: Partial<ChannelsByCategory> } = {}) {
   const stored: Notification[] = [];
+  const numbers = new Map<string, string>();
   const sent: { channel: Channel; recipient: string; subject: string }[] = [];
   const events: string[] = [];
   const port = (channel: Channel): ChannelPort => ({
@@ -24,6 +25,10 @@ function fakeContext(options: { email?: string | null; saved?: Partial<ChannelsB
             .map((n) => n.channel),
         ),
       add: (n) => void stored.push(n),
+    },
+    orderNumbers: {
+      record: async (id, number) => void (numbers.has(id) || numbers.set(id, number)),
+      of: async (id) => numbers.get(id) ?? null,
     },
     preferences: {
       of: async () => (options.saved ? { channels: options.saved, version: 1 } : null),
@@ -81,6 +86,24 @@ describe('notifyAbout', () => {
     expect(sent).toEqual([]);
     expect(stored.map((n) => [n.channel, n.status])).toEqual([['EMAIL', 'NO_ADDRESS']]);
     expect(events).toEqual([]);
+  });
+
+  it('names the order by the number an order event carried, in later events that do not carry it', async () => {
+    const { ctx, stored } = fakeContext({ email: 'ada@example.com' });
+    // Not known yet: the whole order id, never a shortened one.
+    await notifyAbout(shipped(), ctx);
+    expect(stored[0]!.subject).toBe(`A parcel of order ${orderId} is on its way`);
+    const created: SourceEvent = {
+      id: newId(),
+      type: 'orders.order-created',
+      aggregateId: orderId,
+      payload: { orderId, orderNumber: 'MP-7KQ2M4XD', buyerId, version: 1 },
+    };
+    expect(await notifyAbout(created, ctx)).toEqual({ ok: true, value: [] });
+    await notifyAbout(shipped(4), ctx);
+    expect(stored.slice(3).map((n) => [n.subject, n.orderId])).toEqual(
+      Array(3).fill([`A parcel of order MP-7KQ2M4XD is on its way`, orderId]),
+    );
   });
 
   it('ignores events without a template', async () => {

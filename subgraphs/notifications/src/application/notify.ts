@@ -6,7 +6,7 @@ import {
   updatePreferences,
   type ChannelsByCategory,
 } from '../domain/preferences.js';
-import { TEMPLATES } from '../domain/templates.js';
+import { orderIdOf, orderReference, TEMPLATES } from '../domain/templates.js';
 import type { NotificationContext } from './ports.js';
 
 export interface SourceEvent {
@@ -24,16 +24,30 @@ export interface SourceEvent {
 export const dedupKeyOf = (event: SourceEvent): string =>
   `${event.type}:${event.aggregateId}:${String(event.payload.version ?? event.id)}`;
 
-/** Renders the event's template and sends it on every channel the user wants for its category. */
+/**
+ * Renders the event's template and sends it on every channel the user wants for its category.
+ * An event carrying the order's number (v2 of the order events; `orders.order-created@2` has no
+ * template and only does this) records it, so later events that do not carry it (payments',
+ * shipping's, v1 still in flight) name the order by its number too.
+ */
 export function notifyAbout(event: SourceEvent, ctx: NotificationContext): Promise<Result<Notification[]>> {
   const template = TEMPLATES[event.type];
-  if (!template) return Promise.resolve(ok([]));
+  const orderId = orderIdOf(event.payload);
+  const carried = typeof event.payload.orderNumber === 'string' ? event.payload.orderNumber : null;
+  if (!template && !(orderId && carried)) return Promise.resolve(ok([]));
   return ctx.transaction(async (tx) => {
+    if (orderId && carried) await tx.orderNumbers.record(orderId, carried);
+    if (!template) return ok([]);
+    const orderNumber = carried ?? (orderId ? await tx.orderNumbers.of(orderId) : null);
     const userId = template.recipient(event.payload);
     const wanted = channelsFor((await tx.preferences.of(userId))?.channels ?? null, template.category);
     const dedupKey = dedupKeyOf(event);
     const done = await tx.notifications.channelsAlreadyNotified(event.id, dedupKey);
-    const { subject, body } = template.render(event.payload);
+    // Every templated contract names its order; the aggregate id only keeps the type total.
+    const { subject, body } = template.render(
+      event.payload,
+      orderReference(orderId ?? event.aggregateId, orderNumber),
+    );
     const email = wanted.includes('EMAIL') ? await tx.contacts.emailOf(userId) : null;
     const sent: Notification[] = [];
     for (const channel of wanted) {
@@ -44,6 +58,7 @@ export function notifyAbout(event: SourceEvent, ctx: NotificationContext): Promi
           channel,
           category: template.category,
           kind: event.type,
+          orderId,
           subject,
           body,
           // Push and SMS reach the user's devices by user id on the development channel.

@@ -28,8 +28,16 @@ export interface ContactRepository {
   record(contact: { userId: string; email: string; version: number }): Promise<void>;
 }
 
+/** What the buyer calls each order: learned from the order events that carry the number. */
+export interface OrderNumberRepository {
+  /** Records an order's number (it never changes: the first one recorded stays). */
+  record(orderId: string, orderNumber: string): Promise<void>;
+  of(orderId: string): Promise<string | null>;
+}
+
 export interface NotificationTransaction {
   notifications: NotificationRepository;
+  orderNumbers: OrderNumberRepository;
   preferences: PreferenceRepository;
   contacts: ContactRepository;
   /** The channel adapters, bound to this transaction (the development channel writes rows). */

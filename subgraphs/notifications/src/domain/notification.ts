@@ -18,6 +18,8 @@ export interface NewNotification {
   channel: Channel;
   category: Category;
   kind: string;
+  /** The order it is about, so a client can link to it. */
+  orderId: string | null;
   subject: string;
   body: string;
   /** The email address for EMAIL; the user id for PUSH/SMS on the development channel. */
@@ -35,6 +37,7 @@ export class Notification extends AggregateRoot<DomainEvent<NotificationSentPayl
     readonly channel: Channel,
     readonly category: Category,
     readonly kind: string,
+    readonly orderId: string | null,
     readonly subject: string,
     readonly body: string,
     readonly recipient: string | null,
@@ -55,6 +58,7 @@ export class Notification extends AggregateRoot<DomainEvent<NotificationSentPayl
       input.channel,
       input.category,
       input.kind,
+      input.orderId,
       input.subject,
       input.body,
       input.recipient,

@@ -1,5 +1,6 @@
 import { Guard, err, ok, type Result } from '@marketplace/shared-kernel';
 import { Order, OrderErrors, type CreateOrderInput } from '../domain/order.js';
+import { orderNumberOf } from '../domain/order-number.js';
 import type { OrdersContext } from './ports.js';
 
 type Money = { amount: number; currency: string };
@@ -9,7 +10,7 @@ type Money = { amount: number; currency: string };
  * publishes `order-created` again, so a saga that timed out still gets its reply.
  */
 export function createOrder(
-  input: Omit<CreateOrderInput, 'lines' | 'shipping'> & {
+  input: Omit<CreateOrderInput, 'number' | 'lines' | 'shipping'> & {
     lines: (Omit<CreateOrderInput['lines'][number], 'unitPrice'> & { unitPrice: Money })[];
     shipping: { sellerId: string; amount: Money }[];
   },
@@ -28,6 +29,7 @@ export function createOrder(
     if (amounts.some((m) => m.currency !== input.currency)) return err(OrderErrors.currency());
     const order = {
       ...input,
+      number: orderNumberOf(await tx.orders.nextNumberSequence()),
       lines: input.lines.map((l) => ({ ...l, unitPrice: l.unitPrice.amount })),
       shipping: input.shipping.map((s) => ({ sellerId: s.sellerId, amount: s.amount.amount })),
     };

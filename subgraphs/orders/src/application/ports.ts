@@ -12,6 +12,8 @@ export interface OrderRepository {
   /** Records a cancellation that came before the order (once); the late create honours it. */
   recordEarlyCancellation(id: string, cancellation: Cancellation, at: Date): Promise<void>;
   earlyCancellation(id: string): Promise<Cancellation | null>;
+  /** The next value of the order-number sequence (never handed out twice, gaps allowed). */
+  nextNumberSequence(): Promise<number>;
   /** Persists the order (new or changed) and keeps the sub-order lookup in step. */
   save(order: Order): Promise<void>;
 }

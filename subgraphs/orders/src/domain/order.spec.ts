@@ -35,6 +35,7 @@ const line = (lineId: string, sellerId: string, sku: string, quantity: number, u
 });
 const input = (): CreateOrderInput => ({
   orderId: newId(),
+  number: 'MP-7KQ2M4XD',
   checkoutId: newId(),
   buyerId: buyer,
   currency: 'EUR',
@@ -83,7 +84,9 @@ const paid = () => {
   return order;
 };
 const sub = (order: Order, sellerId: string) => order.subOrders.find((s) => s.sellerId === sellerId)!;
-const types = (order: Order) => order.pullEvents().map((e) => e.type);
+/** The v1 events (each numbered event also has its v2 twin, checked in 'order numbers'). */
+const v1 = (order: Order) => order.pullEvents().filter((e) => e.version === 1);
+const types = (order: Order) => v1(order).map((e) => e.type);
 
 describe('order state machine', () => {
   const allowed: [OrderStatus, OrderStatus[]][] = [
@@ -127,7 +130,7 @@ describe('creating an order', () => {
     expect([order.subtotal, order.shippingTotal, order.discountTotal, order.total]).toEqual([
       4900, 790, 0, 5690,
     ]);
-    const [event] = order.pullEvents();
+    const [event] = v1(order);
     expect(event?.type).toBe('orders.order-created');
     expect(event?.payload).toMatchObject({
       status: 'PENDING',
@@ -135,6 +138,36 @@ describe('creating an order', () => {
       version: 1,
     });
     expect(order.timeline).toEqual([{ at: now.toISOString(), status: 'PENDING', note: 'Order placed' }]);
+  });
+
+  it('carries its number, numbers its sub-orders by place, and publishes v2 of the event with them', () => {
+    const order = unwrap(Order.create(input(), now));
+    expect(order.number).toBe('MP-7KQ2M4XD');
+    expect(order.subOrders.map((s) => s.number)).toEqual(['MP-7KQ2M4XD-1', 'MP-7KQ2M4XD-2']);
+    const [v2, v1event] = order.pullEvents();
+    expect([v2?.version, v1event?.version]).toEqual([2, 1]);
+    expect(v2?.payload).toEqual({
+      ...v1event?.payload,
+      orderNumber: 'MP-7KQ2M4XD',
+      subOrders: (v1event?.payload.subOrders as object[]).map((s, i) => ({
+        ...s,
+        subOrderNumber: `MP-7KQ2M4XD-${i + 1}`,
+      })),
+    });
+  });
+
+  it('publishes the number in v2 of every event the buyer is notified about', () => {
+    const order = paid();
+    order.applyShipment(order.subOrders[0]!.id, 'DELIVERED', now);
+    order.applyShipment(order.subOrders[1]!.id, 'DELIVERED', now);
+    const events = order.pullEvents();
+    expect(events.map((e) => `${e.type}@${e.version}`)).toEqual([
+      'orders.order-shipped@2',
+      'orders.order-shipped@1',
+      'orders.order-completed@2',
+      'orders.order-completed@1',
+    ]);
+    for (const e of events.filter((x) => x.version === 2)) expect(e.payload.orderNumber).toBe('MP-7KQ2M4XD');
   });
 
   it('refuses an order without lines', () => {
@@ -196,7 +229,7 @@ describe('payment, shipping, completion', () => {
   it('PAID once captured, with the items per sub-order for shipping; a second capture is a no-op', () => {
     const order = confirmed();
     unwrap(order.markPaid(paymentId, now, now));
-    const [event] = order.pullEvents();
+    const [event] = v1(order);
     expect(event?.type).toBe('orders.order-paid');
     expect((event?.payload as { subOrders: unknown[] }).subOrders).toHaveLength(2);
     expect(unwrap(order.markPaid(paymentId, now, now))).toEqual({ changed: false });
@@ -226,7 +259,7 @@ describe('cancellation policy', () => {
     unwrap(order.cancel({ code: 'CHECKOUT.PAYMENT_FAILED', message: 'Card declined', actorId: null }, now));
     expect(order.status).toBe('CANCELLED');
     expect(order.cancellation).toEqual({ code: 'CHECKOUT.PAYMENT_FAILED', message: 'Card declined' });
-    const [event] = order.pullEvents();
+    const [event] = v1(order);
     expect(event?.type).toBe('orders.order-cancelled');
     // The saga's compensation releases the still-uncommitted reservation itself.
     expect(event?.payload).toMatchObject({ previousStatus: 'PENDING', restock: [] });
@@ -241,7 +274,7 @@ describe('cancellation policy', () => {
     unwrap(
       order.cancel({ code: 'ORDER.CANCELLED_BY_BUYER', message: 'Changed my mind', actorId: buyer }, now),
     );
-    const events = order.pullEvents();
+    const events = v1(order);
     expect(events.map((e) => e.type)).toEqual(['orders.order-cancelled']);
     expect(events[0]?.payload).toMatchObject({
       previousStatus: 'CONFIRMED',
@@ -261,7 +294,7 @@ describe('cancellation policy', () => {
     expect(order.status).toBe('CANCELLED');
     expect(order.subOrders.every((s) => s.status === 'CANCELLED')).toBe(true);
     expect(order.cancellation).toEqual({ code: 'CHECKOUT.STEP_TIMED_OUT', message: 'Timed out' });
-    const events = order.pullEvents();
+    const events = v1(order);
     expect(events.map((e) => e.type)).toEqual(['orders.order-cancelled']);
     expect(events[0]?.payload).toMatchObject({ previousStatus: 'PENDING', restock: [], paymentId: null });
   });
@@ -271,7 +304,7 @@ describe('cancellation policy', () => {
     unwrap(
       order.cancel({ code: 'ORDER.CANCELLED_BY_BUYER', message: 'Changed my mind', actorId: buyer }, now),
     );
-    const events = order.pullEvents();
+    const events = v1(order);
     expect(events.map((e) => e.type)).toEqual([
       'orders.order-cancelled',
       'orders.refund-approved',
@@ -325,7 +358,7 @@ describe('cancellation policy', () => {
     expect(unwrap(order.markPaid(paymentId, now, at(0.01)))).toEqual({ changed: true });
     expect(order.status).toBe('CANCELLED');
     expect(order.paidAt).toEqual(now);
-    const events = order.pullEvents();
+    const events = v1(order);
     // Nothing is shipped (no order-paid); one approved full refund per sub-order.
     expect(events.map((e) => e.type)).toEqual(['orders.refund-approved', 'orders.refund-approved']);
     const amounts = events.map((e) => (e.payload as { amount: { amount: number } }).amount.amount);
@@ -336,7 +369,7 @@ describe('cancellation policy', () => {
     expect(order.pullEvents()).toEqual([]);
     // The cancellation already returned the units: the refunds restock none.
     for (const r of order.refundRequests) unwrap(order.completeRefund(r.id, now));
-    const refunded = order.pullEvents().map((e) => e.payload);
+    const refunded = v1(order).map((e) => e.payload);
     expect(refunded).toHaveLength(2);
     for (const p of refunded) expect(p).toMatchObject({ restock: [], subOrderRefunded: true });
     expect(refunded[1]).toMatchObject({ orderFullyRefunded: true });
@@ -363,7 +396,7 @@ describe('cancellation policy', () => {
     expect(order.status).toBe('CANCELLED');
     expect(order.cancellation?.code).toBe('PAYMENT.CAPTURE_FAILED');
     expect(order.cancellation?.message).toMatch(/not been charged/);
-    const events = order.pullEvents();
+    const events = v1(order);
     expect(events.map((e) => e.type)).toEqual(['orders.order-cancelled']);
     expect(events[0]?.payload).toMatchObject({
       previousStatus: 'CONFIRMED',
@@ -573,7 +606,7 @@ describe('refund completion and restock', () => {
     order.pullEvents();
     const [ra, rb] = order.refundRequests;
     unwrap(order.completeRefund(ra!.id, now));
-    const [first] = order.pullEvents();
+    const [first] = v1(order);
     expect(first?.payload).toMatchObject({
       orderFullyRefunded: false,
       subOrderRefunded: true,

@@ -16,6 +16,7 @@ import {
   type RefundStatus,
   type SubOrderStatus,
 } from './order-status.js';
+import { subOrderNumberOf } from './order-number.js';
 
 export interface Address {
   fullName: string;
@@ -44,6 +45,8 @@ export interface OrderLine {
 
 export interface SubOrder {
   id: string;
+  /** The order's number and the sub-order's place, e.g. `MP-7KQ2M4XD-2`. */
+  number: string;
   sellerId: string;
   status: SubOrderStatus;
   lines: OrderLine[];
@@ -119,6 +122,8 @@ export const OrderErrors = {
 
 export interface CreateOrderInput {
   orderId: string;
+  /** Drawn once, before the order is created (see `order-number.ts`). */
+  number: string;
   checkoutId: string;
   buyerId: string;
   currency: string;
@@ -128,6 +133,17 @@ export interface CreateOrderInput {
 }
 
 type Event = DomainEvent<Record<string, unknown>>;
+
+/** Order events whose v2 carries `orderNumber`: the ones the buyer is notified about, and the creation. */
+export const NUMBERED_EVENTS: ReadonlySet<string> = new Set([
+  'orders.order-created',
+  'orders.order-confirmed',
+  'orders.order-cancelled',
+  'orders.order-paid',
+  'orders.order-shipped',
+  'orders.order-completed',
+  'orders.order-refunded',
+]);
 
 /** Total paid for the first `n` units of a line: the line discount is split over its units by largest remainder. */
 export function paidForUnits(
@@ -157,6 +173,8 @@ const holdsUnits = (r: RefundRequest) => r.status !== 'REJECTED' && r.status !==
 export const CAPTURE_FAILED_REASON = 'CAPTURE_FAILED';
 export class Order extends AggregateRoot<Event> {
   id!: string;
+  /** What people call the order (`MP-7KQ2M4XD`): unique, assigned once at creation. */
+  number!: string;
   checkoutId!: string | null;
   buyerId!: string;
   currency!: string;
@@ -192,12 +210,14 @@ export class Order extends AggregateRoot<Event> {
     const order = new Order();
     Object.assign(order, {
       id: input.orderId,
+      number: input.number,
       checkoutId: input.checkoutId,
       buyerId: input.buyerId,
       currency: input.currency,
       shippingAddress: input.shippingAddress,
-      subOrders: sellers.map((sellerId) => ({
+      subOrders: sellers.map((sellerId, index) => ({
         id: newId(),
+        number: subOrderNumberOf(input.number, index),
         sellerId,
         status: 'PENDING' as const,
         lines: input.lines.filter((l) => l.sellerId === sellerId).map((l) => ({ ...l, discount: 0 })),
@@ -760,8 +780,31 @@ export class Order extends AggregateRoot<Event> {
     return { amount, currency: this.currency };
   }
 
+  /**
+   * Records the event. The types in `NUMBERED_EVENTS` are recorded twice: v2 (first) carries the
+   * order number (and each listed sub-order's), v1 is still published beside it until every
+   * consumer reads v2 (event-contracts/README.md).
+   */
   private emit(type: string, now: Date, payload: Record<string, unknown>) {
-    this.record({ type, version: 1, aggregateType: 'Order', aggregateId: this.id, occurredAt: now, payload });
+    const event = { type, aggregateType: 'Order', aggregateId: this.id, occurredAt: now };
+    if (NUMBERED_EVENTS.has(type)) this.record({ ...event, version: 2, payload: this.numbered(payload) });
+    this.record({ ...event, version: 1, payload });
+  }
+
+  private numbered(payload: Record<string, unknown>): Record<string, unknown> {
+    const subOrders = payload.subOrders as { subOrderId: string }[] | undefined;
+    return {
+      ...payload,
+      orderNumber: this.number,
+      ...(subOrders
+        ? {
+            subOrders: subOrders.map((s) => ({
+              ...s,
+              subOrderNumber: this.subOrders.find((x) => x.id === s.subOrderId)?.number,
+            })),
+          }
+        : {}),
+    };
   }
 }
 

@@ -110,8 +110,12 @@ export class CheckoutNode {
   @Field(() => ID)
   orderId!: string;
 
-  @Field(() => OrderRef, { description: 'The order (resolved by the orders subgraph once it exists).' })
-  order!: OrderRef;
+  @Field(() => OrderRef, {
+    nullable: true,
+    description:
+      'The order, resolved by the orders subgraph once it exists. Null when the checkout failed before the order was created (e.g. the cart could not be checked out), or while it is being created.',
+  })
+  order!: OrderRef | null;
 
   @Field(() => ID)
   paymentId!: string;
@@ -142,7 +146,7 @@ export class CheckoutNode {
       status: saga.status,
       currentStep: saga.currentStep,
       orderId: saga.orderId,
-      order: Object.assign(new OrderRef(), { id: saga.orderId }),
+      order: saga.orderRequested ? Object.assign(new OrderRef(), { id: saga.orderId }) : null,
       paymentId: saga.paymentId,
       total: totals ? Money.of({ amount: totals.total, currency: totals.currency }) : null,
       failure: saga.failure ? Object.assign(new CheckoutFailureNode(), saga.failure) : null,

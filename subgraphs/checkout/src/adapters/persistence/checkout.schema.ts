@@ -90,10 +90,28 @@ export class Migration20261121000200OneRunningCheckoutPerCart extends Migration 
   }
 }
 
+/**
+ * One running checkout per buyer and cart: another buyer naming the cart's id (its checkout then
+ * fails as for a cart that does not exist) neither blocks the owner's checkout nor learns from a
+ * CART_IN_CHECKOUT that the cart exists and is being checked out.
+ */
+export class Migration20261231000300RunningCheckoutPerBuyerCart extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('drop index checkout_saga_cart_running');
+    this.addSql(
+      "create unique index checkout_saga_cart_running on checkout_saga (buyer_id, cart_id) where status = 'RUNNING'",
+    );
+  }
+}
+
 export const checkoutMigrations = [
   { name: 'Migration20261121000100CreateCheckoutSaga', class: Migration20261121000100CreateCheckoutSaga },
   {
     name: 'Migration20261121000200OneRunningCheckoutPerCart',
     class: Migration20261121000200OneRunningCheckoutPerCart,
+  },
+  {
+    name: 'Migration20261231000300RunningCheckoutPerBuyerCart',
+    class: Migration20261231000300RunningCheckoutPerBuyerCart,
   },
 ];

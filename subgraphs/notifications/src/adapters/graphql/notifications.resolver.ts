@@ -31,6 +31,7 @@ const node = (n: Notification) =>
     channel: n.channel as ChannelEnum,
     category: n.category as CategoryEnum,
     kind: n.kind,
+    orderId: n.orderId ?? null,
     subject: n.subject,
     body: n.body,
     status: n.status,

@@ -32,6 +32,13 @@ export class NotificationNode {
   @Field(() => String, { description: 'The event kind, e.g. orders.order-confirmed.' })
   kind!: string;
 
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The order it is about (read it with `order(id:)`); null for the payment and parcel notifications sent before notifications recorded it.',
+  })
+  orderId!: string | null;
+
   @Field(() => String)
   subject!: string;
 

@@ -1,14 +1,21 @@
 import { describe, expect, it } from '@jest/globals';
-import { isKnownContract } from '@marketplace/event-contracts';
+import { contractKey, isKnownContract } from '@marketplace/event-contracts';
 import { TEMPLATES } from '../../domain/templates.js';
 import { contactConsumer, eventNotificationConsumer } from './notification-consumers.js';
 
 describe('notification consumers', () => {
-  it('handle exactly the contracts the templates name, each one a released event', () => {
+  it('handle the contracts the templates name (order events in v1 and v2), each one a released event', () => {
     const types = Object.keys(TEMPLATES);
-    expect(types.filter((type) => !isKnownContract(type, 1))).toEqual([]);
+    const expected: [string, number][] = [
+      ...types.map((t): [string, number] => [t, 1]),
+      ...types.filter((t) => t.startsWith('orders.')).map((t): [string, number] => [t, 2]),
+      ['orders.order-created', 2],
+    ];
+    expect(expected.filter(([type, version]) => !isKnownContract(type, version))).toEqual([]);
     const consumer = eventNotificationConsumer({ channels: (() => undefined) as never });
-    expect(Object.keys(consumer.handlers).sort()).toEqual(types.map((t) => `${t}@1`).sort());
+    expect(Object.keys(consumer.handlers).sort()).toEqual(
+      expected.map(([type, version]) => contractKey(type, version)).sort(),
+    );
     expect(Object.keys(contactConsumer({ channels: (() => undefined) as never }).handlers)).toEqual([
       'accounts.user-contact-changed@1',
     ]);

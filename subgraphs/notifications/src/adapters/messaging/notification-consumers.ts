@@ -23,7 +23,22 @@ const contextFor = (envelope: EventEnvelope, em: EntityManager, options: Notific
     { channels: options.channels, afterCommit: () => options.onCommit?.() },
   );
 
-/** Order, payment and shipment events with a template (each template names a v1 contract). */
+/**
+ * v2 of the order events carries the order number; v1 is still published beside it and may be in
+ * flight from before, so both are handled (the twin that comes second notifies nobody: same
+ * dedup key). `orders.order-created@2` has no template: it teaches the order's number.
+ */
+const NUMBERED_VERSION = 2;
+const contractsHandled = [
+  ...Object.keys(TEMPLATES).flatMap((type) =>
+    type.startsWith('orders.')
+      ? [contractKey(type, 1), contractKey(type, NUMBERED_VERSION)]
+      : [contractKey(type, 1)],
+  ),
+  contractKey('orders.order-created', NUMBERED_VERSION),
+];
+
+/** Order, payment and shipment events with a template, and the order events that carry numbers. */
 export function eventNotificationConsumer(options: NotificationConsumerOptions): ConsumerDefinition {
   const handle: EventHandler = async (envelope, em) => {
     const done = await notifyAbout(
@@ -37,7 +52,7 @@ export function eventNotificationConsumer(options: NotificationConsumerOptions):
     );
     if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
   };
-  const handlers = Object.fromEntries(Object.keys(TEMPLATES).map((type) => [contractKey(type, 1), handle]));
+  const handlers = Object.fromEntries(contractsHandled.map((key) => [key, handle]));
   return {
     groupId: 'notifications.events',
     topics: [Topics.order, Topics.payment, Topics.shipment],

@@ -9,6 +9,7 @@ import type {
   ContactRepository,
   NotificationContext,
   NotificationRepository,
+  OrderNumberRepository,
   PreferenceRepository,
 } from '../../application/ports.js';
 
@@ -70,6 +71,25 @@ export class SqlContactRepository implements ContactRepository {
   }
 }
 
+export class SqlOrderNumberRepository implements OrderNumberRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  async record(orderId: string, orderNumber: string): Promise<void> {
+    await this.em.execute(
+      'insert into order_number (order_id, number) values (?, ?) on conflict (order_id) do nothing',
+      [orderId, orderNumber],
+    );
+  }
+
+  async of(orderId: string): Promise<string | null> {
+    const [row] = await this.em.execute<{ number: string }[]>(
+      'select number from order_number where order_id = ?',
+      [orderId],
+    );
+    return row?.number ?? null;
+  }
+}
+
 export type ChannelFactory = (channel: Channel, em: EntityManager) => ChannelPort;
 
 /** Wires the use-case context to MikroORM, the outbox and the channel adapters. */
@@ -92,6 +112,7 @@ export function notificationContext(
         (scope) =>
           work({
             notifications: new MikroNotificationRepository(scope.em),
+            orderNumbers: new SqlOrderNumberRepository(scope.em),
             preferences: new SqlPreferenceRepository(scope.em),
             contacts: new SqlContactRepository(scope.em),
             channels: new Map(

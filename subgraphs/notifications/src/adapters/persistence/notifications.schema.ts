@@ -12,6 +12,7 @@ export const NotificationSchema = new EntitySchema<Notification>({
     channel: { type: 'text' },
     category: { type: 'text' },
     kind: { type: 'text' },
+    orderId: { type: 'uuid', nullable: true },
     subject: { type: 'text' },
     body: { type: 'text' },
     recipient: { type: 'text', nullable: true },
@@ -74,6 +75,26 @@ export class Migration20261210000200CreateNotifications extends Migration {
   }
 }
 
+/**
+ * Notifications name their order by its number and link to it: `notification.order_id` (filled
+ * in for the order events' notifications already sent, whose dedup key starts with the type and
+ * the order id) and `order_number`, the numbers learned from order events (see `notifyAbout`).
+ */
+export class Migration20261231000200OrderReferences extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table notification add column order_id uuid null');
+    this.addSql(
+      `update notification set order_id = split_part(dedup_key, ':', 2)::uuid where kind like 'orders.%'`,
+    );
+    this.addSql(`
+      create table order_number (
+        order_id uuid primary key,
+        number text not null
+      )`);
+  }
+}
+
 export const notificationMigrations = [
   { name: 'Migration20261210000200CreateNotifications', class: Migration20261210000200CreateNotifications },
+  { name: 'Migration20261231000200OrderReferences', class: Migration20261231000200OrderReferences },
 ];

@@ -4,6 +4,7 @@ import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import { isUuid, systemClock, type Clock } from '@marketplace/shared-kernel';
 import { ErrorResult, orderByKeys, type ReferenceResolver, type RequestContext } from '@marketplace/platform';
 import type { Order } from '../../domain/order.js';
+import { normalizeOrderNumber } from '../../domain/order-number.js';
 import type { SubOrderStatus } from '../../domain/order-status.js';
 import { canSeeOrder, canSeeSubOrder, visibleSubOrders } from '../../application/access.js';
 import { cancelOrder, decideRefund, requestRefund } from '../../application/buyer-actions.js';
@@ -11,6 +12,7 @@ import type { OrderPolicy } from '../../application/ports.js';
 import {
   decodeCursor,
   encodeCursor,
+  idByNumber,
   ordersByIds,
   ordersContext,
   ordersOfBuyer,
@@ -70,13 +72,16 @@ const viewOrder = (ctx: RequestContext, order: Order | null) =>
 export const orderReference: ReferenceResolver<OrderNode> = async (reference, ctx) =>
   viewOrder(ctx, await loadOrder(ctx, String(reference.id)));
 
-/** `SubOrder` references: another seller's sub-order resolves to null. */
-export const subOrderReference: ReferenceResolver<SubOrderNode> = async (reference, ctx) => {
-  const id = String(reference.id).toLowerCase();
+async function viewSubOrder(ctx: RequestContext, subOrderId: string): Promise<SubOrderNode | null> {
+  const id = subOrderId.toLowerCase();
   const order = await loadSubOrderOwner(ctx, id);
   const sub = order?.subOrders.find((s) => s.id === id);
   return order && sub && canSeeSubOrder(ctx.actor, order, sub) ? SubOrderNode.of(order, sub) : null;
-};
+}
+
+/** `SubOrder` references: another seller's sub-order resolves to null. */
+export const subOrderReference: ReferenceResolver<SubOrderNode> = (reference, ctx) =>
+  viewSubOrder(ctx, String(reference.id));
 
 const clampFirst = (first: number) => Math.min(Math.max(first, 1), 100);
 
@@ -98,6 +103,37 @@ export function createOrderResolver(deps: OrderResolverDeps = {}) {
     })
     async order(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<OrderNode | null> {
       return viewOrder(ctx, await loadOrder(ctx, id));
+    }
+
+    @Query(() => OrderNode, {
+      nullable: true,
+      description:
+        "The order with this number (e.g. MP-7KQ2M4XD; case, spaces and look-alike characters do not matter; a sub-order's number finds its order), seen as `order(id)` shows it: buyer own, admin any, seller one with its sub-order. Someone else's and none answer the same: null.",
+    })
+    async orderByNumber(
+      @Arg('number', () => String) number: string,
+      @Ctx() ctx: RequestContext,
+    ): Promise<OrderNode | null> {
+      const typed = ctx.actor ? normalizeOrderNumber(number) : null;
+      if (!typed) return null;
+      const orderNumber = typed.subOrder ? typed.number.replace(/-\d+$/, '') : typed.number;
+      const id = await idByNumber(ctx.em, 'orders', orderNumber);
+      return id ? viewOrder(ctx, await loadOrder(ctx, id)) : null;
+    }
+
+    @Query(() => SubOrderNode, {
+      nullable: true,
+      description:
+        "The sub-order with this number (e.g. MP-7KQ2M4XD-2): seller its own, buyer of its order, admin any. Someone else's and none answer the same: null.",
+    })
+    async subOrderByNumber(
+      @Arg('number', () => String) number: string,
+      @Ctx() ctx: RequestContext,
+    ): Promise<SubOrderNode | null> {
+      const typed = ctx.actor ? normalizeOrderNumber(number) : null;
+      if (!typed?.subOrder) return null;
+      const id = await idByNumber(ctx.em, 'sub_order', typed.number);
+      return id ? viewSubOrder(ctx, id) : null;
     }
 
     @Query(() => OrderConnection, { description: "The caller's orders, newest first." })

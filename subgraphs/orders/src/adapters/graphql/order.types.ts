@@ -149,7 +149,11 @@ export class RefundRequestNode {
 @ObjectType('SubOrder', { description: "One seller's part of an order." })
 export class SubOrderNode {
   @Field(() => ID) id!: string;
+  @Field(() => String, { description: "The order's number and the sub-order's place, e.g. MP-7KQ2M4XD-2." })
+  number!: string;
   @Field(() => ID) orderId!: string;
+  @Field(() => String, { description: "The order's number, e.g. MP-7KQ2M4XD." })
+  orderNumber!: string;
   @Field(() => ID) sellerId!: string;
   @Field(() => SellerRef) seller!: SellerRef;
   @Field(() => SubOrderStatusEnum) status!: SubOrderStatus;
@@ -164,7 +168,9 @@ export class SubOrderNode {
     const money = (amount: number) => Money.of({ amount, currency: order.currency });
     return Object.assign(new SubOrderNode(), {
       id: s.id,
+      number: s.number,
       orderId: order.id,
+      orderNumber: order.number,
       sellerId: s.sellerId,
       seller: Object.assign(new SellerRef(), { id: s.sellerId }),
       status: s.status,
@@ -184,6 +190,11 @@ export class SubOrderNode {
 })
 export class OrderNode {
   @Field(() => ID) id!: string;
+  @Field(() => String, {
+    description:
+      'What buyers, sellers and support call the order, e.g. MP-7KQ2M4XD: unique, assigned once when the order is created. Find it with `orderByNumber`.',
+  })
+  number!: string;
   @Field(() => ID) buyerId!: string;
   @Field(() => OrderStatusEnum) status!: OrderStatus;
   @Field(() => String) currency!: string;
@@ -208,6 +219,7 @@ export class OrderNode {
     const ids = new Set(subs.map((s) => s.id));
     return Object.assign(new OrderNode(), {
       id: order.id,
+      number: order.number,
       buyerId: order.buyerId,
       status: order.status,
       currency: order.currency,

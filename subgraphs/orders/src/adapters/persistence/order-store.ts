@@ -4,6 +4,7 @@ import { inTransaction, type RequestContext } from '@marketplace/platform';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import { Order, type Cancellation } from '../../domain/order.js';
 import type { OrderPolicy, OrderRepository, OrdersContext } from '../../application/ports.js';
+import { ORDER_NUMBER_SEQUENCE } from './order.schema.js';
 
 export class MikroOrderRepository implements OrderRepository {
   constructor(private readonly em: EntityManager) {}
@@ -40,13 +41,20 @@ export class MikroOrderRepository implements OrderRepository {
     return rows[0] ? { code: rows[0].code, message: rows[0].message } : null;
   }
 
+  async nextNumberSequence(): Promise<number> {
+    const [row] = await this.em.execute<{ value: string | number }[]>(
+      `select nextval('${ORDER_NUMBER_SEQUENCE}') as value`,
+    );
+    return Number(row!.value);
+  }
+
   async save(order: Order): Promise<void> {
     this.em.persist(order);
     for (const sub of order.subOrders) {
       await this.em.execute(
-        `insert into sub_order (id, order_id, seller_id, status, created_at) values (?, ?, ?, ?, ?)
+        `insert into sub_order (id, order_id, seller_id, status, created_at, number) values (?, ?, ?, ?, ?, ?)
          on conflict (id) do update set status = excluded.status`,
-        [sub.id, order.id, sub.sellerId, sub.status, order.createdAt],
+        [sub.id, order.id, sub.sellerId, sub.status, order.createdAt, sub.number],
       );
     }
   }
@@ -100,6 +108,16 @@ export async function subOrderIndex(
     `select id, order_id, seller_id from sub_order where id in (${ids.map(() => '?').join(', ')})`,
     [...ids],
   );
+}
+
+/** The id of the order with this number (as stored), or of the sub-order with this number. */
+export async function idByNumber(
+  em: EntityManager,
+  table: 'orders' | 'sub_order',
+  number: string,
+): Promise<string | null> {
+  const [row] = await em.execute<{ id: string }[]>(`select id from ${table} where number = ?`, [number]);
+  return row?.id ?? null;
 }
 
 export interface Cursor {

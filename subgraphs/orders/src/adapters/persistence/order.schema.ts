@@ -1,6 +1,7 @@
 import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
-import { Order } from '../../domain/order.js';
+import { Order, type SubOrder } from '../../domain/order.js';
+import { orderNumberOf, subOrderNumberOf } from '../../domain/order-number.js';
 
 /**
  * The order is stored as one row: sub-orders, lines, refund requests and the timeline are JSON
@@ -12,6 +13,7 @@ export const OrderSchema = new EntitySchema<Order>({
   tableName: 'orders',
   properties: {
     id: { type: 'uuid', primary: true },
+    number: { type: 'text' },
     checkoutId: { type: 'uuid', nullable: true },
     buyerId: { type: 'uuid' },
     currency: { type: 'text' },
@@ -86,7 +88,49 @@ export class Migration20261221000100OrderTombstone extends Migration {
   }
 }
 
+/** The sequence order numbers are drawn from (see `domain/order-number.ts`). */
+export const ORDER_NUMBER_SEQUENCE = 'order_number_seq';
+
+/**
+ * Order numbers: every order gets one from the sequence, its sub-orders `<number>-<place>`. Orders
+ * placed before this migration are numbered here, oldest first, in the same transaction, so the
+ * columns are never null and the unique keys hold from the start.
+ */
+export class Migration20261231000100OrderNumbers extends Migration {
+  override async up(): Promise<void> {
+    await this.execute(`create sequence ${ORDER_NUMBER_SEQUENCE} as bigint minvalue 1`);
+    await this.execute('alter table orders add column number text null');
+    await this.execute('alter table sub_order add column number text null');
+    const orders = (await this.execute('select id, sub_orders from orders order by created_at, id')) as {
+      id: string;
+      sub_orders: SubOrder[];
+    }[];
+    for (const order of orders) {
+      const [{ value }] = (await this.execute(`select nextval('${ORDER_NUMBER_SEQUENCE}') as value`)) as [
+        { value: string | number },
+      ];
+      const number = orderNumberOf(Number(value));
+      const subOrders = order.sub_orders.map((s, index) => ({
+        ...s,
+        number: subOrderNumberOf(number, index),
+      }));
+      await this.execute('update orders set number = ?, sub_orders = ?::jsonb where id = ?', [
+        number,
+        JSON.stringify(subOrders),
+        order.id,
+      ]);
+      for (const s of subOrders)
+        await this.execute('update sub_order set number = ? where id = ?', [s.number, s.id]);
+    }
+    await this.execute('alter table orders alter column number set not null');
+    await this.execute('alter table orders add constraint orders_number_key unique (number)');
+    await this.execute('alter table sub_order alter column number set not null');
+    await this.execute('alter table sub_order add constraint sub_order_number_key unique (number)');
+  }
+}
+
 export const orderMigrations = [
   { name: 'Migration20261121000100CreateOrders', class: Migration20261121000100CreateOrders },
   { name: 'Migration20261221000100OrderTombstone', class: Migration20261221000100OrderTombstone },
+  { name: 'Migration20261231000100OrderNumbers', class: Migration20261231000100OrderNumbers },
 ];

@@ -457,9 +457,18 @@ describe('order to cash through the gateway', () => {
     }, 'the order is cancelled');
     expect(cancelled.cancellation.code).toBe('PAYMENT.DECLINED');
     expect(cancelled.cancellation.message).toEqual(expect.any(String));
+    // The cart keeps its line, so the released lamp goes back to the cart's hold: it stays off
+    // sale until the buyer removes the line.
+    await eventually(
+      async () => (await availableOf(SKU.lamp, sellerA.token)) === lampBefore - 1,
+      'the reserved lamp is held by the cart again',
+    );
+    const cart = await call(`{ myCart { lines { id sku } } }`, {}, decliner.token);
+    const lampLine = cart.lines.find((l: { sku: string }) => l.sku === SKU.lamp);
+    await call(`mutation { removeLine(lineId: "${lampLine.id}") { __typename } }`, {}, decliner.token);
     await eventually(
       async () => (await availableOf(SKU.lamp, sellerA.token)) === lampBefore,
-      'the reserved lamp is released',
+      'the removed line gives the lamp back',
     );
     // The released redemption lets the same buyer use the code again.
     const pricing = await call(`{ myCart { pricing { coupons { code status } } } }`, {}, decliner.token);

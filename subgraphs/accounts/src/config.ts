@@ -7,6 +7,9 @@ export interface AccountsSettings {
   maxFailuresPerEmail: number;
   maxFailuresPerClient: number;
   throttleWindowSeconds: number;
+  /** Accounts one client address may register within `registrationWindowSeconds`. */
+  registrationsPerClient: number;
+  registrationWindowSeconds: number;
   admin: { email: string; password: string; name: string | null } | null;
 }
 
@@ -22,6 +25,8 @@ export function accountsSettings(env: NodeJS.ProcessEnv = process.env): Accounts
     maxFailuresPerEmail: intFromEnv('ACCOUNTS_LOGIN_MAX_FAILURES', 5, env),
     maxFailuresPerClient: intFromEnv('ACCOUNTS_LOGIN_MAX_FAILURES_PER_CLIENT', 50, env),
     throttleWindowSeconds: intFromEnv('ACCOUNTS_LOGIN_WINDOW_SECONDS', 900, env),
+    registrationsPerClient: intFromEnv('ACCOUNTS_REGISTRATIONS_PER_CLIENT', 10, env),
+    registrationWindowSeconds: intFromEnv('ACCOUNTS_REGISTRATION_WINDOW_SECONDS', 3600, env),
     admin: email && password ? { email, password, name: env.ACCOUNTS_ADMIN_NAME?.trim() || null } : null,
   };
 }

@@ -36,6 +36,7 @@ export function accountsAdapters(
     registrations: new StoreRegistrationThrottle(deps.store, {
       maxPerClient: settings.registrationsPerClient,
       windowSeconds: settings.registrationWindowSeconds,
+      prefix: settings.registrationPrefix,
     }),
     onCommit: () => deps.relay?.nudge(),
   };

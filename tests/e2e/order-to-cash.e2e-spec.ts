@@ -38,7 +38,7 @@ const ADDRESS = {
   country: 'DE',
 };
 const sku = (name: string) => `O2C-${word}-${name}`.toUpperCase();
-const SKU = { lamp: sku('LAMP'), mug: sku('MUG'), last: sku('LAST') };
+const SKU = { lamp: sku('LAMP'), mug: sku('MUG'), last: sku('LAST'), kettle: sku('KETTLE') };
 
 let adminToken: string;
 let sellerA: Awaited<ReturnType<typeof registerSeller>>;
@@ -150,6 +150,7 @@ beforeAll(async () => {
   await product(sellerA, 'Desk lamp', SKU.lamp, 2500, 40);
   await product(sellerB, 'Coffee mug', SKU.mug, 4000, 40);
   await product(sellerA, 'Last vase', SKU.last, 9900, 1);
+  await product(sellerA, 'Kettle', SKU.kettle, 3000, 10);
   couponCode = `LAMP10${word}`.toUpperCase().slice(0, 30);
   const coupon = await call(
     `mutation($input: CreateCouponInput!) { createCoupon(input: $input) { ... on CouponPayload { coupon { id } } ... on ErrorResult { code message } } }`,
@@ -276,6 +277,18 @@ describe('order to cash through the gateway', () => {
       return o.status === 'COMPLETED' ? o : undefined;
     }, 'delivery completes the order');
     expect(completed.payment.capturedAmount.amount).toBe(paid.total.amount);
+    // The dispatch took the sold lamps off the shelf: nothing of them stays committed, and on hand
+    // is what the seller would count.
+    const lamps = await eventually(async () => {
+      const mine = await call(
+        `{ myStock { items { sku onHand available reserved committed } } }`,
+        {},
+        sellerA.token,
+      );
+      const lamp = mine.items.find((i: { sku: string }) => i.sku === SKU.lamp);
+      return lamp.committed === 0 ? lamp : undefined;
+    }, 'the dispatched lamps leave the books');
+    expect(lamps).toMatchObject({ onHand: 38, available: 38, committed: 0 });
 
     // The buyer was told, once per event, through the development channel.
     const notes = await eventually(async () => {
@@ -457,13 +470,27 @@ describe('order to cash through the gateway', () => {
     }, 'the order is cancelled');
     expect(cancelled.cancellation.code).toBe('PAYMENT.DECLINED');
     expect(cancelled.cancellation.message).toEqual(expect.any(String));
+    // The cart keeps its line, so the released lamp goes back to the cart's hold: it stays off
+    // sale until the buyer removes the line.
+    await eventually(
+      async () => (await availableOf(SKU.lamp, sellerA.token)) === lampBefore - 1,
+      'the reserved lamp is held by the cart again',
+    );
+    // The released redemption lets the same buyer use the code again (the release is a
+    // compensation of its own, so it may land after the lamp's).
+    const coupons = await eventually(async () => {
+      const pricing = await call(`{ myCart { pricing { coupons { code status } } } }`, {}, decliner.token);
+      const listed = pricing.pricing.coupons as { code: string; status: string }[];
+      return listed.every((c) => c.status === 'APPLIED') ? listed : undefined;
+    }, 'the redemption is released');
+    expect(coupons).toEqual([{ code: couponCode, status: 'APPLIED' }]);
+    const cart = await call(`{ myCart { lines { id sku } } }`, {}, decliner.token);
+    const lampLine = cart.lines.find((l: { sku: string }) => l.sku === SKU.lamp);
+    await call(`mutation { removeLine(lineId: "${lampLine.id}") { __typename } }`, {}, decliner.token);
     await eventually(
       async () => (await availableOf(SKU.lamp, sellerA.token)) === lampBefore,
-      'the reserved lamp is released',
+      'the removed line gives the lamp back',
     );
-    // The released redemption lets the same buyer use the code again.
-    const pricing = await call(`{ myCart { pricing { coupons { code status } } } }`, {}, decliner.token);
-    expect(pricing.pricing.coupons).toEqual([{ code: couponCode, status: 'APPLIED' }]);
   }, 300_000);
 
   it('a saga interrupted by killed processes resumes after they restart and completes', async () => {
@@ -509,4 +536,19 @@ describe('order to cash through the gateway', () => {
       available: 0,
     });
   }, 600_000);
+
+  it('two accounts registered on the spot cannot keep a paying buyer from the stock their carts hold', async () => {
+    const hoarders = await Promise.all([registerBuyer('Hoarder One'), registerBuyer('Hoarder Two')]);
+    for (const hoarder of hoarders) await addToCart(SKU.kettle, 5, hoarder.token);
+    await eventually(
+      async () => (await availableOf(SKU.kettle, sellerA.token)) === 0,
+      'the two carts hold every kettle (5 each, the per-line cap)',
+    );
+    const real = await registerBuyer('Real Buyer');
+    await addToCart(SKU.kettle, 1, real.token);
+    const started = await placeOrder(real.token, 'SANDBOX', 'tok_sandbox_approve', `hoard-${word}`);
+    const done = await settled(started.id, real.token);
+    expect(done.failure).toBeNull();
+    expect(done.status).toBe('COMPLETED');
+  }, 300_000);
 });

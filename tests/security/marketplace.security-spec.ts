@@ -36,6 +36,8 @@ const BUDGETS = {
 };
 const GUESS_WINDOW_SECONDS = 900;
 const LOGIN_WINDOW_SECONDS = 900;
+/** accounts' default allowance of registrations per client address and hour. */
+const REGISTRATIONS_PER_ADDRESS = 10;
 
 let market: Marketplace;
 let production: Process;
@@ -86,6 +88,8 @@ beforeAll(async () => {
       ACCOUNTS_ADMIN_EMAIL: admin.email,
       ACCOUNTS_ADMIN_PASSWORD: admin.password,
       COUPONS_GUESS_WINDOW_SECONDS: String(GUESS_WINDOW_SECONDS),
+      // The product's allowance, not the test stacks' raised one (see the last test).
+      ACCOUNTS_REGISTRATIONS_PER_CLIENT: String(REGISTRATIONS_PER_ADDRESS),
     };
   });
   const port = await freePort();
@@ -484,5 +488,38 @@ describe('cost budgets: a leaky bucket per buyer, per seller and per anonymous a
       expect(answer.status).toBe(200);
       expect(answer.json.errors).toBeUndefined();
     }
+  });
+});
+
+// Last in the file: from here on, this address (127.0.0.1) registers nothing more for an hour.
+describe('registration is throttled per address', () => {
+  it('lets one address open 10 accounts per window, then refuses and creates nothing', async () => {
+    const email = (i: number) => `flood-${i}-${word}@security.example.com`;
+    const password = 'Flood-account-password-7';
+    const outcomes: { __typename: string; code?: string; message?: string }[] = [];
+    for (let i = 0; i <= REGISTRATIONS_PER_ADDRESS; i++)
+      outcomes.push(
+        await call(
+          `mutation($input: RegisterBuyerInput!) { registerBuyer(input: $input) {
+            __typename ... on ErrorResult { code message } } }`,
+          { input: { email: email(i), password, name: `Flood ${i}` } },
+        ),
+      );
+    const created = outcomes.findIndex((o) => o.__typename !== 'AuthPayload');
+    console.log(
+      `registration flood: ${created} accounts created from one address (after the accounts the ` +
+        `earlier tests registered from it), then refused: ${outcomes[created]?.message}`,
+    );
+    // Earlier tests registered a few accounts from the same address: together at most the allowance.
+    expect(created).toBeGreaterThan(0);
+    expect(created).toBeLessThanOrEqual(REGISTRATIONS_PER_ADDRESS);
+    for (const refused of outcomes.slice(created))
+      expect(refused).toMatchObject({ __typename: 'ErrorResult', code: 'AUTH.TOO_MANY_ATTEMPTS' });
+    // The refused registration created no account.
+    const signIn = await call(
+      `mutation($input: LoginInput!) { login(input: $input) { __typename ... on ErrorResult { code } } }`,
+      { input: { email: email(REGISTRATIONS_PER_ADDRESS), password } },
+    );
+    expect(signIn).toEqual({ __typename: 'ErrorResult', code: 'AUTH.INVALID_CREDENTIALS' });
   });
 });

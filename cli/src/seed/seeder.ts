@@ -124,6 +124,8 @@ export class Seeder {
                 storeSlug: seller.storeSlug,
               },
             },
+            // As the admin: accounts throttles registrations per client address, not the admin's.
+            await this.admin.accessToken(),
           );
           auth = data.registerSeller;
           if (auth.code === 'ACCOUNT.EMAIL_TAKEN')
@@ -470,6 +472,7 @@ export class Seeder {
           const data = await this.client.call(
             `mutation($input: RegisterBuyerInput!) { registerBuyer(input: $input) { ${AUTH_SELECTION} } }`,
             { input: { email: buyer.email, password: buyer.password, name: buyer.name } },
+            await this.admin.accessToken(),
           );
           const r = data.registerBuyer;
           if (r.code === 'ACCOUNT.EMAIL_TAKEN')

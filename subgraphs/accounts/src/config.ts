@@ -7,6 +7,11 @@ export interface AccountsSettings {
   maxFailuresPerEmail: number;
   maxFailuresPerClient: number;
   throttleWindowSeconds: number;
+  /** Accounts one client address may register within `registrationWindowSeconds`. */
+  registrationsPerClient: number;
+  registrationWindowSeconds: number;
+  /** Store key prefix of the registration counts: instances of one deployment share it, separate stacks must not. */
+  registrationPrefix: string;
   admin: { email: string; password: string; name: string | null } | null;
 }
 
@@ -22,6 +27,10 @@ export function accountsSettings(env: NodeJS.ProcessEnv = process.env): Accounts
     maxFailuresPerEmail: intFromEnv('ACCOUNTS_LOGIN_MAX_FAILURES', 5, env),
     maxFailuresPerClient: intFromEnv('ACCOUNTS_LOGIN_MAX_FAILURES_PER_CLIENT', 50, env),
     throttleWindowSeconds: intFromEnv('ACCOUNTS_LOGIN_WINDOW_SECONDS', 900, env),
+    registrationsPerClient: intFromEnv('ACCOUNTS_REGISTRATIONS_PER_CLIENT', 10, env),
+    registrationWindowSeconds: intFromEnv('ACCOUNTS_REGISTRATION_WINDOW_SECONDS', 3600, env),
+    // Test stacks share one Redis and one client address (127.0.0.1): each stack counts its own.
+    registrationPrefix: `accounts:registrations${env.CONSUMER_GROUP_SUFFIX ? `:${env.CONSUMER_GROUP_SUFFIX}` : ''}`,
     admin: email && password ? { email, password, name: env.ACCOUNTS_ADMIN_NAME?.trim() || null } : null,
   };
 }

@@ -5,7 +5,7 @@ import { ensureAdmin } from './application/bootstrap-admin.js';
 import { accountsEntities, accountsMigrations } from './adapters/persistence/accounts.schema.js';
 import { accountsContext, type AccountsAdapters } from './adapters/persistence/accounts-store.js';
 import { Argon2PasswordHasher } from './adapters/security/argon2-password-hasher.js';
-import { StoreLoginThrottle } from './adapters/security/login-throttle.js';
+import { StoreLoginThrottle, StoreRegistrationThrottle } from './adapters/security/login-throttle.js';
 import { JwtTokenIssuer } from './adapters/security/tokens.js';
 import { SellerNode } from './adapters/graphql/account.types.js';
 import {
@@ -32,6 +32,11 @@ export function accountsAdapters(
       maxFailuresPerEmail: settings.maxFailuresPerEmail,
       maxFailuresPerClient: settings.maxFailuresPerClient,
       windowSeconds: settings.throttleWindowSeconds,
+    }),
+    registrations: new StoreRegistrationThrottle(deps.store, {
+      maxPerClient: settings.registrationsPerClient,
+      windowSeconds: settings.registrationWindowSeconds,
+      prefix: settings.registrationPrefix,
     }),
     onCommit: () => deps.relay?.nudge(),
   };

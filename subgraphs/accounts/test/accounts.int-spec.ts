@@ -405,6 +405,38 @@ describe('accounts subgraph', () => {
     });
   });
 
+  describe('registration throttle', () => {
+    it('registers 10 accounts per client address within the window, refuses the 11th, and counts only accounts created', async () => {
+      const client = `203.0.113.9/${run}`;
+      const headers = { [CLIENT_IP_HEADER]: client };
+      const register = async (name: string, token?: string) =>
+        (
+          await gql(
+            REGISTER_BUYER,
+            { input: { email: email(name), password: PASSWORD, name } },
+            token,
+            headers,
+          )
+        ).registerBuyer;
+      await registerBuyer('Taken');
+      // A registration that creates nothing (email taken) does not use the allowance up.
+      expect(await register('Taken')).toMatchObject({ code: 'ACCOUNT.EMAIL_TAKEN' });
+      // Ten at once, as the hoarding attack did: all created.
+      const created = await Promise.all(Array.from({ length: 10 }, (_, i) => register(`hoard${i}`)));
+      expect(created.map((r) => r.__typename)).toEqual(Array<string>(10).fill('AuthPayload'));
+
+      const refused = await register('hoard10');
+      expect(refused).toMatchObject({ __typename: 'ErrorResult', code: 'AUTH.TOO_MANY_ATTEMPTS' });
+      expect(refused.message).toMatch(/try again in \d+ seconds/);
+      expect(await sql('select 1 from app_user where email = ?', [email('hoard10').toLowerCase()])).toEqual(
+        [],
+      );
+      // Another address registers as usual; an admin (the demo seeder) is not counted.
+      expect((await registerBuyer('Elsewhere')).__typename).toBe('AuthPayload');
+      expect((await register('ByAdmin', adminToken)).__typename).toBe('AuthPayload');
+    });
+  });
+
   describe('refresh tokens', () => {
     it('rotates: a refresh gives a new pair and retires the old refresh token', async () => {
       const { user } = await registerBuyer('Donald');

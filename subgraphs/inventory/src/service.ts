@@ -9,8 +9,12 @@ import {
 import { catalogConsumer } from './adapters/messaging/catalog-consumer.js';
 import { expirySweeper } from './adapters/messaging/expiry-sweeper.js';
 import { cartConsumer } from './adapters/messaging/cart-consumer.js';
-import { cartHoldPolicy } from './application/cart-holds.js';
-import { checkoutCommandsConsumer, refundConsumer } from './adapters/messaging/checkout-commands.js';
+import { DEFAULT_CART_HOLD_POLICY, cartHoldPolicy } from './application/cart-holds.js';
+import {
+  checkoutCommandsConsumer,
+  refundConsumer,
+  shipmentConsumer,
+} from './adapters/messaging/checkout-commands.js';
 
 /**
  * The inventory subgraph: stock per SKU, reservations with expiry, contributed to the
@@ -22,8 +26,8 @@ import { checkoutCommandsConsumer, refundConsumer } from './adapters/messaging/c
 export function createInventoryService(env: NodeJS.ProcessEnv = process.env): ServiceDefinition {
   const sweepIntervalMs = intFromEnv('INVENTORY_SWEEP_INTERVAL_MS', 5_000, env);
   const cartHolds = cartHoldPolicy({
-    ttlSeconds: intFromEnv('INVENTORY_CART_HOLD_TTL_SECONDS', 1_800, env),
-    maxPerLine: intFromEnv('INVENTORY_CART_HOLD_MAX_PER_LINE', 5, env),
+    ttlSeconds: intFromEnv('INVENTORY_CART_HOLD_TTL_SECONDS', DEFAULT_CART_HOLD_POLICY.ttlSeconds, env),
+    maxPerLine: intFromEnv('INVENTORY_CART_HOLD_MAX_PER_LINE', DEFAULT_CART_HOLD_POLICY.maxPerLine, env),
   });
   if (!cartHolds.ok) throw new Error(cartHolds.error.message);
   return {
@@ -33,7 +37,7 @@ export function createInventoryService(env: NodeJS.ProcessEnv = process.env): Se
     migrations: inventoryMigrations,
     publishes: [Topics.stockItem],
     graphql: ({ relay }) => ({
-      resolvers: createInventoryResolvers({ onCommit: () => relay.nudge() }),
+      resolvers: createInventoryResolvers({ onCommit: () => relay.nudge(), cartHolds: cartHolds.value }),
       referenceResolvers: { Variant: variantStockReference, Product: productStockReference },
     }),
     consumers: ({ logger }) => [
@@ -41,6 +45,7 @@ export function createInventoryService(env: NodeJS.ProcessEnv = process.env): Se
       cartConsumer(cartHolds.value),
       checkoutCommandsConsumer(cartHolds.value, logger.child({ consumer: 'inventory.checkout-commands' })),
       refundConsumer(),
+      shipmentConsumer(),
     ],
     jobs: ({ orm, logger, relay }) => [
       expirySweeper({ orm, logger, intervalMs: sweepIntervalMs, onCommit: () => relay.nudge() }),

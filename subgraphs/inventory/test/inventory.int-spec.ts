@@ -866,7 +866,8 @@ describe('inventory subgraph', () => {
       await handled(...added);
       expect(await held(buyerCart.id)).toEqual({ OWN1: [1, 1], OWN2: [2, 2] });
 
-      // Another buyer checking out the last unit (held by the first buyer's cart) fails.
+      // Another buyer checking out more than the shelf has fails (cart holds would yield, but
+      // there are not enough units at all) and changes nothing.
       const otherCart = cartOf(newId(), productId);
       const otherAdd = otherCart.added(own2, 1);
       await send(Topics.cart, otherAdd);
@@ -875,7 +876,7 @@ describe('inventory subgraph', () => {
       const rejected = reserveCommand(
         otherOrder,
         [
-          { sku: sku('OWN1'), quantity: 1 },
+          { sku: sku('OWN1'), quantity: 2 },
           { sku: sku('OWN2'), quantity: 1 },
         ],
         otherCart.id,
@@ -891,7 +892,7 @@ describe('inventory subgraph', () => {
             reference: `order:${otherOrder}`,
             code: 'RESERVATION.INSUFFICIENT_STOCK',
             message: expect.any(String),
-            shortages: [{ sku: sku('OWN1'), requested: 1, available: 0 }],
+            shortages: [{ sku: sku('OWN1'), requested: 2, available: 1 }],
           },
         },
       ]);
@@ -1041,26 +1042,174 @@ describe('inventory subgraph', () => {
       expect(await levelsOf(sku('LAST1'))).toEqual({ on_hand: 1, available: 0, reserved: 1, committed: 0 });
     });
 
-    it('restocks a refund’s unshipped units once per refund request', async () => {
-      const { sku } = await seed(sellerA.sellerId, { REFUND1: 2 });
+    /** Reserves and commits `lines` as checkout does for order `orderId`. */
+    const sell = async (
+      orderId: string,
+      lines: { sku: string; quantity: number }[],
+      cartId: string | null = null,
+    ) => {
+      const reserve = reserveCommand(orderId, lines, cartId);
+      const commit = command('inventory.commit-reservation', `order:${orderId}`, {
+        reference: `order:${orderId}`,
+        reason: 'confirmed',
+      });
+      await send(Topics.inventoryCommands, reserve, commit);
+      await handled(reserve, commit);
+    };
+    const refunded = (
+      orderId: string,
+      refundRequestId: string,
+      restock: { sku: string; quantity: number }[],
+    ) =>
+      command('orders.order-refunded', orderId, {
+        orderId,
+        buyerId: newId(),
+        refundRequestId,
+        subOrderId: newId(),
+        amount: { amount: 1250, currency: 'EUR' },
+        orderFullyRefunded: false,
+        subOrderRefunded: false,
+        restock,
+        version: 4,
+      });
+    const dispatched = (orderId: string, sellerId: string) => {
+      const shipmentId = newId();
+      return envelope('shipping.shipment-dispatched', 'Shipment', shipmentId, {
+        shipmentId,
+        orderId,
+        subOrderId: newId(),
+        sellerId,
+        buyerId: newId(),
+        status: 'DISPATCHED',
+        carrier: 'DHL',
+        trackingNumber: 'JD0001',
+        occurredAt: new Date().toISOString(),
+        version: 2,
+      });
+    };
+
+    it('uncommits a refund’s unshipped units once per refund request; on hand stays what is on the shelf', async () => {
+      const { sku } = await seed(sellerA.sellerId, { REFUND1: 20 });
       const orderId = newId();
-      const refunded = () =>
-        command('orders.order-refunded', orderId, {
-          orderId,
-          buyerId: newId(),
-          refundRequestId,
-          subOrderId: newId(),
-          amount: { amount: 2500, currency: 'EUR' },
-          orderFullyRefunded: true,
-          subOrderRefunded: true,
-          restock: [{ sku: sku('REFUND1'), quantity: 3 }],
-          version: 4,
-        });
+      await sell(orderId, [{ sku: sku('REFUND1'), quantity: 2 }]);
+      expect(await levelsOf(sku('REFUND1'))).toEqual({
+        on_hand: 20,
+        available: 18,
+        reserved: 0,
+        committed: 2,
+      });
+
+      // Delivered twice (a redelivery with a new message id): one unit is uncommitted once.
       const refundRequestId = newId();
-      const messages = [refunded(), refunded()];
+      const messages = [1, 2].map(() =>
+        refunded(orderId, refundRequestId, [{ sku: sku('REFUND1'), quantity: 1 }]),
+      );
       await send(Topics.order, ...messages);
       await handled(...messages);
-      expect(await levelsOf(sku('REFUND1'))).toEqual({ on_hand: 5, available: 5, reserved: 0, committed: 0 });
+      expect(await levelsOf(sku('REFUND1'))).toEqual({
+        on_hand: 20,
+        available: 19,
+        reserved: 0,
+        committed: 1,
+      });
+      expect((await reservationOf(`order:${orderId}`))?.lines).toEqual([
+        expect.objectContaining({ sku: sku('REFUND1'), requested: 2, quantity: 1 }),
+      ]);
+    });
+
+    it('takes dispatched units off the shelf once; a refund after dispatch leaves stock alone', async () => {
+      const { sku } = await seed(sellerA.sellerId, { SHIP1: 10 });
+      const other = await seed(sellerB.sellerId, { SHIPB: 4 });
+      const orderId = newId();
+      await sell(orderId, [
+        { sku: sku('SHIP1'), quantity: 3 },
+        { sku: other.sku('SHIPB'), quantity: 1 },
+      ]);
+      expect(await levelsOf(sku('SHIP1'))).toEqual({ on_hand: 10, available: 7, reserved: 0, committed: 3 });
+
+      // Seller A dispatches its parcel (the event delivered twice): only A's units leave.
+      const parcel = dispatched(orderId, sellerA.sellerId);
+      const again = { ...parcel, id: newId() };
+      await send(Topics.shipment, parcel, again);
+      await handled(parcel, again);
+      expect(await levelsOf(sku('SHIP1'))).toEqual({ on_hand: 7, available: 7, reserved: 0, committed: 0 });
+      expect(await levelsOf(other.sku('SHIPB'))).toEqual({
+        on_hand: 4,
+        available: 3,
+        reserved: 0,
+        committed: 1,
+      });
+
+      // The seller recounts the shelf: 7 is what the books say; 2 is allowed (nothing is committed).
+      const recount = await gql(SET, { input: { sku: sku('SHIP1'), onHand: 7 } }, 'a');
+      expect(recount.setStock.stockItem).toMatchObject({ onHand: 7, available: 7, committed: 0 });
+      // A refund of a shipped unit (orders had not heard of the dispatch yet) changes nothing.
+      const late = refunded(orderId, newId(), [{ sku: sku('SHIP1'), quantity: 1 }]);
+      await send(Topics.order, late);
+      await handled(late);
+      expect(await levelsOf(sku('SHIP1'))).toEqual({ on_hand: 7, available: 7, reserved: 0, committed: 0 });
+      const shrink = await gql(SET, { input: { sku: sku('SHIP1'), onHand: 2 } }, 'a');
+      expect(shrink.setStock.stockItem).toMatchObject({ onHand: 2, available: 2, committed: 0 });
+    });
+
+    it('lets a buyer check out stock other carts hold entirely: the holds yield', async () => {
+      const { sku, variants, productId } = await seed(sellerA.sellerId, { HOARD1: 10 });
+      const [hoarded] = variants as [Variant];
+      const hoarders = [cartOf(newId(), productId), cartOf(newId(), productId)];
+      const grabs = hoarders.map((cart) => cart.added(hoarded, 5));
+      await send(Topics.cart, ...grabs);
+      await handled(...grabs);
+      expect(await levelsOf(sku('HOARD1'))).toEqual({
+        on_hand: 10,
+        available: 0,
+        reserved: 10,
+        committed: 0,
+      });
+
+      const buyer = cartOf(newId(), productId);
+      const add = buyer.added(hoarded, 2);
+      await send(Topics.cart, add);
+      await handled(add);
+      const orderId = newId();
+      const reserve = reserveCommand(orderId, [{ sku: sku('HOARD1'), quantity: 2 }], buyer.id);
+      await send(Topics.inventoryCommands, reserve);
+      await handled(reserve);
+      expect((await repliesTo(reserve)).map((r) => r.type)).toEqual(['inventory.stock-reserved']);
+      expect((await reservationOf(`order:${orderId}`))?.status).toBe('HELD');
+      const stillHeld = await Promise.all(hoarders.map((cart) => held(cart.id)));
+      expect(stillHeld.map((h) => h.HOARD1![1]).sort()).toEqual([3, 5]);
+      expect(stillHeld.map((h) => h.HOARD1![0])).toEqual([5, 5]);
+      expect(await levelsOf(sku('HOARD1'))).toEqual({
+        on_hand: 10,
+        available: 0,
+        reserved: 10,
+        committed: 0,
+      });
+    });
+
+    it('gives a failed checkout’s units back to the buyer’s cart hold', async () => {
+      const { sku, variants, productId } = await seed(sellerA.sellerId, { BACK1: 3 });
+      const [back] = variants as [Variant];
+      const cart = cartOf(newId(), productId);
+      const add = cart.added(back, 1);
+      await send(Topics.cart, add);
+      await handled(add);
+      const orderId = newId();
+      const reserve = reserveCommand(orderId, [{ sku: sku('BACK1'), quantity: 1 }], cart.id);
+      await send(Topics.inventoryCommands, reserve);
+      await handled(reserve);
+      expect(await held(cart.id)).toEqual({});
+
+      // The payment was declined: the saga releases the order's reservation; the cart keeps its line.
+      const release = command('inventory.release-reservation', `order:${orderId}`, {
+        reference: `order:${orderId}`,
+        reason: 'compensation',
+      });
+      await send(Topics.inventoryCommands, release);
+      await handled(release);
+      expect((await reservationOf(`order:${orderId}`))?.status).toBe('RELEASED');
+      expect(await held(cart.id)).toEqual({ BACK1: [1, 1] });
+      expect(await levelsOf(sku('BACK1'))).toEqual({ on_hand: 3, available: 2, reserved: 1, committed: 0 });
     });
 
     it('gives a cancelled confirmed order’s committed units back to available, once per order', async () => {

@@ -104,6 +104,19 @@ export interface LoginThrottle {
   begin(keys: ThrottleKeys): Promise<{ attempt: LoginAttempt } | { retryAfterSeconds: number }>;
 }
 
+/**
+ * Counts account registrations per client, so one client cannot open accounts by the dozen
+ * (e.g. to fill carts that hold stock). Only registrations that created an account stay counted.
+ */
+export interface RegistrationThrottle {
+  /**
+   * Counts one registration of the client atomically, before anything is checked, so
+   * simultaneous registrations cannot all slip past; over the allowance, the seconds to wait.
+   * `created` false gives the count back (nothing was created).
+   */
+  begin(client: string): Promise<{ done(created: boolean): Promise<void> } | { retryAfterSeconds: number }>;
+}
+
 /** What every accounts use case receives besides its input. */
 export interface AccountsContext {
   actor: Actor | null;
@@ -115,6 +128,7 @@ export interface AccountsContext {
   passwords: PasswordHasher;
   tokens: TokenIssuer;
   throttle: LoginThrottle;
+  registrations: RegistrationThrottle;
   /** Runs the work in one transaction; a rejected result rolls it back. */
   transaction<T>(work: (tx: AccountsTransaction) => Promise<Result<T>>): Promise<Result<T>>;
   /** Called after a commit that wrote events, e.g. to wake the outbox relay. */

@@ -11,7 +11,7 @@ import { checkPassword } from '../domain/password-policy.js';
 import { Store } from '../domain/store.js';
 import { User, displayName, normalizeEmail } from '../domain/user.js';
 import type { AccountsContext } from './ports.js';
-import { openFamily, toSession, type Session } from './sessions.js';
+import { openFamily, toSession, type Session, type ThrottledError } from './sessions.js';
 
 export interface RegisterInput {
   email: string;
@@ -43,8 +43,39 @@ async function credentials(
   return ok({ email, name, passwordHash: await ctx.passwords.hash(input.password) });
 }
 
+/**
+ * Counts the registration against the calling client's allowance and runs it; a registration
+ * that creates no account gives its count back. An admin registering accounts (the demo seeder)
+ * and a caller whose address the gateway did not forward are not counted.
+ */
+async function throttled(
+  ctx: AccountsContext,
+  register: () => Promise<Result<Session>>,
+): Promise<Result<Session, DomainError | ThrottledError>> {
+  if (ctx.client === null || ctx.actor?.role === 'admin') return register();
+  const admitted = await ctx.registrations.begin(ctx.client);
+  if ('retryAfterSeconds' in admitted) {
+    const wait = admitted.retryAfterSeconds;
+    return err({
+      code: 'AUTH.TOO_MANY_ATTEMPTS',
+      message: `Too many accounts registered from this address; try again in ${wait} seconds`,
+      retryAfterSeconds: wait,
+    });
+  }
+  const result = await register();
+  await admitted.done(result.ok);
+  return result;
+}
+
 /** A shopper signs up and is signed in at once. */
-export async function registerBuyer(input: RegisterInput, ctx: AccountsContext): Promise<Result<Session>> {
+export function registerBuyer(
+  input: RegisterInput,
+  ctx: AccountsContext,
+): Promise<Result<Session, DomainError | ThrottledError>> {
+  return throttled(ctx, () => createBuyer(input, ctx));
+}
+
+async function createBuyer(input: RegisterInput, ctx: AccountsContext): Promise<Result<Session>> {
   const creds = await credentials(input, ctx);
   if (!creds.ok) return creds;
   const result = await ctx.transaction(async (tx) => {
@@ -64,10 +95,14 @@ export async function registerBuyer(input: RegisterInput, ctx: AccountsContext):
  * A merchant signs up: the account and its store (PENDING until an admin approves it) are
  * created together; the store's id is the seller id in the merchant's tokens.
  */
-export async function registerSeller(
+export function registerSeller(
   input: RegisterSellerInput,
   ctx: AccountsContext,
-): Promise<Result<Session>> {
+): Promise<Result<Session, DomainError | ThrottledError>> {
+  return throttled(ctx, () => createSeller(input, ctx));
+}
+
+async function createSeller(input: RegisterSellerInput, ctx: AccountsContext): Promise<Result<Session>> {
   const userId = newId();
   const now = ctx.clock.now();
   // Validated before the password is hashed, so a bad slug answers fast.

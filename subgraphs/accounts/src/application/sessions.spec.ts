@@ -84,6 +84,12 @@ function harness(maxFailures = 3) {
         };
       },
     },
+    // Sign-in never registers anyone.
+    registrations: {
+      begin: async () => {
+        throw new Error('sign-in must not count registrations');
+      },
+    },
     transaction: async (work) => work(tx),
   };
   return { ctx, calls, families, failures, outcomes, user: user.value };

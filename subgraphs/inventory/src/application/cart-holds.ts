@@ -10,19 +10,12 @@ import {
   type StockBySku,
 } from '../domain/reservation.js';
 import { trackAll } from './reservations.js';
-import type { InventoryContext, InventoryTransaction } from './ports.js';
+import type { CartHoldPolicy, InventoryContext, InventoryTransaction } from './ports.js';
 
-/**
- * Signed-in buyers' carts keep a soft hold on what they contain (reference `cart:<cartId>`): it
- * follows the cart's lines, holds what is available when stock is short but at most
- * `maxPerLine` units per line, and lapses `ttlSeconds` after the cart's last change (the sweeper
- * releases it; the cart's next change brings it back). Guest carts hold nothing: anyone can open
- * one without an account, so their holds would let anonymous callers lock any seller's stock.
- */
-export interface CartHoldPolicy {
-  ttlSeconds: number;
-  maxPerLine: number;
-}
+export type { CartHoldPolicy } from './ports.js';
+
+/** What `INVENTORY_CART_HOLD_TTL_SECONDS` and `INVENTORY_CART_HOLD_MAX_PER_LINE` default to. */
+export const DEFAULT_CART_HOLD_POLICY: CartHoldPolicy = { ttlSeconds: 1_800, maxPerLine: 5 };
 
 /** Checks the configured policy (at start-up: a bad value stops the service). */
 export function cartHoldPolicy(values: CartHoldPolicy): Result<CartHoldPolicy> {

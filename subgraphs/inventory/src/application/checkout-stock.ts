@@ -8,11 +8,12 @@ import {
   parseReference,
   parseTtl,
   type LineRequest,
+  type StockBySku,
 } from '../domain/reservation.js';
 import { parseSku } from '../domain/stock-item.js';
 import { trackAll } from './reservations.js';
 import type { CartHoldPolicy } from './cart-holds.js';
-import type { InventoryContext } from './ports.js';
+import type { InventoryContext, InventoryTransaction } from './ports.js';
 
 export interface CheckoutReserveInput {
   /** `order:<orderId>`. */
@@ -44,7 +45,10 @@ const failed = (code: string, message: string, shortages: Shortage[] = []): Chec
 /**
  * Checkout step "reserve stock": in one transaction, the buyer's cart hold lets go of the SKUs the
  * order takes (so the buyer's own held units count as available to it) and the order's FIRM
- * reservation holds every line or none. A shortage changes nothing, not even the hold.
+ * reservation holds every line or none. Cart holds are soft: when too few units are available,
+ * the checkout takes them from other carts' holds (least recently changed first; never from
+ * another checkout's reservation), which then hold less. A shortage even so changes nothing, not
+ * even the holds.
  * Idempotent by reference: a repeat restates the existing reservation (its `stock-reserved` event
  * is published again, so a re-sent command gets its reply) and holds nothing more.
  */
@@ -81,11 +85,20 @@ export async function reserveForCheckout(
       [...new Set([...(ownHold?.skus ?? []), ...lines.map((l) => l.sku)])].sort(compareSku),
     );
     const heldByBuyer = new Map((ownHold?.lines ?? []).map((l) => [l.sku, l.quantity]));
-    const shortages = lines.flatMap((line) => {
-      const item = stock.get(line.sku);
-      const available = item ? item.available + (heldByBuyer.get(line.sku) ?? 0) : 0;
-      return available < line.quantity ? [{ sku: line.sku, requested: line.quantity, available }] : [];
-    });
+    const shortagesGiven = (others: readonly Reservation[]) =>
+      lines.flatMap((line) => {
+        const item = stock.get(line.sku);
+        const available = item
+          ? item.available + (heldByBuyer.get(line.sku) ?? 0) + heldUnits(others, line.sku)
+          : 0;
+        return available < line.quantity ? [{ sku: line.sku, requested: line.quantity, available }] : [];
+      });
+    let shortages = shortagesGiven([]);
+    // Only SKUs the inventory knows can be held by other carts.
+    const short = shortages.filter((s) => stock.has(s.sku)).map((s) => s.sku);
+    const others =
+      short.length > 0 ? await tx.reservations.heldCartHoldsForUpdateSkipLocked(short, holdReference) : [];
+    if (others.length > 0) shortages = shortagesGiven(others);
     if (shortages.length > 0)
       return ok(
         failed(
@@ -105,12 +118,21 @@ export async function reserveForCheckout(
       if (!dropped.ok) return dropped;
       trackAll(tx, ownHold, []);
     }
+    for (const line of lines) {
+      let missing = line.quantity - stock.get(line.sku)!.available;
+      for (const other of others) {
+        if (missing <= 0) break;
+        missing -= other.yieldUnits(line.sku, missing, stock, now);
+      }
+    }
+    for (const other of others) tx.track(other);
     const placed = Reservation.place(
       reference,
       lines,
       new Date(now.getTime() + ttlSeconds * 1000),
       stock,
       now,
+      { cartHold: ownHold?.reference ?? null },
     );
     if (!placed.ok) return placed;
     tx.reservations.add(placed.value);
@@ -118,6 +140,10 @@ export async function reserveForCheckout(
     return ok({ outcome: 'RESERVED', reservation: placed.value });
   });
 }
+
+/** Units of `sku` the given cart holds hold. */
+const heldUnits = (holds: readonly Reservation[], sku: string): number =>
+  holds.reduce((sum, h) => sum + (h.lines.find((l) => l.sku === sku)?.quantity ?? 0), 0);
 
 function parseHoldReference(raw: string | null): Result<string | null> {
   if (raw === null) return ok(null);
@@ -137,35 +163,43 @@ export interface RefundRestock {
 }
 
 /**
- * A refund of units that were never shipped: they go back on hand (an upward adjustment per SKU).
- * Once per refund request, whatever the redeliveries. SKUs the inventory does not know are
- * skipped: there is no stock record to put them back into.
+ * A refund of units that had not shipped: they are sold no more, so they leave `committed` for
+ * `available` through the order's reservation `order:<orderId>`; on hand does not change (they
+ * never left the shelf). Once per refund request, whatever the redeliveries. Units that shipped
+ * meanwhile, and SKUs or orders the inventory never reserved, change nothing. Refused while the
+ * order's reservation is not committed yet (the commit is on its way: the consumer retries).
  */
 export async function restockRefund(input: RefundRestock, ctx: InventoryContext): Promise<Result<number>> {
   if (input.restock.length === 0) return ok(0);
-  const skus: string[] = [];
-  const units = new Map<string, number>();
+  const lines: LineRequest[] = [];
   for (const line of input.restock) {
     const sku = parseSku(line.sku, 'restock');
     if (!sku.ok) return sku;
-    if (!units.has(sku.value)) skus.push(sku.value);
-    units.set(sku.value, (units.get(sku.value) ?? 0) + line.quantity);
+    lines.push({ sku: sku.value, quantity: line.quantity });
   }
-  return ctx.transaction(async (tx) => {
-    const now = ctx.clock.now();
-    if (!(await tx.restocks.recordOnce(input.refundRequestId, input.orderId, now))) return ok(0);
-    const stock = await tx.stock.bySkusForUpdate(skus.sort(compareSku));
-    let restocked = 0;
-    for (const [sku, quantity] of units) {
-      const item = stock.get(sku);
-      if (!item) continue;
-      const adjusted = item.adjust(quantity, `refund:${input.refundRequestId}`, now);
-      if (!adjusted.ok) return adjusted;
-      tx.track(item);
-      restocked += quantity;
-    }
-    return ok(restocked);
-  });
+  return changeOrderReservation(
+    input.orderId,
+    ctx,
+    (reservation, stock, now) => reservation.returnUnshipped(lines, stock, now),
+    (tx, now) => tx.restocks.recordOnce(input.refundRequestId, input.orderId, now),
+  );
+}
+
+export interface DispatchedParcel {
+  orderId: string;
+  sellerId: string;
+}
+
+/**
+ * The seller dispatched its sub-order's parcel: the units still committed to the order for this
+ * seller's SKUs leave the shelf (on hand and committed drop). Idempotent: a repeat finds nothing
+ * committed left. An order the inventory never reserved ships nothing; one whose commit has not
+ * arrived yet is refused (`RESERVATION.NOT_COMMITTED`, the consumer retries).
+ */
+export function shipParcel(input: DispatchedParcel, ctx: InventoryContext): Promise<Result<number>> {
+  return changeOrderReservation(input.orderId, ctx, (reservation, stock, now) =>
+    reservation.ship(input.sellerId, stock, now),
+  );
 }
 
 export interface CancelledOrderRestock {
@@ -180,26 +214,44 @@ export interface CancelledOrderRestock {
  * available. On hand does not change (the units never left), and the reservation's own lines are
  * what is given back, so committed always equals what COMMITTED reservations hold. Idempotent by
  * orderId: the reservation ends RELEASED, and a redelivery finds nothing to give back. A PENDING
- * or PAID cancellation (empty `restock`) changes nothing here: the saga releases the first, the
- * refund restocks the second.
+ * or PAID cancellation (empty `restock`) changes nothing here: the saga releases the first, its
+ * refunds uncommit the second.
  */
 export async function restockCancelledOrder(
   input: CancelledOrderRestock,
   ctx: InventoryContext,
 ): Promise<Result<number>> {
   if (input.restock.length === 0) return ok(0);
-  const reference = parseFirmReference(`order:${input.orderId}`);
-  if (!reference.ok) return reference;
+  return changeOrderReservation(input.orderId, ctx, (reservation, stock, now) => {
+    const returned = reservation.returnCommitted(stock, now);
+    if (!returned.ok) return returned;
+    return ok(returned.value ? reservation.lines.reduce((sum, l) => sum + l.quantity, 0) : 0);
+  });
+}
+
+/**
+ * Runs `change` on the order's reservation `order:<orderId>` in one transaction (reference, then
+ * reservation row, then its stock rows locked). An order never reserved here (or a `firstTime`
+ * that says the message was applied before) changes nothing: 0 units.
+ */
+function changeOrderReservation(
+  orderId: string,
+  ctx: InventoryContext,
+  change: (reservation: Reservation, stock: StockBySku, now: Date) => Result<number>,
+  firstTime: (tx: InventoryTransaction, now: Date) => Promise<boolean> = async () => true,
+): Promise<Result<number>> {
+  const reference = parseFirmReference(`order:${orderId}`);
+  if (!reference.ok) return Promise.resolve(reference);
   return ctx.transaction(async (tx) => {
+    const now = ctx.clock.now();
     await tx.reservations.lockReference(reference.value);
+    if (!(await firstTime(tx, now))) return ok(0);
     const reservation = await tx.reservations.byReferenceForUpdate(reference.value);
-    // Never reserved here (or already given back): no units of this order are allocated.
     if (!reservation) return ok(0);
     const stock = await tx.stock.bySkusForUpdate(reservation.skus);
-    const returned = reservation.returnCommitted(stock, ctx.clock.now());
-    if (!returned.ok) return returned;
-    if (!returned.value) return ok(0);
-    trackAll(tx, reservation, stock.values());
-    return ok(reservation.lines.reduce((sum, l) => sum + l.quantity, 0));
+    const changed = change(reservation, stock, now);
+    // Unchanged aggregates record no events, so tracking them is harmless.
+    if (changed.ok) trackAll(tx, reservation, stock.values());
+    return changed;
   });
 }

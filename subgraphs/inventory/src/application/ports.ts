@@ -22,6 +22,11 @@ export interface ReservationRepository {
   byReferenceForUpdate(reference: string): Promise<Reservation | null>;
   /** Locks the reservation unless another transaction holds it (the sweeper skips busy rows). */
   byIdForUpdateSkipLocked(id: string): Promise<Reservation | null>;
+  /**
+   * Other carts' held cart holds with units of these SKUs (all but `except`), least recently
+   * changed first, row-locked; holds another transaction is working on are skipped.
+   */
+  heldCartHoldsForUpdateSkipLocked(skus: readonly string[], except: string | null): Promise<Reservation[]>;
   /** Ids of held reservations whose time ran out, oldest first. */
   expiredIds(now: Date, limit: number): Promise<string[]>;
   add(reservation: Reservation): void;
@@ -49,4 +54,16 @@ export interface InventoryContext {
   clock: Clock;
   /** Runs the work in one transaction; a rejected result rolls it back. */
   transaction<T>(work: (tx: InventoryTransaction) => Promise<Result<T>>): Promise<Result<T>>;
+}
+
+/**
+ * Signed-in buyers' carts keep a soft hold on what they contain (reference `cart:<cartId>`): it
+ * follows the cart's lines, holds what is available when stock is short but at most
+ * `maxPerLine` units per line, and lapses `ttlSeconds` after the cart's last change (the sweeper
+ * releases it; the cart's next change brings it back). Guest carts hold nothing: anyone can open
+ * one without an account, so their holds would let anonymous callers lock any seller's stock.
+ */
+export interface CartHoldPolicy {
+  ttlSeconds: number;
+  maxPerLine: number;
 }

@@ -6,8 +6,9 @@ import {
   parseTtl,
   type LineRequest,
 } from '../domain/reservation.js';
+import { compareSku } from '../domain/reservation.js';
 import type { StockItem } from '../domain/stock-item.js';
-import type { InventoryContext, InventoryTransaction } from './ports.js';
+import type { CartHoldPolicy, InventoryContext, InventoryTransaction } from './ports.js';
 
 export interface ReserveStockInput {
   /** The caller's idempotency key, e.g. `checkout:<id>`. */
@@ -69,9 +70,13 @@ export async function reserveStock(
  * was never reserved records that, so a reservation arriving late for it holds nothing.
  * `cart:` references are refused (RESERVATION.RESERVED_REFERENCE): cart holds follow their
  * cart's events, and a firm marker under such a reference would block that cart's holds.
+ * A checkout's reservation that took its units from the buyer's cart hold (a failed checkout's
+ * compensation: the cart keeps its lines) gives them back to that hold, in the same transaction,
+ * as far as the hold's cap and the stock allow; a hold whose cart is gone gets nothing.
  */
 export async function releaseReservation(
   rawReference: string,
+  policy: CartHoldPolicy,
   ctx: InventoryContext,
 ): Promise<Result<Reservation>> {
   const reference = parseFirmReference(rawReference);
@@ -84,10 +89,29 @@ export async function releaseReservation(
       tx.reservations.add(unused);
       return ok(unused);
     }
-    const stock = await tx.stock.bySkusForUpdate(reservation.skus);
-    const released = reservation.release('RELEASED', stock, ctx.clock.now());
+    const holdReference = reservation.status === 'HELD' ? reservation.cartHold : null;
+    // Lock order: references, reservation rows, then stock rows (in SKU order, in one go).
+    if (holdReference) await tx.reservations.lockReference(holdReference);
+    const hold = holdReference ? await tx.reservations.byReferenceForUpdate(holdReference) : null;
+    const cartHold = hold?.followsCart ? hold : null;
+    const stock = await tx.stock.bySkusForUpdate(
+      [...new Set([...reservation.skus, ...(cartHold?.skus ?? [])])].sort(compareSku),
+    );
+    const now = ctx.clock.now();
+    const released = reservation.release('RELEASED', stock, now);
     if (!released.ok) return released;
-    if (released.value) trackAll(tx, reservation, stock.values());
+    if (!released.value) return ok(reservation);
+    if (cartHold) {
+      const restored = cartHold.hold(
+        reservation.lines.map((l) => ({ sku: l.sku, quantity: l.requested })),
+        stock,
+        { expiresAt: new Date(now.getTime() + policy.ttlSeconds * 1000), maxPerLine: policy.maxPerLine },
+        now,
+      );
+      if (!restored.ok) return restored;
+      tx.track(cartHold);
+    }
+    trackAll(tx, reservation, stock.values());
     return ok(reservation);
   });
 }

@@ -236,6 +236,56 @@ describe('Reservation', () => {
     });
   });
 
+  describe('after the commit: dispatch and refunds', () => {
+    const onHand = (items: StockBySku) => Object.fromEntries([...items].map(([sku, s]) => [sku, s.onHand]));
+
+    it('ships what is still committed for the seller, once; refuses before the commit', () => {
+      const items = stock({ A: 10, B: 4 });
+      const r = placed(items, [
+        { sku: 'A', quantity: 3 },
+        { sku: 'B', quantity: 1 },
+      ]);
+      expect(r.ship(sellerId, items, now)).toMatchObject({
+        ok: false,
+        error: { code: 'RESERVATION.NOT_COMMITTED' },
+      });
+      expect(levels(items)).toEqual({ A: [7, 3, 0], B: [3, 1, 0] });
+      r.commit(items, now);
+      expect(r.ship('0192f3a0-1111-7aaa-8bbb-0000000000ff', items, now)).toEqual({ ok: true, value: 0 });
+      expect(r.ship(sellerId, items, now)).toEqual({ ok: true, value: 4 });
+      expect(levels(items)).toEqual({ A: [7, 0, 0], B: [3, 0, 0] });
+      expect(onHand(items)).toEqual({ A: 7, B: 3 });
+      expect(r.lines.map((l) => [l.sku, l.requested, l.quantity])).toEqual([
+        ['A', 3, 0],
+        ['B', 1, 0],
+      ]);
+      expect(r.ship(sellerId, items, now)).toEqual({ ok: true, value: 0 });
+      expect(onHand(items)).toEqual({ A: 7, B: 3 });
+    });
+
+    it('returns refunded unshipped units to available, never more than is still committed', () => {
+      const items = stock({ A: 20 });
+      const r = placed(items, [{ sku: 'A', quantity: 2 }]);
+      r.commit(items, now);
+      expect(r.returnUnshipped([{ sku: 'A', quantity: 1 }], items, now)).toEqual({ ok: true, value: 1 });
+      expect(levels(items)).toEqual({ A: [19, 0, 1] });
+      expect(onHand(items)).toEqual({ A: 20 });
+      r.ship(sellerId, items, now);
+      // A refund of a unit that shipped meanwhile leaves the shelf alone.
+      expect(r.returnUnshipped([{ sku: 'A', quantity: 1 }], items, now)).toEqual({ ok: true, value: 0 });
+      expect(levels(items)).toEqual({ A: [19, 0, 0] });
+      expect(onHand(items)).toEqual({ A: 19 });
+    });
+
+    it('remembers the cart hold a checkout took its units from', () => {
+      const items = stock({ A: 2 });
+      const parsed = parseLines([{ sku: 'A', quantity: 1 }]);
+      if (!parsed.ok) throw new Error(parsed.error.code);
+      const r = Reservation.place('order:1', parsed.value, later(60), items, now, { cartHold: 'cart:c1' });
+      expect(r.ok && r.value.cartHold).toBe('cart:c1');
+    });
+  });
+
   describe('cart hold', () => {
     it('holds what is available when stock is short, and tops up and gives back as the cart changes', () => {
       const items = stock({ A: 3, B: 10 });
@@ -467,5 +517,37 @@ describe('Reservation', () => {
     expect(reservationLifecycle.can('EXPIRED', 'RELEASED')).toBe(true);
     expect(reservationLifecycle.can('RELEASED', 'HELD')).toBe(false);
     expect(reservationLifecycle.can('EXPIRED', 'COMMITTED')).toBe(false);
+  });
+});
+
+describe('a cart hold yielding to a checkout', () => {
+  it('gives up to the asked units of one SKU, keeps what the cart requested, records the change', () => {
+    const items = stock({ A: 5, B: 5 });
+    const hold = Reservation.openHold('cart:h1', now);
+    hold.hold(
+      [
+        { sku: 'A', quantity: 4 },
+        { sku: 'B', quantity: 1 },
+      ],
+      items,
+      terms(600),
+      now,
+    );
+    hold.pullEvents();
+    expect(hold.yieldUnits('A', 3, items, now)).toBe(3);
+    expect(hold.yieldUnits('A', 3, items, now)).toBe(1);
+    expect(hold.yieldUnits('A', 3, items, now)).toBe(0);
+    expect(hold.lines.map((l) => [l.sku, l.requested, l.quantity])).toEqual([
+      ['A', 4, 0],
+      ['B', 1, 1],
+    ]);
+    expect(levels(items)).toEqual({ A: [5, 0, 0], B: [4, 1, 0] });
+    expect(hold.pullEvents().map((e) => e.type)).toEqual([
+      'inventory.stock-reserved',
+      'inventory.stock-reserved',
+    ]);
+    // A firm reservation never yields.
+    const firm = placed(items, [{ sku: 'B', quantity: 2 }]);
+    expect(firm.yieldUnits('B', 2, items, now)).toBe(0);
   });
 });

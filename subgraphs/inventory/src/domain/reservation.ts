@@ -59,7 +59,10 @@ export interface ReservationLine {
   sellerId: string;
   /** What was asked for; a cart hold may hold less when stock is short. */
   requested: number;
-  /** Units held (while HELD), committed (once COMMITTED), or that were held (after release). */
+  /**
+   * Units held (while HELD); once COMMITTED, units sold and not yet shipped nor refunded; after
+   * a release, the units that were held.
+   */
   quantity: number;
 }
 
@@ -168,13 +171,15 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
     private _version: number,
     readonly createdAt: Date,
     private _updatedAt: Date,
+    private _cartHold: string | null = null,
   ) {
     super();
   }
 
   /**
    * All or nothing: every line must be known and fully available, else nothing is held.
-   * `lines` come from `parseLines`, so they are distinct and in lock order.
+   * `lines` come from `parseLines`, so they are distinct and in lock order. `cartHold` names the
+   * buyer's cart hold whose units the checkout took, so a compensation can give them back.
    */
   static place(
     reference: string,
@@ -182,7 +187,7 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
     expiresAt: Date,
     stock: StockBySku,
     now: Date,
-    id: string = newId(),
+    { id = newId(), cartHold = null }: { id?: string; cartHold?: string | null } = {},
   ): Result<Reservation> {
     for (const line of lines) {
       const item = stock.get(line.sku);
@@ -195,7 +200,18 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
       if (!reserved.ok) throw new InvariantViolation(reserved.error.code, reserved.error.message);
       return lineOf(item, line.quantity, line.quantity);
     });
-    const reservation = new Reservation(id, reference, 'FIRM', 'HELD', held, expiresAt, 0, now, now);
+    const reservation = new Reservation(
+      id,
+      reference,
+      'FIRM',
+      'HELD',
+      held,
+      expiresAt,
+      0,
+      now,
+      now,
+      cartHold,
+    );
     reservation.touch(now);
     reservation.recordReserved(now);
     return ok(reservation);
@@ -236,6 +252,10 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
   }
   get updatedAt(): Date {
     return this._updatedAt;
+  }
+  /** The cart hold (`cart:<cartId>`) a checkout's reservation took its units from, if any. */
+  get cartHold(): string | null {
+    return this._cartHold ?? null;
   }
   /** The SKUs whose stock a change of this reservation touches, in lock order. */
   get skus(): string[] {
@@ -402,6 +422,72 @@ export class Reservation extends AggregateRoot<ReservationEvent> {
     return ok(true);
   }
 
+  /**
+   * A cart hold gives up to `quantity` held units of `sku` to a checkout that found too few
+   * available (cart holds are soft: a purchase wins over a cart). The line keeps what the cart
+   * asked for (`requested`), so the cart's next change tops it up again if stock allows.
+   * Returns the units given back (0 for anything but a held cart hold).
+   */
+  yieldUnits(sku: string, quantity: number, stock: StockBySku, now: Date): number {
+    if (this.kind !== 'SOFT' || this._status !== 'HELD') return 0;
+    const line = this._lines.find((l) => l.sku === sku);
+    const given = Math.min(quantity, line?.quantity ?? 0);
+    if (!line || given <= 0) return 0;
+    stockFor(stock, sku).release(given, now);
+    this._lines = this._lines.map((l) => (l === line ? { ...l, quantity: l.quantity - given } : l));
+    this.touch(now);
+    this.recordReserved(now);
+    return given;
+  }
+
+  /**
+   * The seller dispatched the parcel of its sub-order: the units still committed to it for this
+   * seller's SKUs leave the shelf (`committed` and `onHand` drop). A line keeps what was ordered
+   * (`requested`); its `quantity` is what is still committed, 0 once shipped, so a repeated
+   * dispatch ships nothing. A reservation not committed yet refuses (the commit is still on its
+   * way: retry); a released or expired one had nothing committed: ok(0).
+   */
+  ship(sellerId: string, stock: StockBySku, now: Date): Result<number> {
+    if (this.kind !== 'FIRM')
+      return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold never ships', 'reference'));
+    if (this._status === 'HELD') return err(notCommittedYet());
+    if (this._status !== 'COMMITTED') return ok(0);
+    let shipped = 0;
+    this._lines = this._lines.map((line) => {
+      if (line.sellerId !== sellerId || line.quantity === 0) return line;
+      stockFor(stock, line.sku).ship(line.quantity, now);
+      shipped += line.quantity;
+      return { ...line, quantity: 0 };
+    });
+    if (shipped > 0) this.touch(now);
+    return ok(shipped);
+  }
+
+  /**
+   * Refunded units that had not shipped are no longer sold: they leave `committed` for
+   * `available` (on hand does not change: they never left the shelf). At most what is still
+   * committed per SKU is given back; units that shipped meanwhile stay shipped (a refund after
+   * dispatch does not touch stock). Returns the units given back.
+   */
+  returnUnshipped(lines: readonly LineRequest[], stock: StockBySku, now: Date): Result<number> {
+    if (this.kind !== 'FIRM')
+      return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold is never committed', 'reference'));
+    if (this._status === 'HELD') return err(notCommittedYet());
+    if (this._status !== 'COMMITTED') return ok(0);
+    const refunded = new Map<string, number>();
+    for (const l of lines) refunded.set(l.sku, (refunded.get(l.sku) ?? 0) + l.quantity);
+    let returned = 0;
+    this._lines = this._lines.map((line) => {
+      const units = Math.min(refunded.get(line.sku) ?? 0, line.quantity);
+      if (units <= 0) return line;
+      stockFor(stock, line.sku).uncommit(units, now);
+      returned += units;
+      return { ...line, quantity: line.quantity - units };
+    });
+    if (returned > 0) this.touch(now);
+    return ok(returned);
+  }
+
   /** The sweeper's call: releases with reason EXPIRED once the hold ran out; else ok(false). */
   expire(stock: StockBySku, now: Date): Result<boolean> {
     if (this._status !== 'HELD' || this._expiresAt > now) return ok(false);
@@ -487,6 +573,9 @@ function lineOf(item: StockItem, requested: number, quantity: number): Reservati
     quantity,
   };
 }
+
+const notCommittedYet = () =>
+  domainError('RESERVATION.NOT_COMMITTED', 'The order’s stock is not committed yet', 'reference');
 
 const eventLine = ({ requested: _requested, ...line }: ReservationLine): EventLine => line;
 

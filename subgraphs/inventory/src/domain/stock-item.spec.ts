@@ -66,6 +66,20 @@ describe('StockItem', () => {
     expect(s.levels).toEqual({ onHand: 6, available: 5, reserved: 0, committed: 1 });
   });
 
+  it('ships sold units off the shelf: on hand and committed both drop, so a recount matches', () => {
+    const s = open(10);
+    s.reserve(3, now);
+    s.commit(3, now);
+    s.ship(3, now);
+    expect(s.levels).toEqual({ onHand: 7, available: 7, reserved: 0, committed: 0 });
+    // The seller counts the 7 left on the shelf: nothing to correct, everything for sale.
+    expect(s.setOnHand(7, now)).toEqual({ ok: true, value: false });
+    expect(s.setOnHand(2, now)).toEqual({ ok: true, value: true });
+    expect(s.levels).toEqual({ onHand: 2, available: 2, reserved: 0, committed: 0 });
+    // Only committed units ship: more would be a bookkeeping bug.
+    expect(() => s.ship(1, now)).toThrow(/STOCK.INVARIANT_BROKEN|onHand/);
+  });
+
   it('never reserves more than is available, and changes nothing when refusing', () => {
     const s = open(3);
     expect(s.reserve(4, now)).toMatchObject({ ok: false, error: { code: 'STOCK.INSUFFICIENT' } });

@@ -176,13 +176,26 @@ export class StockItem extends AggregateRoot<DomainEvent<StockLevelChangedPayloa
   }
 
   /**
-   * Units promised to an order that was cancelled before anything shipped: they are no longer
-   * sold, so they leave `committed` for `available` (on hand does not change: they never left).
+   * Units promised to an order that were cancelled or refunded before they shipped: they are no
+   * longer sold, so they leave `committed` for `available` (on hand does not change: they never
+   * left the shelf).
    */
   uncommit(quantity: number, now: Date): void {
     positive(quantity);
     this.apply(
       { ...this.levels, available: this._available + quantity, committed: this._committed - quantity },
+      now,
+    );
+  }
+
+  /**
+   * Sold units left in a parcel: they leave `committed` and the shelf (`onHand`). Committed is
+   * only what is sold and not yet dispatched, and on hand what is physically on the shelf.
+   */
+  ship(quantity: number, now: Date): void {
+    positive(quantity);
+    this.apply(
+      { ...this.levels, onHand: this._onHand - quantity, committed: this._committed - quantity },
       now,
     );
   }

@@ -12,6 +12,7 @@ import type {
   AccountsTransaction,
   AddressBookRepository,
   LoginThrottle,
+  RegistrationThrottle,
   PasswordHasher,
   RefreshTokenRepository,
   StoreRepository,
@@ -146,6 +147,7 @@ export interface AccountsAdapters {
   passwords: PasswordHasher;
   tokens: TokenIssuer;
   throttle: LoginThrottle;
+  registrations: RegistrationThrottle;
   onCommit?: () => void;
 }
 
@@ -164,6 +166,7 @@ export function accountsContext(
     passwords: adapters.passwords,
     tokens: adapters.tokens,
     throttle: adapters.throttle,
+    registrations: adapters.registrations,
     afterCommit: adapters.onCommit,
     transaction: async (work) => {
       try {

@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { KeyValueStore } from '@marketplace/platform';
-import type { LoginAttempt, LoginThrottle, ThrottleKeys } from '../../application/ports.js';
+import type {
+  LoginAttempt,
+  LoginThrottle,
+  RegistrationThrottle,
+  ThrottleKeys,
+} from '../../application/ports.js';
 
 export interface ThrottleSettings {
   /** Failed sign-ins allowed per email within the window. */
@@ -97,6 +102,38 @@ export class StoreLoginThrottle implements LoginThrottle {
       }),
     };
     return this.limiters;
+  }
+}
+
+/**
+ * Counts registrations per client address in the KeyValueStore, the way sign-in failures are
+ * counted: an atomic increment before anything is checked, so N simultaneous registrations get N
+ * different counts; one that created no account (bad input, email taken) gives its count back.
+ * Over the allowance the client is refused until its window ends.
+ */
+export class StoreRegistrationThrottle implements RegistrationThrottle {
+  private limiter?: RateLimiterAbstract;
+
+  constructor(
+    private readonly store: KeyValueStore,
+    private readonly settings: { maxPerClient: number; windowSeconds: number; prefix?: string },
+  ) {}
+
+  async begin(client: string): Promise<{ done(created: boolean): Promise<void> } | Refused> {
+    const { maxPerClient, windowSeconds, prefix = 'accounts:registrations' } = this.settings;
+    // Built on first use: printing the schema constructs resolvers without a store.
+    this.limiter ??= this.store.rateLimiter({
+      keyPrefix: `${prefix}:client`,
+      points: maxPerClient,
+      duration: windowSeconds,
+    });
+    const counted = await count(this.limiter, client, maxPerClient);
+    if ('retryAfterSeconds' in counted) return counted;
+    return {
+      done: async (created) => {
+        if (!created) await counted.limiter.reward(counted.key, 1);
+      },
+    };
   }
 }
 

@@ -18,6 +18,7 @@ import { parseSku, type StockItem } from '../../domain/stock-item.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { adjustStock, setStock } from '../../application/manage-stock.js';
 import { commitReservation, releaseReservation, reserveStock } from '../../application/reservations.js';
+import { DEFAULT_CART_HOLD_POLICY, type CartHoldPolicy } from '../../application/cart-holds.js';
 import { requireAdmin } from '../../application/access.js';
 import {
   availabilityByProductIds,
@@ -47,6 +48,8 @@ export interface InventoryResolverDeps {
   clock?: Clock;
   /** Wakes the outbox relay after a commit. */
   onCommit?: () => void;
+  /** Terms of the cart hold a released checkout reservation gives its units back to. */
+  cartHolds?: CartHoldPolicy;
 }
 
 /** Batches every variant lookup of a request into one SQL query. */
@@ -226,7 +229,9 @@ export function createInventoryResolvers(deps: InventoryResolverDeps = {}): NonE
 
     @Mutation(() => StockReservationResult, { description: "Admin: give a reservation's units back." })
     releaseReservation(@Arg('reference', () => String) reference: string, @Ctx() ctx: RequestContext) {
-      return reservationResult(ctx, () => releaseReservation(reference, useCases(ctx)));
+      return reservationResult(ctx, () =>
+        releaseReservation(reference, deps.cartHolds ?? DEFAULT_CART_HOLD_POLICY, useCases(ctx)),
+      );
     }
 
     @Mutation(() => StockReservationResult, {

@@ -6,6 +6,7 @@ import {
   reserveForCheckout,
   restockCancelledOrder,
   restockRefund,
+  shipParcel,
 } from '../../application/checkout-stock.js';
 import { commitReservation, releaseReservation } from '../../application/reservations.js';
 import type { CartHoldPolicy } from '../../application/cart-holds.js';
@@ -17,6 +18,7 @@ type ReleaseReservation = PayloadOf<'inventory.release-reservation@1'>;
 type CommitReservation = PayloadOf<'inventory.commit-reservation@1'>;
 type OrderRefunded = PayloadOf<'orders.order-refunded@1'>;
 type OrderCancelled = PayloadOf<'orders.order-cancelled@1'>;
+type ShipmentDispatched = PayloadOf<'shipping.shipment-dispatched@1'>;
 
 const contextFor = (envelope: EventEnvelope, em: EntityManager): InventoryContext =>
   inventoryContext({
@@ -78,16 +80,18 @@ export function checkoutCommandsConsumer(policy: CartHoldPolicy, logger: Logger)
     topics: [Topics.inventoryCommands],
     handlers: {
       [contractKey('inventory.reserve-stock', 1)]: reserve,
-      [contractKey('inventory.release-reservation', 1)]: settle(releaseReservation),
+      [contractKey('inventory.release-reservation', 1)]: settle((reference, ctx) =>
+        releaseReservation(reference, policy, ctx),
+      ),
       [contractKey('inventory.commit-reservation', 1)]: settle(commitReservation),
     },
   };
 }
 
 /**
- * Units go back to stock: refunded units that never shipped (on hand, once per refund request),
- * and the committed units of an order cancelled before it was paid (committed → available,
- * once per order).
+ * Units go back to stock: refunded units that had not shipped (committed → available, once per
+ * refund request), and the committed units of an order cancelled before it was paid
+ * (committed → available, once per order). On hand does not change: they never left the shelf.
  */
 export function refundConsumer(): ConsumerDefinition {
   return {
@@ -102,6 +106,27 @@ export function refundConsumer(): ConsumerDefinition {
       [contractKey('orders.order-cancelled', 1)]: async (envelope: EventEnvelope, em: EntityManager) => {
         const { orderId, restock } = envelope.payload as OrderCancelled;
         const done = await restockCancelledOrder({ orderId, restock }, contextFor(envelope, em));
+        if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
+      },
+    },
+  };
+}
+
+/**
+ * A dispatched parcel takes its sub-order's committed units off the shelf (on hand and committed
+ * drop). A reservation whose commit has not arrived yet is refused, so the message is retried.
+ */
+export function shipmentConsumer(): ConsumerDefinition {
+  return {
+    groupId: 'inventory.shipments',
+    topics: [Topics.shipment],
+    handlers: {
+      [contractKey('shipping.shipment-dispatched', 1)]: async (
+        envelope: EventEnvelope,
+        em: EntityManager,
+      ) => {
+        const { orderId, sellerId } = envelope.payload as ShipmentDispatched;
+        const done = await shipParcel({ orderId, sellerId }, contextFor(envelope, em));
         if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
       },
     },

@@ -60,6 +60,28 @@ export class MikroReservationRepository implements ReservationRepository {
     );
   }
 
+  async heldCartHoldsForUpdateSkipLocked(
+    skus: readonly string[],
+    except: string | null,
+  ): Promise<Reservation[]> {
+    if (skus.length === 0) return [];
+    // Locks the rows it returns and skips busy ones: never waits, so it cannot deadlock with a
+    // cart's own change (which locks its reference, its row, then stock rows).
+    const rows = await this.em.execute<{ id: string }[]>(
+      `select r.id from reservation r
+       where r.kind = 'SOFT' and r.status = 'HELD' and r.reference <> coalesce(?, '')
+         and exists (select 1 from jsonb_array_elements(r.lines) l
+                     where l->>'sku' = any(string_to_array(?, ',')) and (l->>'quantity')::int > 0)
+       order by r.updated_at, r.id
+       for update skip locked`,
+      [except, skus.join(',')],
+    );
+    if (rows.length === 0) return [];
+    const holds = await this.em.find(Reservation, { id: { $in: rows.map((r) => r.id) } }, { refresh: true });
+    const order = new Map(rows.map((r, i) => [r.id, i]));
+    return holds.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+  }
+
   async expiredIds(now: Date, limit: number): Promise<string[]> {
     const rows = await this.em.execute<{ id: string }[]>(
       `select id from reservation where status = 'HELD' and expires_at <= ? order by expires_at limit ?`,

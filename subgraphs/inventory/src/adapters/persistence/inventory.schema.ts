@@ -35,6 +35,7 @@ export const ReservationSchema = new EntitySchema<Reservation>({
     _version: { type: 'integer', fieldName: 'version' },
     createdAt: { type: 'datetime' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
+    _cartHold: { type: 'text', fieldName: 'cart_hold', nullable: true },
   } as never,
 });
 
@@ -112,8 +113,26 @@ export class Migration20261215000100Restock extends Migration {
   }
 }
 
+/**
+ * A checkout's reservation remembers the cart hold it took units from (`cart_hold`), so its
+ * compensation gives the cart its hold back. Checkouts take units from other carts' holds when
+ * stock is short: the index finds the held cart holds quickly.
+ */
+export class Migration20261220000100CartHoldOfReservation extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table reservation add column cart_hold text');
+    this.addSql(
+      `create index reservation_held_holds_idx on reservation (updated_at) where kind = 'SOFT' and status = 'HELD'`,
+    );
+  }
+}
+
 export const inventoryMigrations = [
   { name: 'Migration20261121000200CreateStockItem', class: Migration20261121000200CreateStockItem },
   { name: 'Migration20261201000100StockPerSku', class: Migration20261201000100StockPerSku },
   { name: 'Migration20261215000100Restock', class: Migration20261215000100Restock },
+  {
+    name: 'Migration20261220000100CartHoldOfReservation',
+    class: Migration20261220000100CartHoldOfReservation,
+  },
 ];

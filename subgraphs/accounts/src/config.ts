@@ -27,8 +27,8 @@ export function accountsSettings(env: NodeJS.ProcessEnv = process.env): Accounts
     maxFailuresPerEmail: intFromEnv('ACCOUNTS_LOGIN_MAX_FAILURES', 5, env),
     maxFailuresPerClient: intFromEnv('ACCOUNTS_LOGIN_MAX_FAILURES_PER_CLIENT', 50, env),
     throttleWindowSeconds: intFromEnv('ACCOUNTS_LOGIN_WINDOW_SECONDS', 900, env),
-    registrationsPerClient: intFromEnv('ACCOUNTS_REGISTRATIONS_PER_CLIENT', 10, env),
-    registrationWindowSeconds: intFromEnv('ACCOUNTS_REGISTRATION_WINDOW_SECONDS', 3600, env),
+    registrationsPerClient: intFromEnv('ACCOUNTS_REGISTRATIONS_PER_CLIENT', 8, env),
+    registrationWindowSeconds: intFromEnv('ACCOUNTS_REGISTRATION_WINDOW_SECONDS', 60, env),
     // Test stacks share one Redis and one client address (127.0.0.1): each stack counts its own.
     registrationPrefix: `accounts:registrations${env.CONSUMER_GROUP_SUFFIX ? `:${env.CONSUMER_GROUP_SUFFIX}` : ''}`,
     admin: email && password ? { email, password, name: env.ACCOUNTS_ADMIN_NAME?.trim() || null } : null,

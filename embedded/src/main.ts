@@ -61,7 +61,9 @@ Marketplace is up in ${seconds(Date.now() - started)}.
 // queue up behind each other inside the subgraphs, past the gateway's subgraph timeout.
 let seeder: ChildProcess | undefined;
 if (env.EMBEDDED_SEED !== 'off') {
-  process.stdout.write('\nDemo data (npm run seed -- --if-empty; the marketplace already answers meanwhile):\n');
+  process.stdout.write(
+    '\nDemo data (npm run seed -- --if-empty; the marketplace already answers meanwhile):\n',
+  );
   seeder = spawn(
     process.execPath,
     [resolve(root, 'cli/dist/main.js'), 'seed', '--if-empty', '--concurrency', '2'],

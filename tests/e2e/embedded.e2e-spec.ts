@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { signAccessToken } from '@marketplace/platform';
 import { uniqueSuffix } from '@marketplace/platform/testing';
 import { eventually, journey } from './journey.js';
 
@@ -67,6 +68,7 @@ async function stop(started: Started | undefined): Promise<void> {
 
 let market: Started | undefined;
 const {
+  gql,
   call,
   login,
   registerSeller,
@@ -141,10 +143,29 @@ describe('the embedded profile', () => {
     });
   }, 300_000);
 
-  it('keeps its data across a restart on the same directory', async () => {
+  it('keeps its data and its secrets across a restart on the same directory', async () => {
+    const adminToken = await login(admin.email, admin.password);
+    const { id: adminId } = await call(`{ me { id } }`, {}, adminToken);
     await stop(market);
     market = await start();
     const product = await call(`{ product(id: "${productId}") { id status } }`);
     expect(product).toEqual({ id: productId, status: 'PUBLISHED' });
+
+    // The secrets were made for this directory on its first start and kept with its data: a
+    // token from before the restart is still good, one signed with the development default
+    // printed in the source is not, and none of them was printed.
+    expect(await call(`{ me { email } }`, {}, adminToken)).toEqual({ email: admin.email });
+    const forged = await signAccessToken(
+      { userId: adminId, role: 'admin', sellerId: null },
+      'dev-only-jwt-secret-change-me-0123456789abcdef',
+    );
+    const { body } = await gql(`{ me { email } }`, {}, forged);
+    expect(body.data?.me ?? null).toBeNull();
+    expect(body.errors?.length).toBeGreaterThan(0);
+    const file = join(dataDir, 'secrets.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const output = market!.output.join('');
+    for (const secret of Object.values(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>))
+      expect(output).not.toContain(secret);
   }, 300_000);
 });

@@ -6,11 +6,15 @@ import type { Redemption } from '../domain/redemption.js';
 export interface CouponRepository {
   /** Loads and row-locks a coupon for the rest of the transaction. */
   byIdForUpdate(id: string): Promise<Coupon | null>;
-  /** By normalised code, row-locked: every redemption of a coupon queues on this lock. */
-  byCodeForUpdate(code: string): Promise<Coupon | null>;
+  /**
+   * Every owner's coupon with one of these normalised codes, row-locked in id order: every
+   * redemption of a coupon queues on this lock. `couponsNamedIn` picks the one a cart means.
+   */
+  byCodesForUpdate(codes: readonly string[]): Promise<Coupon[]>;
   /** Row-locks several coupons in id order, so concurrent callers cannot deadlock. */
   byIdsForUpdate(ids: readonly string[]): Promise<Coupon[]>;
-  codeTaken(code: string): Promise<boolean>;
+  /** Whether this owner (a store, or the platform for null) already has a coupon with the code. */
+  codeTaken(code: string, sellerId: string | null): Promise<boolean>;
   add(coupon: Coupon): void;
 }
 
@@ -62,7 +66,7 @@ export interface CouponsContext {
 
 /** Batched reads behind cart pricing: one query per kind however many carts a request prices. */
 export interface PricingReader {
-  /** By normalised code; unknown codes are simply missing. */
+  /** Every owner's coupons with these normalised codes; unknown codes are simply missing. */
   couponsByCodes(codes: readonly string[]): Promise<Coupon[]>;
   /** Active redemptions per coupon id by one buyer. */
   activeRedemptionsOf(buyerId: string, couponIds: readonly string[]): Promise<Map<string, number>>;
@@ -70,6 +74,8 @@ export interface PricingReader {
 
 export interface RedeemCouponCommand {
   code: string;
+  /** The stores of the order's lines, in order: which store's coupon the code names. */
+  sellerIds: readonly string[];
   buyerId: string;
   orderId: string;
   /** The discount the order got from this coupon (from Cart.pricing at checkout). */

@@ -230,11 +230,14 @@ export function batchedPricingReader(ctx: RequestContext): PricingReader {
   const reader = new MikroPricingReader(ctx.em);
   return {
     async couponsByCodes(codes) {
-      const loader = ctx.loaders.get<string, Coupon>('couponByCode', async (keys) => {
-        const byCode = new Map((await reader.couponsByCodes(keys)).map((c) => [c.code, c]));
-        return keys.map((k) => byCode.get(k) ?? null);
+      // Every owner's coupons per code: several stores may share one (price-cart picks).
+      const loader = ctx.loaders.get<string, Coupon[]>('couponsByCode', async (keys) => {
+        const byCode = new Map<string, Coupon[]>();
+        for (const coupon of await reader.couponsByCodes(keys))
+          byCode.set(coupon.code, [...(byCode.get(coupon.code) ?? []), coupon]);
+        return keys.map((k) => byCode.get(k) ?? []);
       });
-      return (await loader.loadMany(codes)).map(rethrow).filter((c): c is Coupon => c !== null);
+      return (await loader.loadMany(codes)).flatMap((found) => rethrow(found) ?? []);
     },
     async activeRedemptionsOf(buyerId, couponIds) {
       const loader = ctx.loaders.get<string, number>(`redemptionsOf:${buyerId}`, async (keys) => {

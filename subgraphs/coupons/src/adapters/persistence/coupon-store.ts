@@ -22,8 +22,13 @@ export class MikroCouponRepository implements CouponRepository {
     return this.em.findOne(Coupon, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }
 
-  byCodeForUpdate(code: string): Promise<Coupon | null> {
-    return this.em.findOne(Coupon, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  byCodesForUpdate(codes: readonly string[]): Promise<Coupon[]> {
+    // In id order, like byIdsForUpdate: two orders with the same codes never wait in a cycle.
+    return this.em.find(
+      Coupon,
+      { code: { $in: [...codes] } },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
+    );
   }
 
   byIdsForUpdate(ids: readonly string[]): Promise<Coupon[]> {
@@ -35,8 +40,8 @@ export class MikroCouponRepository implements CouponRepository {
     );
   }
 
-  async codeTaken(code: string): Promise<boolean> {
-    return (await this.em.count(Coupon, { code })) > 0;
+  async codeTaken(code: string, sellerId: string | null): Promise<boolean> {
+    return (await this.em.count(Coupon, { code, sellerId })) > 0;
   }
 
   add(coupon: Coupon): void {
@@ -88,7 +93,7 @@ export class SqlOrderRedemptionLog implements OrderRedemptionLog {
 }
 
 const isCodeClash = (error: unknown) =>
-  error instanceof UniqueConstraintViolationException && /coupon_code_key/.test(error.message);
+  error instanceof UniqueConstraintViolationException && /coupon_owner_code_key/.test(error.message);
 
 export function couponsContext(
   ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },

@@ -7,10 +7,11 @@ export interface CouponRepository {
   /** Loads and row-locks a coupon for the rest of the transaction. */
   byIdForUpdate(id: string): Promise<Coupon | null>;
   /**
-   * Every owner's coupon with one of these normalised codes, row-locked in id order: every
-   * redemption of a coupon queues on this lock. `couponsNamedIn` picks the one a cart means.
+   * The platform's and these stores' coupons with one of these normalised codes, row-locked in
+   * id order: every redemption of a coupon queues on this lock. `couponsNamedIn` picks the one
+   * an order means.
    */
-  byCodesForUpdate(codes: readonly string[]): Promise<Coupon[]>;
+  byCodesForUpdate(codes: readonly string[], sellerIds: readonly string[]): Promise<Coupon[]>;
   /** Row-locks several coupons in id order, so concurrent callers cannot deadlock. */
   byIdsForUpdate(ids: readonly string[]): Promise<Coupon[]>;
   /** Whether this owner (a store, or the platform for null) already has a coupon with the code. */
@@ -66,8 +67,11 @@ export interface CouponsContext {
 
 /** Batched reads behind cart pricing: one query per kind however many carts a request prices. */
 export interface PricingReader {
-  /** Every owner's coupons with these normalised codes; unknown codes are simply missing. */
-  couponsByCodes(codes: readonly string[]): Promise<Coupon[]>;
+  /**
+   * The platform's and these stores' coupons with these normalised codes (other stores' never
+   * leave the database); unknown codes are simply missing.
+   */
+  couponsByCodes(codes: readonly string[], sellerIds: readonly string[]): Promise<Coupon[]>;
   /** Active redemptions per coupon id by one buyer. */
   activeRedemptionsOf(buyerId: string, couponIds: readonly string[]): Promise<Map<string, number>>;
 }

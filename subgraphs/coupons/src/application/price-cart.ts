@@ -54,13 +54,12 @@ export async function priceCartFor(cart: CartToPrice, ctx: PricingContext): Prom
   // without a lookup, so the answer says nothing about whether it exists.
   const keys = { cartId: cart.id, buyerId: ctx.buyerId, client: ctx.client };
   const gate = codes.length > 0 ? await ctx.throttle.admit(keys, codes) : null;
-  const candidates = gate && gate.admitted.length > 0 ? await ctx.reader.couponsByCodes(gate.admitted) : [];
   // Which coupon each code names in this cart: a store without lines here names none, so its
   // codes are unknown to this cart (and count as guesses).
-  const named = couponsNamedIn(
-    candidates,
-    cart.lines.map((line) => line.sellerId),
-  );
+  const sellerIds = cart.lines.map((line) => line.sellerId);
+  const candidates =
+    gate && gate.admitted.length > 0 ? await ctx.reader.couponsByCodes(gate.admitted, sellerIds) : [];
+  const named = couponsNamedIn(candidates, sellerIds);
   const coupons = [...named.values()];
   // Codes that exist give their counts back; the buyer's usage is read meanwhile (both calls
   // start in the same tick, so every cart of the request shares one usage query).

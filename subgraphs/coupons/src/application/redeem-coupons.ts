@@ -83,11 +83,9 @@ export async function redeemCoupons(
     }
     // Every owner's coupon with one of the codes is locked (in id order), then the order's
     // stores say which one each code names, exactly as the cart's pricing chose.
-    const candidates = codes.length > 0 ? await tx.coupons.byCodesForUpdate(codes) : [];
-    const coupons = couponsNamedIn(
-      candidates,
-      command.lines.map((l) => l.sellerId),
-    );
+    const sellerIds = command.lines.map((l) => l.sellerId);
+    const candidates = codes.length > 0 ? await tx.coupons.byCodesForUpdate(codes, sellerIds) : [];
+    const coupons = couponsNamedIn(candidates, sellerIds);
     // Only unknown codes use the allowance up.
     const found = gate ? gate.counted.filter((code) => coupons.has(code)) : [];
     if (found.length > 0) await throttle.forgive(keys, found);

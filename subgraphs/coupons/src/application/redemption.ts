@@ -42,7 +42,7 @@ export async function redeemCoupon(
   if (!orderId.ok) return orderId;
 
   return ctx.transaction(async (tx) => {
-    const candidates = await tx.coupons.byCodesForUpdate([code.value]);
+    const candidates = await tx.coupons.byCodesForUpdate([code.value], command.sellerIds);
     const coupon = couponsNamedIn(candidates, command.sellerIds).get(code.value);
     if (!coupon) return err(CouponErrors.notFound());
     const existing = await tx.redemptions.forOrder(coupon.id, orderId.value);

@@ -22,13 +22,12 @@ export class MikroCouponRepository implements CouponRepository {
     return this.em.findOne(Coupon, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }
 
-  byCodesForUpdate(codes: readonly string[]): Promise<Coupon[]> {
+  byCodesForUpdate(codes: readonly string[], sellerIds: readonly string[]): Promise<Coupon[]> {
     // In id order, like byIdsForUpdate: two orders with the same codes never wait in a cycle.
-    return this.em.find(
-      Coupon,
-      { code: { $in: [...codes] } },
-      { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
-    );
+    return this.em.find(Coupon, ownedBy(codes, sellerIds), {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+      orderBy: { id: 'asc' },
+    });
   }
 
   byIdsForUpdate(ids: readonly string[]): Promise<Coupon[]> {
@@ -154,12 +153,18 @@ export function couponsOf(
   );
 }
 
+/** Coupons with one of the codes owned by the platform or one of the stores. */
+const ownedBy = (codes: readonly string[], sellerIds: readonly string[]) => ({
+  code: { $in: [...new Set(codes)] },
+  $or: [{ sellerId: null }, { sellerId: { $in: [...new Set(sellerIds)] } }],
+});
+
 /** Pricing reads: coupons by code and one buyer's usage, each one SQL statement per call. */
 export class MikroPricingReader implements PricingReader {
   constructor(private readonly em: EntityManager) {}
 
-  couponsByCodes(codes: readonly string[]): Promise<Coupon[]> {
-    return this.em.find(Coupon, { code: { $in: [...codes] } });
+  couponsByCodes(codes: readonly string[], sellerIds: readonly string[]): Promise<Coupon[]> {
+    return this.em.find(Coupon, ownedBy(codes, sellerIds));
   }
 
   async activeRedemptionsOf(buyerId: string, couponIds: readonly string[]): Promise<Map<string, number>> {

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { claimDataDir, prepareDirectories } from './data-dir.js';
+import type { EmbeddedSecrets } from './secrets.js';
 import {
   createLogger,
   initTracing,
@@ -71,15 +72,15 @@ export interface EmbeddedMarketplace extends Drainable {
 /**
  * The settings the embedded profile runs with, under what the caller already set: Postgres
  * full-text search, the sandbox payment provider (no money moves) with its webhooks signed for
- * the sidecar, and a local admin. Secrets here are for a machine of one's own, never a server.
+ * the sidecar, a local admin, and the data directory's own secrets (`secrets.ts`) in place of the
+ * development defaults printed in the source, so reaching its ports is not enough to mint a token.
  */
-export function embeddedEnv(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+export function embeddedEnv(base: NodeJS.ProcessEnv, secrets: EmbeddedSecrets): NodeJS.ProcessEnv {
   return {
     SEARCH_ENGINE: 'postgres',
     PAYMENTS_SANDBOX_ENABLED: 'true',
-    SANDBOX_WEBHOOK_SECRET: 'whsec_sandbox_local_development',
     ACCOUNTS_ADMIN_EMAIL: 'admin@marketplace.local',
-    ACCOUNTS_ADMIN_PASSWORD: 'local-dev-passphrase-2026',
+    ...secrets,
     ...base,
   };
 }

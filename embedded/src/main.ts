@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { EmbeddedSecrets } from './secrets.js';
 
 /*
  * `npm start`: the marketplace in this process, on embedded databases under .data/embedded.
@@ -25,9 +26,18 @@ try {
 }
 const template = ensureTemplateInWorker(dataDir);
 template.catch(() => undefined);
+const { embeddedSecrets, SECRETS_FILE } = await import('./secrets.js');
+let secrets: EmbeddedSecrets;
+try {
+  secrets = embeddedSecrets(dataDir);
+} catch (error) {
+  release();
+  process.stderr.write(`${(error as Error).message}\n`);
+  process.exit(1);
+}
 const { embeddedEnv, startEmbedded } = await import('./embedded.js');
 const { createLogger, shutdownSettings, stopOnSignals } = await import('@marketplace/platform');
-const env = embeddedEnv(process.env);
+const env = embeddedEnv(process.env, secrets);
 // Some services read their settings from process.env itself (accounts' admin bootstrap).
 Object.assign(process.env, env);
 const port = Number(env.GATEWAY_PORT ?? 4000);
@@ -47,11 +57,17 @@ const marketplace = await startEmbedded({
   },
 });
 const { gateway } = marketplace;
+// Nothing secret is printed (a terminal's scrollback is shared, logged, screenshotted): the
+// password is where the secrets are kept, or the caller's own.
+const adminPassword =
+  env.ACCOUNTS_ADMIN_PASSWORD === secrets.ACCOUNTS_ADMIN_PASSWORD
+    ? `password in ${resolve(dataDir, SECRETS_FILE)}`
+    : 'password as set in ACCOUNTS_ADMIN_PASSWORD';
 process.stdout.write(`
 Marketplace is up in ${seconds(Date.now() - started)}.
   GraphQL endpoint : ${gateway.url}
   Schema explorer  : ${gateway.explorerUrl}
-  Admin sign-in    : ${env.ACCOUNTS_ADMIN_EMAIL} / ${env.ACCOUNTS_ADMIN_PASSWORD}
+  Admin sign-in    : ${env.ACCOUNTS_ADMIN_EMAIL}, ${adminPassword}
   Stop             : Ctrl-C
 `);
 

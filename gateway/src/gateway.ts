@@ -118,7 +118,8 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
         budgets,
         production: config.production,
       }),
-      errorMaskingPlugin<GatewayContext>(logger),
+      // Which subgraph failed is logged (and in the trace's spans), not told to production callers.
+      errorMaskingPlugin<GatewayContext>(logger, { exposeServiceName: !config.production }),
       echoCorrelationId,
       // A signed-in caller's answer is never `public` for HTTP caches, cache or no cache.
       markSignedInPrivate<GatewayContext>(),

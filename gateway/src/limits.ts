@@ -17,6 +17,13 @@ import {
 export const OPERATION_LIMITS = {
   maxTokens: 2000,
   maxDepth: 12,
+  /**
+   * Depth of introspection (`__schema`, which graphql-armor's depth rule skips, and `__type`).
+   * GraphiQL's introspection query, the one the explorer sends, is 15 deep (`__schema { types {
+   * fields { args { type { ...TypeRef } } } } }`, TypeRef nesting `ofType` nine times;
+   * limits.spec.ts measures it); anything deeper only makes the gateway walk the schema.
+   */
+  maxIntrospectionDepth: 16,
   maxAliases: 15,
   /** Fields selected in total, each fragment counted every time it is spread. */
   maxFields: 500,
@@ -39,9 +46,78 @@ export function operationLimits(production: boolean) {
   const parseOptions: ParseOptions = { maxTokens: OPERATION_LIMITS.maxTokens };
   return {
     ...armor,
-    validationRules: [...armor.validationRules, maxFieldsRule(OPERATION_LIMITS.maxFields)],
+    validationRules: [
+      ...armor.validationRules,
+      maxFieldsRule(OPERATION_LIMITS.maxFields),
+      maxIntrospectionDepthRule(OPERATION_LIMITS.maxIntrospectionDepth),
+    ],
     parseOptions,
   };
+}
+
+const INTROSPECTION_ROOTS = new Set(['__schema', '__type']);
+
+/**
+ * The depth of the deepest introspection field (`__schema` or `__type`, counted as level 1, as
+ * graphql-armor counts an operation's fields) of an operation, fragments expanded where they
+ * are spread. 0 when it introspects nothing. A fragment already being expanded is not entered
+ * again (cycles are graphql-js's NoFragmentCycles error).
+ */
+export function introspectionDepth(
+  set: SelectionSetNode,
+  fragments: ReadonlyMap<string, FragmentDefinitionNode>,
+): number {
+  const depthOf = (selections: SelectionSetNode, visiting: Set<string>, within: boolean): number => {
+    let deepest = 0;
+    for (const selection of selections.selections) {
+      if (selection.kind === Kind.FIELD) {
+        const inside = within || INTROSPECTION_ROOTS.has(selection.name.value);
+        const below = selection.selectionSet ? depthOf(selection.selectionSet, visiting, inside) : 0;
+        // Outside introspection a field only leads to one: it adds a level only above one found.
+        deepest = Math.max(deepest, inside || below > 0 ? 1 + below : 0);
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        deepest = Math.max(deepest, depthOf(selection.selectionSet, visiting, within));
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || visiting.has(name)) continue;
+        visiting.add(name);
+        deepest = Math.max(deepest, depthOf(fragment.selectionSet, visiting, within));
+        visiting.delete(name);
+      }
+    }
+    return deepest;
+  };
+  return depthOf(set, new Set(), false);
+}
+
+/**
+ * Refuses an introspection selection deeper than `max`. graphql-armor's depth rule leaves
+ * `__schema` out so that tools can load the schema, which also let `types { fields { type {
+ * ofType { ofType ... } } } }` go as deep as the token limit allows.
+ */
+export function maxIntrospectionDepthRule(max: number) {
+  return (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(operation) {
+      const depth = introspectionDepth(operation.selectionSet, fragmentsOf(context));
+      if (depth > max) {
+        context.reportError(
+          new GraphQLError(`Introspection depth limit of ${max} exceeded, found ${depth}.`, {
+            nodes: [operation],
+            extensions: { code: 'GRAPHQL_VALIDATION_FAILED' },
+          }),
+        );
+      }
+    },
+  });
+}
+
+function fragmentsOf(context: ValidationContext): Map<string, FragmentDefinitionNode> {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of context.getDocument().definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  return fragments;
 }
 
 /**
@@ -52,10 +128,7 @@ export function operationLimits(production: boolean) {
  */
 export function maxFieldsRule(max: number) {
   return (context: ValidationContext): ASTVisitor => {
-    const fragments = new Map<string, FragmentDefinitionNode>();
-    for (const definition of context.getDocument().definitions) {
-      if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-    }
+    const fragments = fragmentsOf(context);
     const count = (set: SelectionSetNode, visiting: Set<string>, budget: number): number => {
       let fields = 0;
       for (const selection of set.selections) {

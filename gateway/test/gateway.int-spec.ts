@@ -1,12 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { composeServices } from '@apollo/composition';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import { parse } from 'graphql';
+import { getIntrospectionQuery, parse } from 'graphql';
 import {
   cameThroughGateway,
   createLogger,
@@ -104,6 +104,7 @@ describe('gateway', () => {
   let inMemory: RunningGateway;
   const memoryStore = new MemoryStore();
   const PRODUCTION_JWT_SECRET = 'a-production-grade-jwt-secret-0123456789';
+  const productionLogger = createLogger('gateway');
 
   beforeAll(async () => {
     subgraph = await startWidgetsSubgraph();
@@ -114,7 +115,8 @@ describe('gateway', () => {
     if (composed.errors) throw new Error(composed.errors.map((e) => e.message).join('\n'));
     const logger = createLogger('gateway');
     logger.level = process.env.LOG_LEVEL ?? 'silent';
-    const start = (env: NodeJS.ProcessEnv, store?: MemoryStore) =>
+    productionLogger.level = logger.level;
+    const start = (env: NodeJS.ProcessEnv, store?: MemoryStore, log = logger) =>
       startGateway({
         port: 0,
         supergraphSdl: composed.supergraphSdl,
@@ -125,12 +127,16 @@ describe('gateway', () => {
           SUBGRAPH_TIMEOUT_MS: '300',
           GATEWAY_BUDGET_PREFIX: `gateway-int:${randomUUID()}`,
         },
-        logger,
+        logger: log,
         ...(store ? { store } : {}),
       });
     // The caller is trusted to continue its own trace here (the other gateways do not).
     gateway = await start({ NODE_ENV: 'test', GATEWAY_TRUST_TRACEPARENT: 'true' });
-    production = await start({ NODE_ENV: 'production', AUTH_JWT_SECRET: PRODUCTION_JWT_SECRET });
+    production = await start(
+      { NODE_ENV: 'production', AUTH_JWT_SECRET: PRODUCTION_JWT_SECRET },
+      undefined,
+      productionLogger,
+    );
     tight = await start({
       NODE_ENV: 'test',
       GATEWAY_BUDGET_ANONYMOUS_CAPACITY: '5',
@@ -243,6 +249,25 @@ describe('gateway', () => {
     });
     expect(seen.requests).toHaveLength(0);
     expect(seen.resolverRuns).toBe(0);
+  });
+
+  it("refuses introspection nested beyond its depth limit, and answers the explorer's introspection query", async () => {
+    const nested = `{ __schema { types { fields { type { ${'ofType { '.repeat(40)}name${' }'.repeat(40)} } } } } }`;
+    // What the explorer (GraphiQL with its defaults) sends to load the schema.
+    const explorer = getIntrospectionQuery({ inputValueDeprecation: false, schemaDescription: false });
+
+    const deep = await post({ query: nested });
+    const schema = await post({ query: explorer, operationName: 'IntrospectionQuery' });
+
+    expect(deep.status).toBe(400);
+    expect(deep.json.data).toBeUndefined();
+    expect(messages(deep)).toEqual([
+      expect.stringMatching(/^Introspection depth limit of 16 exceeded, found 45/),
+    ]);
+    expect(schema.status).toBe(200);
+    expect(schema.json.errors).toBeUndefined();
+    expect(schema.json.data.__schema.queryType).toMatchObject({ name: 'Query' });
+    expect(seen.requests).toHaveLength(0);
   });
 
   it('refuses field-count bombs and operations over the cost maximum before any subgraph is called', async () => {
@@ -420,15 +445,27 @@ describe('gateway', () => {
 
     const asAdmin = await post(query, { authorization: `Bearer ${admin}` }, production);
     const asBuyer = await post(query, { authorization: `Bearer ${buyer}` }, production);
+    const loggedErrors = jest.spyOn(productionLogger, 'error');
     const broken = await post({ query: '{ brokenWidget { id } }' }, {}, production);
+    const logged = loggedErrors.mock.calls.map(([fields, message]) => [fields, message]);
+    loggedErrors.mockRestore();
 
     expect(asAdmin.json.data).toEqual({ __schema: { queryType: { name: 'Query' } } });
     expect(asBuyer.status).toBe(400);
     // The subgraph sends its stack trace (includeStacktraceInErrorResponses); none gets through.
     expect(broken.json.errors).toEqual([
-      expect.objectContaining({ message: 'Internal server error', path: ['brokenWidget'] }),
+      {
+        message: 'Internal server error',
+        path: ['brokenWidget'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR', correlationId: expect.any(String) },
+      },
     ]);
-    expect(broken.text).not.toMatch(/stacktrace|db-primary|\bat .+:\d+/);
+    // Nor which subgraph failed (the internal topology): that goes to the log only.
+    expect(broken.text).not.toMatch(/stacktrace|db-primary|\bat .+:\d+|serviceName|widgets/);
+    expect(logged).toContainEqual([
+      expect.objectContaining({ serviceName: 'widgets', path: ['brokenWidget'] }),
+      'request failed',
+    ]);
   });
 
   it('serves the explorer page', async () => {

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { signAccessToken } from '@marketplace/platform';
 import { uniqueSuffix } from '@marketplace/platform/testing';
 import { runLoad, type Sent } from '../faults/support/load.js';
 import { eventually, journey } from './journey.js';
@@ -69,6 +70,7 @@ async function stop(started: Started | undefined): Promise<void> {
 
 let market: Started | undefined;
 const {
+  gql,
   call,
   login,
   registerSeller,
@@ -143,7 +145,9 @@ describe('the embedded profile', () => {
     });
   }, 300_000);
 
-  it('stops gracefully under load and keeps its data, every answered sign-up included, across a restart', async () => {
+  it('stops gracefully under load and keeps its data (every answered sign-up included) and its secrets across a restart', async () => {
+    const adminToken = await login(admin.email, admin.password);
+    const { id: adminId } = await call(`{ me { id } }`, {}, adminToken);
     const child = market!.child;
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     // Thirty sign-ups, six at a time (argon2 and embedded Postgres make each one take a while);
@@ -188,5 +192,22 @@ describe('the embedded profile', () => {
     for (const answered of results.map(signedUp).filter((a) => a !== undefined)) {
       expect(await call(`{ me { id } }`, {}, answered.accessToken)).toEqual({ id: answered.user.id });
     }
+
+    // The secrets were made for this directory on its first start and kept with its data: a
+    // token from before the restart is still good, one signed with the development default
+    // printed in the source is not, and none of them was printed.
+    expect(await call(`{ me { email } }`, {}, adminToken)).toEqual({ email: admin.email });
+    const forged = await signAccessToken(
+      { userId: adminId, role: 'admin', sellerId: null },
+      'dev-only-jwt-secret-change-me-0123456789abcdef',
+    );
+    const { body } = await gql(`{ me { email } }`, {}, forged);
+    expect(body.data?.me ?? null).toBeNull();
+    expect(body.errors?.length).toBeGreaterThan(0);
+    const file = join(dataDir, 'secrets.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const output = market!.output.join('');
+    for (const secret of Object.values(JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>))
+      expect(output).not.toContain(secret);
   }, 300_000);
 });

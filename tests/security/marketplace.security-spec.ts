@@ -191,12 +191,15 @@ describe('operation limits: refused before any subgraph is called', () => {
     fragment C on Category { ${'...B '.repeat(10)} }
     fragment D on Category { ${'...C '.repeat(10)} }`;
   const overBudget = `{ products(first: 1000) { items { id name } } }`;
+  // graphql-armor's depth rule skips __schema; the introspection limit does not.
+  const introspectionBomb = `{ __schema { types { fields { type { ${'ofType { '.repeat(40)}name${' }'.repeat(40)} } } } } }`;
 
   it.each([
     ['a depth', depthBomb, 400, /depth limit of 12 exceeded/i],
     ['an alias', aliasBomb, 400, /aliases limit of 15 exceeded/i],
     ['a field-count', fieldBomb, 400, /Field limit of 500 exceeded/],
     ['an over-maximum cost', overBudget, 400, /Operation cost 1001 exceeds the maximum of 500/],
+    ['an introspection depth', introspectionBomb, 400, /Introspection depth limit of 16 exceeded, found 45/],
   ])('refuses %s bomb with no subgraph call', async (_kind, query, status, message) => {
     const before = calls();
     const answer = await gateway({ query });
@@ -206,6 +209,19 @@ describe('operation limits: refused before any subgraph is called', () => {
     expect(answer.json.errors.map((e: { message: string }) => e.message)).toContainEqual(
       expect.stringMatching(message),
     );
+    expect(calls() - before).toBe(0);
+  });
+
+  it("still answers introspection as deep as the explorer's own query (15), without calling a subgraph", async () => {
+    // The deepest path of GraphiQL's introspection query: fields { args { type { ...TypeRef } } },
+    // TypeRef nesting ofType nine times (gateway/src/limits.spec.ts measures the real query).
+    const asDeepAsTheExplorer = `{ __schema { types { fields { args { type { ${'ofType { '.repeat(9)}name${' }'.repeat(9)} } } } } } }`;
+    const before = calls();
+    const answer = await gateway({ query: asDeepAsTheExplorer });
+
+    expect(answer.status).toBe(200);
+    expect(answer.json.errors).toBeUndefined();
+    expect(answer.json.data.__schema.types.length).toBeGreaterThan(50);
     expect(calls() - before).toBe(0);
   });
 
@@ -294,6 +310,9 @@ describe('production mode (a gateway with NODE_ENV=production)', () => {
     for (const text of [failing.text, malformedText]) {
       expect(text).not.toMatch(/stacktrace|ECONNREFUSED|\bat .+\.js:\d+|127\.0\.0\.1/);
     }
+    // Nor which subgraph failed: the internal topology stays in the logs and traces.
+    expect(failing.json.errors[0].extensions).not.toHaveProperty('serviceName');
+    expect(failing.text).not.toMatch(/serviceName/);
     expect(malformed.status).toBe(400);
   });
 
@@ -420,6 +439,33 @@ describe('guessing is throttled', () => {
       'COUPON.TOO_MANY_ATTEMPTS',
       'COUPON.TOO_MANY_ATTEMPTS',
     ]);
+  });
+});
+
+describe("a store learns nothing about other stores' coupon codes", () => {
+  it('answers a code another store uses exactly like a code nobody uses, even for stores pending approval', async () => {
+    // Both stores are just registered: pending approval, as anyone can make one.
+    const [a, b] = [await registerSeller('codes-a'), await registerSeller('codes-b')];
+    const create = async (token: string, code: string) => {
+      const answer = await call(
+        `mutation($input: CreateCouponInput!) { createCoupon(input: $input) {
+          __typename ... on CouponPayload { coupon { code scope kind status } } ... on ErrorResult { code } } }`,
+        { input: { code, kind: 'FREE_SHIPPING' } },
+        token,
+      );
+      return answer.coupon ? { ...answer, coupon: { ...answer.coupon, code: 'the code' } } : answer;
+    };
+    const taken = `TAKEN${word}`.toUpperCase().slice(0, 32);
+    const unused = `UNUSED${word}`.toUpperCase().slice(0, 32);
+    expect(await create(a.token, taken)).toMatchObject({ __typename: 'CouponPayload' });
+
+    const otherStoresCode = await create(b.token, taken);
+    const nobodysCode = await create(b.token, unused);
+
+    expect(otherStoresCode).toEqual(nobodysCode);
+    expect(otherStoresCode).toMatchObject({ __typename: 'CouponPayload', coupon: { scope: 'SELLER' } });
+    // Only its own codes are taken for a store.
+    expect(await create(b.token, taken)).toEqual({ __typename: 'ErrorResult', code: 'COUPON.CODE_TAKEN' });
   });
 });
 

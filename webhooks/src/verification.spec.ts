@@ -37,6 +37,17 @@ describe('verifyStripeFormat', () => {
     });
   });
 
+  it('bounds the signed timestamp in both directions: a day late or a day early is refused', () => {
+    const now = Math.floor(Date.now() / 1000);
+    const at = (offsetSeconds: number) =>
+      verifyStripeFormat(Buffer.from(body), sign(body, secret, now + offsetSeconds), secret);
+    expect(at(86_400)).toMatchObject({ code: 'WEBHOOK.SIGNATURE_INVALID' });
+    expect(at(-86_400)).toMatchObject({ code: 'WEBHOOK.SIGNATURE_INVALID' });
+    expect(at(301)).toMatchObject({ code: 'WEBHOOK.SIGNATURE_INVALID' });
+    // A few seconds of clock skew either way is normal between the provider and us.
+    for (const skew of [-5, -1, 1, 5, 290]) expect(at(skew)).toMatchObject({ ok: true });
+  });
+
   it('refuses a correctly signed body that is not a JSON object', () => {
     expect(verifyStripeFormat(Buffer.from('[1,2]'), sign('[1,2]'), secret)).toMatchObject({
       code: 'WEBHOOK.PAYLOAD_INVALID',

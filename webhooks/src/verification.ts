@@ -14,8 +14,24 @@ export const WebhookErrorCode = {
 export type Verified =
   { ok: true; event: Record<string, unknown> } | { ok: false; code: string; message: string };
 
-/** Stripe's documented default: a signature older than five minutes is a replay. */
+/**
+ * Stripe's documented default: a signature more than five minutes old is a replay. We apply it
+ * in both directions: the SDK only bounds the age, so a timestamp signed for tomorrow (a leaked
+ * signature prepared in advance, or a sender's broken clock) would otherwise pass.
+ */
 export const STRIPE_TOLERANCE_SECONDS = 300;
+
+/**
+ * The signed `t=` of a Stripe-format header, read as the SDK reads it (the last `t` wins), after
+ * the SDK has verified the signature over it.
+ */
+const signedAt = (header: string): number => {
+  const timestamps = header.split(',').flatMap((item) => {
+    const [key, value] = item.split('=');
+    return key === 't' ? [Number.parseInt(value ?? '', 10)] : [];
+  });
+  return timestamps.at(-1) ?? Number.NaN;
+};
 
 /**
  * Stripe's scheme (`t=<unix>,v1=<hex>[,v1=...]`, HMAC-SHA256 of `<t>.<raw body>`), checked by the
@@ -28,12 +44,13 @@ export function verifyStripeFormat(
   header: string | undefined,
   secret: string,
   toleranceSeconds = STRIPE_TOLERANCE_SECONDS,
+  nowMs = Date.now(),
 ): Verified {
   if (!header)
     return { ok: false, code: WebhookErrorCode.SignatureMissing, message: 'signature header missing' };
   let parsed: unknown;
   try {
-    parsed = Stripe.webhooks.constructEvent(raw, header, secret, toleranceSeconds);
+    parsed = Stripe.webhooks.constructEvent(raw, header, secret, toleranceSeconds, undefined, nowMs);
   } catch (error) {
     if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
       return { ok: false, code: WebhookErrorCode.SignatureInvalid, message: 'signature verification failed' };
@@ -41,13 +58,17 @@ export function verifyStripeFormat(
     // A verified body that is not JSON.
     return { ok: false, code: WebhookErrorCode.PayloadInvalid, message: 'body is not a JSON event' };
   }
+  if (!(signedAt(header) - Math.floor(nowMs / 1000) <= toleranceSeconds)) {
+    return { ok: false, code: WebhookErrorCode.SignatureInvalid, message: 'signature verification failed' };
+  }
   return asObject(parsed);
 }
 
 /**
  * Razorpay: `X-Razorpay-Signature` = hex HMAC-SHA256 of the raw body with the webhook secret,
  * exactly what `Razorpay.validateWebhookSignature` computes. We compute it ourselves because that
- * helper compares with `===`, which leaks timing; timingSafeEqual does not.
+ * helper compares with `===`, which leaks timing; timingSafeEqual does not. Razorpay signs no
+ * timestamp, so there is no window to bound: a replayed event is caught by its event id (dedupe).
  */
 export function verifyRazorpay(raw: Buffer, signature: string | undefined, secret: string): Verified {
   if (!signature)

@@ -108,7 +108,7 @@ describe('webhook sidecar', () => {
     });
   });
 
-  it('refuses forged, re-signed, stale and unsigned Stripe events with 400 and stores nothing', async () => {
+  it('refuses forged, re-signed, stale, future-dated and unsigned Stripe events with 400 and stores nothing', async () => {
     await sidecar.relay.drain();
     const outboxBefore = await outboxCount();
     const original = stripeEvent('forged');
@@ -123,6 +123,11 @@ describe('webhook sidecar', () => {
       [
         original,
         { 'stripe-signature': stripeHeader(original, STRIPE_SECRET, Math.floor(Date.now() / 1000) - 301) },
+        'WEBHOOK.SIGNATURE_INVALID',
+      ],
+      [
+        original,
+        { 'stripe-signature': stripeHeader(original, STRIPE_SECRET, Math.floor(Date.now() / 1000) + 86_400) },
         'WEBHOOK.SIGNATURE_INVALID',
       ],
       [original, {}, 'WEBHOOK.SIGNATURE_MISSING'],

@@ -19,12 +19,21 @@ const PUBLIC_CODES = new Set([
   'RATE_LIMITED',
 ]);
 
+export interface ErrorMaskingOptions {
+  /**
+   * Whether answers keep `extensions.serviceName` (which subgraph failed, as the gateway labels
+   * a subgraph's error). It maps the internal topology, so production keeps it to logs and traces.
+   */
+  exposeServiceName?: boolean;
+}
+
 /**
  * Masks unexpected errors: the caller sees a generic message that keeps `extensions.code`
  * and the request's correlation id (to find the full error in the logs), never a stack.
  */
 export function errorMaskingPlugin<TContext extends BaseContext & { correlationId: string }>(
   logger: Logger,
+  { exposeServiceName = true }: ErrorMaskingOptions = {},
 ): ApolloServerPlugin<TContext> {
   const mask = (error: GraphQLFormattedError, correlationId: string): GraphQLFormattedError => {
     const code = typeof error.extensions?.code === 'string' ? error.extensions.code : 'INTERNAL_SERVER_ERROR';
@@ -33,7 +42,8 @@ export function errorMaskingPlugin<TContext extends BaseContext & { correlationI
       PUBLIC_CODES.has(code) || code.startsWith('DOWNSTREAM_') || 'correlationId' in (error.extensions ?? {});
     const message = visible ? error.message : 'Internal server error';
     const extensions: Record<string, unknown> = { code, correlationId };
-    if (error.extensions?.serviceName) extensions.serviceName = error.extensions.serviceName;
+    if (exposeServiceName && error.extensions?.serviceName)
+      extensions.serviceName = error.extensions.serviceName;
     return {
       message,
       ...(error.locations ? { locations: error.locations } : {}),
@@ -53,6 +63,7 @@ export function errorMaskingPlugin<TContext extends BaseContext & { correlationI
                   err: error.originalError ?? error,
                   correlationId: contextValue.correlationId,
                   path: error.path,
+                  ...(error.extensions?.serviceName ? { serviceName: error.extensions.serviceName } : {}),
                 },
                 'request failed',
               );

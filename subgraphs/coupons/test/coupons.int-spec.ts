@@ -87,6 +87,7 @@ const countRows = async () =>
 const commands = () => redemptionCommandsFor(service.orm.em.fork(), { correlationId: newId() });
 const redeem = (input: Partial<RedeemCouponCommand> & { code: string }) =>
   commands().redeem({
+    sellerIds: [sellerA.sellerId!],
     buyerId: newId(),
     orderId: newId(),
     discount: { amount: 100, currency: 'EUR' },
@@ -197,24 +198,40 @@ describe('managing coupons', () => {
     expect(await countRows()).toBe(before);
   });
 
-  it('keeps codes unique whatever their case, also when two sellers race for one', async () => {
+  it("keeps codes unique per store whatever their case, and tells no store about another's codes", async () => {
     const code = freshCode('dup');
     await create({ code });
     const before = await countRows();
     expect(
-      (await gql(CREATE, { input: { code: code.toLowerCase(), kind: 'FREE_SHIPPING' } }, sellerB))
+      (await gql(CREATE, { input: { code: code.toLowerCase(), kind: 'FREE_SHIPPING' } }, sellerA))
         .createCoupon,
     ).toMatchObject({ code: 'COUPON.CODE_TAKEN', field: 'code' });
     expect(await countRows()).toBe(before);
 
+    // Seller B creating A's code is answered exactly like B creating a code nobody has.
+    const fresh = freshCode('free');
+    const answers = [];
+    for (const tried of [code.toLowerCase(), fresh]) {
+      const result = (await gql(CREATE, { input: { code: tried, kind: 'FREE_SHIPPING' } }, sellerB))
+        .createCoupon;
+      answers.push({ ...result, coupon: { ...result.coupon, id: 'id', code: 'code', validFrom: 'now' } });
+    }
+    expect(answers[0]).toEqual(answers[1]);
+    expect(answers[0]).toMatchObject({
+      __typename: 'CouponPayload',
+      coupon: { scope: 'SELLER', sellerId: sellerB.sellerId },
+    });
+
+    // Racing for one code: the unique index lets one coupon per store through.
     const raced = freshCode('race');
     const results = await Promise.all(
       [sellerA, sellerB, sellerA, sellerB].map(
         async (as) => (await gql(CREATE, { input: { code: raced, kind: 'FREE_SHIPPING' } }, as)).createCoupon,
       ),
     );
-    expect(results.filter((r) => r.__typename === 'CouponPayload')).toHaveLength(1);
-    expect(results.filter((r) => r.code === 'COUPON.CODE_TAKEN')).toHaveLength(3);
+    const created = results.filter((r) => r.__typename === 'CouponPayload');
+    expect(created.map((r) => r.coupon.sellerId).sort()).toEqual([sellerA.sellerId, sellerB.sellerId].sort());
+    expect(results.filter((r) => r.code === 'COUPON.CODE_TAKEN')).toHaveLength(2);
   });
 
   it("hides a seller's coupon from other sellers: NOT_FOUND, like a missing id", async () => {
@@ -478,6 +495,33 @@ describe('Cart.pricing through _entities (how the gateway resolves @requires)', 
     ).toEqual(['COUPON.MIN_SPEND_NOT_MET', 'COUPON.MIN_SPEND_NOT_MET', null, null, null, null]);
     expect(statements.filter(isCouponRead)).toHaveLength(1);
     expect(statements.filter((s) => /\bfrom redemption\b/i.test(s))).toHaveLength(1);
+  });
+
+  it("prices a code two stores share with the coupon of the store whose lines the cart holds, and another store's code as unknown", async () => {
+    const code = freshCode('shared');
+    await create({ code, percentOff: 10 });
+    await create({ code, percentOff: 50 }, sellerB);
+    const line = (sellerId: string): Line => ({
+      id: 'l1',
+      sellerId,
+      quantity: 1,
+      unitPrice: { amount: 1000, currency: 'EUR' },
+    });
+    const [ofA, ofB, ofNobody] = await price(
+      [
+        cartRep([line(sellerA.sellerId!)], [code]),
+        cartRep([line(sellerB.sellerId!)], [code]),
+        cartRep([line(newId())], [code]),
+      ],
+      { userId: newId(), role: 'buyer', sellerId: null },
+    );
+    expect(ofA.pricing.coupons[0]).toMatchObject({ status: 'APPLIED', discount: { amount: 100 } });
+    expect(ofB.pricing.coupons[0]).toMatchObject({ status: 'APPLIED', discount: { amount: 500 } });
+    // Not NO_ELIGIBLE_LINES: a cart says nothing about the codes of stores it does not hold.
+    expect(ofNobody.pricing.coupons[0]).toMatchObject({ status: 'REJECTED', reason: 'COUPON.NOT_FOUND' });
+    expect(
+      (await redeem({ code, sellerIds: [sellerB.sellerId!], discount: { amount: 500, currency: 'EUR' } })).ok,
+    ).toBe(true);
   });
 
   it("pre-checks the asking buyer's per-buyer limit", async () => {
@@ -963,10 +1007,11 @@ describe('coupon-code guessing throttle (defaults: 10 unknown codes per cart, 20
       'COUPON.NOT_FOUND': 10,
       'COUPON.TOO_MANY_ATTEMPTS': 1,
     });
-    // The one lookup asked for the 11 codes tried before (valid + 10 unknown), not the 12th.
+    // The one lookup asked for the 11 codes tried before (valid + 10 unknown), not the 12th,
+    // owned by the platform or by the cart's one store.
     const lookups = statements.filter((s) => /from "coupon" .* where "c0"\."code" in/.test(s));
     expect(lookups).toHaveLength(1);
-    expect(lookups[0]!.match(/\?/g)).toHaveLength(11);
+    expect(lookups[0]!.match(/\?/g)).toHaveLength(11 + 1);
   });
 
   it('limits one client to 50 unknown codes over many carts, exactly, also when they arrive at once', async () => {

@@ -19,11 +19,16 @@ export interface CreateCouponInput {
   perBuyerLimit?: number | null;
 }
 
-export const codeTaken = () => domainError('COUPON.CODE_TAKEN', 'This code is already in use', 'code');
+export const codeTaken = () =>
+  domainError('COUPON.CODE_TAKEN', 'You already have a coupon with this code', 'code');
 
 /**
  * A seller creates a coupon for its own store (SELLER scope); an admin creates a platform
  * coupon (PLATFORM scope). The scope follows from who asks, never from the input.
+ *
+ * A code is unique per owner only (`couponsNamedIn` says which one a cart means), so another
+ * store's coupon with the same code is no obstacle: creating a code tells a seller nothing about
+ * any other store's codes, which buyers can only try within the guessing allowances.
  */
 export async function createCoupon(input: CreateCouponInput, ctx: CouponsContext): Promise<Result<Coupon>> {
   const manager = requireManager(ctx.actor);
@@ -36,8 +41,8 @@ export async function createCoupon(input: CreateCouponInput, ctx: CouponsContext
   if (!validUntil.ok) return validUntil;
 
   return ctx.transaction(async (tx) => {
-    // The unique index on code is the final word when two requests race for the same code.
-    if (await tx.coupons.codeTaken(code.value)) return err(codeTaken());
+    // The unique index on (owner, code) is the final word when two requests race for a code.
+    if (await tx.coupons.codeTaken(code.value, manager.value.sellerId)) return err(codeTaken());
     const created = Coupon.create(
       {
         code: code.value,

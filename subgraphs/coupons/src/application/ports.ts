@@ -6,11 +6,16 @@ import type { Redemption } from '../domain/redemption.js';
 export interface CouponRepository {
   /** Loads and row-locks a coupon for the rest of the transaction. */
   byIdForUpdate(id: string): Promise<Coupon | null>;
-  /** By normalised code, row-locked: every redemption of a coupon queues on this lock. */
-  byCodeForUpdate(code: string): Promise<Coupon | null>;
+  /**
+   * The platform's and these stores' coupons with one of these normalised codes, row-locked in
+   * id order: every redemption of a coupon queues on this lock. `couponsNamedIn` picks the one
+   * an order means.
+   */
+  byCodesForUpdate(codes: readonly string[], sellerIds: readonly string[]): Promise<Coupon[]>;
   /** Row-locks several coupons in id order, so concurrent callers cannot deadlock. */
   byIdsForUpdate(ids: readonly string[]): Promise<Coupon[]>;
-  codeTaken(code: string): Promise<boolean>;
+  /** Whether this owner (a store, or the platform for null) already has a coupon with the code. */
+  codeTaken(code: string, sellerId: string | null): Promise<boolean>;
   add(coupon: Coupon): void;
 }
 
@@ -62,14 +67,19 @@ export interface CouponsContext {
 
 /** Batched reads behind cart pricing: one query per kind however many carts a request prices. */
 export interface PricingReader {
-  /** By normalised code; unknown codes are simply missing. */
-  couponsByCodes(codes: readonly string[]): Promise<Coupon[]>;
+  /**
+   * The platform's and these stores' coupons with these normalised codes (other stores' never
+   * leave the database); unknown codes are simply missing.
+   */
+  couponsByCodes(codes: readonly string[], sellerIds: readonly string[]): Promise<Coupon[]>;
   /** Active redemptions per coupon id by one buyer. */
   activeRedemptionsOf(buyerId: string, couponIds: readonly string[]): Promise<Map<string, number>>;
 }
 
 export interface RedeemCouponCommand {
   code: string;
+  /** The stores of the order's lines, in order: which store's coupon the code names. */
+  sellerIds: readonly string[];
   buyerId: string;
   orderId: string;
   /** The discount the order got from this coupon (from Cart.pricing at checkout). */

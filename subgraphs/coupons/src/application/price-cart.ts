@@ -1,5 +1,5 @@
 import { domainError, InvariantViolation, Money, type Clock } from '@marketplace/shared-kernel';
-import { normaliseCode } from '../domain/coupon.js';
+import { couponsNamedIn, normaliseCode } from '../domain/coupon.js';
 import { priceCart, type CartPricing } from '../domain/pricing.js';
 import type { CodeGuessThrottle, PricingReader } from './ports.js';
 
@@ -54,10 +54,16 @@ export async function priceCartFor(cart: CartToPrice, ctx: PricingContext): Prom
   // without a lookup, so the answer says nothing about whether it exists.
   const keys = { cartId: cart.id, buyerId: ctx.buyerId, client: ctx.client };
   const gate = codes.length > 0 ? await ctx.throttle.admit(keys, codes) : null;
-  const coupons = gate && gate.admitted.length > 0 ? await ctx.reader.couponsByCodes(gate.admitted) : [];
+  // Which coupon each code names in this cart: a store without lines here names none, so its
+  // codes are unknown to this cart (and count as guesses).
+  const sellerIds = cart.lines.map((line) => line.sellerId);
+  const candidates =
+    gate && gate.admitted.length > 0 ? await ctx.reader.couponsByCodes(gate.admitted, sellerIds) : [];
+  const named = couponsNamedIn(candidates, sellerIds);
+  const coupons = [...named.values()];
   // Codes that exist give their counts back; the buyer's usage is read meanwhile (both calls
   // start in the same tick, so every cart of the request shares one usage query).
-  const known = new Set(coupons.map((c) => c.code));
+  const known = new Set(named.keys());
   const found = gate ? gate.counted.filter((code) => known.has(code)) : [];
   const [buyerRedemptions] = await Promise.all([
     ctx.buyerId && coupons.length > 0
@@ -71,7 +77,7 @@ export async function priceCartFor(cart: CartToPrice, ctx: PricingContext): Prom
   const pricing = priceCart({
     lines,
     couponCodes: cart.couponCodes,
-    coupons: new Map(coupons.map((c) => [c.code, c])),
+    coupons: named,
     buyerRedemptions,
     now: ctx.clock.now(),
   });

@@ -1,5 +1,5 @@
 import { InvariantViolation, Money, ok, type Result } from '@marketplace/shared-kernel';
-import { normaliseCode, type Coupon } from '../domain/coupon.js';
+import { couponsNamedIn, normaliseCode } from '../domain/coupon.js';
 import { priceCart } from '../domain/pricing.js';
 import { orderDiscounts } from '../domain/order-discounts.js';
 import { RedemptionErrors } from './redemption.js';
@@ -61,7 +61,6 @@ export async function redeemCoupons(
       }
       return ok({ outcome: 'REDEEMED', reply: previous });
     }
-    // Lock the coupons in code order: concurrent orders using the same coupons queue, never cycle.
     const codes = [
       ...new Set(
         command.codes.flatMap((raw) => {
@@ -82,11 +81,11 @@ export async function redeemCoupons(
         ),
       );
     }
-    const coupons = new Map<string, Coupon>();
-    for (const code of codes) {
-      const coupon = await tx.coupons.byCodeForUpdate(code);
-      if (coupon) coupons.set(code, coupon);
-    }
+    // Every owner's coupon with one of the codes is locked (in id order), then the order's
+    // stores say which one each code names, exactly as the cart's pricing chose.
+    const sellerIds = command.lines.map((l) => l.sellerId);
+    const candidates = codes.length > 0 ? await tx.coupons.byCodesForUpdate(codes, sellerIds) : [];
+    const coupons = couponsNamedIn(candidates, sellerIds);
     // Only unknown codes use the allowance up.
     const found = gate ? gate.counted.filter((code) => coupons.has(code)) : [];
     if (found.length > 0) await throttle.forgive(keys, found);

@@ -1,5 +1,5 @@
 import { Guard, domainError, err, ok, type Result } from '@marketplace/shared-kernel';
-import { CouponErrors, normaliseCode } from '../domain/coupon.js';
+import { CouponErrors, couponsNamedIn, normaliseCode } from '../domain/coupon.js';
 import type { Redemption } from '../domain/redemption.js';
 import type {
   CouponsContext,
@@ -42,7 +42,8 @@ export async function redeemCoupon(
   if (!orderId.ok) return orderId;
 
   return ctx.transaction(async (tx) => {
-    const coupon = await tx.coupons.byCodeForUpdate(code.value);
+    const candidates = await tx.coupons.byCodesForUpdate([code.value], command.sellerIds);
+    const coupon = couponsNamedIn(candidates, command.sellerIds).get(code.value);
     if (!coupon) return err(CouponErrors.notFound());
     const existing = await tx.redemptions.forOrder(coupon.id, orderId.value);
     if (existing) return replay(existing, buyerId.value, command.discount);

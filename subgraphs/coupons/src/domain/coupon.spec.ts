@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
-import { Coupon, couponLifecycle, normaliseCode, type NewCoupon } from './coupon.js';
+import { Coupon, couponLifecycle, couponsNamedIn, normaliseCode, type NewCoupon } from './coupon.js';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const later = (ms: number) => new Date(now.getTime() + ms);
@@ -35,6 +35,29 @@ const redeemInput = (overrides: Partial<Parameters<Coupon['redeem']>[0]> = {}) =
   discount: { amount: 100, currency: 'EUR' },
   buyerRedemptions: 0,
   ...overrides,
+});
+
+describe('which coupon a code names in a cart (codes are unique per owner)', () => {
+  const [storeA, storeB] = [newId(), newId()];
+  const ofA = coupon({ code: 'SHARED', sellerId: storeA });
+  const ofB = coupon({ code: 'SHARED', sellerId: storeB });
+  const platform = coupon({ code: 'SHARED', scope: 'PLATFORM', sellerId: null });
+  const named = (candidates: Coupon[], sellers: string[]) =>
+    couponsNamedIn(candidates, sellers).get('SHARED');
+
+  it("names a store's coupon only in a cart with that store's lines", () => {
+    expect(named([ofA, ofB], [storeB])).toBe(ofB);
+    expect(named([ofA, ofB], [storeA, storeA])).toBe(ofA);
+    expect(named([ofA, ofB], [newId()])).toBeUndefined();
+    expect(named([ofA], [])).toBeUndefined();
+  });
+
+  it("prefers the platform's coupon, then the store of the cart's first line, whatever the lookup's order", () => {
+    expect(named([ofA, platform, ofB], [storeB, storeA])).toBe(platform);
+    expect(named([platform], [])).toBe(platform);
+    expect(named([ofA, ofB], [storeB, storeA])).toBe(ofB);
+    expect(named([ofB, ofA], [storeA, storeB])).toBe(ofA);
+  });
 });
 
 describe('coupon codes', () => {

@@ -99,6 +99,28 @@ export function normaliseCode(raw: string): Result<string> {
   return pattern.test(trimmed) ? ok(trimmed.toUpperCase()) : err(CouponErrors.invalidCode());
 }
 
+/**
+ * The coupon each code names in one cart (or order). A code is unique per owner, the platform or
+ * one store, so several stores may use the same one: the platform's coupon wins (it covers every
+ * cart), else the coupon of the first store, in the order of `sellerIds` (the cart's lines), that
+ * has one. A store with no line in the cart never names a code there, so a cart shows nothing of
+ * other stores' codes.
+ */
+export function couponsNamedIn(
+  candidates: readonly Coupon[],
+  sellerIds: readonly string[],
+): Map<string, Coupon> {
+  const rank = (coupon: Coupon) =>
+    coupon.scope === 'PLATFORM' ? -1 : sellerIds.indexOf(coupon.sellerId ?? '');
+  const named = new Map<string, Coupon>();
+  for (const coupon of candidates) {
+    if (coupon.scope === 'SELLER' && rank(coupon) < 0) continue;
+    const current = named.get(coupon.code);
+    if (!current || rank(coupon) < rank(current)) named.set(coupon.code, coupon);
+  }
+  return named;
+}
+
 export interface NewCoupon {
   code: string;
   scope: CouponScope;

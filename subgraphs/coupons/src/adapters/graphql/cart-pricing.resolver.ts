@@ -217,6 +217,8 @@ export function presentPricing(p: CartPricing): CartPricingNode {
 }
 
 /** A failed batch must fail the pricing, never read as "no such coupon". */
+const ownerCodeKey = (owner: string | null, code: string) => JSON.stringify([owner, code]);
+
 const rethrow = <T>(value: T | Error): T => {
   if (value instanceof Error) throw value;
   return value;
@@ -229,12 +231,21 @@ const rethrow = <T>(value: T | Error): T => {
 export function batchedPricingReader(ctx: RequestContext): PricingReader {
   const reader = new MikroPricingReader(ctx.em);
   return {
-    async couponsByCodes(codes) {
-      const loader = ctx.loaders.get<string, Coupon>('couponByCode', async (keys) => {
-        const byCode = new Map((await reader.couponsByCodes(keys)).map((c) => [c.code, c]));
-        return keys.map((k) => byCode.get(k) ?? null);
+    async couponsByCodes(codes, sellerIds) {
+      // Keyed by owner and code (the unique pair): several stores may share a code, and each
+      // cart asks only for its own stores' and the platform's.
+      const loader = ctx.loaders.get<string, Coupon>('couponByOwnerCode', async (keys) => {
+        const pairs = keys.map((key) => JSON.parse(key) as [string | null, string]);
+        const found = await reader.couponsByCodes(
+          pairs.map(([, code]) => code),
+          pairs.flatMap(([owner]) => (owner ? [owner] : [])),
+        );
+        const byKey = new Map(found.map((c) => [ownerCodeKey(c.sellerId, c.code), c]));
+        return keys.map((key) => byKey.get(key) ?? null);
       });
-      return (await loader.loadMany(codes)).map(rethrow).filter((c): c is Coupon => c !== null);
+      const owners = [null, ...new Set(sellerIds)];
+      const keys = codes.flatMap((code) => owners.map((owner) => ownerCodeKey(owner, code)));
+      return (await loader.loadMany(keys)).map(rethrow).filter((c): c is Coupon => c !== null);
     },
     async activeRedemptionsOf(buyerId, couponIds) {
       const loader = ctx.loaders.get<string, number>(`redemptionsOf:${buyerId}`, async (keys) => {

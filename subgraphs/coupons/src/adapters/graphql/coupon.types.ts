@@ -124,7 +124,10 @@ export const CouponResult = resultUnion(CouponPayload, {
 
 @InputType({ description: 'A seller creates a SELLER coupon, an admin a PLATFORM coupon.' })
 export class CreateCouponInput {
-  @Field(() => String, { description: '3-32 letters, digits, "-" or "_"; stored upper-case, unique.' })
+  @Field(() => String, {
+    description:
+      '3-32 letters, digits, "-" or "_"; stored upper-case, unique per store (and among platform coupons).',
+  })
   code!: string;
 
   @Field(() => CouponKindEnum)

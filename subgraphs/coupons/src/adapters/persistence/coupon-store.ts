@@ -22,8 +22,12 @@ export class MikroCouponRepository implements CouponRepository {
     return this.em.findOne(Coupon, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   }
 
-  byCodeForUpdate(code: string): Promise<Coupon | null> {
-    return this.em.findOne(Coupon, { code }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  byCodesForUpdate(codes: readonly string[], sellerIds: readonly string[]): Promise<Coupon[]> {
+    // In id order, like byIdsForUpdate: two orders with the same codes never wait in a cycle.
+    return this.em.find(Coupon, ownedBy(codes, sellerIds), {
+      lockMode: LockMode.PESSIMISTIC_WRITE,
+      orderBy: { id: 'asc' },
+    });
   }
 
   byIdsForUpdate(ids: readonly string[]): Promise<Coupon[]> {
@@ -35,8 +39,8 @@ export class MikroCouponRepository implements CouponRepository {
     );
   }
 
-  async codeTaken(code: string): Promise<boolean> {
-    return (await this.em.count(Coupon, { code })) > 0;
+  async codeTaken(code: string, sellerId: string | null): Promise<boolean> {
+    return (await this.em.count(Coupon, { code, sellerId })) > 0;
   }
 
   add(coupon: Coupon): void {
@@ -88,7 +92,7 @@ export class SqlOrderRedemptionLog implements OrderRedemptionLog {
 }
 
 const isCodeClash = (error: unknown) =>
-  error instanceof UniqueConstraintViolationException && /coupon_code_key/.test(error.message);
+  error instanceof UniqueConstraintViolationException && /coupon_owner_code_key/.test(error.message);
 
 export function couponsContext(
   ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
@@ -149,12 +153,18 @@ export function couponsOf(
   );
 }
 
+/** Coupons with one of the codes owned by the platform or one of the stores. */
+const ownedBy = (codes: readonly string[], sellerIds: readonly string[]) => ({
+  code: { $in: [...new Set(codes)] },
+  $or: [{ sellerId: null }, { sellerId: { $in: [...new Set(sellerIds)] } }],
+});
+
 /** Pricing reads: coupons by code and one buyer's usage, each one SQL statement per call. */
 export class MikroPricingReader implements PricingReader {
   constructor(private readonly em: EntityManager) {}
 
-  couponsByCodes(codes: readonly string[]): Promise<Coupon[]> {
-    return this.em.find(Coupon, { code: { $in: [...codes] } });
+  couponsByCodes(codes: readonly string[], sellerIds: readonly string[]): Promise<Coupon[]> {
+    return this.em.find(Coupon, ownedBy(codes, sellerIds));
   }
 
   async activeRedemptionsOf(buyerId: string, couponIds: readonly string[]): Promise<Map<string, number>> {

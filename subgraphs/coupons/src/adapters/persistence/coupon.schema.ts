@@ -118,7 +118,27 @@ export class Migration20261215000200OrderRedemption extends Migration {
   }
 }
 
+/**
+ * Codes are unique per owner (the platform, or one store), not across the platform: a store
+ * creating a code must learn nothing about other stores' codes. `coalesce` makes the platform
+ * one owner (a unique index treats nulls as distinct).
+ */
+export class Migration20261216000100CouponCodePerOwner extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table coupon drop constraint coupon_code_key');
+    this.addSql(
+      "create unique index coupon_owner_code_key on coupon (coalesce(seller_id::text, 'PLATFORM'), code)",
+    );
+    // Buyers' lookups are by code alone (every owner's coupon with it).
+    this.addSql('create index coupon_code_idx on coupon (code)');
+  }
+}
+
 export const couponMigrations = [
   { name: 'Migration20261122000100CreateCoupon', class: Migration20261122000100CreateCoupon },
   { name: 'Migration20261215000200OrderRedemption', class: Migration20261215000200OrderRedemption },
+  {
+    name: 'Migration20261216000100CouponCodePerOwner',
+    class: Migration20261216000100CouponCodePerOwner,
+  },
 ];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { buildSchema, getVariableValues, parse, validate, type OperationDefinitionNode } from 'graphql';
-import { withScalarCoercion } from './scalars.js';
+import { SafeIntScalar, withScalarCoercion } from './scalars.js';
 
 // What the gateway builds from the supergraph: a custom scalar without an implementation.
 const fromSdl = buildSchema(`
@@ -38,6 +38,11 @@ describe('SafeInt coercion', () => {
     const [message] = variableErrors(price(amount)) ?? [];
     expect(message).toContain(`at "input.price.amount"; `);
     expect(message).toContain(says);
+  });
+
+  it('serializes amounts read as digit strings (bigint columns), never a fraction', () => {
+    expect(SafeIntScalar.serialize('2599')).toBe(2599);
+    expect(() => SafeIntScalar.serialize(25.99)).toThrow(/2599 for 25.99/);
   });
 
   it('accepts safe integers', () => {

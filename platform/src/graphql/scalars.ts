@@ -42,7 +42,9 @@ export const SafeIntScalar = new GraphQLScalarType<number, number>({
   specifiedByURL: 'https://www.ecma-international.org/ecma-262/#sec-number.issafeinteger',
   description:
     'A whole number between -(2^53 - 1) and 2^53 - 1. In this graph, always an amount in minor units (2599 for 25.99 EUR).',
-  serialize: (value) => safeInt(value),
+  // Output is our own data: a bigint column may arrive as a string of digits (as graphql-scalars
+  // accepted); input is the caller's and must be a number.
+  serialize: (value) => safeInt(typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : value),
   parseValue: (value) => safeInt(value),
   parseLiteral: (node) => safeIntLiteral(node),
 });

@@ -67,6 +67,7 @@ async function stop(started: Started | undefined): Promise<void> {
 
 let market: Started | undefined;
 const {
+  gql,
   call,
   login,
   registerSeller,
@@ -140,6 +141,47 @@ describe('the embedded profile', () => {
       available: 3,
     });
   }, 300_000);
+
+  it('refuses amounts that are not minor units and control characters, as the services profile does', async () => {
+    const seller = await registerSeller('bounds');
+    const create = (name: string, amount: unknown) =>
+      gql(
+        `mutation($input: CreateProductInput!) { createProduct(input: $input) {
+          ... on ProductPayload { product { id } } ... on ErrorResult { code field } } }`,
+        {
+          input: {
+            name,
+            description: 'Input bounds',
+            variants: [{ sku: `EMB-${word}-B`, name: 'Standard', price: { amount, currency: 'EUR' } }],
+          },
+        },
+        seller.token,
+      );
+    const fraction = await create(`Fraction ${word}`, 25.99);
+    expect(fraction.res.status).toBe(400);
+    expect(fraction.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+      message: expect.stringContaining('2599 for 25.99'),
+    });
+    expect((await create(`Dear ${word}`, 2 ** 53 - 1)).body.data.createProduct).toEqual({
+      code: 'MONEY.OUT_OF_RANGE',
+      field: 'price',
+    });
+    expect((await create(`Lamp\u0000${word}`, 100)).body.data.createProduct).toEqual({
+      code: 'VALIDATION.CONTROL_CHARACTERS',
+      field: 'name',
+    });
+    // Postgres full-text search used to fail on the NUL ("insufficient data left in message").
+    const search = await gql(
+      `query($q: String!) { searchProducts(query: $q) { ... on ErrorResult { code field } } }`,
+      {
+        q: 'lamp\u0000',
+      },
+    );
+    expect(search.body).toMatchObject({
+      data: { searchProducts: { code: 'VALIDATION.CONTROL_CHARACTERS', field: 'query' } },
+    });
+  });
 
   it('keeps its data across a restart on the same directory', async () => {
     await stop(market);

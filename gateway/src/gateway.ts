@@ -33,6 +33,7 @@ import { explorerRoutes } from './explorer-routes.js';
 import { operationLimits } from './limits.js';
 import { markSignedInPrivate, responseCacheEnabled, responseCachePlugins } from './response-cache.js';
 import { operationGuard } from './operation-guard.js';
+import { coercingScalars } from './scalar-coercion.js';
 import { SubgraphDataSource, type GatewayContext } from './subgraph-data-source.js';
 import { SUPERGRAPH_SDL_PATH, subgraphUrlEnvVar } from './supergraph-config.js';
 
@@ -100,7 +101,7 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
   const store = options.store ?? redisStore(config.redisUrl);
   const budgets = new CostBudgets(store, budgetSettings(env), logger);
   const apollo = new ApolloServer<GatewayContext>({
-    gateway,
+    gateway: coercingScalars(gateway),
     csrfPrevention: true,
     // Production refuses introspection to everyone but admins in operationGuard, which knows the caller.
     introspection: true,

@@ -20,6 +20,7 @@ export * from './graphql/auth.js';
 export * from './graphql/context.js';
 export * from './graphql/errors.js';
 export * from './graphql/money.js';
+export * from './graphql/scalars.js';
 export * from './graphql/error-masking.js';
 export * from './graphql/federation.js';
 export * from './graphql/subgraph.js';

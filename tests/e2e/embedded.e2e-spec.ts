@@ -43,6 +43,9 @@ async function start(): Promise<Started> {
       EMBEDDED_SEED: 'off',
       ACCOUNTS_ADMIN_EMAIL: admin.email,
       ACCOUNTS_ADMIN_PASSWORD: admin.password,
+      // The graceful-stop test signs up thirty buyers from 127.0.0.1 in seconds; the per-address
+      // registration throttle (accounts README) is the security suite's to test.
+      ACCOUNTS_REGISTRATIONS_PER_CLIENT: '100000',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -144,6 +147,47 @@ describe('the embedded profile', () => {
       available: 3,
     });
   }, 300_000);
+
+  it('refuses amounts that are not minor units and control characters, as the services profile does', async () => {
+    const seller = await registerSeller('bounds');
+    const create = (name: string, amount: unknown) =>
+      gql(
+        `mutation($input: CreateProductInput!) { createProduct(input: $input) {
+          ... on ProductPayload { product { id } } ... on ErrorResult { code field } } }`,
+        {
+          input: {
+            name,
+            description: 'Input bounds',
+            variants: [{ sku: `EMB-${word}-B`, name: 'Standard', price: { amount, currency: 'EUR' } }],
+          },
+        },
+        seller.token,
+      );
+    const fraction = await create(`Fraction ${word}`, 25.99);
+    expect(fraction.res.status).toBe(400);
+    expect(fraction.body.errors?.[0]).toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT' },
+      message: expect.stringContaining('2599 for 25.99'),
+    });
+    expect((await create(`Dear ${word}`, 2 ** 53 - 1)).body.data.createProduct).toEqual({
+      code: 'MONEY.OUT_OF_RANGE',
+      field: 'price',
+    });
+    expect((await create(`Lamp\u0000${word}`, 100)).body.data.createProduct).toEqual({
+      code: 'VALIDATION.CONTROL_CHARACTERS',
+      field: 'name',
+    });
+    // Postgres full-text search used to fail on the NUL ("insufficient data left in message").
+    const search = await gql(
+      `query($q: String!) { searchProducts(query: $q) { ... on ErrorResult { code field } } }`,
+      {
+        q: 'lamp\u0000',
+      },
+    );
+    expect(search.body).toMatchObject({
+      data: { searchProducts: { code: 'VALIDATION.CONTROL_CHARACTERS', field: 'query' } },
+    });
+  });
 
   it('stops gracefully under load and keeps its data (every answered sign-up included) and its secrets across a restart', async () => {
     const adminToken = await login(admin.email, admin.password);

@@ -1,7 +1,7 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
 import { Directive, Field, InputType, ObjectType } from 'type-graphql';
-import { SafeIntResolver } from 'graphql-scalars';
+import { SafeIntScalar } from './scalars.js';
 import type { Money } from '@marketplace/shared-kernel';
 
 /** The one GraphQL shape of money, shared by every subgraph (identical definitions compose). */
@@ -10,7 +10,7 @@ import type { Money } from '@marketplace/shared-kernel';
 @Directive('@cacheControl(inheritMaxAge: true)')
 @ObjectType('Money', { description: 'An amount in integer minor units (cents) of an ISO-4217 currency.' })
 export class MoneyType {
-  @Field(() => SafeIntResolver, { description: 'Minor units, e.g. 1999 for 19.99 EUR.' })
+  @Field(() => SafeIntScalar, { description: 'Minor units, e.g. 1999 for 19.99 EUR.' })
   amount!: number;
 
   @Field(() => String, { description: 'ISO-4217 code, e.g. EUR.' })
@@ -24,7 +24,7 @@ export class MoneyType {
 
 @InputType('MoneyInput', { description: 'Money in minor units.' })
 export class MoneyInput {
-  @Field(() => SafeIntResolver)
+  @Field(() => SafeIntScalar)
   amount!: number;
 
   @Field(() => String)

@@ -333,7 +333,7 @@ describe('shipping subgraph', () => {
     await send(Topics.order, paid);
     await handled(paid);
     const [a] = await sql<{ id: string }>('select id from shipment where sub_order_id = ?', [subA]);
-    await gql(DISPATCH, { id: a!.id, carrier: 'UPS', tracking: '1Z' }, 'sellerA');
+    await gql(DISPATCH, { id: a!.id, carrier: 'UPS', tracking: '1Z999AA1' }, 'sellerA');
     const cancelled = envelope('orders.order-cancelled', 'Order', orderId, {
       orderId,
       checkoutId: null,
@@ -368,7 +368,7 @@ describe('shipping subgraph', () => {
     await send(Topics.order, paid);
     await handled(paid);
     const [a] = await sql<{ id: string }>('select id from shipment where sub_order_id = ?', [subA]);
-    await gql(DISPATCH, { id: a!.id, carrier: 'UPS', tracking: '1Z' }, 'sellerA');
+    await gql(DISPATCH, { id: a!.id, carrier: 'UPS', tracking: '1Z999AA1' }, 'sellerA');
     const refunded = (subOrderId: string, subOrderRefunded: boolean) =>
       envelope('orders.order-refunded', 'Order', orderId, {
         orderId,

@@ -178,6 +178,7 @@ export class Store extends AggregateRoot<DomainEvent<StoreEventPayload>> {
     const checked = Guard.text('reason', reason, {
       min: STORE_LIMITS.reasonMin,
       max: STORE_LIMITS.reasonMax,
+      multiline: true,
     });
     if (!checked.ok) return checked;
     return this.moveTo('SUSPENDED', now, checked.value);

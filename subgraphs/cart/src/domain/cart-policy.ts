@@ -1,4 +1,4 @@
-import { Guard, combine, ok, type Result } from '@marketplace/shared-kernel';
+import { Guard, MAX_AMOUNT, combine, domainError, err, ok, type Result } from '@marketplace/shared-kernel';
 
 /**
  * The limits a cart enforces. Values come from configuration; the domain only checks them.
@@ -36,6 +36,16 @@ export function cartPolicy(values: CartPolicy): Result<CartPolicy> {
   );
   if (!checked.ok) return checked;
   const [maxLines, maxQuantityPerLine, maxCouponCodes, guestIdleDays, buyerIdleDays] = checked.value;
+  // A full cart at the maximum price must total well within exact integers, with room for
+  // shipping: checkout and orders add these sums as numbers.
+  if (maxLines * maxQuantityPerLine * MAX_AMOUNT > Number.MAX_SAFE_INTEGER / 10)
+    return err(
+      domainError(
+        'VALIDATION.OUT_OF_RANGE',
+        `maxLines x maxQuantityPerLine must be at most ${Math.floor(Number.MAX_SAFE_INTEGER / 10 / MAX_AMOUNT)}, so a full cart at the maximum price totals below 2^53 / 10`,
+        'maxQuantityPerLine',
+      ),
+    );
   return ok({ maxLines, maxQuantityPerLine, maxCouponCodes, guestIdleDays, buyerIdleDays });
 }
 

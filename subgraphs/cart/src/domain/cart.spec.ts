@@ -397,4 +397,14 @@ describe('Cart', () => {
     const bad = cartPolicy({ ...DEFAULT_CART_POLICY, maxLines: 0 });
     expect(!bad.ok && bad.error).toMatchObject({ code: 'VALIDATION.OUT_OF_RANGE', field: 'maxLines' });
   });
+
+  it('refuses a policy whose full cart at the maximum price would total beyond exact integers', () => {
+    // 500 lines of 10,000 units at 10^10 minor units is 5e16, beyond 2^53.
+    const unsafe = cartPolicy({ ...DEFAULT_CART_POLICY, maxLines: 500, maxQuantityPerLine: 10_000 });
+    expect(!unsafe.ok && unsafe.error).toMatchObject({
+      code: 'VALIDATION.OUT_OF_RANGE',
+      field: 'maxQuantityPerLine',
+    });
+    expect(cartPolicy({ ...DEFAULT_CART_POLICY, maxLines: 500, maxQuantityPerLine: 180 }).ok).toBe(true);
+  });
 });

@@ -10,25 +10,63 @@ const input = (overrides: Partial<PlaceOrderInput> = {}): PlaceOrderInput => ({
   ...overrides,
 });
 
+const CONTROL = 'VALIDATION.CONTROL_CHARACTERS';
+
 describe('validatePlaceOrder', () => {
   it.each([
-    ['cartId', input({ cartId: 'nope' })],
-    ['shippingAddress.fullName', input({ shippingAddress: { ...address, fullName: '  ' } })],
-    ['shippingAddress.line1', input({ shippingAddress: { ...address, line1: '' } })],
-    ['shippingAddress.city', input({ shippingAddress: { ...address, city: 'x'.repeat(101) } })],
-    ['shippingAddress.postalCode', input({ shippingAddress: { ...address, postalCode: '' } })],
-    ['shippingAddress.country', input({ shippingAddress: { ...address, country: 'DEU' } })],
-    ['shippingAddress.country', input({ shippingAddress: { ...address, country: '1A' } })],
-    ['paymentMethod.provider', input({ paymentMethod: { provider: 'PAYPAL', token: 't' } })],
-    ['paymentMethod.token', input({ paymentMethod: { provider: 'STRIPE', token: '' } })],
-    ['paymentMethod.token', input({ paymentMethod: { provider: 'STRIPE', token: 'x'.repeat(501) } })],
-    ['idempotencyKey', input({ idempotencyKey: 'short' })],
-    ['idempotencyKey', input({ idempotencyKey: 'k'.repeat(129) })],
-  ])('refuses a bad %s', (field, bad) => {
+    ['cartId', input({ cartId: 'nope' }), 'VALIDATION.INVALID'],
+    [
+      'shippingAddress.fullName',
+      input({ shippingAddress: { ...address, fullName: '  ' } }),
+      'VALIDATION.TOO_SHORT',
+    ],
+    ['shippingAddress.line1', input({ shippingAddress: { ...address, line1: '' } }), 'VALIDATION.TOO_SHORT'],
+    [
+      'shippingAddress.city',
+      input({ shippingAddress: { ...address, city: 'x'.repeat(101) } }),
+      'VALIDATION.TOO_LONG',
+    ],
+    [
+      'shippingAddress.postalCode',
+      input({ shippingAddress: { ...address, postalCode: '' } }),
+      'VALIDATION.TOO_SHORT',
+    ],
+    ['shippingAddress.fullName', input({ shippingAddress: { ...address, fullName: 'Ann\u0000' } }), CONTROL],
+    ['shippingAddress.line1', input({ shippingAddress: { ...address, line1: '\u001b[2JMain 1' } }), CONTROL],
+    ['shippingAddress.line2', input({ shippingAddress: { ...address, line2: 'Flat\u202e2' } }), CONTROL],
+    ['shippingAddress.city', input({ shippingAddress: { ...address, city: 'Ber\nlin' } }), CONTROL],
+    [
+      'shippingAddress.country',
+      input({ shippingAddress: { ...address, country: 'DEU' } }),
+      'VALIDATION.INVALID',
+    ],
+    [
+      'shippingAddress.country',
+      input({ shippingAddress: { ...address, country: '1A' } }),
+      'VALIDATION.INVALID',
+    ],
+    [
+      'paymentMethod.provider',
+      input({ paymentMethod: { provider: 'PAYPAL', token: 't' } }),
+      'VALIDATION.INVALID',
+    ],
+    [
+      'paymentMethod.token',
+      input({ paymentMethod: { provider: 'STRIPE', token: '' } }),
+      'VALIDATION.INVALID',
+    ],
+    [
+      'paymentMethod.token',
+      input({ paymentMethod: { provider: 'STRIPE', token: 'x'.repeat(501) } }),
+      'VALIDATION.INVALID',
+    ],
+    ['idempotencyKey', input({ idempotencyKey: 'short' }), 'VALIDATION.INVALID'],
+    ['idempotencyKey', input({ idempotencyKey: 'k'.repeat(129) }), 'VALIDATION.INVALID'],
+  ])('refuses a bad %s', (field, bad, code) => {
     const r = validatePlaceOrder(bad);
     expect(r.ok).toBe(false);
     if (!r.ok) {
-      expect(r.error.code).toBe('VALIDATION.INVALID');
+      expect(r.error.code).toBe(code);
       expect(r.error.field).toBe(field);
     }
   });

@@ -1,4 +1,4 @@
-import { domainError, err, isUuid, ok, type Result } from '@marketplace/shared-kernel';
+import { Guard, domainError, err, isUuid, ok, type Result } from '@marketplace/shared-kernel';
 import type { Address, PaymentProvider } from './checkout-saga.js';
 
 export const PROVIDERS: readonly PaymentProvider[] = ['SANDBOX', 'STRIPE', 'RAZORPAY'];
@@ -19,35 +19,42 @@ export interface ValidPlaceOrder {
 
 const invalid = (field: string, message: string) => err(domainError('VALIDATION.INVALID', message, field));
 
-const trimmedOrNull = (value: string | null | undefined): string | null => {
-  const t = value?.trim();
-  return t ? t : null;
-};
+/** Required and optional address lines with their maximum lengths, in code points. */
+const ADDRESS_FIELDS: readonly { field: keyof Address; max: number; optional?: true }[] = [
+  { field: 'fullName', max: 200 },
+  { field: 'line1', max: 200 },
+  { field: 'line2', max: 200, optional: true },
+  { field: 'city', max: 100 },
+  { field: 'region', max: 100, optional: true },
+  { field: 'postalCode', max: 20 },
+  { field: 'phone', max: 40, optional: true },
+];
+
+/**
+ * The address lines through the shared free-text rule (NFC, trimmed, no control, bidi or
+ * zero-width characters, single line); a blank optional line is null.
+ */
+function addressLines(a: Address): Result<Partial<Record<keyof Address, string | null>>> {
+  const lines: Partial<Record<keyof Address, string | null>> = {};
+  for (const { field, max, optional } of ADDRESS_FIELDS) {
+    const value = a[field] ?? '';
+    if (optional && value.trim() === '') {
+      lines[field] = null;
+      continue;
+    }
+    const checked = Guard.text(`shippingAddress.${field}`, value, { max });
+    if (!checked.ok) return checked;
+    lines[field] = checked.value;
+  }
+  return ok(lines);
+}
 
 /** Checks and normalises the buyer's input; nothing is stored when this refuses. */
 export function validatePlaceOrder(input: PlaceOrderInput): Result<ValidPlaceOrder> {
   if (!isUuid(input.cartId)) return invalid('cartId', 'cartId must be a uuid');
   const a = input.shippingAddress;
-  const required: [keyof Address, number][] = [
-    ['fullName', 200],
-    ['line1', 200],
-    ['city', 100],
-    ['postalCode', 20],
-  ];
-  for (const [field, max] of required) {
-    const value = (a[field] ?? '').trim();
-    if (value.length === 0) return invalid(`shippingAddress.${field}`, `${field} is required`);
-    if (value.length > max) return invalid(`shippingAddress.${field}`, `${field} is longer than ${max}`);
-  }
-  const optional: [keyof Address, number][] = [
-    ['line2', 200],
-    ['region', 100],
-    ['phone', 40],
-  ];
-  for (const [field, max] of optional) {
-    if ((a[field] ?? '').trim().length > max)
-      return invalid(`shippingAddress.${field}`, `${field} is longer than ${max}`);
-  }
+  const lines = addressLines(a);
+  if (!lines.ok) return lines;
   const country = (a.country ?? '').trim().toUpperCase();
   if (!/^[A-Z]{2}$/.test(country))
     return invalid('shippingAddress.country', 'country must be an ISO-3166 alpha-2 code');
@@ -63,14 +70,14 @@ export function validatePlaceOrder(input: PlaceOrderInput): Result<ValidPlaceOrd
   return ok({
     cartId: input.cartId.toLowerCase(),
     shippingAddress: {
-      fullName: a.fullName.trim(),
-      line1: a.line1.trim(),
-      line2: trimmedOrNull(a.line2),
-      city: a.city.trim(),
-      region: trimmedOrNull(a.region),
-      postalCode: a.postalCode.trim(),
+      fullName: lines.value.fullName!,
+      line1: lines.value.line1!,
+      line2: lines.value.line2 ?? null,
+      city: lines.value.city!,
+      region: lines.value.region ?? null,
+      postalCode: lines.value.postalCode!,
       country,
-      phone: trimmedOrNull(a.phone),
+      phone: lines.value.phone ?? null,
     },
     paymentMethod: { provider: provider as PaymentProvider, token },
     idempotencyKey: key,

@@ -159,6 +159,12 @@ describe('Coupon.create', () => {
       'amountOff',
     ],
     [
+      'fixed above the maximum amount',
+      { kind: 'FIXED_AMOUNT', percentOff: null, amountOff: { amount: 2 ** 53 - 1, currency: 'EUR' } },
+      'MONEY.OUT_OF_RANGE',
+      'amountOff',
+    ],
+    [
       'fixed fractional',
       { kind: 'FIXED_AMOUNT', percentOff: null, amountOff: { amount: 9.99, currency: 'EUR' } },
       'MONEY.NOT_INTEGER',
@@ -175,6 +181,12 @@ describe('Coupon.create', () => {
       'negative minimum spend',
       { minimumSpend: { amount: -1, currency: 'EUR' } },
       'COUPON.INVALID_TERMS',
+      'minimumSpend',
+    ],
+    [
+      'a minimum spend above the maximum amount',
+      { minimumSpend: { amount: 10_000_000_001, currency: 'EUR' } },
+      'MONEY.OUT_OF_RANGE',
       'minimumSpend',
     ],
     [

@@ -371,7 +371,7 @@ export class Coupon extends AggregateRoot<CouponEvent> {
   }
 
   private validDiscount(input: MoneyJson): Result<Money> {
-    const discount = Money.of(input.amount, input.currency, 'discount');
+    const discount = Money.input(input.amount, input.currency, 'discount');
     if (!discount.ok) return discount;
     if (discount.value.isNegative())
       return err(domainError('COUPON.INVALID_DISCOUNT', 'A discount cannot be negative', 'discount'));
@@ -467,7 +467,7 @@ function validTerms(
   }
   if (kind === 'FIXED_AMOUNT') {
     if (amountOff === null) return invalid('A FIXED_AMOUNT coupon needs amountOff', 'amountOff');
-    const amount = Money.of(amountOff.amount, amountOff.currency, 'amountOff');
+    const amount = Money.input(amountOff.amount, amountOff.currency, 'amountOff');
     if (!amount.ok) return amount;
     if (amount.value.amount <= 0) return invalid('amountOff must be above zero', 'amountOff');
     return ok({ percentOff: null, amountOff: amount.value });
@@ -477,7 +477,7 @@ function validTerms(
 
 function validMinimumSpend(input: MoneyJson | null, amountOff: Money | null): Result<Money | null> {
   if (input === null) return ok(null);
-  const spend = Money.of(input.amount, input.currency, 'minimumSpend');
+  const spend = Money.input(input.amount, input.currency, 'minimumSpend');
   if (!spend.ok) return spend;
   if (spend.value.isNegative())
     return err(domainError('COUPON.INVALID_TERMS', 'minimumSpend cannot be negative', 'minimumSpend'));

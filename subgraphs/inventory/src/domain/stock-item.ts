@@ -134,7 +134,7 @@ export class StockItem extends AggregateRoot<DomainEvent<StockLevelChangedPayloa
   adjust(delta: number, reason: string, now: Date): Result<void> {
     const checked = combine(
       Guard.integer('delta', delta, { min: -MAX_ADJUSTMENT, max: MAX_ADJUSTMENT }),
-      Guard.text('reason', reason, { max: 200 }),
+      Guard.text('reason', reason, { max: 200, multiline: true }),
     );
     if (!checked.ok) return checked;
     if (delta === 0)

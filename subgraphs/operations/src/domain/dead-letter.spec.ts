@@ -77,6 +77,9 @@ describe('DeadLetter', () => {
     const blank = letter.discard('admin-1', '   ', now);
     expect(blank.ok || blank.error.code).toBe('DEAD_LETTER.REASON_REQUIRED');
     expect(letter.status).toBe('NEW');
+    expect(letter.discard('admin-1', 'fixed\u001b[2J', now)).toMatchObject({
+      error: { code: 'VALIDATION.CONTROL_CHARACTERS', field: 'reason' },
+    });
     expect(letter.discard('admin-1', ' duplicate of an order fixed by hand ', now).ok).toBe(true);
     expect(letter).toMatchObject({
       status: 'DISCARDED',

@@ -1,5 +1,6 @@
 import {
   domainError,
+  Guard,
   err,
   ok,
   StateMachine,
@@ -153,10 +154,13 @@ export class DeadLetter {
   discard(by: string, reason: string, now: Date): Result<void> {
     const allowed = this.transition('DISCARDED');
     if (!allowed.ok) return allowed;
-    const trimmed = reason.trim();
-    if (trimmed.length < 1 || trimmed.length > 500) return err(DeadLetterErrors.reasonRequired());
+    // The shared free-text rule (no control or bidi characters); the length keeps this code.
+    const checked = Guard.text('reason', reason, { min: 0, max: Number.MAX_SAFE_INTEGER, multiline: true });
+    if (!checked.ok) return checked;
+    const length = [...checked.value].length;
+    if (length < 1 || length > 500) return err(DeadLetterErrors.reasonRequired());
     this.decide('DISCARDED', by, now);
-    this._discardReason = trimmed;
+    this._discardReason = checked.value;
     return ok(undefined);
   }
 

@@ -18,7 +18,7 @@ export function cancelOrder(
 ): Promise<Result<Order>> {
   const actor = ctx.actor;
   if (!actor) return Promise.resolve(err(unauthenticated()));
-  const reason = Guard.text('reason', input.reason, { max: 500 });
+  const reason = Guard.text('reason', input.reason, { max: 500, multiline: true });
   if (!reason.ok) return Promise.resolve(reason);
   return changeOrder(input.orderId, ctx, (order, now) => {
     // Someone else's order answers exactly like a missing one.
@@ -41,7 +41,7 @@ export function requestRefund(
 ): Promise<Result<RefundOutcome>> {
   const actor = ctx.actor;
   if (!actor) return Promise.resolve(err(unauthenticated()));
-  const reason = Guard.text('reason', input.reason, { max: 1000 });
+  const reason = Guard.text('reason', input.reason, { max: 1000, multiline: true });
   if (!reason.ok) return Promise.resolve(reason);
   return changeOrder(input.orderId, ctx, (order, now) => {
     if (order.buyerId !== actor.userId) return err(OrderErrors.notFound());
@@ -63,7 +63,9 @@ export async function decideRefund(
   if (!actor) return err(unauthenticated());
   const id = Guard.uuid('refundRequestId', input.refundRequestId);
   if (!id.ok) return id;
-  const reason = input.approve ? null : Guard.text('reason', input.reason ?? '', { max: 1000 });
+  const reason = input.approve
+    ? null
+    : Guard.text('reason', input.reason ?? '', { max: 1000, multiline: true });
   if (reason && !reason.ok) return reason;
   return ctx.transaction(async (tx) => {
     const order = await tx.orders.byRefundRequestForUpdate(id.value);

@@ -54,6 +54,13 @@ describe('Product', () => {
     ],
     [{ variants: [{ sku: 'A', name: 'x', price: { amount: 10.5, currency: 'EUR' } }] }, 'MONEY.NOT_INTEGER'],
     [
+      { variants: [{ sku: 'A', name: 'x', price: { amount: Number.MAX_SAFE_INTEGER, currency: 'EUR' } }] },
+      'MONEY.OUT_OF_RANGE',
+    ],
+    [{ name: 'Lamp\u0000' }, 'VALIDATION.CONTROL_CHARACTERS'],
+    [{ name: '\u001b[2J\u202eLamp' }, 'VALIDATION.CONTROL_CHARACTERS'],
+    [{ description: 'Warm light\u0007' }, 'VALIDATION.CONTROL_CHARACTERS'],
+    [
       {
         variants: [
           { sku: 'A', name: 'x' },

@@ -159,7 +159,11 @@ export class Product extends AggregateRoot<ProductEvent> {
       Guard.uuid('sellerId', input.sellerId),
       Guard.text('name', input.name, { max: PRODUCT_LIMITS.name }),
       validSlug(input.slug),
-      Guard.text('description', input.description, { min: 0, max: PRODUCT_LIMITS.description }),
+      Guard.text('description', input.description, {
+        min: 0,
+        max: PRODUCT_LIMITS.description,
+        multiline: true,
+      }),
       validAttributes('attributes', input.attributes),
       validImages(input.images),
     );
@@ -243,7 +247,11 @@ export class Product extends AggregateRoot<ProductEvent> {
         : Guard.text('name', changes.name, { max: PRODUCT_LIMITS.name }),
       changes.description === undefined
         ? ok(this._description)
-        : Guard.text('description', changes.description, { min: 0, max: PRODUCT_LIMITS.description }),
+        : Guard.text('description', changes.description, {
+            min: 0,
+            max: PRODUCT_LIMITS.description,
+            multiline: true,
+          }),
       changes.attributes === undefined
         ? ok(this._attributes)
         : validAttributes('attributes', changes.attributes),
@@ -421,7 +429,7 @@ export class Product extends AggregateRoot<ProductEvent> {
   }
 
   private validPrice(input: MoneyJson, variantId: string): Result<Money> {
-    const money = Money.of(input.amount, input.currency, 'price');
+    const money = Money.input(input.amount, input.currency, 'price');
     if (!money.ok) return money;
     if (money.value.isNegative())
       return err(domainError('PRODUCT.NEGATIVE_PRICE', 'A price cannot be negative', 'price'));

@@ -51,6 +51,22 @@ describe('review text', () => {
       error: { code: 'REVIEW.TEXT_TOO_LONG', field: 'comment' },
     });
   });
+
+  it('keeps line breaks in the comment only, and refuses control and bidi characters', () => {
+    expect(validateReviewText({ stars: 4, comment: 'Good.\r\nWould buy again.' })).toMatchObject({
+      value: { comment: 'Good.\nWould buy again.' },
+    });
+    for (const [title, comment, field] of [
+      ['Great\nvalue', null, 'title'],
+      ['Great', 'Fine\u0000', 'comment'],
+      ['\u202eGreat', null, 'title'],
+      ['Great', '\u001b[2Jcleared', 'comment'],
+    ] as const) {
+      expect(validateReviewText({ stars: 4, title, comment })).toMatchObject({
+        error: { code: 'VALIDATION.CONTROL_CHARACTERS', field },
+      });
+    }
+  });
 });
 
 describe('Review', () => {

@@ -1,6 +1,8 @@
 import {
   AggregateRoot,
+  Guard,
   StateMachine,
+  combine,
   domainError,
   err,
   newId,
@@ -49,9 +51,13 @@ export interface ValidReviewText {
   comment: string | null;
 }
 
-const blankToNull = (text: string | null | undefined): string | null => {
-  const trimmed = text?.trim() ?? '';
-  return trimmed === '' ? null : trimmed;
+/**
+ * The shared free-text rule (NFC, trimmed, no control, bidi or zero-width characters); the
+ * lengths are checked below with this aggregate's own codes. Blank is null.
+ */
+const optionalText = (field: string, text: string | null | undefined, multiline: boolean) => {
+  const checked = Guard.text(field, text ?? '', { min: 0, max: Number.MAX_SAFE_INTEGER, multiline });
+  return checked.ok && checked.value === '' ? ok(null) : checked;
 };
 
 /** Length in characters as a reader counts them (code points, so an emoji is one). */
@@ -60,8 +66,12 @@ const lengthOf = (text: string) => [...text].length;
 export function validateReviewText(input: ReviewText): Result<ValidReviewText> {
   if (!Number.isInteger(input.stars) || input.stars < 1 || input.stars > 5)
     return err(ReviewErrors.invalidStars());
-  const title = blankToNull(input.title);
-  const comment = blankToNull(input.comment);
+  const texts = combine(
+    optionalText('title', input.title, false),
+    optionalText('comment', input.comment, true),
+  );
+  if (!texts.ok) return texts;
+  const [title, comment] = texts.value;
   if (title !== null && lengthOf(title) > MAX_TITLE) return err(ReviewErrors.titleTooLong());
   if (comment !== null && lengthOf(comment) > MAX_COMMENT) return err(ReviewErrors.commentTooLong());
   return ok({ stars: input.stars, title, comment });
@@ -181,8 +191,10 @@ export class Review extends AggregateRoot {
   }
 
   hide(reason: string, now: Date): Result<void> {
-    const why = reason.trim();
-    if (why === '' || lengthOf(why) > MAX_REASON) return err(ReviewErrors.reasonRequired());
+    const checked = optionalText('reason', reason, true);
+    if (!checked.ok) return checked;
+    const why = checked.value;
+    if (why === null || lengthOf(why) > MAX_REASON) return err(ReviewErrors.reasonRequired());
     const to = machine.transition(this._status, 'HIDDEN');
     if (!to.ok) return to;
     this._status = to.value;

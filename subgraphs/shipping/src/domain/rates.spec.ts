@@ -195,6 +195,9 @@ describe('parseRate', () => {
     expect(parseRate(rate('DEU', 100, 1))).toMatchObject({ error: { code: 'VALIDATION.INVALID_COUNTRY' } });
     expect(parseRate(rate('DE', 0, 1))).toMatchObject({ error: { field: 'maxWeightGrams' } });
     expect(parseRate(rate('DE', 100, -1))).toMatchObject({ error: { field: 'amount' } });
+    expect(parseRate(rate('DE', 100, 10_000_000_001))).toMatchObject({
+      error: { code: 'MONEY.OUT_OF_RANGE', field: 'amount' },
+    });
     expect(parseRate(rate('DE', 100, 1, { currency: 'XYZ' }))).toMatchObject({
       error: { code: 'MONEY.UNKNOWN_CURRENCY' },
     });

@@ -1,4 +1,13 @@
-import { AggregateRoot, Guard, combine, domainError, err, isCurrency, ok } from '@marketplace/shared-kernel';
+import {
+  AggregateRoot,
+  Guard,
+  Money,
+  combine,
+  domainError,
+  err,
+  isCurrency,
+  ok,
+} from '@marketplace/shared-kernel';
 import type { DomainError, DomainEvent, Result } from '@marketplace/shared-kernel';
 
 export type ShippingService = 'STANDARD' | 'EXPRESS';
@@ -40,7 +49,7 @@ export function parseRate(input: ShippingRate): Result<ShippingRate> {
     return err(domainError('VALIDATION.INVALID_SERVICE', 'service is STANDARD or EXPRESS', 'service'));
   const checked = combine(
     Guard.integer('maxWeightGrams', input.maxWeightGrams, { min: 1, max: MAX_BRACKET_GRAMS }),
-    Guard.integer('amount', input.amount, { min: 0, max: 100_000_000 }),
+    Money.input(input.amount, input.currency, 'amount', { min: 0 }),
   );
   if (!checked.ok) return checked;
   return ok({ ...input, country });

@@ -43,8 +43,10 @@ describe('Shipment', () => {
   it('refuses transitions the table does not list', () => {
     const s = pending();
     expect(s.deliver(later)).toMatchObject({ error: { code: 'SHIPMENT.INVALID_TRANSITION' } });
-    s.dispatch('DHL', '1', later);
-    expect(s.dispatch('UPS', '2', later)).toMatchObject({ error: { code: 'SHIPMENT.INVALID_TRANSITION' } });
+    s.dispatch('DHL', 'JJD0001', later);
+    expect(s.dispatch('UPS', '1Z0002', later)).toMatchObject({
+      error: { code: 'SHIPMENT.INVALID_TRANSITION' },
+    });
     expect(s.cancel('order cancelled', later)).toMatchObject({
       error: { code: 'SHIPMENT.INVALID_TRANSITION' },
     });
@@ -58,7 +60,9 @@ describe('Shipment', () => {
     expect(s.cancel('Order cancelled', later)).toEqual({ ok: true, value: false });
     expect(s.status).toBe('CANCELLED');
     expect(s.pullEvents()).toEqual([]);
-    expect(s.dispatch('DHL', '1', later)).toMatchObject({ error: { code: 'SHIPMENT.INVALID_TRANSITION' } });
+    expect(s.dispatch('DHL', 'JJD0001', later)).toMatchObject({
+      error: { code: 'SHIPMENT.INVALID_TRANSITION' },
+    });
   });
 
   it('validates the carrier and tracking number', () => {
@@ -66,6 +70,32 @@ describe('Shipment', () => {
     expect(s.dispatch('', '1', later)).toMatchObject({ error: { field: 'carrier' } });
     expect(s.dispatch('DHL', 'x'.repeat(101), later)).toMatchObject({ error: { field: 'trackingNumber' } });
     expect(s.status).toBe('PENDING');
+  });
+
+  it.each([
+    ['carrier', '\u001b[2J\u202eDHL<img src=x onerror=alert(1)>', 'JJD0001', 'VALIDATION.CONTROL_CHARACTERS'],
+    ['carrier', 'DHL<img src=x onerror=alert(1)>', 'JJD0001', 'VALIDATION.PATTERN'],
+    ['carrier', 'D', 'JJD0001', 'VALIDATION.PATTERN'],
+    ['trackingNumber', 'DHL', 'JJD\u00000001', 'VALIDATION.CONTROL_CHARACTERS'],
+    ['trackingNumber', 'DHL', 'JJD 0001', 'VALIDATION.PATTERN'],
+    ['trackingNumber', 'DHL', 'JJD', 'VALIDATION.PATTERN'],
+  ])(
+    'refuses a %s with control characters or off its pattern, changing nothing',
+    (field, carrier, tracking, code) => {
+      const s = pending();
+      expect(s.dispatch(carrier, tracking, later)).toMatchObject({ ok: false, error: { code, field } });
+      expect(s.status).toBe('PENDING');
+      expect(s.pullEvents().map((e) => e.type)).toEqual(['shipping.shipment-created']);
+    },
+  );
+
+  it('keeps carriers with spaces and &.- as given, and tracking numbers upper-case', () => {
+    const s = pending();
+    expect(s.dispatch(' S.F. Express & Co-op ', ' jjd-000123 ', later)).toEqual({
+      ok: true,
+      value: undefined,
+    });
+    expect([s.carrier, s.trackingNumber]).toEqual(['S.F. Express & Co-op', 'JJD-000123']);
   });
 
   it('has terminal states DELIVERED and CANCELLED', () => {

@@ -51,6 +51,24 @@ export interface NewShipment {
   buyerId: string;
 }
 
+/**
+ * A carrier's name and a tracking number reach the buyer's notifications verbatim, so they
+ * follow strict patterns rather than the free-text rule alone: a carrier is 2-40 letters,
+ * digits, spaces and `&.-` ("DHL Express", "La Poste", "S.F. Express"); a tracking number is
+ * 4-40 letters, digits and hyphens, stored upper-case.
+ */
+export const CARRIER = {
+  pattern: /^[\p{L}\p{N}][\p{L}\p{N} &.-]{1,39}$/u,
+  description: '2-40 letters, digits, spaces or &.- (starting with a letter or digit)',
+  max: 40,
+};
+export const TRACKING_NUMBER = {
+  pattern: /^[A-Z0-9-]{4,40}$/,
+  description: '4-40 letters, digits or hyphens',
+  upperCase: true,
+  max: 40,
+};
+
 /** The parcel of one seller's sub-order, from payment to the buyer's door. */
 export class Shipment extends AggregateRoot<DomainEvent<ShipmentEventPayload>> {
   private constructor(
@@ -124,8 +142,8 @@ export class Shipment extends AggregateRoot<DomainEvent<ShipmentEventPayload>> {
   /** The seller handed the parcel to a carrier. */
   dispatch(carrier: string, trackingNumber: string, now: Date): Result<void> {
     const checked = combine(
-      Guard.text('carrier', carrier, { max: 100 }),
-      Guard.text('trackingNumber', trackingNumber, { max: 100 }),
+      Guard.pattern('carrier', carrier, CARRIER),
+      Guard.pattern('trackingNumber', trackingNumber, TRACKING_NUMBER),
     );
     if (!checked.ok) return checked;
     const allowed = shipmentLifecycle.transition(this._status, 'DISPATCHED');

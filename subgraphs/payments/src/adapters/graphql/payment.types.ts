@@ -1,8 +1,7 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
 import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { SafeIntResolver } from 'graphql-scalars';
-import { MoneyType, resultUnion } from '@marketplace/platform';
+import { MoneyType, resultUnion, SafeIntScalar } from '@marketplace/platform';
 import type { Payment } from '../../domain/payment.js';
 import type { AccountBalance } from '../../domain/ledger.js';
 import type { LedgerEntryView } from '../../application/repository.js';
@@ -146,9 +145,9 @@ export class LedgerEntryNode {
 export class AccountBalanceNode {
   @Field(() => String) account!: string;
   @Field(() => String) currency!: string;
-  @Field(() => SafeIntResolver) debit!: number;
-  @Field(() => SafeIntResolver) credit!: number;
-  @Field(() => SafeIntResolver) balance!: number;
+  @Field(() => SafeIntScalar) debit!: number;
+  @Field(() => SafeIntScalar) credit!: number;
+  @Field(() => SafeIntScalar) balance!: number;
 
   static of(b: AccountBalance): AccountBalanceNode {
     return Object.assign(new AccountBalanceNode(), b);

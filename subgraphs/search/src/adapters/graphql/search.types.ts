@@ -1,8 +1,7 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
 import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { SafeIntResolver } from 'graphql-scalars';
-import { resultUnion, MoneyType } from '@marketplace/platform';
+import { resultUnion, MoneyType, SafeIntScalar } from '@marketplace/platform';
 import { PRICE_BUCKET_EDGES } from '../../domain/search-request.js';
 
 export enum ProductSearchSort {
@@ -38,10 +37,10 @@ export class ProductSearchPriceFilter {
   @Field(() => String, { description: 'ISO-4217 code; only products priced in it match.' })
   currency!: string;
 
-  @Field(() => SafeIntResolver, { nullable: true })
+  @Field(() => SafeIntScalar, { nullable: true })
   min?: number | null;
 
-  @Field(() => SafeIntResolver, { nullable: true })
+  @Field(() => SafeIntScalar, { nullable: true })
   max?: number | null;
 }
 

@@ -1014,7 +1014,6 @@ describe('inventory subgraph', () => {
               ttlSeconds: 600,
               releaseCartHold: null,
             },
-            { ttlSeconds: 1800, maxPerLine: 5 },
             inventoryContext({
               actor: null,
               correlationId: newId(),

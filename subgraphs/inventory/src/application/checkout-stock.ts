@@ -12,7 +12,6 @@ import {
 } from '../domain/reservation.js';
 import { parseSku } from '../domain/stock-item.js';
 import { trackAll } from './reservations.js';
-import type { CartHoldPolicy } from './cart-holds.js';
 import type { InventoryContext, InventoryTransaction } from './ports.js';
 
 export interface CheckoutReserveInput {
@@ -43,8 +42,8 @@ const failed = (code: string, message: string, shortages: Shortage[] = []): Chec
 });
 
 /**
- * Checkout step "reserve stock": in one transaction, the buyer's cart hold lets go of the SKUs the
- * order takes (so the buyer's own held units count as available to it) and the order's FIRM
+ * Checkout step "reserve stock": in one transaction, the buyer's cart hold lets go of its units of
+ * the SKUs the order takes (so they count as available to it; its lines stay, following the cart) and the order's FIRM
  * reservation holds every line or none. Cart holds are soft: when too few units are available,
  * the checkout takes them from other carts' holds (least recently changed first; never from
  * another checkout's reservation), which then hold less. A shortage even so changes nothing, not
@@ -54,7 +53,6 @@ const failed = (code: string, message: string, shortages: Shortage[] = []): Chec
  */
 export async function reserveForCheckout(
   input: CheckoutReserveInput,
-  policy: CartHoldPolicy,
   ctx: InventoryContext,
 ): Promise<Result<CheckoutReservation>> {
   const checked = combine(
@@ -108,14 +106,10 @@ export async function reserveForCheckout(
         ),
       );
     if (ownHold) {
-      // The hold drops the order's SKUs; its other lines stay held (they stay in the cart).
-      const dropped = ownHold.hold(
-        lines.map((l) => ({ sku: l.sku, quantity: 0 })),
-        stock,
-        { expiresAt: ownHold.expiresAt, maxPerLine: policy.maxPerLine },
-        now,
-      );
-      if (!dropped.ok) return dropped;
+      // The hold gives the order's units to the checkout but keeps its lines (what the cart asks
+      // for): the cart's changes meanwhile still reach them, and a failed checkout tops the hold
+      // up to what the cart asks for then, not to what the order had.
+      for (const line of lines) ownHold.yieldUnits(line.sku, heldByBuyer.get(line.sku) ?? 0, stock, now);
       trackAll(tx, ownHold, []);
     }
     for (const line of lines) {

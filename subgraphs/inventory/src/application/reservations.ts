@@ -102,8 +102,9 @@ export async function releaseReservation(
     if (!released.ok) return released;
     if (!released.value) return ok(reservation);
     if (cartHold) {
+      // Back up to what the cart asks for now (its lines followed the cart during the checkout).
       const restored = cartHold.hold(
-        reservation.lines.map((l) => ({ sku: l.sku, quantity: l.requested })),
+        [],
         stock,
         { expiresAt: new Date(now.getTime() + policy.ttlSeconds * 1000), maxPerLine: policy.maxPerLine },
         now,

@@ -147,7 +147,6 @@ const checkoutStock = async (
   must(
     await reserveForCheckout(
       { reference: `order:${orderId}`, lines, ttlSeconds: 600, releaseCartHold: cartId && `cart:${cartId}` },
-      policy,
       books.context(),
     ),
   );
@@ -387,6 +386,31 @@ describe('cart holds yield to checkouts', () => {
       outcome: 'FAILED',
       shortages: [{ sku: 'LAST', requested: 1, available: 0 }],
     });
+  });
+});
+
+describe('a failed checkout gives the cart its hold back', () => {
+  it('as the cart is by then: a line the buyer removed during the checkout is not held again', async () => {
+    const books = new InMemoryInventory();
+    await stocked(books, {
+      LAMP: { sellerId: newId(), onHand: 10 },
+      SHADE: { sellerId: newId(), onHand: 10 },
+    });
+    const cart = { cartId: newId(), buyerId: newId() };
+    const lines = [
+      { sku: 'LAMP', quantity: 2 },
+      { sku: 'SHADE', quantity: 1 },
+    ];
+    must(await holdCartLines({ ...cart, lines }, policy, books.context()));
+    const orderId = newId();
+    expect((await checkoutStock(books, orderId, lines, cart.cartId)).outcome).toBe('RESERVED');
+    // While the payment runs, the buyer takes the shade out of the cart; then the card is declined.
+    must(await holdCartLines({ ...cart, lines: [{ sku: 'SHADE', quantity: 0 }] }, policy, books.context()));
+    must(await releaseReservation(`order:${orderId}`, policy, books.context()));
+
+    expect(books.hold(cart.cartId)).toEqual(new Map([['LAMP', 2]]));
+    expect(books.levels('SHADE')).toEqual({ onHand: 10, available: 10, reserved: 0, committed: 0 });
+    expect(books.levels('LAMP')).toEqual({ onHand: 10, available: 8, reserved: 2, committed: 0 });
   });
 });
 

@@ -39,7 +39,7 @@ const contextFor = (envelope: EventEnvelope, em: EntityManager): InventoryContex
 export function checkoutCommandsConsumer(policy: CartHoldPolicy, logger: Logger): ConsumerDefinition {
   const reserve = async (envelope: EventEnvelope, em: EntityManager) => {
     const command = envelope.payload as ReserveStock;
-    const answer = await reserveForCheckout(command, policy, contextFor(envelope, em));
+    const answer = await reserveForCheckout(command, contextFor(envelope, em));
     if (!answer.ok) throw new InvariantViolation(answer.error.code, answer.error.message);
     if (answer.value.outcome === 'RESERVED') return;
     const { code, message, shortages } = answer.value;

@@ -1,7 +1,7 @@
 // `marketplace admin ...`: the operations API of the gateway from a terminal. Every command is
 // one GraphQL document sent as an admin; the subgraphs enforce the role, not this tool.
 import { GatewayClient, signIn, type Json } from './seed/gateway-client.js';
-import { DEFAULT_ADMIN } from './seed/index.js';
+import { adminFromEnv } from './seed/index.js';
 import { ADMIN_USAGE, parseAdminArgs, UsageError, type AdminCommand } from './admin-args.js';
 
 const DEAD_LETTER_FIELDS = `id status group code reason attempts originalTopic originalPartition originalOffset key
@@ -45,13 +45,11 @@ const defaultIo: AdminIo = {
 };
 
 /**
- * ADMIN_TOKEN as given, else a sign-in with ACCOUNTS_ADMIN_EMAIL / ACCOUNTS_ADMIN_PASSWORD
- * (default: the development admin `scripts/up.sh` creates, as `seed` does).
+ * ADMIN_TOKEN as given, else a sign-in as the admin `seed` signs in as (`adminFromEnv`).
  */
 async function adminToken(client: GatewayClient, env: NodeJS.ProcessEnv): Promise<string> {
   if (env.ADMIN_TOKEN) return env.ADMIN_TOKEN;
-  const email = env.ACCOUNTS_ADMIN_EMAIL ?? DEFAULT_ADMIN.email;
-  const password = env.ACCOUNTS_ADMIN_PASSWORD ?? DEFAULT_ADMIN.password;
+  const { email, password } = adminFromEnv(env);
   const auth = await signIn(client, email, password);
   // The API spells roles as an enum (ADMIN).
   if (auth.user.role.toLowerCase() !== 'admin')

@@ -1,7 +1,8 @@
 // `marketplace seed`: fills a marketplace with believable demo data through the gateway, and
 // prints (and saves) signed-in tokens for the demo buyer, seller and admin.
+import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GatewayClient, signIn } from './gateway-client.js';
@@ -81,11 +82,30 @@ const pickTokens = (a: { accessToken: string; accessTokenExpiresAt: string; refr
   refreshToken: a.refreshToken,
 });
 
+/**
+ * The admin to sign in as: ACCOUNTS_ADMIN_EMAIL / ACCOUNTS_ADMIN_PASSWORD when set; else the
+ * embedded profile's admin, whose password was made at random on its data directory's first
+ * start (`secrets.json`, embedded README), when that file is there; else the development admin
+ * `scripts/up.sh` creates.
+ */
 export function adminFromEnv(env: NodeJS.ProcessEnv = process.env) {
   return {
     email: env.ACCOUNTS_ADMIN_EMAIL?.trim() || DEFAULT_ADMIN.email,
-    password: env.ACCOUNTS_ADMIN_PASSWORD || DEFAULT_ADMIN.password,
+    password: env.ACCOUNTS_ADMIN_PASSWORD || embeddedAdminPassword(env) || DEFAULT_ADMIN.password,
   };
+}
+
+function embeddedAdminPassword(env: NodeJS.ProcessEnv): string | undefined {
+  const dataDir = env.EMBEDDED_DATA_DIR || fileURLToPath(new URL('../../../.data/embedded', import.meta.url));
+  try {
+    const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    return typeof secrets.ACCOUNTS_ADMIN_PASSWORD === 'string' ? secrets.ACCOUNTS_ADMIN_PASSWORD : undefined;
+  } catch {
+    return undefined; // no embedded data directory (the services profile), or not readable by this user
+  }
 }
 
 /** The tokens as a block to paste: one line per account, and the explorer's Headers JSON. */

@@ -371,7 +371,8 @@ export class Coupon extends AggregateRoot<CouponEvent> {
   }
 
   private validDiscount(input: MoneyJson): Result<Money> {
-    const discount = Money.input(input.amount, input.currency, 'discount');
+    // Computed by pricing, not typed by anyone: bounded by the subtotal and `amountOff` (an input).
+    const discount = Money.of(input.amount, input.currency, 'discount');
     if (!discount.ok) return discount;
     if (discount.value.isNegative())
       return err(domainError('COUPON.INVALID_DISCOUNT', 'A discount cannot be negative', 'discount'));

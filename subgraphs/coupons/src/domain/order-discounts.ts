@@ -83,6 +83,9 @@ export function orderDiscounts(
   const lineDiscounts = pricing.lines
     .filter((l) => l.discount.amount > 0)
     .map((l) => ({ lineId: l.lineId, amount: l.discount }));
-  const discountTotal = coupons.reduce((sum, c) => sum.add(c.discount), zero);
+  const discountTotal = Money.sum(
+    coupons.map((c) => c.discount),
+    currency,
+  );
   return { ok: true, value: { currency, discountTotal, lineDiscounts, shippingDiscounts, coupons } };
 }

@@ -230,7 +230,7 @@ export function priceCart(request: PricingRequest): CartPricing {
       lines: linePricing,
     };
   }
-  const sum = (values: Money[]) => values.reduce((a, b) => a.add(b), Money.zero(currency));
+  const sum = (values: Money[]) => Money.sum(values, currency);
   const subtotal = sum(subtotals);
   const discountTotal = sum(
     results.flatMap((r) => (r.status === 'APPLIED' && r.discount ? [r.discount] : [])),

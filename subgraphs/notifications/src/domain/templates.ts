@@ -1,4 +1,4 @@
-import { minorUnitDigits } from '@marketplace/shared-kernel';
+import { majorUnits } from '@marketplace/shared-kernel';
 
 export type Channel = 'EMAIL' | 'SMS' | 'PUSH';
 export const CHANNELS: readonly Channel[] = ['EMAIL', 'SMS', 'PUSH'];
@@ -15,12 +15,10 @@ export interface MoneyJson {
  * 123456 EUR → "EUR 1,234.56", 500 JPY → "JPY 500".
  */
 export function formatMoney(money: MoneyJson): string {
-  const digits = minorUnitDigits(money.currency);
-  const negative = money.amount < 0;
-  const units = String(Math.abs(money.amount)).padStart(digits + 1, '0');
-  const major = units.slice(0, units.length - digits).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  const minor = digits > 0 ? `.${units.slice(units.length - digits)}` : '';
-  return `${negative ? '-' : ''}${money.currency} ${major}${minor}`;
+  const [whole = '', fraction] = majorUnits(Math.abs(money.amount), money.currency).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  const sign = money.amount < 0 ? '-' : '';
+  return `${sign}${money.currency} ${grouped}${fraction === undefined ? '' : `.${fraction}`}`;
 }
 
 /**

@@ -475,10 +475,11 @@ export class Payment extends AggregateRoot<DomainEvent> {
     if (!refund) return err(domainError('REFUND.NOT_FOUND', 'No such refund'));
     const split = this.p.splits.find((s) => s.subOrderId === refund.subOrderId);
     if (!split) return err(PaymentErrors.unknownSubOrder());
-    const before = this.p.refunds
+    const earlier = this.p.refunds
       .filter((r) => r.status === 'SUCCEEDED' && r.subOrderId === refund.subOrderId && r.id !== refund.id)
       .filter((r) => r.createdAt <= refund.createdAt)
-      .reduce((a, r) => a.add(r.amount), Money.zero(this.currency));
+      .map((r) => r.amount);
+    const before = Money.sum(earlier, this.currency);
     const { commission, net } = refundShares(split.amount, commissionBps, before, refund.amount);
     return JournalEntry.create({
       id: entryId,

@@ -10,14 +10,14 @@ export interface ExampleTab {
   variables: Record<string, unknown>;
 }
 
-/** `pnpm seed` prints ready-to-use tokens (also in .data/demo-tokens.json). */
-export const tokenPlaceholder = (role: ExampleTab['role']) => `<${role} access token from pnpm seed>`;
+/** `npm run seed` prints ready-to-use tokens (also in .data/demo-tokens.json). */
+export const tokenPlaceholder = (role: ExampleTab['role']) => `<${role} access token from npm run seed>`;
 
 export const EXAMPLE_TABS: ExampleTab[] = [
   {
     role: 'storefront',
     query: `# Storefront: public reads, no token needed. Pick an operation with the run button.
-# Demo data: pnpm seed (sellers, products, buyers; it prints tokens for the other tabs).
+# Demo data: npm run seed (sellers, products, buyers; it prints tokens for the other tabs).
 
 query StorefrontCategories {
   categories {
@@ -201,7 +201,7 @@ mutation SellerCreateCoupon($code: String!) {
   },
   {
     role: 'admin',
-    query: `# Admin: put the admin token in Headers (pnpm seed prints it; the account comes from
+    query: `# Admin: put the admin token in Headers (npm run seed prints it; the account comes from
 # ACCOUNTS_ADMIN_EMAIL / ACCOUNTS_ADMIN_PASSWORD). The same admin tools on the command line: marketplace admin.
 
 query AdminPendingStores {

@@ -62,9 +62,15 @@ async function throttled(
       retryAfterSeconds: wait,
     });
   }
-  const result = await register();
-  await admitted.done(result.ok);
-  return result;
+  let created = false;
+  try {
+    const result = await register();
+    created = result.ok;
+    return result;
+  } finally {
+    // Also when the registration throws: only accounts created use the allowance up.
+    await admitted.done(created);
+  }
 }
 
 /** A shopper signs up and is signed in at once. */

@@ -36,8 +36,13 @@ const BUDGETS = {
 };
 const GUESS_WINDOW_SECONDS = 900;
 const LOGIN_WINDOW_SECONDS = 900;
-/** accounts' default allowance of registrations per client address and hour. */
+/**
+ * accounts' default allowance of registrations per client address; counted here over a window
+ * longer than the whole file (the default is a minute), so every registration the earlier tests
+ * made from this address counts and the test cannot straddle a window's end.
+ */
 const REGISTRATIONS_PER_ADDRESS = 8;
+const REGISTRATION_WINDOW_SECONDS = 3600;
 
 let market: Marketplace;
 let production: Process;
@@ -90,6 +95,7 @@ beforeAll(async () => {
       COUPONS_GUESS_WINDOW_SECONDS: String(GUESS_WINDOW_SECONDS),
       // The product's allowance, not the test stacks' raised one (see the last test).
       ACCOUNTS_REGISTRATIONS_PER_CLIENT: String(REGISTRATIONS_PER_ADDRESS),
+      ACCOUNTS_REGISTRATION_WINDOW_SECONDS: String(REGISTRATION_WINDOW_SECONDS),
     };
   });
   const port = await freePort();
@@ -537,20 +543,31 @@ describe('cost budgets: a leaky bucket per buyer, per seller and per anonymous a
   });
 });
 
-// Last in the file: from here on, this address (127.0.0.1) registers nothing more for a minute.
+// Last in the file: from here on, this address (127.0.0.1) registers nothing more in this stack.
 describe('registration is throttled per address', () => {
-  it('lets one address open 8 accounts a minute, then refuses and creates nothing', async () => {
+  it('lets one address open 8 accounts per window, then refuses and creates nothing', async () => {
     const email = (i: number) => `flood-${i}-${word}@security.example.com`;
     const password = 'Flood-account-password-7';
-    const outcomes: { __typename: string; code?: string; message?: string }[] = [];
-    for (let i = 0; i <= REGISTRATIONS_PER_ADDRESS; i++)
-      outcomes.push(
-        await call(
-          `mutation($input: RegisterBuyerInput!) { registerBuyer(input: $input) {
+    const register = async (i: number) => {
+      // The anonymous cost budget of this stack is small and the budget tests just used it up:
+      // its 429 is waited out (it is not the registration throttle, which answers an ErrorResult).
+      for (;;) {
+        const answer = await gateway({
+          query: `mutation($input: RegisterBuyerInput!) { registerBuyer(input: $input) {
             __typename ... on ErrorResult { code message } } }`,
-          { input: { email: email(i), password, name: `Flood ${i}` } },
-        ),
-      );
+          variables: { input: { email: email(i), password, name: `Flood ${i}` } },
+        });
+        if (answer.status !== 429) {
+          expect(answer.json?.errors).toBeUndefined();
+          return answer.json.data.registerBuyer as { __typename: string; code?: string; message?: string };
+        }
+        await new Promise((resolve) =>
+          setTimeout(resolve, 1000 * Number(answer.headers.get('retry-after') ?? 1)),
+        );
+      }
+    };
+    const outcomes: { __typename: string; code?: string; message?: string }[] = [];
+    for (let i = 0; i <= REGISTRATIONS_PER_ADDRESS; i++) outcomes.push(await register(i));
     const created = outcomes.findIndex((o) => o.__typename !== 'AuthPayload');
     console.log(
       `registration flood: ${created} accounts created from one address (after the accounts the ` +

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { get } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.js';
@@ -32,6 +33,24 @@ export function startProcess(name: string, entry: string, env: Record<string, st
 }
 
 /**
+ * One GET on a connection of its own (no pooled keep-alive socket that an earlier process on the
+ * same port left behind), bounded at 5 s; what went wrong is kept for the report.
+ */
+function probe(url: string): Promise<{ status: number; body: string } | { error: string }> {
+  return new Promise((resolve) => {
+    const req = get(url, { agent: false, timeout: 5_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', (error) => resolve({ error: `answer cut: ${error.message}` }));
+    });
+    req.on('timeout', () => req.destroy(new Error('no answer within 5 s')));
+    req.on('error', (error) => resolve({ error: (error as NodeJS.ErrnoException).code ?? error.message }));
+  });
+}
+
+/**
  * Waits until `url` answers 200. Generous by default: thirteen processes starting at once on a
  * two-core machine, each migrating its database and creating its topics, can take over a minute.
  */
@@ -42,10 +61,9 @@ export async function waitReady(proc: Process, url: string, timeoutMs = 180_000)
     await waitFor(
       async () => {
         if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited with ${proc.child.exitCode}`);
-        // Bounded: a request that hangs must not hold up the deadline.
-        const res = await fetch(url, { signal: AbortSignal.timeout(5_000) }).catch(() => null);
-        if (res) last = `${res.status} ${(await res.text().catch(() => '')).slice(0, 300)}`;
-        return res?.status === 200;
+        const answer = await probe(url);
+        last = 'status' in answer ? `${answer.status} ${answer.body.slice(0, 300)}` : answer.error;
+        return 'status' in answer && answer.status === 200;
       },
       timeoutMs,
       200,

@@ -916,7 +916,8 @@ describe('inventory subgraph', () => {
         payload: { reference: `order:${orderId}`, kind: 'FIRM' },
       });
       expect((await reservationOf(`order:${orderId}`))?.status).toBe('HELD');
-      expect(await held(buyerCart.id)).toEqual({});
+      // The hold gave its units to the order; its lines stay (what the cart asks for), holding nothing.
+      expect(await held(buyerCart.id)).toEqual({ OWN1: [1, 0], OWN2: [2, 0] });
       expect(await levelsOf(sku('OWN1'))).toEqual({ on_hand: 1, available: 0, reserved: 1, committed: 0 });
       expect(await levelsOf(sku('OWN2'))).toEqual({ on_hand: 4, available: 1, reserved: 3, committed: 0 });
 
@@ -981,7 +982,7 @@ describe('inventory subgraph', () => {
       const reserve = reserveCommand(orderId, [{ sku: sku('STAY1'), quantity: 2 }], cart.id);
       await send(Topics.inventoryCommands, reserve);
       await handled(reserve);
-      expect(await held(cart.id)).toEqual({ STAY2: [1, 1] });
+      expect(await held(cart.id)).toEqual({ STAY1: [2, 0], STAY2: [1, 1] });
       expect(await levelsOf(sku('STAY1'))).toEqual({ on_hand: 5, available: 3, reserved: 2, committed: 0 });
 
       const checkedOut = envelope('cart.cart-checked-out', 'Cart', cart.id, {
@@ -1197,7 +1198,7 @@ describe('inventory subgraph', () => {
       const reserve = reserveCommand(orderId, [{ sku: sku('BACK1'), quantity: 1 }], cart.id);
       await send(Topics.inventoryCommands, reserve);
       await handled(reserve);
-      expect(await held(cart.id)).toEqual({});
+      expect(await held(cart.id)).toEqual({ BACK1: [1, 0] });
 
       // The payment was declined: the saga releases the order's reservation; the cart keeps its line.
       const release = command('inventory.release-reservation', `order:${orderId}`, {

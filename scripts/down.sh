@@ -36,5 +36,9 @@ stop() { # name...: SIGTERM to each, then wait for all of them
 }
 
 stop gateway
-stop webhooks products inventory search accounts cart coupons checkout orders payments shipping notifications reviews operations
+# Everything else up.sh recorded a pid for: the sidecar and every subgraph it started.
+shopt -s nullglob
+others=()
+for pidfile in "$RUN"/*.pid; do others+=("$(basename "$pidfile" .pid)"); done
+stop ${others[@]+"${others[@]}"}
 bash "$ROOT/scripts/services.sh" stop

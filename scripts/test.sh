@@ -32,4 +32,5 @@ trap 'bash scripts/services.sh stop >/dev/null 2>&1' EXIT
 
 echo "==> tests"
 export NODE_ENV=test LOG_LEVEL=${LOG_LEVEL:-fatal} KAFKAJS_NO_PARTITIONER_WARNING=1
+# No --forceExit: it prints a line after the summary, which must stay the last lines of the output.
 node --experimental-vm-modules --no-warnings=ExperimentalWarning node_modules/jest/bin/jest.js --ci "$@"

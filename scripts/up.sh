@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Brings the whole marketplace up on this machine: toolchain, dependencies, build, composed
 # supergraph, infrastructure (Postgres and Redis checked, Kafka and Elasticsearch started),
-# then every subgraph (each with its outbox relay and consumers) and the gateway.
+# then the webhook sidecar, every subgraph of platform/src/registry.ts (each with its outbox
+# relay and consumers) and the gateway.
 # Processes run in the background; their pids and logs are in .data/run. Stop: scripts/down.sh
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -40,14 +41,8 @@ start() { # name entry port
 }
 
 echo "==> services"
-start products subgraphs/products/dist/main.js 4001
-start inventory subgraphs/inventory/dist/main.js 4002
-start search subgraphs/search/dist/main.js 4003
 export ACCOUNTS_ADMIN_EMAIL="${ACCOUNTS_ADMIN_EMAIL:-admin@marketplace.local}"
 export ACCOUNTS_ADMIN_PASSWORD="${ACCOUNTS_ADMIN_PASSWORD:-local-dev-passphrase-2026}"
-start accounts subgraphs/accounts/dist/main.js 4004
-start cart subgraphs/cart/dist/main.js 4005
-start coupons subgraphs/coupons/dist/main.js 4006
 # Development payment settings: the sandbox provider (off unless enabled) approves or declines
 # by test card and signs its webhooks for the sidecar with this secret. Real providers are enabled by their keys
 # (STRIPE_SECRET_KEY, RAZORPAY_KEY_ID/RAZORPAY_KEY_SECRET) and webhook secrets.
@@ -55,13 +50,13 @@ export PAYMENTS_SANDBOX_ENABLED="${PAYMENTS_SANDBOX_ENABLED:-true}"
 export SANDBOX_WEBHOOK_SECRET="${SANDBOX_WEBHOOK_SECRET:-whsec_sandbox_local_development}"
 export SANDBOX_WEBHOOK_URL="${SANDBOX_WEBHOOK_URL:-http://127.0.0.1:4012/webhooks/sandbox}"
 start webhooks webhooks/dist/main.js 4012
-start checkout subgraphs/checkout/dist/main.js 4007
-start orders subgraphs/orders/dist/main.js 4008
-start payments subgraphs/payments/dist/main.js 4009
-start shipping subgraphs/shipping/dist/main.js 4010
-start notifications subgraphs/notifications/dist/main.js 4011
-start reviews subgraphs/reviews/dist/main.js 4013
-start operations subgraphs/operations/dist/main.js 4014
+# Every subgraph of the registry (platform/src/registry.ts), on its port.
+mapfile -t subgraphs < <(node scripts/registry.ts --list)
+[ "${#subgraphs[@]}" -gt 0 ] || { echo "could not read the subgraph registry" >&2; exit 1; }
+for entry in "${subgraphs[@]}"; do
+  IFS=$'\t' read -r name port _database <<<"$entry"
+  start "$name" "subgraphs/$name/dist/main.js" "$port"
+done
 start gateway gateway/dist/main.js 4000
 
 cat <<INFO

@@ -9,23 +9,12 @@ import {
   MemoryStore,
   type Drainable,
   type RunningService,
+  SUBGRAPH_NAMES,
   type ServiceDefinition,
+  type ServiceFactory,
 } from '@marketplace/platform';
 import { startGateway, type RunningGateway } from '@marketplace/gateway';
 import { startWebhookSidecar, webhookOptionsFromEnv, type WebhookSidecar } from '@marketplace/webhooks';
-import { accountsService } from '@marketplace/accounts/service';
-import { createCartService } from '@marketplace/cart/service';
-import { createCheckoutService } from '@marketplace/checkout/service';
-import { couponsService } from '@marketplace/coupons/service';
-import { createInventoryService } from '@marketplace/inventory/service';
-import { createNotificationsService } from '@marketplace/notifications/service';
-import { createOperationsService } from '@marketplace/operations/service';
-import { createOrdersService } from '@marketplace/orders/service';
-import { createPaymentsService } from '@marketplace/payments/service';
-import { productsService } from '@marketplace/products/service';
-import { createReviewsService } from '@marketplace/reviews/service';
-import { createSearchService } from '@marketplace/search/service';
-import { createShippingService } from '@marketplace/shipping/service';
 
 /**
  * The embedded profile: the whole marketplace in one Node process, with nothing else to
@@ -85,23 +74,25 @@ export function embeddedEnv(base: NodeJS.ProcessEnv, secrets: EmbeddedSecrets): 
   };
 }
 
-/** Every subgraph of the marketplace, as its factory builds it from the environment. */
-export function definitions(env: NodeJS.ProcessEnv): ServiceDefinition[] {
-  return [
-    accountsService,
-    productsService,
-    createInventoryService(env),
-    createSearchService(env),
-    createCartService(),
-    couponsService,
-    createCheckoutService(env),
-    createOrdersService(env),
-    createPaymentsService(env),
-    createShippingService(env),
-    createNotificationsService(),
-    createReviewsService(),
-    createOperationsService(),
-  ];
+/**
+ * Every subgraph of the registry (platform/src/registry.ts), in its order, as its package's
+ * `createService` (`@marketplace/<name>/service`) builds it from the environment.
+ */
+export async function definitions(env: NodeJS.ProcessEnv): Promise<ServiceDefinition[]> {
+  return Promise.all(
+    SUBGRAPH_NAMES.map(async (name) => {
+      const { createService } = (await import(`@marketplace/${name}/service`)) as {
+        createService?: ServiceFactory;
+      };
+      if (typeof createService !== 'function') {
+        throw new Error(`@marketplace/${name}/service does not export createService`);
+      }
+      const definition = createService(env);
+      if (definition.name !== name)
+        throw new Error(`@marketplace/${name}/service defines '${definition.name}'`);
+      return definition;
+    }),
+  );
 }
 
 /**
@@ -133,7 +124,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedM
   initTracing('marketplace', { env: options.env });
   // Free ports for every process when the gateway takes a free one (tests, a second copy).
   const freePorts = options.gatewayPort === 0;
-  const names = definitions(options.env).map((d) => d.name);
+  const names = SUBGRAPH_NAMES;
   const total = names.length + 2;
   let done = 0;
   const progress = (name: string) =>
@@ -187,7 +178,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedM
     progress('webhooks');
     // Unless told otherwise, payments signs the sandbox's webhooks for wherever the sidecar listens.
     const env = { SANDBOX_WEBHOOK_URL: `${webhooks.url}/webhooks/sandbox`, ...options.env };
-    await inParallel(definitions(env), 2, async (definition) => {
+    await inParallel(await definitions(env), 2, async (definition) => {
       const pgliteDir = await dirOf(definition.name);
       if (definition.name === 'payments') await dirOf('payments-sandbox');
       const service = await launchService(definition, {

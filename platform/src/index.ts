@@ -33,3 +33,8 @@ export * from './observability/metrics.js';
 export * from './observability/tracing.js';
 export * from './observability/messaging.js';
 export * from './observability/graphql.js';
+export * from './persistence/commit-scope.js';
+export * from './persistence/mapping.js';
+export * from './graphql/enums.js';
+export * from './use-cases.js';
+export * from './registry.js';

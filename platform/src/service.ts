@@ -16,6 +16,7 @@ import type { RunningServer } from './http/server.js';
 import type { BackgroundJob } from './jobs.js';
 import { observeConsumerLag, observeOutbox, ServiceMetrics } from './observability/metrics.js';
 import { initTracing } from './observability/tracing.js';
+import { registeredSubgraph } from './registry.js';
 import {
   shutdownSettings,
   stopInPhases,
@@ -44,8 +45,10 @@ export type ConsumerDefinition = Pick<
 >;
 
 export interface ServiceDefinition {
+  /** A subgraph's name in the registry (platform/src/registry.ts), which gives its port and database. */
   name: string;
-  defaultPort: number;
+  /** Only for a service the registry does not list (tests): where it listens by default. */
+  defaultPort?: number;
   entities: EntitySchema[];
   migrations: OrmOptions['migrations'];
   /** Topics this service publishes to; created up front with the consumed ones. */
@@ -64,6 +67,13 @@ export interface ServiceDefinition {
   metrics?(deps: ServiceDeps, metrics: ServiceMetrics): void;
   stop?(): Promise<void>;
 }
+
+/**
+ * What a subgraph's package exports as `createService` from `@marketplace/<name>/service`: its
+ * definition built from an environment. The embedded profile finds every subgraph of the registry
+ * through it.
+ */
+export type ServiceFactory = (env: NodeJS.ProcessEnv) => ServiceDefinition;
 
 export interface ServiceOverrides {
   port?: number;
@@ -145,9 +155,16 @@ export async function launchService(
   const tracing = initTracing(definition.name, { env });
   const metrics = new ServiceMetrics(definition.name);
   const upper = definition.name.toUpperCase();
+  const registered = registeredSubgraph(definition.name);
+  const defaultPort = definition.defaultPort ?? registered?.port;
+  if (defaultPort === undefined && overrides.port === undefined && !env[`${upper}_PORT`]) {
+    throw new Error(
+      `${definition.name}: not in the subgraph registry (platform/src/registry.ts) and no port given`,
+    );
+  }
   const orm = await createOrm({
     postgresUrl: config.postgresUrl,
-    dbName: overrides.dbName ?? env[`${upper}_DB`] ?? `mp_${definition.name}`,
+    dbName: overrides.dbName ?? env[`${upper}_DB`] ?? registered?.database ?? `mp_${definition.name}`,
     entities: definition.entities,
     migrations: definition.migrations,
     onQuery: overrides.onQuery,
@@ -186,7 +203,7 @@ export async function launchService(
         orm,
         logger: logger.child({ consumer: c.groupId }),
         // A handler's outbox rows (replies, follow-up commands) go out as soon as they commit.
-        afterCommit: () => relay.nudge(),
+        afterCommit: relay.nudge,
         onOutcome: (outcome) => metrics.messageHandled(c.groupId, outcome),
       }),
   );
@@ -199,7 +216,7 @@ export async function launchService(
   const server = await startSubgraphServer({
     ...(await definition.graphql(deps)),
     name: definition.name,
-    port: overrides.port ?? Number(env[`${upper}_PORT`] ?? definition.defaultPort),
+    port: overrides.port ?? Number(env[`${upper}_PORT`] ?? defaultPort),
     host: env[`${upper}_HOST`] ?? '127.0.0.1',
     orm,
     logger,

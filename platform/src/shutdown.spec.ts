@@ -7,10 +7,11 @@ import {
   stopInPhases,
   stopOnSignals,
   type Drainable,
+  type ShutdownSettings,
 } from './shutdown.js';
 
 const logger = pino({ level: 'silent' });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
  * A process stand-in under `stopOnSignals`: signals are events, the exit code is recorded, and

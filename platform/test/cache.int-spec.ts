@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
 import { RedisStore, VersionedCache, loadConfig } from '@marketplace/platform';
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Migration } from '@mikro-orm/migrations';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Consumer, KafkaMessage } from 'kafkajs';
-import { AggregateRoot, err, domainError, newId, ok, type DomainEvent } from '@marketplace/shared-kernel';
+import { AggregateRoot, err, domainError, newId, ok } from '@marketplace/shared-kernel';
 import { Topics, deadLetterTopic, type EventEnvelope } from '@marketplace/event-contracts';
 import {
   ConsumerRunner,
@@ -29,15 +29,14 @@ class Probe extends AggregateRoot {
   constructor(readonly name = 'probe') {
     super();
   }
+  protected override get aggregateType(): string {
+    return 'Probe';
+  }
   touch(payloadOverride?: object): this {
     this.version += 1;
-    this.record({
-      type: this.version === 1 ? 'products.product-created' : 'products.product-updated',
-      version: 1,
-      aggregateType: 'Probe',
-      aggregateId: this.id,
-      occurredAt: new Date(),
-      payload: payloadOverride ?? {
+    this.raise(
+      this.version === 1 ? 'products.product-created@1' : 'products.product-updated@1',
+      payloadOverride ?? {
         productId: this.id,
         sellerId: this.sellerId,
         version: this.version,
@@ -48,7 +47,7 @@ class Probe extends AggregateRoot {
           status: 'DRAFT',
         },
       },
-    } as DomainEvent);
+    );
     return this;
   }
 }

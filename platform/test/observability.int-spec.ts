@@ -174,8 +174,17 @@ describe('observability of the outbox -> relay -> consumer path', () => {
       );
     expect(traceIdOf(reply?.traceparent)).toBe(traceId);
 
-    await tracing.flush();
-    const spans = exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+    // A consumer span ends after its handler's commit: wait until both have ended, not only run.
+    const finished = () => exporter.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
+    await waitFor(
+      async () => {
+        await tracing.flush();
+        return finished().filter((s) => s.name === `process ${topic}`).length >= 2;
+      },
+      10_000,
+      50,
+    );
+    const spans = finished();
     const names = spans.map((s) => s.name);
     // Request, then per message (command and reply): a producer span and a consumer span.
     expect(names.filter((n) => n === `send ${topic}`)).toHaveLength(2);

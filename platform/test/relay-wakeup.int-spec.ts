@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AggregateRoot, newId, ok, type DomainEvent } from '@marketplace/shared-kernel';
+import { AggregateRoot, newId, ok } from '@marketplace/shared-kernel';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import {
   ConsumerRunner,
@@ -14,6 +14,7 @@ import {
   inTransaction,
   loadConfig,
   migrate,
+  oldestUnsentAt,
   type Orm,
   type Producer,
 } from '@marketplace/platform';
@@ -22,25 +23,21 @@ import { testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testi
 /** Raises a valid product event, so the relay publishes a real contract. */
 class Probe extends AggregateRoot {
   readonly id = newId();
+  protected override get aggregateType(): string {
+    return 'Probe';
+  }
   touch(): this {
-    this.record({
-      type: 'products.product-created',
+    this.raise('products.product-created@1', {
+      productId: this.id,
+      sellerId: newId(),
       version: 1,
-      aggregateType: 'Probe',
-      aggregateId: this.id,
-      occurredAt: new Date(),
-      payload: {
-        productId: this.id,
-        sellerId: newId(),
-        version: 1,
-        snapshot: {
-          name: 'wake-up probe',
-          description: '',
-          price: { amount: 100, currency: 'EUR' },
-          status: 'DRAFT',
-        },
+      snapshot: {
+        name: 'wake-up probe',
+        description: '',
+        price: { amount: 100, currency: 'EUR' },
+        status: 'DRAFT',
       },
-    } as DomainEvent);
+    });
     return this;
   }
 }
@@ -125,10 +122,16 @@ describe('outbox relay stop', () => {
 
   it('publishes nothing when it was never started', async () => {
     const relay = new OutboxRelay({ orm, bus: new KafkaBus(kafka, producer), logger });
+    const before = Date.now();
     const probe = await commitProbe('idle');
     await relay.stop();
     expect(await count('outbox where message_key = ? and sent_at is null', [probe.id])).toBe(1);
+    // What a waiting saga asks: since when the oldest message has waited.
+    const waiting = await oldestUnsentAt(orm.em.fork() as EntityManager);
+    expect(waiting!.getTime()).toBeGreaterThanOrEqual(before - 1_000);
+    expect(waiting!.getTime()).toBeLessThanOrEqual(Date.now());
     await relay.drain();
+    expect(await oldestUnsentAt(orm.em.fork() as EntityManager)).toBeNull();
   });
 });
 

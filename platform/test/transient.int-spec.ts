@@ -65,7 +65,7 @@ function message(): { envelope: EventEnvelope; raw: KafkaMessage } {
     attributes: 0,
     headers: {},
     size: 0,
-  } as KafkaMessage;
+  } as unknown as KafkaMessage;
   return { envelope, raw };
 }
 

@@ -48,7 +48,7 @@ describe('Money', () => {
     for (let i = 0; i < 500; i++) {
       const amount = rand(1_000_000) - 500_000;
       const weights = Array.from({ length: 1 + rand(7) }, () => rand(1000));
-      if (weights.every((w) => w === 0)) weights[0] = 1;
+      if (!weights.some((w) => w !== 0)) weights[0] = 1;
       const parts = usd(amount).allocate(weights);
       expect(parts.reduce((s, p) => s + p.amount, 0)).toBe(amount);
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { StateMachine } from './state-machine.js';
+import { closedSet } from './closed-set.js';
 import { combine, err, ok, domainError } from './result.js';
 import { newId, isUuidV7 } from './ids.js';
 
@@ -31,5 +32,39 @@ describe('ids', () => {
     const b = newId();
     expect(isUuidV7(a)).toBe(true);
     expect(a < b).toBe(true);
+  });
+});
+
+describe('StateMachine guards', () => {
+  type Status = 'PAID' | 'SHIPPED' | 'CANCELLED';
+  const order = new StateMachine<Status, { dispatched: number }>(
+    'ORDER',
+    { PAID: ['SHIPPED', 'CANCELLED'], SHIPPED: [], CANCELLED: [] },
+    {
+      CANCELLED: (o) => (o.dispatched > 0 ? domainError('ORDER.ALREADY_DISPATCHED', 'dispatched') : null),
+    },
+  );
+
+  it('consults the guard of the target state with the subject', () => {
+    expect(order.transition('PAID', 'CANCELLED', { dispatched: 0 })).toEqual(ok('CANCELLED'));
+    expect(order.transition('PAID', 'CANCELLED', { dispatched: 1 })).toMatchObject({
+      ok: false,
+      error: { code: 'ORDER.ALREADY_DISPATCHED' },
+    });
+    expect(order.transition('SHIPPED', 'CANCELLED', { dispatched: 0 })).toMatchObject({
+      error: { code: 'ORDER.INVALID_TRANSITION' },
+    });
+  });
+});
+
+describe('closedSet', () => {
+  const kinds = closedSet('Kind', ['A', 'B'] as const);
+  it('parses members and names the allowed values otherwise', () => {
+    expect(kinds.parse('A')).toEqual(ok('A'));
+    expect(kinds.has('C')).toBe(false);
+    expect(kinds.parse('C', 'kind')).toMatchObject({
+      ok: false,
+      error: { code: 'VALIDATION.NOT_IN_SET', field: 'kind', message: 'kind must be one of A, B' },
+    });
   });
 });

@@ -5,6 +5,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse } from 'graphql';
+import type { PeerBenchSubgraph } from '@marketplace/platform';
 import { PRODUCTS, REVIEWS, USERS, shippingEstimate, type PeerReview } from './data.js';
 
 /**
@@ -24,7 +25,8 @@ const reviewView = (r: PeerReview) => ({
   productUpc: r.productUpc,
 });
 
-const RESOLVERS: Record<string, GraphQLResolverMap<unknown>> = {
+/** One stand-in per peerBench entry of the registry: the compiler refuses a missing one. */
+const RESOLVERS: Record<PeerBenchSubgraph, GraphQLResolverMap<unknown>> = {
   accounts: {
     Query: {
       me: () => USERS[0],
@@ -68,7 +70,7 @@ const RESOLVERS: Record<string, GraphQLResolverMap<unknown>> = {
 };
 
 const name = process.env.PEER_SUBGRAPH ?? '';
-const resolvers = RESOLVERS[name];
+const resolvers = Object.hasOwn(RESOLVERS, name) ? RESOLVERS[name as PeerBenchSubgraph] : undefined;
 if (!resolvers) throw new Error(`PEER_SUBGRAPH must be one of ${Object.keys(RESOLVERS).join(', ')}`);
 const sdl = await readFile(new URL(`../../peer/${name}.graphql`, import.meta.url), 'utf8');
 const server = new ApolloServer({

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { loadTest, medianRun, type LoadResult } from '../lib/load.js';
+import { PEER_BENCH_SUBGRAPHS } from '@marketplace/platform';
 import { REPO_ROOT } from '../lib/machine.js';
 import { table, verdict } from '../lib/markdown.js';
 import {
@@ -19,7 +20,8 @@ import {
 import type { Scenario } from '../lib/scenario.js';
 import { median as medianOf, ratio } from '../lib/stats.js';
 
-const SUBGRAPHS = ['accounts', 'inventory', 'products', 'reviews'] as const;
+/** The registry's peerBench entries (platform/src/registry.ts). */
+const SUBGRAPHS = PEER_BENCH_SUBGRAPHS;
 const VIRTUAL_USERS = 50;
 /** Above the peer query's cost in our model (about 23,000). */
 const PEER_MAX_COST = 100_000;

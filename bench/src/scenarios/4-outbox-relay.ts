@@ -1,4 +1,5 @@
-import { AggregateRoot, newId, ok, type DomainEvent } from '@marketplace/shared-kernel';
+import { AggregateRoot, newId, ok } from '@marketplace/shared-kernel';
+import type { PayloadOf } from '@marketplace/event-contracts';
 import {
   OutboxRelay,
   connectProducer,
@@ -22,28 +23,26 @@ import { dropDatabase, fmt, table } from '../lib/bench-support.js';
  * A listing aggregate as a seller edits it: every transaction writes its row and the contract
  * event it raised, through the platform's own unit of work and outbox.
  */
-class Listing extends AggregateRoot {
+class Listing extends AggregateRoot<{
+  'products.product-updated@1': PayloadOf<'products.product-updated@1'>;
+}> {
   readonly id = newId();
   readonly sellerId = newId();
+  protected override get aggregateType() {
+    return 'Product';
+  }
   edit(): this {
-    this.record({
-      type: 'products.product-updated',
-      version: 1,
-      aggregateType: 'Product',
-      aggregateId: this.id,
-      occurredAt: new Date(),
-      payload: {
-        productId: this.id,
-        sellerId: this.sellerId,
-        version: 2,
-        snapshot: {
-          name: 'Bench listing',
-          description: 'A listing edited by the outbox benchmark',
-          price: { amount: 1999, currency: 'EUR' },
-          status: 'PUBLISHED',
-        },
+    this.raise('products.product-updated@1', {
+      productId: this.id,
+      sellerId: this.sellerId,
+      version: 2,
+      snapshot: {
+        name: 'Bench listing',
+        description: 'A listing edited by the outbox benchmark',
+        price: { amount: 1999, currency: 'EUR' },
+        status: 'PUBLISHED',
       },
-    } as DomainEvent);
+    });
     return this;
   }
 }

@@ -143,7 +143,9 @@ describe('the HTTP server draining', () => {
   const ready = (url: string) =>
     fetch(new URL('/ready', url)).then(
       async (res) => ({ status: res.status, body: await res.json() }),
-      (error: Error) => ({ error: (error.cause as { code?: string }).code }),
+      (error: Error): { status?: number; body?: unknown; error?: string } => ({
+        error: (error.cause as { code?: string }).code,
+      }),
     );
 
   it('answers readiness 503 once draining, still serving requests, each with Connection: close', async () => {

@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   contractKey,
   deadLetterTopic,
+  isKnownContract,
   listContracts,
   validateEnvelope,
   type EventEnvelope,
@@ -10,6 +11,7 @@ import {
 import type { Logger } from '../logger.js';
 import type { Orm } from '../persistence/orm.js';
 import { consumeInSpan } from '../observability/messaging.js';
+import { afterCommit, withCommitScope } from '../persistence/commit-scope.js';
 import { SpanStatusCode } from '../observability/tracing.js';
 import { stringHeaders, type MessageBus, type RawHeaders, type Subscription } from './bus.js';
 
@@ -44,6 +46,23 @@ export class TransientError extends Error {
     super(message, options);
     this.code = code;
     this.name = 'TransientError';
+  }
+}
+
+/**
+ * A use case refused the message (a rejected `Result`), the one rule for rejections in consumers
+ * (see `UseCaseKit.on`): `retryable` ones may pass later (an event that overtook the one it
+ * depends on) and are retried with backoff before they are dead-lettered; the others cannot
+ * change on retry and go to the dead-letter topic at once, with the rejection's code.
+ */
+export class RejectedMessage extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'RejectedMessage';
   }
 }
 
@@ -165,6 +184,13 @@ export class ConsumerRunner {
       maxDelayMs: options.transientBackoff?.maxDelayMs ?? DEFAULT_TRANSIENT_BACKOFF.maxDelayMs,
     };
     this.deadLetterTopic = deadLetterTopic(options.groupId);
+    // A misspelled key would never match a message: fail at start-up rather than skip forever.
+    const unknown = Object.keys(options.handlers).filter((key) => {
+      const at = key.lastIndexOf('@');
+      return at <= 0 || !isKnownContract(key.slice(0, at), Number(key.slice(at + 1)));
+    });
+    if (unknown.length > 0)
+      throw new Error(`consumer ${options.groupId} handles unknown contracts: ${unknown.join(', ')}`);
   }
 
   async start(): Promise<void> {
@@ -265,7 +291,8 @@ export class ConsumerRunner {
         }
         const reason = error instanceof Error ? error.message : String(error);
         const code = (error as { code?: unknown }).code;
-        if (attempt >= this.retry.attempts) {
+        const final = error instanceof RejectedMessage && !error.retryable;
+        if (final || attempt >= this.retry.attempts) {
           log.error({ err: error, attempt }, 'message failed after retries; dead-lettering it');
           await this.deadLetter(
             topic,
@@ -313,18 +340,24 @@ export class ConsumerRunner {
 
   private async applyOnce(envelope: EventEnvelope, handler: EventHandler): Promise<Outcome> {
     const em = this.options.orm.em.fork() as EntityManager;
-    const outcome = await em.transactional(async (tx): Promise<Outcome> => {
-      const inserted = await tx.execute<{ message_id: string }[]>(
-        `insert into inbox (consumer, message_id, event_type) values (?, ?, ?)
-         on conflict do nothing returning message_id`,
-        [this.options.groupId, envelope.id, envelope.type],
-      );
-      if (inserted.length === 0) return 'duplicate';
-      await handler(envelope, tx);
-      return 'processed';
-    });
-    if (outcome === 'processed') this.options.afterCommit?.();
-    return outcome;
+    // The outermost commit: hooks the handler's use cases registered (the relay's nudge, cache
+    // invalidation) run once, after the inbox row and the effect are committed together.
+    return withCommitScope(
+      () =>
+        em.transactional(async (tx): Promise<Outcome> => {
+          const inserted = await tx.execute<{ message_id: string }[]>(
+            `insert into inbox (consumer, message_id, event_type) values (?, ?, ?)
+             on conflict do nothing returning message_id`,
+            [this.options.groupId, envelope.id, envelope.type],
+          );
+          if (inserted.length === 0) return 'duplicate';
+          await handler(envelope, tx);
+          if (this.options.afterCommit) void afterCommit(this.options.afterCommit);
+          return 'processed';
+        }),
+      (outcome) => outcome === 'processed',
+      (error) => this.options.logger.warn({ err: error }, 'commit hook failed'),
+    );
   }
 
   private async deadLetter(

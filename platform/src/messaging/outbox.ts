@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/core';
+import type { EntityManager as SqlEntityManager } from '@mikro-orm/postgresql';
 import type { DomainEvent } from '@marketplace/shared-kernel';
 import { newId, InvariantViolation } from '@marketplace/shared-kernel';
 import { topicFor, validateEnvelope, type EventEnvelope } from '@marketplace/event-contracts';
@@ -38,6 +39,20 @@ export function toEnvelope(event: DomainEvent, meta: MessageMeta): EventEnvelope
   // whole unit of work, so the state change and the bad event are never committed.
   if (!checked.ok) throw new InvariantViolation(checked.error.code, checked.error.message);
   return envelope;
+}
+
+/**
+ * When the oldest message still waiting in this database's outbox was written, or null when none
+ * waits: by the writing process's clock (`OutboxMessage.createdAt`), so compare it with the same
+ * system clock, not the database's. The relay publishes within milliseconds while the broker
+ * takes messages, so a wait of seconds means it does not: whoever waits on an answer to one of
+ * those messages should not count that time against the other side.
+ */
+export async function oldestUnsentAt(em: SqlEntityManager): Promise<Date | null> {
+  const rows = await em.execute<{ created_at: Date | string }[]>(
+    'select created_at from outbox where sent_at is null order by seq limit 1',
+  );
+  return rows[0] ? new Date(rows[0].created_at) : null;
 }
 
 /**

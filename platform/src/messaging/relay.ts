@@ -131,10 +131,12 @@ export class OutboxRelay {
   }
 
   /** Asks a sleeping relay to poll now (called after a local commit to cut latency). */
-  nudge(): void {
+  readonly nudge = (): void => {
+    // A property, not a method: one stable function, so the commit hooks of a nested unit of
+    // work (a set) wake the relay once however many transactions asked for it.
     this.nudged = true;
     this.wake?.();
-  }
+  };
 
   /**
    * Ends the polling loop after its batch in progress, then, if it was running, publishes once

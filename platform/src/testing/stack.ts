@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config.js';
 import { createOrm } from '../persistence/orm.js';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../registry.js';
 import { waitFor } from './wait.js';
 
 // The repository root, from platform/src/testing (jest) and platform/dist/testing (built) alike.
@@ -89,22 +90,9 @@ export async function stopProcess(proc: Process): Promise<void> {
   clearTimeout(timer);
 }
 
-export const SUBGRAPHS = [
-  'products',
-  'inventory',
-  'search',
-  'accounts',
-  'cart',
-  'coupons',
-  'checkout',
-  'orders',
-  'payments',
-  'shipping',
-  'notifications',
-  'reviews',
-  'operations',
-] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number];
+/** Every subgraph, in the registry's order (platform/src/registry.ts). */
+export const SUBGRAPHS = SUBGRAPH_NAMES;
+export type { SubgraphName };
 /** Every process of the stack: the subgraphs, the webhook sidecar and the gateway. */
 export type ProcessName = SubgraphName | 'webhooks' | 'gateway';
 

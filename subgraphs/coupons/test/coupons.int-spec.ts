@@ -1,55 +1,34 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
+import { checkedValues, type Actor } from '@marketplace/platform';
 import {
-  GATEWAY_SECRET_HEADER,
-  signAccessToken,
-  startService,
-  type Actor,
-  type RunningService,
-} from '@marketplace/platform';
-import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+  newAdmin,
+  newBuyer,
+  newSeller,
+  testEnvelope,
+  uniqueSuffix,
+  useSubgraph,
+  waitFor,
+} from '@marketplace/platform/testing';
 import { couponsService } from '../src/service.js';
-import { redemptionCommandsFor } from '../src/adapters/messaging/redemption-commands.js';
+import { couponsUseCases } from '../src/adapters/persistence/coupon-store.js';
+import { redemptionCommands } from '../src/application/redemption.js';
 import type { RedeemCouponCommand } from '../src/application/ports.js';
+import { COUPON_KIND, COUPON_SCOPE, COUPON_STATUS } from '../src/domain/coupon.js';
+import { REDEMPTION_STATUS } from '../src/domain/redemption.js';
 import { Topics } from '@marketplace/event-contracts';
 
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
-
-const statements: string[] = [];
 /**
  * A read of coupons by a query under test. The running service's consumers may redeem other
  * tests' leftover commands meanwhile; their coupon reads lock (`for update`), reads never do.
  */
 const isCouponRead = (s: string) => /\bselect\b/i.test(s) && /"coupon"/.test(s) && !/for update/i.test(s);
-let service: RunningService;
-const sellerA: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
-const sellerB: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
-const buyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
-const admin: Actor = { userId: newId(), role: 'admin', sellerId: null };
-const tokens = new Map<Actor, string>();
-
-async function gql(query: string, variables: object = {}, as?: Actor) {
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-      ...(as ? { authorization: `Bearer ${tokens.get(as) ?? (await tokenFor(as))}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-async function tokenFor(actor: Actor): Promise<string> {
-  const token = await signAccessToken(actor, service.config.jwtSecret);
-  tokens.set(actor, token);
-  return token;
-}
+const sut = useSubgraph(couponsService, { statements: true });
+const { gql, sql, service, statements } = sut;
+const sellerA = newSeller();
+const sellerB = newSeller();
+const buyer = newBuyer();
+const admin = newAdmin();
 
 const COUPON_FIELDS = `id code scope sellerId kind percentOff amountOff { amount currency }
   minimumSpend { amount currency } validFrom validUntil totalLimit perBuyerLimit redeemedCount status version`;
@@ -69,9 +48,6 @@ async function create(input: Record<string, unknown>, as: Actor = sellerA) {
   return result.coupon as { id: string; code: string } & Record<string, unknown>;
 }
 
-const sql = async <T extends object>(query: string, params: unknown[] = []) =>
-  service.orm.em.fork().execute<T[]>(query, params);
-
 const countRows = async () =>
   Number(
     (
@@ -84,7 +60,7 @@ const countRows = async () =>
     )[0]!.n,
   );
 
-const commands = () => redemptionCommandsFor(service.orm.em.fork(), { correlationId: newId() });
+const commands = () => redemptionCommands(couponsUseCases.bind(service).forJob());
 const redeem = (input: Partial<RedeemCouponCommand> & { code: string }) =>
   commands().redeem({
     sellerIds: [sellerA.sellerId!],
@@ -94,17 +70,15 @@ const redeem = (input: Partial<RedeemCouponCommand> & { code: string }) =>
     ...input,
   });
 
-beforeAll(async () => {
-  service = await startService(couponsService, {
-    port: 0,
-    dbName: `mp_test_coupons_${uniqueSuffix()}`,
-    groupSuffix: uniqueSuffix(),
-    onQuery: (statement) => statements.push(statement),
+describe('closed sets', () => {
+  it.each([
+    ['coupon', 'scope', COUPON_SCOPE],
+    ['coupon', 'kind', COUPON_KIND],
+    ['coupon', 'status', COUPON_STATUS],
+    ['redemption', 'status', REDEMPTION_STATUS],
+  ] as const)("the database's CHECK on %s.%s allows exactly the domain's set", async (table, column, set) => {
+    expect(await checkedValues(service.orm.em.fork(), table, column)).toEqual(set.values);
   });
-});
-
-afterAll(async () => {
-  await service?.stop();
 });
 
 describe('managing coupons', () => {
@@ -711,30 +685,12 @@ describe('redemption (the checkout saga port)', () => {
 });
 
 describe('checkout saga commands through Kafka', () => {
-  let producer: ReturnType<RunningService['kafka']['producer']>;
-  beforeAll(async () => {
-    producer = service.kafka.producer();
-    await producer.connect();
-  });
-  afterAll(async () => {
-    await producer?.disconnect();
-  });
-
   const eur = (amount: number) => ({ amount, currency: 'EUR' });
   const envelope = (type: string, orderId: string, payload: object) =>
     testEnvelope(type, 'Order', orderId, payload, { producer: 'checkout' });
   type Envelope = ReturnType<typeof envelope>;
-  const send = (...messages: Envelope[]) => publishEnvelopes(producer, Topics.couponCommands, ...messages);
-  const handled = (...messages: Envelope[]) =>
-    waitFor(
-      async () =>
-        (
-          await sql(`select 1 from inbox where message_id::text = any(string_to_array(?, ','))`, [
-            messages.map((m) => m.id).join(','),
-          ])
-        ).length === messages.length,
-      30_000,
-    );
+  const send = (...messages: Envelope[]) => sut.send(messages, { topic: Topics.couponCommands });
+  const handled = (...messages: Envelope[]) => sut.handled(messages, { timeoutMs: 30_000 });
   const repliesTo = (message: Envelope) =>
     sql<{ topic: string; type: string; key: string; correlation: string; payload: Record<string, unknown> }>(
       `select topic, event_type as type, message_key as key, envelope->>'correlationId' as correlation,
@@ -957,22 +913,12 @@ describe('coupon-code guessing throttle (defaults: 10 unknown codes per cart, 20
   });
   /** Prices carts as the gateway would, with the caller's address and token. */
   const price = async (reps: object[], options: { client?: string; as?: Actor } = {}) => {
-    const res = await fetch(service.server.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-        ...(options.client ? { 'x-client-ip': options.client } : {}),
-        ...(options.as ? { authorization: `Bearer ${await tokenFor(options.as)}` } : {}),
-      },
-      body: JSON.stringify({
-        query: `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Cart { pricing { coupons { code status reason } } } } }`,
-        variables: { reps },
-      }),
-    });
-    const body = (await res.json()) as GraphQLBody;
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return (body.data._entities as { pricing: { coupons: { code: string; reason: string | null }[] } }[]).map(
+    const data = await gql(
+      `query($reps: [_Any!]!) { _entities(representations: $reps) { ... on Cart { pricing { coupons { code status reason } } } } }`,
+      { reps },
+      { as: options.as, headers: options.client ? { 'x-client-ip': options.client } : {} },
+    );
+    return (data._entities as { pricing: { coupons: { code: string; reason: string | null }[] } }[]).map(
       (c) => c.pricing.coupons,
     );
   };

@@ -1,7 +1,7 @@
-import type { ServiceDefinition } from '@marketplace/platform';
+import type { ServiceDefinition, ServiceFactory } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { notificationEntities, notificationMigrations } from './adapters/persistence/notifications.schema.js';
-import type { ChannelFactory } from './adapters/persistence/notifications-store.js';
+import { notificationUseCases, type ChannelFactory } from './adapters/persistence/notifications-store.js';
 import { DatabaseChannel } from './adapters/channels/database-channel.js';
 import { createNotificationResolvers } from './adapters/graphql/notifications.resolver.js';
 import { contactConsumer, eventNotificationConsumer } from './adapters/messaging/notification-consumers.js';
@@ -13,21 +13,23 @@ import { contactConsumer, eventNotificationConsumer } from './adapters/messaging
  */
 export function createNotificationsService(): ServiceDefinition {
   const channels: ChannelFactory = (channel, em) => new DatabaseChannel(channel, em);
+  const kit = notificationUseCases(channels);
   return {
     name: 'notifications',
-    defaultPort: 4011,
     entities: notificationEntities,
     migrations: notificationMigrations,
     publishes: [Topics.notification],
-    graphql: ({ relay }) => ({
-      resolvers: createNotificationResolvers({ channels, onCommit: () => relay.nudge() }),
+    graphql: (deps) => ({
+      resolvers: createNotificationResolvers(kit.bind(deps)),
       referenceResolvers: {},
     }),
-    consumers: ({ relay }) => {
-      const options = { channels, onCommit: () => relay.nudge() };
-      return [eventNotificationConsumer(options), contactConsumer(options)];
+    consumers: (deps) => {
+      const uc = kit.bind(deps);
+      return [eventNotificationConsumer(uc), contactConsumer(uc)];
     },
   };
 }
 
 export const notificationsService = createNotificationsService();
+
+export const createService: ServiceFactory = () => createNotificationsService();

@@ -1,6 +1,7 @@
-import type { ServiceDefinition } from '@marketplace/platform';
+import type { ServiceDefinition, ServiceFactory } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { reviewEntities, reviewMigrations } from './adapters/persistence/reviews.schema.js';
+import { reviewsUseCases } from './adapters/persistence/reviews-store.js';
 import {
   createReviewResolvers,
   productReference,
@@ -17,19 +18,23 @@ import { rebuildRatingsConsumer } from './adapters/messaging/rebuild-consumer.js
 export function createReviewsService(): ServiceDefinition {
   return {
     name: 'reviews',
-    defaultPort: 4013,
     entities: reviewEntities,
     migrations: reviewMigrations,
     // Ratings, and the answers to operations' rebuild commands.
     publishes: [Topics.productRating, Topics.readModelRebuilds],
-    graphql: ({ relay }) => ({
-      resolvers: createReviewResolvers({ onCommit: () => relay.nudge() }),
+    graphql: (deps) => ({
+      resolvers: createReviewResolvers(reviewsUseCases.bind(deps)),
       // Entities this subgraph only contributes fields to; no query returns them.
       orphanedTypes: [ProductRef, SellerRef],
       referenceResolvers: { Product: productReference, Seller: sellerReference },
     }),
-    consumers: () => [eligibilityConsumer(), rebuildRatingsConsumer()],
+    consumers: (deps) => {
+      const uc = reviewsUseCases.bind(deps);
+      return [eligibilityConsumer(uc), rebuildRatingsConsumer(uc)];
+    },
   };
 }
 
 export const reviewsService = createReviewsService();
+
+export const createService: ServiceFactory = () => createReviewsService();

@@ -1,18 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/shared-kernel';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
-import { startService, type KafkaService } from '@marketplace/platform';
-import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { testEnvelope, useSubgraph } from '@marketplace/platform/testing';
 import { createReviewsService } from '../src/service.js';
 
-type Row = Record<string, unknown>;
-
-let service: KafkaService;
-let producer: ReturnType<KafkaService['kafka']['producer']>;
-
-const sql = <T extends Row = Row>(query: string, params: unknown[] = []) =>
-  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
+const sut = useSubgraph(createReviewsService());
+const { sql, service } = sut;
+const send = (topic: string, ...messages: EventEnvelope[]) => sut.send(messages, { topic });
 
 const rebuildCommand = (readModel: 'REVIEW_RATINGS' | 'SEARCH_INDEX', jobId = newId()) =>
   testEnvelope(
@@ -24,11 +19,7 @@ const rebuildCommand = (readModel: 'REVIEW_RATINGS' | 'SEARCH_INDEX', jobId = ne
   );
 
 /** The command went through the consumer (its inbox row commits with the handler's work). */
-const handled = (envelope: EventEnvelope) =>
-  waitFor(
-    async () => (await sql('select 1 from inbox where message_id = ?', [envelope.id])).length === 1,
-    60_000,
-  );
+const handled = (envelope: EventEnvelope) => sut.handled(envelope);
 
 const repliesTo = (jobId: string) =>
   sql<{ event_type: string; envelope: EventEnvelope }>(
@@ -63,21 +54,6 @@ async function review(
   );
 }
 
-beforeAll(async () => {
-  service = await startService(createReviewsService(), {
-    port: 0,
-    dbName: `mp_test_reviews_rebuild_${uniqueSuffix()}`,
-    groupSuffix: uniqueSuffix(),
-  });
-  producer = service.kafka.producer();
-  await producer.connect();
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await service?.stop();
-});
-
 describe('reviews: rebuilding the ratings read model', () => {
   it('sets drifted summaries to what the published reviews say, announces them and replies', async () => {
     const seller = newId();
@@ -103,7 +79,7 @@ describe('reviews: rebuilding the ratings read model', () => {
     });
 
     const command = rebuildCommand('REVIEW_RATINGS');
-    await publishEnvelopes(producer, Topics.operationsCommands, command);
+    await send(Topics.operationsCommands, command);
     await handled(command);
 
     const ratings = await sql(
@@ -144,7 +120,7 @@ describe('reviews: rebuilding the ratings read model', () => {
 
     // A second rebuild finds nothing to correct.
     const again = rebuildCommand('REVIEW_RATINGS');
-    await publishEnvelopes(producer, Topics.operationsCommands, again);
+    await send(Topics.operationsCommands, again);
     await handled(again);
     const [second] = await repliesTo(again.aggregateId);
     expect(second?.envelope.payload).toMatchObject({
@@ -156,7 +132,7 @@ describe('reviews: rebuilding the ratings read model', () => {
     const search = rebuildCommand('SEARCH_INDEX');
     const stale = rebuildCommand('REVIEW_RATINGS');
     stale.occurredAt = new Date(Date.now() - 60 * 60_000).toISOString();
-    await publishEnvelopes(producer, Topics.operationsCommands, search, stale);
+    await send(Topics.operationsCommands, search, stale);
     await handled(search);
     await handled(stale);
     expect(await repliesTo(search.aggregateId)).toEqual([]);

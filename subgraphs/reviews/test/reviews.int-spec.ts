@@ -1,61 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
+import { checkedValues, type Actor } from '@marketplace/platform';
 import {
-  GATEWAY_SECRET_HEADER,
-  signAccessToken,
-  startService,
-  type Actor,
-  type RunningService,
-} from '@marketplace/platform';
-import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+  newAdmin,
+  newBuyer,
+  testEnvelope,
+  uniqueSuffix,
+  useSubgraph,
+  waitFor,
+} from '@marketplace/platform/testing';
 import { createReviewsService } from '../src/service.js';
+import { REVIEW_STATUS } from '../src/domain/review.js';
 
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
 type Row = Record<string, unknown>;
 
-let service: RunningService;
-let producer: ReturnType<RunningService['kafka']['producer']>;
-const statements: string[] = [];
-const admin: Actor = { userId: newId(), role: 'admin', sellerId: null };
+const sut = useSubgraph(createReviewsService(), { statements: true });
+const { gql, sql, service, statements } = sut;
+const admin = newAdmin();
 
-async function gql(query: string, variables: object = {}, as?: Actor) {
-  const token = as ? await signAccessToken(as, service.config.jwtSecret) : null;
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-const sql = <T extends Row = Row>(query: string, params: unknown[] = []) =>
-  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
-
-const send = (topic: string, ...messages: EventEnvelope[]) => publishEnvelopes(producer, topic, ...messages);
+const send = (topic: string, ...messages: EventEnvelope[]) => sut.send(messages, { topic });
 
 /** Every message went through the consumer (its inbox row commits with the handler's work). */
-const handled = (...messages: EventEnvelope[]) =>
-  waitFor(
-    async () =>
-      (
-        await sql(`select 1 from inbox where message_id::text = any(string_to_array(?, ','))`, [
-          messages.map((m) => m.id).join(','),
-        ])
-      ).length === new Set(messages.map((m) => m.id)).size,
-    60_000,
-  );
+const handled = (...messages: EventEnvelope[]) => sut.handled(messages);
 
-const buyer = (): Actor => ({ userId: newId(), role: 'buyer', sellerId: null });
+const buyer = newBuyer;
 const money = (amount: number) => ({ amount, currency: 'EUR' });
 
 /** The checkout's create-order command: one line per (product, seller). */
@@ -173,20 +142,10 @@ const ratingEvents = (productId: string) =>
     [productId],
   );
 
-beforeAll(async () => {
-  service = await startService(createReviewsService(), {
-    port: 0,
-    dbName: `mp_test_reviews_${uniqueSuffix()}`,
-    groupSuffix: uniqueSuffix(),
-    onQuery: (s) => statements.push(s),
+describe('closed sets', () => {
+  it("the database's CHECK on review.status allows exactly the domain's set", async () => {
+    expect(await checkedValues(service.orm.em.fork(), 'review', 'status')).toEqual(REVIEW_STATUS.values);
   });
-  producer = service.kafka.producer();
-  await producer.connect();
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await service?.stop();
 });
 
 describe('reviews subgraph', () => {
@@ -408,7 +367,9 @@ describe('reviews subgraph', () => {
     const sellerId = newId();
     const buyers = Array.from({ length: 24 }, () => buyer());
     const orders = buyers.map((b) => createOrder(b.userId, [{ productId, sellerId }]));
-    const parcels = orders.map((o) => delivered(o.aggregateId, o.payload.buyerId as string, sellerId));
+    const parcels = orders.map((o) =>
+      delivered(o.aggregateId, (o.payload as { buyerId: string }).buyerId, sellerId),
+    );
     await send(Topics.orderCommands, ...orders);
     await send(Topics.shipment, ...parcels);
     await handled(...orders, ...parcels);

@@ -1,6 +1,7 @@
-import { intFromEnv, type ServiceDefinition } from '@marketplace/platform';
+import { intFromEnv, type ServiceDefinition, type ServiceFactory } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { shippingEntities, shippingMigrations } from './adapters/persistence/shipping.schema.js';
+import { shippingUseCases } from './adapters/persistence/shipping-store.js';
 import {
   createShippingResolvers,
   orderReference,
@@ -22,22 +23,24 @@ import {
 export function createShippingService(env: NodeJS.ProcessEnv = process.env): ServiceDefinition {
   const defaultUnitWeightGrams = intFromEnv('SHIPPING_DEFAULT_UNIT_WEIGHT_G', 500, env);
   if (defaultUnitWeightGrams <= 0) throw new Error('SHIPPING_DEFAULT_UNIT_WEIGHT_G must be positive');
+  const kit = shippingUseCases({ defaultUnitWeightGrams });
   return {
     name: 'shipping',
-    defaultPort: 4010,
     entities: shippingEntities,
     migrations: shippingMigrations,
     publishes: [Topics.shippingQuote, Topics.shipment],
-    graphql: ({ relay }) => ({
-      resolvers: createShippingResolvers({ defaultUnitWeightGrams, onCommit: () => relay.nudge() }),
+    graphql: (deps) => ({
+      resolvers: createShippingResolvers(kit.bind(deps)),
       orphanedTypes: [SubOrderRef, OrderRef],
       referenceResolvers: { Shipment: shipmentReference, SubOrder: subOrderReference, Order: orderReference },
     }),
-    consumers: ({ relay }) => {
-      const options = { defaultUnitWeightGrams, onCommit: () => relay.nudge() };
-      return [quoteCommandConsumer(options), orderConsumer(options), catalogWeightConsumer()];
+    consumers: (deps) => {
+      const uc = kit.bind(deps);
+      return [quoteCommandConsumer(uc), orderConsumer(uc), catalogWeightConsumer()];
     },
   };
 }
 
 export const shippingService = createShippingService();
+
+export const createService: ServiceFactory = createShippingService;

@@ -1,74 +1,42 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import {
-  GATEWAY_SECRET_HEADER,
-  signAccessToken,
-  startService,
-  type RunningService,
-} from '@marketplace/platform';
-import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+  newAdmin,
+  newBuyer,
+  newSeller,
+  testEnvelope,
+  uniqueSuffix,
+  useSubgraph,
+} from '@marketplace/platform/testing';
 import { createShippingService } from '../src/service.js';
+import { SHIPMENT_STATUS } from '../src/domain/shipment.js';
+import { SHIPPING_SERVICE } from '../src/domain/rates.js';
 
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
 type Row = Record<string, unknown>;
 
-let service: RunningService;
-let producer: ReturnType<RunningService['kafka']['producer']>;
+const sut = useSubgraph(createShippingService({ ...process.env, SHIPPING_DEFAULT_UNIT_WEIGHT_G: '' }));
+const { sql } = sut;
 const run = uniqueSuffix().toUpperCase();
-const sellerA = { userId: newId(), role: 'seller' as const, sellerId: newId() };
-const sellerB = { userId: newId(), role: 'seller' as const, sellerId: newId() };
-const buyer = { userId: newId(), role: 'buyer' as const, sellerId: null };
-const stranger = { userId: newId(), role: 'buyer' as const, sellerId: null };
-const admin = { userId: newId(), role: 'admin' as const, sellerId: null };
-const tokens: Record<string, string> = {};
-
-async function gql(query: string, variables: object = {}, as?: keyof typeof tokens) {
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-      ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-const sql = <T extends Row = Row>(query: string, params: unknown[] = []) =>
-  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
+const sellerA = newSeller();
+const sellerB = newSeller();
+const buyer = newBuyer();
+const stranger = newBuyer();
+const admin = newAdmin();
+const callers = { sellerA, sellerB, buyer, stranger, admin };
+const gql = (query: string, variables: object = {}, as?: keyof typeof callers) =>
+  sut.gql(query, variables, as && callers[as]);
 
 /** Outbox envelopes of one aggregate, oldest first. */
-const outbox = async (aggregateId: string) =>
-  (
-    await sql<{ payload: { type: string; causationId: string | null; correlationId: string; payload: Row } }>(
-      'select envelope as payload from outbox where message_key = ? order by seq',
-      [aggregateId],
-    )
-  ).map((r) => r.payload);
+const outbox = (aggregateId: string) => sut.outbox({ key: aggregateId });
 
 const envelope = (type: string, aggregateType: string, aggregateId: string, payload: object, version = 1) =>
   testEnvelope(type, aggregateType, aggregateId, payload, { version });
 type Envelope = EventEnvelope;
 
-const send = (topic: string, ...messages: Envelope[]) => publishEnvelopes(producer, topic, ...messages);
+const send = (topic: string, ...messages: Envelope[]) => sut.send(messages, { topic });
 
-const handled = (...messages: Envelope[]) =>
-  waitFor(
-    async () =>
-      (
-        await sql(`select 1 from inbox where message_id::text = any(string_to_array(?, ','))`, [
-          messages.map((m) => m.id).join(','),
-        ])
-      ).length === messages.length,
-    60_000,
-  );
+const handled = (...messages: Envelope[]) => sut.handled(messages);
 
 const address = (country: string) => ({
   fullName: 'Ada Buyer',
@@ -106,26 +74,6 @@ function orderPaid(orderId: string, subOrders: { subOrderId: string; sellerId: s
   });
 }
 
-beforeAll(async () => {
-  service = await startService(
-    createShippingService({ ...process.env, SHIPPING_DEFAULT_UNIT_WEIGHT_G: '' }),
-    {
-      port: 0,
-      dbName: `mp_test_shipping_${uniqueSuffix()}`,
-      groupSuffix: uniqueSuffix(),
-    },
-  );
-  producer = service.kafka.producer();
-  await producer.connect();
-  for (const [name, actor] of Object.entries({ sellerA, sellerB, buyer, stranger, admin }))
-    tokens[name] = await signAccessToken(actor, service.config.jwtSecret);
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await service?.stop();
-});
-
 const SHIPMENT_FIELDS =
   'id orderId subOrderId sellerId status carrier trackingNumber timeline { status note } createdAt';
 const DISPATCH = `mutation($id: ID!, $carrier: String!, $tracking: String!) {
@@ -138,6 +86,11 @@ const ENTITIES = `query($reps: [_Any!]!) { _entities(representations: $reps) {
   ... on Shipment { id status } } }`;
 
 describe('shipping subgraph', () => {
+  it('keeps the CHECKs of shipment statuses and services equal to the domain sets', async () => {
+    expect(await sut.checkedValues('shipment', 'status')).toEqual([...SHIPMENT_STATUS.values]);
+    expect(await sut.checkedValues('shipping_rate', 'service')).toEqual([...SHIPPING_SERVICE.values]);
+  });
+
   it('answers a quote command with per-seller quotes, weights from the catalog, and repeats it', async () => {
     const productId = newId();
     const product = envelope(

@@ -41,7 +41,7 @@ export async function createCoupon(input: CreateCouponInput, ctx: CouponsContext
   if (!validUntil.ok) return validUntil;
 
   return ctx.transaction(async (tx) => {
-    // The unique index on (owner, code) is the final word when two requests race for a code.
+    // The unique index on (owner, code) is the final word when two requests race for a code (add).
     if (await tx.coupons.codeTaken(code.value, manager.value.sellerId)) return err(codeTaken());
     const created = Coupon.create(
       {
@@ -61,7 +61,8 @@ export async function createCoupon(input: CreateCouponInput, ctx: CouponsContext
       ctx.clock.now(),
     );
     if (!created.ok) return created;
-    tx.coupons.add(created.value);
+    const added = await tx.coupons.add(created.value);
+    if (!added.ok) return added;
     tx.track(created.value);
     return ok(created.value);
   });

@@ -1,4 +1,5 @@
-import type { Actor } from '@marketplace/platform';
+import type { UseCaseContext } from '@marketplace/platform';
+import type { PayloadOf } from '@marketplace/event-contracts';
 import type { Clock, Result } from '@marketplace/shared-kernel';
 import type { Coupon } from '../domain/coupon.js';
 import type { Redemption } from '../domain/redemption.js';
@@ -16,7 +17,11 @@ export interface CouponRepository {
   byIdsForUpdate(ids: readonly string[]): Promise<Coupon[]>;
   /** Whether this owner (a store, or the platform for null) already has a coupon with the code. */
   codeTaken(code: string, sellerId: string | null): Promise<boolean>;
-  add(coupon: Coupon): void;
+  /**
+   * Adds a new coupon, its row written at once: the unique index on (owner, code) decides when
+   * two requests race for one code (COUPON.CODE_TAKEN for the loser).
+   */
+  add(coupon: Coupon): Promise<Result<void>>;
 }
 
 export interface RedemptionRepository {
@@ -28,17 +33,8 @@ export interface RedemptionRepository {
   add(redemption: Redemption): void;
 }
 
-type MoneyJson = { amount: number; currency: string };
-
 /** What an order got from its coupons, as replied to the checkout (kept to answer repeats). */
-export interface OrderRedemptionReply {
-  orderId: string;
-  checkoutId: string;
-  discountTotal: MoneyJson;
-  lineDiscounts: { lineId: string; amount: MoneyJson }[];
-  shippingDiscounts: { sellerId: string; amount: MoneyJson }[];
-  coupons: { couponId: string; code: string; discount: MoneyJson }[];
-}
+export type OrderRedemptionReply = PayloadOf<'coupons.coupons-redeemed@1'>;
 
 /** One row per order that redeemed its coupons: the business key of redeem-coupons. */
 export interface OrderRedemptionLog {
@@ -46,24 +42,22 @@ export interface OrderRedemptionLog {
   save(reply: OrderRedemptionReply, at: Date): Promise<void>;
 }
 
-export interface CouponsTransaction {
+/** The repositories of one coupons transaction. */
+export interface CouponsRepositories {
   coupons: CouponRepository;
   redemptions: RedemptionRepository;
   orders: OrderRedemptionLog;
-  /** Enlists an aggregate whose events go to the outbox on commit. */
-  track(coupon: Coupon): void;
 }
 
-/** What every coupons use case receives besides its input. */
-export interface CouponsContext {
-  actor: Actor | null;
-  correlationId: string;
-  /** The message that caused this work, when a consumer runs it. */
-  causationId?: string;
-  clock: Clock;
-  /** Runs the work in one transaction; a rejected result rolls it back. */
-  transaction<T>(work: (tx: CouponsTransaction) => Promise<Result<T>>): Promise<Result<T>>;
-}
+/** What every coupons use case receives besides its input (declared once: couponsUseCases). */
+export type CouponsContext = UseCaseContext<
+  CouponsRepositories,
+  {
+    clock: Clock;
+    /** The guessing allowances for unknown codes, shared by cart pricing and redeem-coupons. */
+    throttle: CodeGuessThrottle;
+  }
+>;
 
 /** Batched reads behind cart pricing: one query per kind however many carts a request prices. */
 export interface PricingReader {

@@ -4,20 +4,13 @@ import { priceCart } from '../domain/pricing.js';
 import { orderDiscounts } from '../domain/order-discounts.js';
 import { RedemptionErrors } from './redemption.js';
 import { TOO_MANY_ATTEMPTS } from './price-cart.js';
-import type { CodeGuessThrottle, CouponsContext, OrderRedemptionReply } from './ports.js';
+import type { PayloadOf } from '@marketplace/event-contracts';
+import type { CouponsContext, OrderRedemptionReply } from './ports.js';
 
 type MoneyJson = { amount: number; currency: string };
 
 /** The checkout's command: the order's lines and shipping, and the cart's coupon codes. */
-export interface RedeemCouponsCommand {
-  orderId: string;
-  checkoutId: string;
-  buyerId: string;
-  currency: string;
-  codes: readonly string[];
-  lines: readonly { lineId: string; sellerId: string; quantity: number; unitPrice: MoneyJson }[];
-  shipping: readonly { sellerId: string; amount: MoneyJson }[];
-}
+export type RedeemCouponsCommand = PayloadOf<'coupons.redeem-coupons@1'>;
 
 export type RedeemCouponsAnswer =
   | { outcome: 'REDEEMED'; reply: OrderRedemptionReply }
@@ -49,8 +42,8 @@ const money = (m: MoneyJson, field: string): Money => {
 export async function redeemCoupons(
   command: RedeemCouponsCommand,
   ctx: CouponsContext,
-  throttle: CodeGuessThrottle,
 ): Promise<Result<RedeemCouponsAnswer>> {
+  const { throttle } = ctx;
   return ctx.transaction(async (tx) => {
     const previous = await tx.orders.find(command.orderId);
     if (previous) {

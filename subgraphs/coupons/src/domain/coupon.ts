@@ -3,19 +3,25 @@ import {
   Guard,
   Money,
   StateMachine,
+  closedSet,
   combine,
   domainError,
   err,
   newId,
   ok,
-  type DomainEvent,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 import { Redemption } from './redemption.js';
 
-export type CouponScope = 'PLATFORM' | 'SELLER';
-export type CouponKind = 'PERCENTAGE' | 'FIXED_AMOUNT' | 'FREE_SHIPPING';
-export type CouponStatus = 'ACTIVE' | 'PAUSED' | 'ARCHIVED';
+/** PLATFORM: created by an admin, covers every line. SELLER: covers only its seller's lines. */
+export const COUPON_SCOPE = closedSet('CouponScope', ['PLATFORM', 'SELLER'] as const);
+export type CouponScope = MemberOf<typeof COUPON_SCOPE>;
+/** What a coupon gives. */
+export const COUPON_KIND = closedSet('CouponKind', ['PERCENTAGE', 'FIXED_AMOUNT', 'FREE_SHIPPING'] as const);
+export type CouponKind = MemberOf<typeof COUPON_KIND>;
+export const COUPON_STATUS = closedSet('CouponStatus', ['ACTIVE', 'PAUSED', 'ARCHIVED'] as const);
+export type CouponStatus = MemberOf<typeof COUPON_STATUS>;
 
 /** The coupon lifecycle, as data. Archived is final: the code stays taken for the records. */
 export const couponLifecycle = new StateMachine<CouponStatus>('COUPON', {
@@ -87,7 +93,12 @@ export interface RedemptionEventPayload {
   version: number;
 }
 
-export type CouponEvent = DomainEvent<CouponCreatedPayload | RedemptionEventPayload>;
+/** The events a coupon raises, by contract. */
+export type CouponEvents = {
+  'coupons.coupon-created@1': CouponCreatedPayload;
+  'coupons.coupon-redeemed@1': RedemptionEventPayload;
+  'coupons.redemption-released@1': RedemptionEventPayload;
+};
 
 /** Trims, checks the format and upper-cases: codes are matched case-insensitively. */
 export function normaliseCode(raw: string): Result<string> {
@@ -159,7 +170,7 @@ export interface RedeemInput {
   buyerRedemptions: number;
 }
 
-export class Coupon extends AggregateRoot<CouponEvent> {
+export class Coupon extends AggregateRoot<CouponEvents> {
   private constructor(
     readonly id: string,
     readonly code: string,
@@ -221,14 +232,7 @@ export class Coupon extends AggregateRoot<CouponEvent> {
       now,
       now,
     );
-    coupon.record({
-      type: 'coupons.coupon-created',
-      version: 1,
-      aggregateType: 'Coupon',
-      aggregateId: id,
-      occurredAt: now,
-      payload: coupon.createdPayload(),
-    });
+    coupon.raise('coupons.coupon-created@1', coupon.createdPayload(), { occurredAt: now });
     return ok(coupon);
   }
 
@@ -354,7 +358,7 @@ export class Coupon extends AggregateRoot<CouponEvent> {
     );
     this._redeemedCount += 1;
     this.touch(now);
-    this.recordRedemption('coupons.coupon-redeemed', redemption, now);
+    this.raiseRedemption('coupons.coupon-redeemed@1', redemption, now);
     return ok(redemption);
   }
 
@@ -366,7 +370,7 @@ export class Coupon extends AggregateRoot<CouponEvent> {
     if (!released.ok) return released;
     this._redeemedCount = Math.max(0, this._redeemedCount - 1);
     this.touch(now);
-    this.recordRedemption('coupons.redemption-released', redemption, now);
+    this.raiseRedemption('coupons.redemption-released@1', redemption, now);
     return ok(true);
   }
 
@@ -416,26 +420,24 @@ export class Coupon extends AggregateRoot<CouponEvent> {
     };
   }
 
-  private recordRedemption(type: string, redemption: Redemption, now: Date): void {
-    this.record({
-      type,
-      version: 1,
-      aggregateType: 'Coupon',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
-        couponId: this.id,
-        redemptionId: redemption.id,
-        code: this.code,
-        scope: this.scope,
-        sellerId: this.sellerId,
-        buyerId: redemption.buyerId,
-        orderId: redemption.orderId,
-        discount: redemption.discount.toJSON(),
-        redeemedCount: this._redeemedCount,
-        version: this._version,
-      },
-    });
+  private raiseRedemption(
+    contract: 'coupons.coupon-redeemed@1' | 'coupons.redemption-released@1',
+    redemption: Redemption,
+    now: Date,
+  ): void {
+    const payload: RedemptionEventPayload = {
+      couponId: this.id,
+      redemptionId: redemption.id,
+      code: this.code,
+      scope: this.scope,
+      sellerId: this.sellerId,
+      buyerId: redemption.buyerId,
+      orderId: redemption.orderId,
+      discount: redemption.discount.toJSON(),
+      redeemedCount: this._redeemedCount,
+      version: this._version,
+    };
+    this.raise(contract, payload, { occurredAt: now });
   }
 }
 

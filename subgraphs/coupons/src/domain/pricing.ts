@@ -1,10 +1,12 @@
 import {
   InvariantViolation,
   Money,
+  closedSet,
   domainError,
   err,
   ok,
   type DomainError,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 import { CouponErrors, normaliseCode, type Coupon, type CouponKind, type CouponScope } from './coupon.js';
@@ -31,7 +33,9 @@ export interface PricingRequest {
   now: Date;
 }
 
-export type CouponOutcome = 'APPLIED' | 'REJECTED';
+/** Whether a cart coupon applies. */
+export const COUPON_OUTCOME = closedSet('CouponOutcome', ['APPLIED', 'REJECTED'] as const);
+export type CouponOutcome = MemberOf<typeof COUPON_OUTCOME>;
 
 export interface LineDiscount {
   lineId: string;

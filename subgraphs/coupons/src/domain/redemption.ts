@@ -1,6 +1,15 @@
-import { Entity, Money, StateMachine, ok, type Result } from '@marketplace/shared-kernel';
+import {
+  Entity,
+  Money,
+  StateMachine,
+  closedSet,
+  ok,
+  type MemberOf,
+  type Result,
+} from '@marketplace/shared-kernel';
 
-export type RedemptionStatus = 'REDEEMED' | 'RELEASED';
+export const REDEMPTION_STATUS = closedSet('RedemptionStatus', ['REDEEMED', 'RELEASED'] as const);
+export type RedemptionStatus = MemberOf<typeof REDEMPTION_STATUS>;
 
 /** A redemption is held for an order until the order's checkout gives it back (compensation). */
 export const redemptionLifecycle = new StateMachine<RedemptionStatus>('REDEMPTION', {

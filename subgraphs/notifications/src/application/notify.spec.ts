@@ -1,17 +1,17 @@
 import { describe, expect, it } from '@jest/globals';
-import { FixedClock, newId, type Result } from '@marketplace/shared-kernel';
+import { FixedClock, newId } from '@marketplace/shared-kernel';
+import { inMemoryContext } from '@marketplace/platform/testing';
 import type { Notification } from '../domain/notification.js';
 import type { ChannelsByCategory } from '../domain/preferences.js';
 import type { Channel } from '../domain/templates.js';
 import { dedupKeyOf, notifyAbout, type SourceEvent } from './notify.js';
-import type { ChannelPort, NotificationContext, NotificationTransaction } from './ports.js';
+import type { ChannelPort, NotificationTransaction } from './ports.js';
 
 /** In-memory fakes of the ports: what was stored, what each channel was asked to send. */
 function fakeContext(options: { email?: string | null; saved?: Partial<ChannelsByCategory> } = {}) {
   const stored: Notification[] = [];
   const numbers = new Map<string, string>();
   const sent: { channel: Channel; recipient: string; subject: string }[] = [];
-  const events: string[] = [];
   const port = (channel: Channel): ChannelPort => ({
     channel,
     send: async (m) => void sent.push({ channel, recipient: m.recipient, subject: m.subject }),
@@ -36,13 +36,8 @@ function fakeContext(options: { email?: string | null; saved?: Partial<ChannelsB
     },
     contacts: { emailOf: async () => options.email ?? null, record: async () => {} },
     channels: new Map((['EMAIL', 'SMS', 'PUSH'] as const).map((c) => [c, port(c)])),
-    track: (n) => void events.push(...n.pullEvents().map((e) => e.type)),
   };
-  const ctx: NotificationContext = {
-    actor: null,
-    clock: new FixedClock(new Date('2026-12-10T10:00:00Z')),
-    transaction: <T>(work: (t: NotificationTransaction) => Promise<Result<T>>) => work(tx),
-  };
+  const { ctx, events } = inMemoryContext(tx, { clock: new FixedClock(new Date('2026-12-10T10:00:00Z')) });
   return { ctx, stored, sent, events };
 }
 
@@ -64,7 +59,7 @@ describe('notifyAbout', () => {
       ['PUSH', buyerId],
       ['SMS', buyerId],
     ]);
-    expect(events).toEqual(Array(3).fill('notifications.notification-sent'));
+    expect(events.map((e) => e.type)).toEqual(Array(3).fill('notifications.notification-sent'));
   });
 
   it('does not notify twice for the same envelope or the same business event', async () => {

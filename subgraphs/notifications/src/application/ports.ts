@@ -1,5 +1,5 @@
-import type { Actor } from '@marketplace/platform';
-import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { UseCaseContext } from '@marketplace/platform';
+import type { Clock } from '@marketplace/shared-kernel';
 import type { Notification } from '../domain/notification.js';
 import type { ChannelsByCategory } from '../domain/preferences.js';
 import type { Channel } from '../domain/templates.js';
@@ -42,11 +42,7 @@ export interface NotificationTransaction {
   contacts: ContactRepository;
   /** The channel adapters, bound to this transaction (the development channel writes rows). */
   channels: ReadonlyMap<Channel, ChannelPort>;
-  track(notification: Notification): void;
 }
 
-export interface NotificationContext {
-  actor: Actor | null;
-  clock: Clock;
-  transaction<T>(work: (tx: NotificationTransaction) => Promise<Result<T>>): Promise<Result<T>>;
-}
+/** What every notifications use case receives besides its input (built by the platform kit). */
+export type NotificationContext = UseCaseContext<NotificationTransaction, { clock: Clock }>;

@@ -1,7 +1,9 @@
-import { AggregateRoot, newId, type DomainEvent } from '@marketplace/shared-kernel';
+import { AggregateRoot, closedSet, newId, type MemberOf } from '@marketplace/shared-kernel';
 import type { Category, Channel } from './templates.js';
 
-export type NotificationStatus = 'SENT' | 'NO_ADDRESS';
+/** SENT on its channel, or NO_ADDRESS when there was nowhere to send it (the table's CHECK). */
+export const NOTIFICATION_STATUS = closedSet('NotificationStatus', ['SENT', 'NO_ADDRESS']);
+export type NotificationStatus = MemberOf<typeof NOTIFICATION_STATUS>;
 
 export interface NotificationSentPayload {
   notificationId: string;
@@ -30,7 +32,9 @@ export interface NewNotification {
 }
 
 /** One message to one user on one channel, because of one business event. */
-export class Notification extends AggregateRoot<DomainEvent<NotificationSentPayload>> {
+export class Notification extends AggregateRoot<{
+  'notifications.notification-sent@1': NotificationSentPayload;
+}> {
   private constructor(
     readonly id: string,
     readonly userId: string,
@@ -68,13 +72,9 @@ export class Notification extends AggregateRoot<DomainEvent<NotificationSentPayl
       now,
     );
     if (status === 'SENT') {
-      n.record({
-        type: 'notifications.notification-sent',
-        version: 1,
-        aggregateType: 'Notification',
-        aggregateId: id,
-        occurredAt: now,
-        payload: {
+      n.raise(
+        'notifications.notification-sent@1',
+        {
           notificationId: id,
           userId: input.userId,
           channel: input.channel,
@@ -83,7 +83,8 @@ export class Notification extends AggregateRoot<DomainEvent<NotificationSentPayl
           sourceEventId: input.sourceEventId,
           sentAt: now.toISOString(),
         },
-      });
+        { occurredAt: now },
+      );
     }
     return n;
   }

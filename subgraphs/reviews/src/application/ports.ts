@@ -1,5 +1,5 @@
-import type { Actor } from '@marketplace/platform';
-import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { UseCaseContext } from '@marketplace/platform';
+import type { Clock } from '@marketplace/shared-kernel';
 import type { ProductRating, RatingTotals } from '../domain/rating.js';
 import type { Purchase, Review } from '../domain/review.js';
 
@@ -19,6 +19,19 @@ export interface RatingRepository {
   productForUpdate(productId: string, sellerId: string): Promise<ProductRating>;
   /** Adds a (possibly negative) delta to the seller's totals with an atomic in-place update. */
   addToSeller(sellerId: string, delta: RatingTotals): Promise<void>;
+  /** Products whose stored summary differs from their published reviews (summaries left without any included). */
+  drifted(): Promise<RatingTruth[]>;
+  /**
+   * Sets every seller's totals to the sums of its products' summaries (changes made in this
+   * transaction included); returns how many sellers' totals changed.
+   */
+  recomputeSellers(): Promise<number>;
+}
+
+/** A product's totals as its published reviews say, where they differ from its stored summary. */
+export interface RatingTruth extends RatingTotals {
+  productId: string;
+  sellerId: string;
 }
 
 /** A product line of an order, as the checkout sent it to orders. */
@@ -45,18 +58,12 @@ export interface PurchaseLedger {
   }): Promise<void>;
 }
 
-export interface ReviewsTransaction {
+/** The repositories of one reviews transaction. */
+export interface ReviewsRepositories {
   reviews: ReviewRepository;
   ratings: RatingRepository;
   purchases: PurchaseLedger;
-  /** Enlists the summary whose events go to the outbox on commit (reviews record none). */
-  track(rating: ProductRating): void;
 }
 
-/** What every reviews use case receives besides its input. */
-export interface ReviewsContext {
-  actor: Actor | null;
-  clock: Clock;
-  /** Runs the work in one transaction; a rejected result rolls it back. */
-  transaction<T>(work: (tx: ReviewsTransaction) => Promise<Result<T>>): Promise<Result<T>>;
-}
+/** What every reviews use case receives besides its input (declared once: reviewsUseCases). */
+export type ReviewsContext = UseCaseContext<ReviewsRepositories, { clock: Clock }>;

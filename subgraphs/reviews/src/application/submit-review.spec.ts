@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { err, type Result } from '@marketplace/shared-kernel';
-import type { Actor } from '@marketplace/platform';
+import { err, type EventSource, type Result } from '@marketplace/shared-kernel';
+import type { Actor, TransactionTools } from '@marketplace/platform';
 import { ProductRating, type RatingTotals } from '../domain/rating.js';
 import type { Purchase, Review } from '../domain/review.js';
-import type { PurchaseLedger, ReviewsContext, ReviewsTransaction } from './ports.js';
+import type { PurchaseLedger, ReviewsContext, ReviewsRepositories } from './ports.js';
 import { submitReview } from './submit-review.js';
 import { hideReview, restoreReview } from './moderate-review.js';
 
@@ -29,11 +29,13 @@ function world(delivered: Purchase[] = []) {
   };
   const context = (actor: Actor | null): ReviewsContext => ({
     actor,
+    correlationId: 'test',
+    causationId: null,
     clock: { now: () => now },
-    async transaction<T>(work: (tx: ReviewsTransaction) => Promise<Result<T>>) {
+    async transaction<T>(work: (tx: ReviewsRepositories & TransactionTools) => Promise<Result<T>>) {
       const added: Review[] = [];
       const sellerDeltas: [string, RatingTotals][] = [];
-      const tracked = new Set<ProductRating>();
+      const tracked = new Set<EventSource>();
       const result = await work({
         reviews: {
           ofBuyerForProduct: async (b, p) =>
@@ -48,14 +50,17 @@ function world(delivered: Purchase[] = []) {
         ratings: {
           productForUpdate: async (p, s) => committed.ratings.get(p) ?? ProductRating.empty(p, s),
           addToSeller: async (s, delta) => void sellerDeltas.push([s, delta]),
+          drifted: async () => [],
+          recomputeSellers: async () => 0,
         },
         purchases,
         track: (r) => void tracked.add(r),
+        afterCommit: () => {},
       });
       if (!result.ok) return result;
       for (const r of added) committed.reviews.set(r.id, r);
       for (const r of tracked) {
-        committed.ratings.set(r.productId, r);
+        if (r instanceof ProductRating) committed.ratings.set(r.productId, r);
         committed.events.push(...r.pullEvents().map((e) => e.payload));
       }
       for (const [s, d] of sellerDeltas) {

@@ -1,4 +1,4 @@
-import { AggregateRoot, InvariantViolation, type DomainEvent } from '@marketplace/shared-kernel';
+import { AggregateRoot, InvariantViolation } from '@marketplace/shared-kernel';
 import type { RatingContribution } from './review.js';
 
 /** Integer totals of the published reviews: the average is derived, never stored or summed as a float. */
@@ -26,7 +26,9 @@ export interface ProductRatingChangedPayload {
 }
 
 /** The rating summary of one product; every change of it is announced. */
-export class ProductRating extends AggregateRoot<DomainEvent<ProductRatingChangedPayload>> {
+export class ProductRating extends AggregateRoot<{
+  'reviews.product-rating-changed@1': ProductRatingChangedPayload;
+}> {
   private constructor(
     readonly productId: string,
     readonly sellerId: string,
@@ -70,19 +72,16 @@ export class ProductRating extends AggregateRoot<DomainEvent<ProductRatingChange
     this._sum = sum;
     this._count = count;
     this._version += 1;
-    this.record({
-      type: 'reviews.product-rating-changed',
-      version: 1,
-      aggregateType: 'ProductRating',
-      aggregateId: this.productId,
-      occurredAt: now,
-      payload: {
+    this.raise(
+      'reviews.product-rating-changed@1',
+      {
         productId: this.productId,
         sellerId: this.sellerId,
         average: this.average,
         count,
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
   }
 }

@@ -2,16 +2,19 @@ import {
   AggregateRoot,
   Guard,
   StateMachine,
+  closedSet,
   combine,
   domainError,
   err,
   newId,
   ok,
+  type MemberOf,
   type Result,
   type TransitionTable,
 } from '@marketplace/shared-kernel';
 
-export type ReviewStatus = 'PUBLISHED' | 'HIDDEN';
+export const REVIEW_STATUS = closedSet('ReviewStatus', ['PUBLISHED', 'HIDDEN'] as const);
+export type ReviewStatus = MemberOf<typeof REVIEW_STATUS>;
 
 /** Moderation is the only way out of PUBLISHED, and restoring the only way back. */
 export const REVIEW_TRANSITIONS: TransitionTable<ReviewStatus> = {
@@ -95,9 +98,10 @@ export interface Purchase {
 
 /**
  * One buyer's review of one product. A buyer has at most one per product: submitting again
- * edits it (the version counts the changes). Admins hide and restore it, with a reason.
+ * edits it (the version counts the changes). Admins hide and restore it, with a reason. It
+ * raises no events: its product's summary (ProductRating) announces what changed.
  */
-export class Review extends AggregateRoot {
+export class Review extends AggregateRoot<Record<never, object>> {
   private constructor(
     readonly id: string,
     readonly buyerId: string,

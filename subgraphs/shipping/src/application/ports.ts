@@ -1,5 +1,5 @@
-import type { Actor } from '@marketplace/platform';
-import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { UseCaseContext } from '@marketplace/platform';
+import type { Clock } from '@marketplace/shared-kernel';
 import type { ShippingQuote, ShippingRate } from '../domain/rates.js';
 import type { Shipment } from '../domain/shipment.js';
 
@@ -32,17 +32,14 @@ export interface ShippingTransaction {
   weights: WeightRepository;
   quotes: QuoteRepository;
   shipments: ShipmentRepository;
-  /** Enlists an aggregate whose recorded events go to the outbox on commit. */
-  track(aggregate: Shipment | ShippingQuote): void;
 }
 
-/** What every shipping use case receives besides its input. */
-export interface ShippingContext {
-  /** The caller; null when shipping reacts to an event. */
-  actor: Actor | null;
+/** Shipping's own context fields, besides the caller and the transaction. */
+export interface ShippingSettings {
   clock: Clock;
   /** Grams per unit for SKUs the catalog gave no weight. */
   defaultUnitWeightGrams: number;
-  /** Runs the work in one transaction; a rejected result rolls it back. */
-  transaction<T>(work: (tx: ShippingTransaction) => Promise<Result<T>>): Promise<Result<T>>;
 }
+
+/** What every shipping use case receives besides its input (built by the platform kit). */
+export type ShippingContext = UseCaseContext<ShippingTransaction, ShippingSettings>;

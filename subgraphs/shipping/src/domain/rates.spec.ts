@@ -98,6 +98,16 @@ describe('quoteParcels', () => {
   const sellerA = '0191f0a0-0000-7000-8000-00000000000a';
   const sellerB = '0191f0a0-0000-7000-8000-00000000000b';
 
+  it('refuses a request without parcels: a quote answers for at least one', () => {
+    const result = quoteParcels(
+      { checkoutId: 'c', currency: 'EUR', country: 'DE', parcels: [] },
+      rates,
+      new Map(),
+      500,
+    );
+    expect(result).toMatchObject({ ok: false, error: { code: 'SHIPPING.NO_PARCELS' } });
+  });
+
   it('quotes every seller parcel separately', () => {
     const result = quoteParcels(
       {

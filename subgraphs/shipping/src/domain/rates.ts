@@ -2,16 +2,18 @@ import {
   AggregateRoot,
   Guard,
   Money,
+  closedSet,
   combine,
   domainError,
   err,
   isCurrency,
   ok,
 } from '@marketplace/shared-kernel';
-import type { DomainError, DomainEvent, Result } from '@marketplace/shared-kernel';
+import type { DomainError, MemberOf, Result } from '@marketplace/shared-kernel';
 
-export type ShippingService = 'STANDARD' | 'EXPRESS';
-export const SHIPPING_SERVICES: readonly ShippingService[] = ['STANDARD', 'EXPRESS'];
+/** Declared once: the GraphQL enum and the rate table's CHECK derive from it. */
+export const SHIPPING_SERVICE = closedSet('ShippingService', ['STANDARD', 'EXPRESS']);
+export type ShippingService = MemberOf<typeof SHIPPING_SERVICE>;
 /** The rate row that applies to every country without rows of its own. */
 export const REST_OF_WORLD = '*';
 /** Heaviest bracket an admin may define (a parcel above every bracket is refused as too heavy). */
@@ -32,6 +34,7 @@ export const ShippingErrors = {
     domainError('SHIPPING.CURRENCY_NOT_SUPPORTED', `Shipping is not priced in ${currency}`),
   destinationNotServed: (country: string): DomainError =>
     domainError('SHIPPING.DESTINATION_NOT_SERVED', `We do not ship to ${country}`),
+  noParcels: (): DomainError => domainError('SHIPPING.NO_PARCELS', 'There is no parcel to quote', 'parcels'),
   tooHeavy: (grams: number): DomainError =>
     domainError('SHIPPING.TOO_HEAVY', `A parcel of ${grams} g is heavier than any rate allows`),
 };
@@ -45,8 +48,14 @@ export function parseRate(input: ShippingRate): Result<ShippingRate> {
     );
   if (!isCurrency(input.currency))
     return err(domainError('MONEY.UNKNOWN_CURRENCY', `Unknown currency ${input.currency}`, 'currency'));
-  if (!SHIPPING_SERVICES.includes(input.service))
-    return err(domainError('VALIDATION.INVALID_SERVICE', 'service is STANDARD or EXPRESS', 'service'));
+  if (!SHIPPING_SERVICE.has(input.service))
+    return err(
+      domainError(
+        'VALIDATION.INVALID_SERVICE',
+        `service is ${SHIPPING_SERVICE.values.join(' or ')}`,
+        'service',
+      ),
+    );
   const checked = combine(
     Guard.integer('maxWeightGrams', input.maxWeightGrams, { min: 1, max: MAX_BRACKET_GRAMS }),
     Money.input(input.amount, input.currency, 'amount', { min: 0 }),
@@ -120,13 +129,16 @@ export interface SellerQuote {
   weightGrams: number;
 }
 
+/** A quote answers for at least one parcel. */
+export type SellerQuotes = [SellerQuote, ...SellerQuote[]];
+
 /** Quotes every seller parcel; the first parcel that cannot be shipped rejects the whole request. */
 export function quoteParcels(
   request: QuoteRequest,
   rates: readonly ShippingRate[],
   unitWeights: ReadonlyMap<string, number | null>,
   defaultUnitWeightGrams: number,
-): Result<SellerQuote[]> {
+): Result<SellerQuotes> {
   const quotes: SellerQuote[] = [];
   for (const parcel of request.parcels) {
     const weightGrams = parcelWeight(parcel.items, unitWeights, defaultUnitWeightGrams);
@@ -139,7 +151,9 @@ export function quoteParcels(
       weightGrams,
     });
   }
-  return ok(quotes);
+  const [first, ...rest] = quotes;
+  if (!first) return err(ShippingErrors.noParcels());
+  return ok([first, ...rest]);
 }
 
 /** Attribute names the catalog may use for a unit weight in grams. */
@@ -162,17 +176,19 @@ export function weightFromAttributes(
 }
 
 export type QuoteOutcome =
-  { kind: 'QUOTED'; quotes: SellerQuote[] } | { kind: 'REJECTED'; code: string; message: string };
+  { kind: 'QUOTED'; quotes: SellerQuotes } | { kind: 'REJECTED'; code: string; message: string };
 
-type QuoteEvent = DomainEvent<
-  { checkoutId: string; quotes: SellerQuote[] } | { checkoutId: string; code: string; message: string }
->;
+/** The answers a quote raises, by contract: the reply the checkout saga waits for. */
+type QuoteEvents = {
+  'shipping.shipping-quoted@1': { checkoutId: string; quotes: SellerQuotes };
+  'shipping.shipping-quote-rejected@1': { checkoutId: string; code: string; message: string };
+};
 
 /**
  * The answer given to one checkout, kept so a re-sent command (the saga retries after a timeout,
  * with a new message id) gets the same answer even if rates changed in between.
  */
-export class ShippingQuote extends AggregateRoot<QuoteEvent> {
+export class ShippingQuote extends AggregateRoot<QuoteEvents> {
   private constructor(
     readonly id: string,
     readonly outcome: QuoteOutcome,
@@ -183,7 +199,7 @@ export class ShippingQuote extends AggregateRoot<QuoteEvent> {
     super();
   }
 
-  static answer(checkoutId: string, result: Result<SellerQuote[]>, now: Date): ShippingQuote {
+  static answer(checkoutId: string, result: Result<SellerQuotes>, now: Date): ShippingQuote {
     const outcome: QuoteOutcome = result.ok
       ? { kind: 'QUOTED', quotes: result.value }
       : { kind: 'REJECTED', code: result.error.code, message: result.error.message };
@@ -203,19 +219,17 @@ export class ShippingQuote extends AggregateRoot<QuoteEvent> {
   reply(now: Date): void {
     this._answeredCount += 1;
     this._updatedAt = now;
-    const base = { aggregateType: 'ShippingQuote', aggregateId: this.id, occurredAt: now, version: 1 };
-    this.record(
-      this.outcome.kind === 'QUOTED'
-        ? {
-            ...base,
-            type: 'shipping.shipping-quoted',
-            payload: { checkoutId: this.id, quotes: this.outcome.quotes },
-          }
-        : {
-            ...base,
-            type: 'shipping.shipping-quote-rejected',
-            payload: { checkoutId: this.id, code: this.outcome.code, message: this.outcome.message },
-          },
-    );
+    if (this.outcome.kind === 'QUOTED')
+      this.raise(
+        'shipping.shipping-quoted@1',
+        { checkoutId: this.id, quotes: this.outcome.quotes },
+        { occurredAt: now },
+      );
+    else
+      this.raise(
+        'shipping.shipping-quote-rejected@1',
+        { checkoutId: this.id, code: this.outcome.code, message: this.outcome.message },
+        { occurredAt: now },
+      );
   }
 }

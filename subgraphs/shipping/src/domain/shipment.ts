@@ -2,16 +2,24 @@ import {
   AggregateRoot,
   Guard,
   StateMachine,
+  closedSet,
   combine,
   domainError,
   newId,
   ok,
   type DomainError,
-  type DomainEvent,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 
-export type ShipmentStatus = 'PENDING' | 'DISPATCHED' | 'DELIVERED' | 'CANCELLED';
+/** Declared once: the GraphQL enum and the table's CHECK derive from it. */
+export const SHIPMENT_STATUS = closedSet('ShipmentStatus', [
+  'PENDING',
+  'DISPATCHED',
+  'DELIVERED',
+  'CANCELLED',
+]);
+export type ShipmentStatus = MemberOf<typeof SHIPMENT_STATUS>;
 
 /** The lifecycle as data: a parcel is dispatched once, delivered once, cancelled only before dispatch. */
 export const shipmentLifecycle = new StateMachine<ShipmentStatus>('SHIPMENT', {
@@ -39,6 +47,13 @@ export interface ShipmentEventPayload {
   occurredAt: string;
   version: number;
 }
+
+/** The events a shipment raises, by contract. */
+export type ShipmentEvents = {
+  'shipping.shipment-created@1': ShipmentEventPayload;
+  'shipping.shipment-dispatched@1': ShipmentEventPayload;
+  'shipping.shipment-delivered@1': ShipmentEventPayload;
+};
 
 export const ShipmentErrors = {
   notFound: (): DomainError => domainError('SHIPMENT.NOT_FOUND', 'No such shipment', 'shipmentId'),
@@ -70,7 +85,7 @@ export const TRACKING_NUMBER = {
 };
 
 /** The parcel of one seller's sub-order, from payment to the buyer's door. */
-export class Shipment extends AggregateRoot<DomainEvent<ShipmentEventPayload>> {
+export class Shipment extends AggregateRoot<ShipmentEvents> {
   private constructor(
     readonly id: string,
     readonly orderId: string,
@@ -112,7 +127,7 @@ export class Shipment extends AggregateRoot<DomainEvent<ShipmentEventPayload>> {
       now,
       now,
     );
-    shipment.enter('PENDING', 'Waiting for the seller to dispatch', now, 'shipping.shipment-created');
+    shipment.note('PENDING', 'Waiting for the seller to dispatch', now, 'shipping.shipment-created@1');
     return ok(shipment);
   }
 
@@ -146,19 +161,21 @@ export class Shipment extends AggregateRoot<DomainEvent<ShipmentEventPayload>> {
       Guard.pattern('trackingNumber', trackingNumber, TRACKING_NUMBER),
     );
     if (!checked.ok) return checked;
-    const allowed = shipmentLifecycle.transition(this._status, 'DISPATCHED');
-    if (!allowed.ok) return allowed;
-    [this._carrier, this._trackingNumber] = checked.value;
-    this.enter('DISPATCHED', `${this._carrier} ${this._trackingNumber}`, now, 'shipping.shipment-dispatched');
-    return ok(undefined);
+    const [carrierName, tracking] = checked.value;
+    return this.move(
+      'DISPATCHED',
+      `${carrierName} ${tracking}`,
+      now,
+      'shipping.shipment-dispatched@1',
+      () => {
+        [this._carrier, this._trackingNumber] = [carrierName, tracking];
+      },
+    );
   }
 
   /** The parcel arrived. */
   deliver(now: Date): Result<void> {
-    const allowed = shipmentLifecycle.transition(this._status, 'DELIVERED');
-    if (!allowed.ok) return allowed;
-    this.enter('DELIVERED', null, now, 'shipping.shipment-delivered');
-    return ok(undefined);
+    return this.move('DELIVERED', null, now, 'shipping.shipment-delivered@1');
   }
 
   /**
@@ -168,25 +185,39 @@ export class Shipment extends AggregateRoot<DomainEvent<ShipmentEventPayload>> {
    */
   cancel(reason: string, now: Date): Result<boolean> {
     if (this._status === 'CANCELLED') return ok(false);
-    const allowed = shipmentLifecycle.transition(this._status, 'CANCELLED');
-    if (!allowed.ok) return allowed;
-    this.enter('CANCELLED', reason.slice(0, 200), now, null);
-    return ok(true);
+    const moved = this.move('CANCELLED', reason.slice(0, 200), now, null);
+    return moved.ok ? ok(true) : moved;
   }
 
-  private enter(status: ShipmentStatus, note: string | null, now: Date, eventType: string | null): void {
-    this._status = status;
+  /** The only way the status changes: through the lifecycle table, then noted and raised. */
+  private move(
+    to: ShipmentStatus,
+    note: string | null,
+    now: Date,
+    event: keyof ShipmentEvents | null,
+    apply: () => void = () => {},
+  ): Result<void> {
+    const moved = shipmentLifecycle.transition(this._status, to);
+    if (!moved.ok) return moved;
+    apply();
+    this._status = moved.value;
+    this.note(moved.value, note, now, event);
+    return ok(undefined);
+  }
+
+  private note(
+    status: ShipmentStatus,
+    note: string | null,
+    now: Date,
+    event: keyof ShipmentEvents | null,
+  ): void {
     this._timeline = [...this._timeline, { at: now.toISOString(), status, note }];
     this._version += 1;
     this._updatedAt = now;
-    if (!eventType) return;
-    this.record({
-      type: eventType,
-      version: 1,
-      aggregateType: 'Shipment',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
+    if (!event) return;
+    this.raise(
+      event,
+      {
         shipmentId: this.id,
         orderId: this.orderId,
         subOrderId: this.subOrderId,
@@ -198,6 +229,7 @@ export class Shipment extends AggregateRoot<DomainEvent<ShipmentEventPayload>> {
         occurredAt: now.toISOString(),
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
   }
 }

@@ -1,22 +1,23 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
+import { Ctx, Directive, Field, FieldResolver, ID, Int, ObjectType, Resolver, Root } from 'type-graphql';
+import { isUuid, type DomainError, type Money } from '@marketplace/shared-kernel';
 import {
-  Ctx,
-  Directive,
-  Field,
-  FieldResolver,
-  ID,
-  Int,
-  ObjectType,
-  Resolver,
-  Root,
-  registerEnumType,
-} from 'type-graphql';
-import { isUuid, systemClock, type Clock, type DomainError, type Money } from '@marketplace/shared-kernel';
-import { MoneyType, type ReferenceResolver, type RequestContext } from '@marketplace/platform';
-import type { Coupon } from '../../domain/coupon.js';
-import type { CartPricing, CouponPricing, LinePricing } from '../../domain/pricing.js';
-import type { CodeGuessThrottle, GuessKeys, PricingReader } from '../../application/ports.js';
+  MoneyType,
+  graphqlEnum,
+  type ReferenceResolver,
+  type RequestContext,
+  type UseCases,
+} from '@marketplace/platform';
+import type { Coupon, CouponKind, CouponScope } from '../../domain/coupon.js';
+import {
+  COUPON_OUTCOME,
+  type CartPricing,
+  type CouponOutcome,
+  type CouponPricing,
+  type LinePricing,
+} from '../../domain/pricing.js';
+import type { CodeGuessThrottle, CouponsContext, GuessKeys, PricingReader } from '../../application/ports.js';
 import { priceCartFor } from '../../application/price-cart.js';
 import { MikroPricingReader } from '../persistence/coupon-store.js';
 import { CouponKindEnum, CouponScopeEnum } from './coupon.types.js';
@@ -49,11 +50,7 @@ export class CartLineRef {
   available!: boolean;
 }
 
-export enum CouponOutcomeEnum {
-  APPLIED = 'APPLIED',
-  REJECTED = 'REJECTED',
-}
-registerEnumType(CouponOutcomeEnum, { name: 'CouponOutcome', description: 'Whether a cart coupon applies.' });
+const CouponOutcomeEnum = graphqlEnum(COUPON_OUTCOME, { description: 'Whether a cart coupon applies.' });
 
 @ObjectType({ description: "One coupon's share of the discount on one line." })
 export class CartPricingLineDiscount {
@@ -70,7 +67,7 @@ export class CartPricingCoupon {
   code!: string;
 
   @Field(() => CouponOutcomeEnum)
-  status!: CouponOutcomeEnum;
+  status!: CouponOutcome;
 
   @Field(() => String, {
     nullable: true,
@@ -83,13 +80,13 @@ export class CartPricingCoupon {
   message!: string | null;
 
   @Field(() => CouponScopeEnum, { nullable: true })
-  scope!: CouponScopeEnum | null;
+  scope!: CouponScope | null;
 
   @Field(() => ID, { nullable: true })
   sellerId!: string | null;
 
   @Field(() => CouponKindEnum, { nullable: true })
-  kind!: CouponKindEnum | null;
+  kind!: CouponKind | null;
 
   @Field(() => MoneyType, {
     nullable: true,
@@ -181,12 +178,12 @@ function presentCoupon(c: CouponPricing): CartPricingCoupon {
   const reason: DomainError | null = c.reason;
   return Object.assign(new CartPricingCoupon(), {
     code: c.code,
-    status: c.status as CouponOutcomeEnum,
+    status: c.status,
     reason: reason?.code ?? null,
     message: reason?.message ?? null,
-    scope: c.scope as CouponScopeEnum | null,
+    scope: c.scope,
     sellerId: c.sellerId,
-    kind: c.kind as CouponKindEnum | null,
+    kind: c.kind,
     discount: money(c.discount),
     lines: c.allocations.map((a) =>
       Object.assign(new CartPricingLineDiscount(), { lineId: a.lineId, amount: MoneyType.of(a.amount) }),
@@ -277,20 +274,19 @@ export function batchedThrottle(ctx: RequestContext, throttle: CodeGuessThrottle
   };
 }
 
-export function createCartPricingResolver(deps: { throttle: CodeGuessThrottle; clock?: Clock }) {
-  const clock = deps.clock ?? systemClock;
-
+export function createCartPricingResolver(uc: UseCases<CouponsContext>) {
   @Resolver(() => CartRef)
   class CartPricingResolver {
     @FieldResolver(() => CartPricingNode)
     async pricing(@Root() cart: CartRef, @Ctx() ctx: RequestContext): Promise<CartPricingNode> {
+      const { clock, throttle } = uc.forRequest(ctx);
       const pricing = await priceCartFor(cart, {
         reader: batchedPricingReader(ctx),
         clock,
         // Redemptions store buyers as uuids; any other subject cannot have used a coupon.
         buyerId: ctx.actor && isUuid(ctx.actor.userId) ? ctx.actor.userId : null,
         client: ctx.clientIp ?? null,
-        throttle: batchedThrottle(ctx, deps.throttle),
+        throttle: batchedThrottle(ctx, throttle),
       });
       return presentPricing(pricing);
     }

@@ -1,13 +1,20 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { isUuid, systemClock, type Clock, type Result } from '@marketplace/shared-kernel';
-import { ErrorResult, orderByKeys, type ReferenceResolver, type RequestContext } from '@marketplace/platform';
+import { isUuid, type Result } from '@marketplace/shared-kernel';
+import {
+  ErrorResult,
+  orderByKeys,
+  type ReferenceResolver,
+  type RequestContext,
+  type UseCases,
+} from '@marketplace/platform';
 import type { Coupon, CouponStatus } from '../../domain/coupon.js';
 import { isVisibleTo, requireManager } from '../../application/access.js';
 import { createCoupon } from '../../application/create-coupon.js';
 import { archiveCoupon, pauseCoupon, resumeCoupon, updateCoupon } from '../../application/manage-coupon.js';
-import { couponsByIds, couponsContext, couponsOf } from '../persistence/coupon-store.js';
+import type { CouponsContext } from '../../application/ports.js';
+import { couponsByIds, couponsOf } from '../persistence/coupon-store.js';
 import {
   CouponNode,
   CouponPayload,
@@ -16,12 +23,6 @@ import {
   CreateCouponInput,
   UpdateCouponInput,
 } from './coupon.types.js';
-
-export interface CouponResolverDeps {
-  clock?: Clock;
-  /** Wakes the outbox relay after a commit. */
-  onCommit?: () => void;
-}
 
 /** Batches every coupon lookup by id in a request into one SQL query. */
 export function loadCoupon(ctx: RequestContext, id: string): Promise<Coupon | null> {
@@ -39,10 +40,7 @@ export const couponReference: ReferenceResolver<CouponNode> = async (reference, 
   return coupon && isVisibleTo(coupon, ctx.actor) ? CouponNode.of(coupon) : null;
 };
 
-export function createCouponResolver(deps: CouponResolverDeps = {}) {
-  const clock = deps.clock ?? systemClock;
-  const useCaseContext = (ctx: RequestContext) => couponsContext(ctx, { clock, onCommit: deps.onCommit });
-
+export function createCouponResolver(uc: UseCases<CouponsContext>) {
   const present = async (result: Promise<Result<Coupon>>): Promise<typeof CouponResult> => {
     const r = await result;
     if (!r.ok) return ErrorResult.of(r.error);
@@ -84,7 +82,7 @@ export function createCouponResolver(deps: CouponResolverDeps = {}) {
       @Arg('input', () => CreateCouponInput) input: CreateCouponInput,
       @Ctx() ctx: RequestContext,
     ) {
-      return present(createCoupon(input, useCaseContext(ctx)));
+      return present(createCoupon(input, uc.forRequest(ctx)));
     }
 
     @Mutation(() => CouponResult, { description: 'Change the window, the limits or the minimum spend.' })
@@ -92,22 +90,22 @@ export function createCouponResolver(deps: CouponResolverDeps = {}) {
       @Arg('input', () => UpdateCouponInput) input: UpdateCouponInput,
       @Ctx() ctx: RequestContext,
     ) {
-      return present(updateCoupon(input, useCaseContext(ctx)));
+      return present(updateCoupon(input, uc.forRequest(ctx)));
     }
 
     @Mutation(() => CouponResult, { description: 'ACTIVE -> PAUSED: carts stop applying it.' })
     pauseCoupon(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-      return present(pauseCoupon(id, useCaseContext(ctx)));
+      return present(pauseCoupon(id, uc.forRequest(ctx)));
     }
 
     @Mutation(() => CouponResult, { description: 'PAUSED -> ACTIVE.' })
     resumeCoupon(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-      return present(resumeCoupon(id, useCaseContext(ctx)));
+      return present(resumeCoupon(id, uc.forRequest(ctx)));
     }
 
     @Mutation(() => CouponResult, { description: 'Retire for good; the code stays taken.' })
     archiveCoupon(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-      return present(archiveCoupon(id, useCaseContext(ctx)));
+      return present(archiveCoupon(id, uc.forRequest(ctx)));
     }
   }
   return CouponResolver;

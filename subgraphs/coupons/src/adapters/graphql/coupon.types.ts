@@ -1,32 +1,22 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { resultUnion, MoneyInput, MoneyType as Money } from '@marketplace/platform';
-import type { Coupon, CouponKind, CouponScope, CouponStatus } from '../../domain/coupon.js';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { graphqlEnum, resultUnion, MoneyInput, MoneyType as Money } from '@marketplace/platform';
+import {
+  COUPON_KIND,
+  COUPON_SCOPE,
+  COUPON_STATUS,
+  type Coupon,
+  type CouponKind,
+  type CouponScope,
+  type CouponStatus,
+} from '../../domain/coupon.js';
 
-export enum CouponScopeEnum {
-  PLATFORM = 'PLATFORM',
-  SELLER = 'SELLER',
-}
-registerEnumType(CouponScopeEnum, {
-  name: 'CouponScope',
+export const CouponScopeEnum = graphqlEnum(COUPON_SCOPE, {
   description: "PLATFORM: created by an admin, covers every line. SELLER: covers only its seller's lines.",
 });
-
-export enum CouponKindEnum {
-  PERCENTAGE = 'PERCENTAGE',
-  FIXED_AMOUNT = 'FIXED_AMOUNT',
-  FREE_SHIPPING = 'FREE_SHIPPING',
-}
-registerEnumType(CouponKindEnum, { name: 'CouponKind', description: 'What a coupon gives.' });
-
-export enum CouponStatusEnum {
-  ACTIVE = 'ACTIVE',
-  PAUSED = 'PAUSED',
-  ARCHIVED = 'ARCHIVED',
-}
-registerEnumType(CouponStatusEnum, {
-  name: 'CouponStatus',
+export const CouponKindEnum = graphqlEnum(COUPON_KIND, { description: 'What a coupon gives.' });
+export const CouponStatusEnum = graphqlEnum(COUPON_STATUS, {
   description: 'ACTIVE <-> PAUSED; either -> ARCHIVED (final).',
 });
 

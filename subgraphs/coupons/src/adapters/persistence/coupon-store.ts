@@ -1,12 +1,12 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, type RequestContext } from '@marketplace/platform';
-import { err, systemClock, type Clock } from '@marketplace/shared-kernel';
+import { defineUseCases, storedWhere } from '@marketplace/platform';
+import { err, ok, systemClock, type Result } from '@marketplace/shared-kernel';
 import { Coupon, type CouponStatus } from '../../domain/coupon.js';
 import { Redemption } from '../../domain/redemption.js';
 import type {
   CouponRepository,
-  CouponsContext,
+  CouponsRepositories,
   OrderRedemptionLog,
   OrderRedemptionReply,
   PricingReader,
@@ -14,6 +14,8 @@ import type {
 } from '../../application/ports.js';
 import { codeTaken } from '../../application/create-coupon.js';
 import type { Manager } from '../../application/access.js';
+import { StoreCodeGuessThrottle, guessThrottleSettings } from '../security/code-guess-throttle.js';
+import { CouponSchema, RedemptionSchema } from './coupon.schema.js';
 
 export class MikroCouponRepository implements CouponRepository {
   constructor(private readonly em: EntityManager) {}
@@ -43,8 +45,16 @@ export class MikroCouponRepository implements CouponRepository {
     return (await this.em.count(Coupon, { code, sellerId })) > 0;
   }
 
-  add(coupon: Coupon): void {
-    this.em.persist(coupon);
+  async add(coupon: Coupon): Promise<Result<void>> {
+    try {
+      await this.em.persist(coupon).flush();
+      return ok(undefined);
+    } catch (error) {
+      // Two requests raced for one code: the unique index decided, the loser is told so (and
+      // its transaction, which Postgres has aborted, rolls back).
+      if (isCodeClash(error)) return err(codeTaken());
+      throw error;
+    }
   }
 }
 
@@ -64,7 +74,7 @@ export class MikroRedemptionRepository implements RedemptionRepository {
   }
 
   activeCountForBuyer(couponId: string, buyerId: string): Promise<number> {
-    return this.em.count(Redemption, { couponId, buyerId, _status: 'REDEEMED' } as never);
+    return this.em.count(RedemptionSchema, { couponId, buyerId, _status: 'REDEEMED' });
   }
 
   add(redemption: Redemption): void {
@@ -94,43 +104,19 @@ export class SqlOrderRedemptionLog implements OrderRedemptionLog {
 const isCodeClash = (error: unknown) =>
   error instanceof UniqueConstraintViolationException && /coupon_owner_code_key/.test(error.message);
 
-export function couponsContext(
-  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
-  options: { clock?: Clock; onCommit?: () => void } = {},
-): CouponsContext {
-  return {
-    actor: ctx.actor,
-    correlationId: ctx.correlationId,
-    ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
-    clock: options.clock ?? systemClock,
-    transaction: async (work) => {
-      try {
-        const result = await inTransaction(
-          ctx.em,
-          {
-            producer: 'coupons',
-            correlationId: ctx.correlationId,
-            causationId: ctx.causationId,
-            traceparent: ctx.traceparent,
-          },
-          (scope) =>
-            work({
-              coupons: new MikroCouponRepository(scope.em),
-              redemptions: new MikroRedemptionRepository(scope.em),
-              orders: new SqlOrderRedemptionLog(scope.em),
-              track: (coupon) => scope.track(coupon),
-            }),
-        );
-        if (result.ok) options.onCommit?.();
-        return result;
-      } catch (error) {
-        // Two requests raced for one code: the unique index decided, the loser is told so.
-        if (isCodeClash(error)) return err(codeTaken());
-        throw error;
-      }
-    },
-  };
-}
+/** The coupons use cases' context, for requests and the checkout's commands alike. */
+export const couponsUseCases = defineUseCases({
+  producer: 'coupons',
+  repositories: (em): CouponsRepositories => ({
+    coupons: new MikroCouponRepository(em),
+    redemptions: new MikroRedemptionRepository(em),
+    orders: new SqlOrderRedemptionLog(em),
+  }),
+  extras: ({ store }) => ({
+    clock: systemClock,
+    throttle: new StoreCodeGuessThrottle(store, guessThrottleSettings()),
+  }),
+});
 
 /** One query for any number of ids: the batch behind `Coupon` entity references. */
 export function couponsByIds(em: EntityManager, ids: readonly string[]): Promise<Coupon[]> {
@@ -144,11 +130,11 @@ export function couponsOf(
 ): Promise<Coupon[]> {
   return em.find(
     Coupon,
-    {
+    storedWhere(Coupon, CouponSchema, {
       scope: manager.scope,
       sellerId: manager.sellerId,
       ...(options.status ? { _status: options.status } : {}),
-    } as never,
+    }),
     { orderBy: { createdAt: 'desc', id: 'desc' }, limit: options.limit },
   );
 }

@@ -1,12 +1,34 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
-import { MoneySchema } from '@marketplace/platform';
+import { MoneySchema, mapEntity } from '@marketplace/platform';
 import { Coupon } from '../../domain/coupon.js';
 import { Redemption } from '../../domain/redemption.js';
 
+/** A coupon as stored: its fields by name, private ones included (checked by the compiler). */
+export type CouponRow = Pick<
+  Coupon,
+  'id' | 'code' | 'scope' | 'sellerId' | 'kind' | 'percentOff' | 'amountOff' | 'createdBy' | 'createdAt'
+> & {
+  _minimumSpend: Coupon['_minimumSpend'];
+  _validFrom: Coupon['_validFrom'];
+  _validUntil: Coupon['_validUntil'];
+  _totalLimit: Coupon['_totalLimit'];
+  _perBuyerLimit: Coupon['_perBuyerLimit'];
+  _redeemedCount: Coupon['_redeemedCount'];
+  _status: Coupon['_status'];
+  _version: Coupon['_version'];
+  _updatedAt: Coupon['_updatedAt'];
+};
+
+export type RedemptionRow = Pick<
+  Redemption,
+  'id' | 'couponId' | 'code' | 'buyerId' | 'orderId' | 'discount' | 'redeemedAt'
+> & {
+  _status: Redemption['_status'];
+  _releasedAt: Redemption['_releasedAt'];
+};
+
 /** Maps the domain classes without decorators; MikroORM hydrates them without running constructors. */
-export const CouponSchema = new EntitySchema<Coupon>({
-  class: Coupon as never,
+export const CouponSchema = mapEntity<CouponRow>(Coupon, {
   tableName: 'coupon',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -32,11 +54,10 @@ export const CouponSchema = new EntitySchema<Coupon>({
     createdBy: { type: 'uuid' },
     createdAt: { type: 'datetime' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
-  } as never,
+  },
 });
 
-export const RedemptionSchema = new EntitySchema<Redemption>({
-  class: Redemption as never,
+export const RedemptionSchema = mapEntity<RedemptionRow>(Redemption, {
   tableName: 'redemption',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -48,7 +69,7 @@ export const RedemptionSchema = new EntitySchema<Redemption>({
     _status: { type: 'text', fieldName: 'status' },
     redeemedAt: { type: 'datetime' },
     _releasedAt: { type: 'datetime', fieldName: 'released_at', nullable: true },
-  } as never,
+  },
 });
 
 export const couponEntities = [CouponSchema, RedemptionSchema, MoneySchema];

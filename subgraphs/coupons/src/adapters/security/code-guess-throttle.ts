@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
-import type { KeyValueStore } from '@marketplace/platform';
+import { intFromEnv, type KeyValueStore } from '@marketplace/platform';
 import type { CodeGuessThrottle, GuessAdmission, GuessKeys } from '../../application/ports.js';
 
 export interface GuessThrottleSettings {
@@ -16,6 +16,18 @@ export interface GuessThrottleSettings {
 }
 
 type Scope = 'cart' | 'buyer' | 'client';
+
+/** The coupon-code guessing limits (README: Code guessing). */
+export function guessThrottleSettings(env: NodeJS.ProcessEnv = process.env): GuessThrottleSettings {
+  const suffix = env.CONSUMER_GROUP_SUFFIX ? `:${env.CONSUMER_GROUP_SUFFIX}` : '';
+  return {
+    maxPerCart: intFromEnv('COUPONS_GUESS_MAX_PER_CART', 10, env),
+    maxPerBuyer: intFromEnv('COUPONS_GUESS_MAX_PER_BUYER', 20, env),
+    maxPerClient: intFromEnv('COUPONS_GUESS_MAX_PER_CLIENT', 50, env),
+    windowSeconds: intFromEnv('COUPONS_GUESS_WINDOW_SECONDS', 900, env),
+    prefix: env.COUPONS_GUESS_PREFIX ?? `coupons:code-guesses${suffix}`,
+  };
+}
 
 /**
  * Counts coupon codes tried on carts in the KeyValueStore (Redis, or memory when embedded)

@@ -3,16 +3,13 @@ import 'reflect-metadata';
 import { Arg, Ctx, Int, Mutation, Query, Resolver, type NonEmptyArray } from 'type-graphql';
 import { GraphQLError } from 'graphql';
 import { isUuid } from '@marketplace/shared-kernel';
-import { ErrorResult, type RequestContext } from '@marketplace/platform';
+import { ErrorResult, type RequestContext, type UseCases } from '@marketplace/platform';
+import type { NotificationContext } from '../../application/ports.js';
 import type { ChannelsByCategory } from '../../domain/preferences.js';
 import { CATEGORIES } from '../../domain/templates.js';
 import type { Notification } from '../../domain/notification.js';
 import { changePreferences, myPreferences } from '../../application/notify.js';
-import {
-  notificationContext,
-  notificationsOf,
-  type ChannelFactory,
-} from '../persistence/notifications-store.js';
+import { notificationsOf } from '../persistence/notifications-store.js';
 import {
   CategoryPreferenceNode,
   NotificationNode,
@@ -48,17 +45,8 @@ const preferencesNode = (p: ChannelsByCategory) =>
     ),
   });
 
-export interface NotificationResolverDeps {
-  channels: ChannelFactory;
-  /** Wakes the outbox relay after a commit. */
-  onCommit?: () => void;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export function createNotificationResolvers(deps: NotificationResolverDeps): NonEmptyArray<Function> {
-  const useCases = (ctx: RequestContext) =>
-    notificationContext(ctx, { channels: deps.channels, afterCommit: () => deps.onCommit?.() });
-
+export function createNotificationResolvers(uc: UseCases<NotificationContext>): NonEmptyArray<Function> {
   @Resolver()
   class NotificationResolver {
     @Query(() => NotificationPage, { description: "The caller's notifications, newest first." })
@@ -89,7 +77,7 @@ export function createNotificationResolvers(deps: NotificationResolverDeps): Non
       description: "The caller's channels per category (defaults until changed); null when signed out.",
     })
     async myNotificationPreferences(@Ctx() ctx: RequestContext): Promise<NotificationPreferencesNode | null> {
-      const r = await myPreferences(useCases(ctx));
+      const r = await myPreferences(uc.forRequest(ctx));
       return r.ok ? preferencesNode(r.value) : null;
     }
 
@@ -100,7 +88,7 @@ export function createNotificationResolvers(deps: NotificationResolverDeps): Non
       @Arg('input', () => UpdateNotificationPreferencesInput) input: UpdateNotificationPreferencesInput,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof NotificationPreferencesResult> {
-      const r = await changePreferences(input.categories, useCases(ctx));
+      const r = await changePreferences(input.categories, uc.forRequest(ctx));
       if (!r.ok) return ErrorResult.of(r.error);
       return Object.assign(new NotificationPreferencesPayload(), { preferences: preferencesNode(r.value) });
     }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { contractKey, isKnownContract } from '@marketplace/event-contracts';
+import type { ServiceDeps } from '@marketplace/platform';
 import { TEMPLATES } from '../../domain/templates.js';
+import { notificationUseCases } from '../persistence/notifications-store.js';
 import { contactConsumer, eventNotificationConsumer } from './notification-consumers.js';
+
+/** The kit bound without a running service: enough to list the handler maps. */
+const uc = notificationUseCases(() => {
+  throw new Error('no channel in this test');
+}).bind({} as ServiceDeps);
 
 describe('notification consumers', () => {
   it('handle the contracts the templates name (order events in v1 and v2), each one a released event', () => {
@@ -12,12 +19,10 @@ describe('notification consumers', () => {
       ['orders.order-created', 2],
     ];
     expect(expected.filter(([type, version]) => !isKnownContract(type, version))).toEqual([]);
-    const consumer = eventNotificationConsumer({ channels: (() => undefined) as never });
+    const consumer = eventNotificationConsumer(uc);
     expect(Object.keys(consumer.handlers).sort()).toEqual(
       expected.map(([type, version]) => contractKey(type, version)).sort(),
     );
-    expect(Object.keys(contactConsumer({ channels: (() => undefined) as never }).handlers)).toEqual([
-      'accounts.user-contact-changed@1',
-    ]);
+    expect(Object.keys(contactConsumer(uc).handlers)).toEqual(['accounts.user-contact-changed@1']);
   });
 });

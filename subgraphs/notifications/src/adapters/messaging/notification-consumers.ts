@@ -1,27 +1,8 @@
-import { InvariantViolation } from '@marketplace/shared-kernel';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ConsumerDefinition, EventHandler } from '@marketplace/platform';
-import { Topics, contractKey, type EventEnvelope } from '@marketplace/event-contracts';
+import type { ConsumerDefinition, UseCases } from '@marketplace/platform';
+import { Topics, contractKey, isKnownContract, type ContractKey } from '@marketplace/event-contracts';
 import { TEMPLATES } from '../../domain/templates.js';
 import { notifyAbout, recordContact } from '../../application/notify.js';
-import { notificationContext, type ChannelFactory } from '../persistence/notifications-store.js';
-
-export interface NotificationConsumerOptions {
-  channels: ChannelFactory;
-  onCommit?: () => void;
-}
-
-const contextFor = (envelope: EventEnvelope, em: EntityManager, options: NotificationConsumerOptions) =>
-  notificationContext(
-    {
-      actor: null,
-      correlationId: envelope.correlationId,
-      causationId: envelope.id,
-      em,
-      ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
-    },
-    { channels: options.channels, afterCommit: () => options.onCommit?.() },
-  );
+import type { NotificationContext } from '../../application/ports.js';
 
 /**
  * v2 of the order events carries the order number; v1 is still published beside it and may be in
@@ -36,23 +17,30 @@ const contractsHandled = [
       : [contractKey(type, 1)],
   ),
   contractKey('orders.order-created', NUMBERED_VERSION),
-];
+].filter((key): key is ContractKey => {
+  const at = key.lastIndexOf('@');
+  return isKnownContract(key.slice(0, at), Number(key.slice(at + 1)));
+});
 
 /** Order, payment and shipment events with a template, and the order events that carry numbers. */
-export function eventNotificationConsumer(options: NotificationConsumerOptions): ConsumerDefinition {
-  const handle: EventHandler = async (envelope, em) => {
-    const done = await notifyAbout(
-      {
-        id: envelope.id,
-        type: envelope.type,
-        aggregateId: envelope.aggregateId,
-        payload: envelope.payload as Record<string, unknown>,
-      },
-      contextFor(envelope, em, options),
-    );
-    if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
-  };
-  const handlers = Object.fromEntries(contractsHandled.map((key) => [key, handle]));
+export function eventNotificationConsumer(uc: UseCases<NotificationContext>): ConsumerDefinition {
+  const handlers = Object.assign(
+    {},
+    ...contractsHandled.map((key) =>
+      uc.on(key, {
+        run: (payload, ctx, envelope) =>
+          notifyAbout(
+            {
+              id: envelope.id,
+              type: envelope.type,
+              aggregateId: envelope.aggregateId,
+              payload: { ...payload },
+            },
+            ctx,
+          ),
+      }),
+    ),
+  );
   return {
     groupId: 'notifications.events',
     topics: [Topics.order, Topics.payment, Topics.shipment],
@@ -61,13 +49,10 @@ export function eventNotificationConsumer(options: NotificationConsumerOptions):
 }
 
 /** The contact projection: user id → email. */
-export function contactConsumer(options: NotificationConsumerOptions): ConsumerDefinition {
-  const handlers: Record<string, EventHandler> = {
-    [contractKey('accounts.user-contact-changed', 1)]: async (envelope, em) => {
-      const p = envelope.payload as { userId: string; email: string; version: number };
-      const done = await recordContact(p, contextFor(envelope, em, options));
-      if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
-    },
+export function contactConsumer(uc: UseCases<NotificationContext>): ConsumerDefinition {
+  return {
+    groupId: 'notifications.contacts',
+    topics: [Topics.user],
+    handlers: { ...uc.on('accounts.user-contact-changed@1', { run: (p, ctx) => recordContact(p, ctx) }) },
   };
-  return { groupId: 'notifications.contacts', topics: [Topics.user], handlers };
 }

@@ -1,14 +1,14 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, type RequestContext } from '@marketplace/platform';
+import { defineUseCases } from '@marketplace/platform';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import { Notification } from '../../domain/notification.js';
 import type { ChannelsByCategory } from '../../domain/preferences.js';
-import type { Channel } from '../../domain/templates.js';
+import { CHANNELS, type Channel } from '../../domain/templates.js';
 import type {
   ChannelPort,
   ContactRepository,
-  NotificationContext,
   NotificationRepository,
+  NotificationTransaction,
   OrderNumberRepository,
   PreferenceRepository,
 } from '../../application/ports.js';
@@ -92,39 +92,19 @@ export class SqlOrderNumberRepository implements OrderNumberRepository {
 
 export type ChannelFactory = (channel: Channel, em: EntityManager) => ChannelPort;
 
-/** Wires the use-case context to MikroORM, the outbox and the channel adapters. */
-export function notificationContext(
-  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
-  options: { channels: ChannelFactory; clock?: Clock; afterCommit?: () => void },
-): NotificationContext {
-  return {
-    actor: ctx.actor,
-    clock: options.clock ?? systemClock,
-    transaction: async (work) => {
-      const result = await inTransaction(
-        ctx.em,
-        {
-          producer: 'notifications',
-          correlationId: ctx.correlationId,
-          causationId: ctx.causationId,
-          traceparent: ctx.traceparent,
-        },
-        (scope) =>
-          work({
-            notifications: new MikroNotificationRepository(scope.em),
-            orderNumbers: new SqlOrderNumberRepository(scope.em),
-            preferences: new SqlPreferenceRepository(scope.em),
-            contacts: new SqlContactRepository(scope.em),
-            channels: new Map(
-              (['EMAIL', 'SMS', 'PUSH'] as const).map((c) => [c, options.channels(c, scope.em)] as const),
-            ),
-            track: (n) => scope.track(n),
-          }),
-      );
-      if (result.ok) options.afterCommit?.();
-      return result;
-    },
-  };
+/** Notifications' use-case kit: its repositories and channel adapters over one transaction. */
+export function notificationUseCases(channels: ChannelFactory, clock: Clock = systemClock) {
+  return defineUseCases<NotificationTransaction, { clock: Clock }>({
+    producer: 'notifications',
+    repositories: (em) => ({
+      notifications: new MikroNotificationRepository(em),
+      orderNumbers: new SqlOrderNumberRepository(em),
+      preferences: new SqlPreferenceRepository(em),
+      contacts: new SqlContactRepository(em),
+      channels: new Map(CHANNELS.map((c) => [c, channels(c, em)] as const)),
+    }),
+    extras: () => ({ clock }),
+  });
 }
 
 /** A page of the user's notifications, newest first (ids are time-ordered uuidv7). */

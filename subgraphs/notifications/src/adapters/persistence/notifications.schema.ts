@@ -1,10 +1,26 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity } from '@marketplace/platform';
 import { Notification } from '../../domain/notification.js';
 
+type NotificationRow = Pick<
+  Notification,
+  | 'id'
+  | 'userId'
+  | 'channel'
+  | 'category'
+  | 'kind'
+  | 'orderId'
+  | 'subject'
+  | 'body'
+  | 'recipient'
+  | 'sourceEventId'
+  | 'dedupKey'
+  | 'status'
+  | 'createdAt'
+>;
+
 /** Maps the domain class without decorators; MikroORM hydrates it without running the constructor. */
-export const NotificationSchema = new EntitySchema<Notification>({
-  class: Notification as never,
+export const NotificationSchema = mapEntity<NotificationRow>(Notification, {
   tableName: 'notification',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -20,7 +36,7 @@ export const NotificationSchema = new EntitySchema<Notification>({
     dedupKey: { type: 'text' },
     status: { type: 'text' },
     createdAt: { type: 'datetime' },
-  } as never,
+  },
 });
 
 export const notificationEntities = [NotificationSchema];

@@ -13,18 +13,19 @@ import {
   type NonEmptyArray,
 } from 'type-graphql';
 import { GraphQLError } from 'graphql';
-import { isUuid, systemClock, type Clock, type Result } from '@marketplace/shared-kernel';
-import { ErrorResult, type ReferenceResolver, type RequestContext } from '@marketplace/platform';
+import { isUuid, type Result } from '@marketplace/shared-kernel';
+import {
+  ErrorResult,
+  type ReferenceResolver,
+  type RequestContext,
+  type UseCases,
+} from '@marketplace/platform';
 import type { RatingTotals } from '../../domain/rating.js';
 import type { Review } from '../../domain/review.js';
 import { submitReview } from '../../application/submit-review.js';
 import { hideReview, restoreReview } from '../../application/moderate-review.js';
-import {
-  productTotals,
-  publishedReviewsOf,
-  reviewsContext,
-  sellerTotals,
-} from '../persistence/reviews-store.js';
+import type { ReviewsContext } from '../../application/ports.js';
+import { productTotals, publishedReviewsOf, sellerTotals } from '../persistence/reviews-store.js';
 import {
   ProductRef,
   RatingSummary,
@@ -32,16 +33,9 @@ import {
   ReviewNode,
   ReviewPayload,
   ReviewResult,
-  ReviewStatusEnum,
   SellerRef,
   SubmitReviewInput,
 } from './reviews.types.js';
-
-export interface ReviewResolverDeps {
-  clock?: Clock;
-  /** Wakes the outbox relay after a commit. */
-  onCommit?: () => void;
-}
 
 const reviewNode = (r: Review, ctx: RequestContext) =>
   Object.assign(new ReviewNode(), {
@@ -51,7 +45,7 @@ const reviewNode = (r: Review, ctx: RequestContext) =>
     stars: r.stars,
     title: r.title,
     comment: r.comment,
-    status: r.status as ReviewStatusEnum,
+    status: r.status,
     hiddenReason: ctx.actor?.role === 'admin' ? r.hiddenReason : null,
     version: r.version,
     createdAt: r.createdAt.toISOString(),
@@ -116,9 +110,7 @@ async function reviewPage(
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export function createReviewResolvers(deps: ReviewResolverDeps = {}): NonEmptyArray<Function> {
-  const clock = deps.clock ?? systemClock;
-  const useCases = (ctx: RequestContext) => reviewsContext(ctx, { clock, onCommit: deps.onCommit });
+export function createReviewResolvers(uc: UseCases<ReviewsContext>): NonEmptyArray<Function> {
   const present = async (
     result: Promise<Result<Review>>,
     ctx: RequestContext,
@@ -148,7 +140,7 @@ export function createReviewResolvers(deps: ReviewResolverDeps = {}): NonEmptyAr
       @Arg('input', () => SubmitReviewInput) input: SubmitReviewInput,
       @Ctx() ctx: RequestContext,
     ) {
-      return present(submitReview(input, useCases(ctx)), ctx);
+      return present(submitReview(input, uc.forRequest(ctx)), ctx);
     }
 
     @Mutation(() => ReviewResult, {
@@ -159,12 +151,12 @@ export function createReviewResolvers(deps: ReviewResolverDeps = {}): NonEmptyAr
       @Arg('reason', () => String) reason: string,
       @Ctx() ctx: RequestContext,
     ) {
-      return present(hideReview(id, reason, useCases(ctx)), ctx);
+      return present(hideReview(id, reason, uc.forRequest(ctx)), ctx);
     }
 
     @Mutation(() => ReviewResult, { description: 'Admin: HIDDEN → PUBLISHED; it counts again.' })
     restoreReview(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-      return present(restoreReview(id, useCases(ctx)), ctx);
+      return present(restoreReview(id, uc.forRequest(ctx)), ctx);
     }
   }
 

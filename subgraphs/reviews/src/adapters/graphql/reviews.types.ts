@@ -1,15 +1,11 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { resultUnion } from '@marketplace/platform';
+import { Directive, Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { graphqlEnum, resultUnion } from '@marketplace/platform';
 import { averageOf, type RatingTotals } from '../../domain/rating.js';
+import { REVIEW_STATUS, type ReviewStatus } from '../../domain/review.js';
 
-export enum ReviewStatusEnum {
-  PUBLISHED = 'PUBLISHED',
-  HIDDEN = 'HIDDEN',
-}
-registerEnumType(ReviewStatusEnum, {
-  name: 'ReviewStatus',
+export const ReviewStatusEnum = graphqlEnum(REVIEW_STATUS, {
   description: 'PUBLISHED counts in the ratings; an admin may hide it (HIDDEN) and restore it.',
 });
 
@@ -52,7 +48,7 @@ export class ReviewNode {
   comment!: string | null;
 
   @Field(() => ReviewStatusEnum)
-  status!: ReviewStatusEnum;
+  status!: ReviewStatus;
 
   @Field(() => String, { nullable: true, description: 'Why an admin hid it; shown to admins only.' })
   hiddenReason!: string | null;

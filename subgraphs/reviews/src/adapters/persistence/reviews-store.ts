@@ -1,16 +1,18 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, type RequestContext } from '@marketplace/platform';
-import { systemClock, type Clock } from '@marketplace/shared-kernel';
+import { defineUseCases, storedWhere } from '@marketplace/platform';
+import { systemClock } from '@marketplace/shared-kernel';
 import { Review, type Purchase } from '../../domain/review.js';
 import { ProductRating, type RatingTotals } from '../../domain/rating.js';
 import type {
   PurchaseLedger,
   PurchasedLine,
   RatingRepository,
+  RatingTruth,
   ReviewRepository,
-  ReviewsContext,
+  ReviewsRepositories,
 } from '../../application/ports.js';
+import { ReviewSchema } from './reviews.schema.js';
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -64,7 +66,57 @@ export class MikroRatingRepository implements RatingRepository {
       [delta.sum, delta.count, sellerId],
     );
   }
+
+  async drifted(): Promise<RatingTruth[]> {
+    const rows =
+      await this.em.execute<
+        { product_id: string; seller_id: string; stars_sum: number; review_count: number }[]
+      >(DRIFT_SQL);
+    return rows.map((r) => ({
+      productId: r.product_id,
+      sellerId: r.seller_id,
+      sum: Number(r.stars_sum),
+      count: Number(r.review_count),
+    }));
+  }
+
+  async recomputeSellers(): Promise<number> {
+    // The products' summaries changed in this transaction are read from the table: write them first.
+    await this.em.flush();
+    const sellers = await this.em.execute<unknown[]>(SELLER_TOTALS_SQL);
+    const orphans = await this.em.execute<unknown[]>(ZERO_ORPHAN_SELLERS_SQL);
+    return sellers.length + orphans.length;
+  }
 }
+
+/** Products whose stored summary differs from their published reviews (including summaries left without any). */
+const DRIFT_SQL = `
+  with truth as (
+    select product_id, seller_id, sum(stars)::int as stars_sum, count(*)::int as review_count
+    from review where status = 'PUBLISHED' group by product_id, seller_id
+  )
+  select coalesce(t.product_id, r.product_id) as product_id, coalesce(t.seller_id, r.seller_id) as seller_id,
+    coalesce(t.stars_sum, 0) as stars_sum, coalesce(t.review_count, 0) as review_count
+  from truth t full join product_rating r on r.product_id = t.product_id
+  where (t.stars_sum, t.review_count) is distinct from (r.stars_sum, r.review_count)
+    and not (t.product_id is null and r.review_count = 0)`;
+
+/** The sellers' totals are the sums of their products' summaries, recomputed whole. */
+const SELLER_TOTALS_SQL = `
+  with totals as (
+    select seller_id, sum(stars_sum) as stars_sum, sum(review_count) as review_count
+    from product_rating group by seller_id
+  )
+  insert into seller_rating (seller_id, stars_sum, review_count)
+  select seller_id, stars_sum, review_count from totals
+  on conflict (seller_id) do update set stars_sum = excluded.stars_sum, review_count = excluded.review_count
+  where (seller_rating.stars_sum, seller_rating.review_count) is distinct from (excluded.stars_sum, excluded.review_count)
+  returning seller_id`;
+
+const ZERO_ORPHAN_SELLERS_SQL = `
+  update seller_rating s set stars_sum = 0, review_count = 0
+  where review_count <> 0 and not exists (select 1 from product_rating p where p.seller_id = s.seller_id)
+  returning seller_id`;
 
 export class SqlPurchaseLedger implements PurchaseLedger {
   constructor(private readonly em: EntityManager) {}
@@ -109,36 +161,16 @@ export class SqlPurchaseLedger implements PurchaseLedger {
   }
 }
 
-/** Wires the use-case context to MikroORM and the outbox. */
-export function reviewsContext(
-  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
-  options: { clock?: Clock; onCommit?: () => void } = {},
-): ReviewsContext {
-  return {
-    actor: ctx.actor,
-    clock: options.clock ?? systemClock,
-    transaction: async (work) => {
-      const result = await inTransaction(
-        ctx.em,
-        {
-          producer: 'reviews',
-          correlationId: ctx.correlationId,
-          causationId: ctx.causationId,
-          traceparent: ctx.traceparent,
-        },
-        (scope) =>
-          work({
-            reviews: new MikroReviewRepository(scope.em),
-            ratings: new MikroRatingRepository(scope.em),
-            purchases: new SqlPurchaseLedger(scope.em),
-            track: (rating) => scope.track(rating),
-          }),
-      );
-      if (result.ok) options.onCommit?.();
-      return result;
-    },
-  };
-}
+/** The reviews use cases' context, for requests and consumed messages alike. */
+export const reviewsUseCases = defineUseCases({
+  producer: 'reviews',
+  repositories: (em): ReviewsRepositories => ({
+    reviews: new MikroReviewRepository(em),
+    ratings: new MikroRatingRepository(em),
+    purchases: new SqlPurchaseLedger(em),
+  }),
+  extras: () => ({ clock: systemClock }),
+});
 
 /** A product's published reviews, newest first, keyset-paginated on the time-ordered id. */
 export function publishedReviewsOf(
@@ -147,8 +179,12 @@ export function publishedReviewsOf(
   beforeId: string | null,
   limit: number,
 ): Promise<Review[]> {
-  const where = { productId, _status: 'PUBLISHED', ...(beforeId ? { id: { $lt: beforeId } } : {}) };
-  return em.find(Review, where as never, { orderBy: { id: 'desc' }, limit });
+  const where = storedWhere(Review, ReviewSchema, {
+    productId,
+    _status: 'PUBLISHED',
+    ...(beforeId ? { id: { $lt: beforeId } } : {}),
+  });
+  return em.find(Review, where, { orderBy: { id: 'desc' }, limit });
 }
 
 /** Totals of many products in one statement; products without reviews are absent. */

@@ -1,11 +1,29 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity } from '@marketplace/platform';
 import { Review } from '../../domain/review.js';
 import { ProductRating } from '../../domain/rating.js';
 
+/** A review as stored: its fields by name, private ones included (checked by the compiler). */
+export type ReviewRow = Pick<Review, 'id' | 'buyerId' | 'productId' | 'sellerId' | 'createdAt'> & {
+  _orderId: Review['_orderId'];
+  _subOrderId: Review['_subOrderId'];
+  _stars: Review['_stars'];
+  _title: Review['_title'];
+  _comment: Review['_comment'];
+  _status: Review['_status'];
+  _hiddenReason: Review['_hiddenReason'];
+  _version: Review['_version'];
+  _updatedAt: Review['_updatedAt'];
+};
+
+export type ProductRatingRow = Pick<ProductRating, 'productId' | 'sellerId'> & {
+  _sum: ProductRating['_sum'];
+  _count: ProductRating['_count'];
+  _version: ProductRating['_version'];
+};
+
 /** Maps the domain classes without decorators; MikroORM hydrates them without running constructors. */
-export const ReviewSchema = new EntitySchema<Review>({
-  class: Review as never,
+export const ReviewSchema = mapEntity<ReviewRow>(Review, {
   tableName: 'review',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -22,11 +40,10 @@ export const ReviewSchema = new EntitySchema<Review>({
     _version: { type: 'integer', fieldName: 'version' },
     createdAt: { type: 'datetime' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
-  } as never,
+  },
 });
 
-export const ProductRatingSchema = new EntitySchema<ProductRating>({
-  class: ProductRating as never,
+export const ProductRatingSchema = mapEntity<ProductRatingRow>(ProductRating, {
   tableName: 'product_rating',
   properties: {
     productId: { type: 'uuid', primary: true },
@@ -34,7 +51,7 @@ export const ProductRatingSchema = new EntitySchema<ProductRating>({
     _sum: { type: 'integer', fieldName: 'stars_sum' },
     _count: { type: 'integer', fieldName: 'review_count' },
     _version: { type: 'integer', fieldName: 'version' },
-  } as never,
+  },
 });
 
 export const reviewEntities = [ReviewSchema, ProductRatingSchema];

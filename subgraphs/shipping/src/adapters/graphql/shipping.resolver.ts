@@ -12,9 +12,16 @@ import {
   Root,
   type NonEmptyArray,
 } from 'type-graphql';
-import type { Clock, Result } from '@marketplace/shared-kernel';
-import { ErrorResult, MoneyType, type ReferenceResolver, type RequestContext } from '@marketplace/platform';
-import type { Shipment } from '../../domain/shipment.js';
+import type { Result } from '@marketplace/shared-kernel';
+import {
+  ErrorResult,
+  MoneyType,
+  type ReferenceResolver,
+  type RequestContext,
+  type UseCases,
+} from '@marketplace/platform';
+import type { Shipment, ShipmentStatus } from '../../domain/shipment.js';
+import type { ShippingContext } from '../../application/ports.js';
 import type { ShippingRate } from '../../domain/rates.js';
 import { canSee } from '../../application/access.js';
 import { confirmDelivery, dispatchShipment } from '../../application/shipments.js';
@@ -25,7 +32,6 @@ import {
   shipmentsByOrderIds,
   shipmentsBySubOrderIds,
   shipmentsOfSeller,
-  shippingContext,
 } from '../persistence/shipping-store.js';
 import {
   OrderRef,
@@ -38,15 +44,7 @@ import {
   ShippingRatePayload,
   ShippingRateResult,
   SubOrderRef,
-  type ShippingServiceEnum,
 } from './shipping.types.js';
-
-export interface ShippingResolverDeps {
-  defaultUnitWeightGrams: number;
-  clock?: Clock;
-  /** Wakes the outbox relay after a commit. */
-  onCommit?: () => void;
-}
 
 /** Batched per request: every lookup of one kind in one SQL query. */
 function loadBy(
@@ -82,20 +80,13 @@ export const orderReference: ReferenceResolver<OrderRef> = (reference) =>
 const rateNode = (r: ShippingRate) =>
   Object.assign(new ShippingRateNode(), {
     country: r.country,
-    service: r.service as ShippingServiceEnum,
+    service: r.service,
     maxWeightGrams: r.maxWeightGrams,
     amount: MoneyType.of({ amount: r.amount, currency: r.currency }),
   });
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export function createShippingResolvers(deps: ShippingResolverDeps): NonEmptyArray<Function> {
-  const useCases = (ctx: RequestContext) =>
-    shippingContext(ctx, {
-      defaultUnitWeightGrams: deps.defaultUnitWeightGrams,
-      ...(deps.clock ? { clock: deps.clock } : {}),
-      afterCommit: () => deps.onCommit?.(),
-    });
-
+export function createShippingResolvers(uc: UseCases<ShippingContext>): NonEmptyArray<Function> {
   const shipmentResult = async (run: Promise<Result<Shipment>>): Promise<typeof ShipmentResult> => {
     const r = await run;
     if (!r.ok) return ErrorResult.of(r.error);
@@ -144,7 +135,7 @@ export function createShippingResolvers(deps: ShippingResolverDeps): NonEmptyArr
 
     @Query(() => [ShipmentNode], { description: "Seller: the calling seller's shipments, newest first." })
     async myShipments(
-      @Arg('status', () => ShipmentStatusEnum, { nullable: true }) status: ShipmentStatusEnum | null,
+      @Arg('status', () => ShipmentStatusEnum, { nullable: true }) status: ShipmentStatus | null,
       @Arg('first', () => Int, { defaultValue: 50 }) first: number,
       @Ctx() ctx: RequestContext,
     ): Promise<ShipmentNode[]> {
@@ -161,12 +152,12 @@ export function createShippingResolvers(deps: ShippingResolverDeps): NonEmptyArr
       @Arg('trackingNumber', () => String) trackingNumber: string,
       @Ctx() ctx: RequestContext,
     ) {
-      return shipmentResult(dispatchShipment({ shipmentId, carrier, trackingNumber }, useCases(ctx)));
+      return shipmentResult(dispatchShipment({ shipmentId, carrier, trackingNumber }, uc.forRequest(ctx)));
     }
 
     @Mutation(() => ShipmentResult, { description: 'Seller of the shipment or admin: the parcel arrived.' })
     confirmDelivery(@Arg('shipmentId', () => ID) shipmentId: string, @Ctx() ctx: RequestContext) {
-      return shipmentResult(confirmDelivery(shipmentId, useCases(ctx)));
+      return shipmentResult(confirmDelivery(shipmentId, uc.forRequest(ctx)));
     }
   }
 
@@ -200,7 +191,7 @@ export function createShippingResolvers(deps: ShippingResolverDeps): NonEmptyArr
           maxWeightGrams: input.maxWeightGrams,
           amount: input.amount.amount,
         },
-        useCases(ctx),
+        uc.forRequest(ctx),
       );
       if (!r.ok) return ErrorResult.of(r.error);
       return Object.assign(new ShippingRatePayload(), { rate: rateNode(r.value) });

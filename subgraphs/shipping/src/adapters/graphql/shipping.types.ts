@@ -1,22 +1,12 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { MoneyInput, MoneyType, resultUnion } from '@marketplace/platform';
-import type { Shipment } from '../../domain/shipment.js';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { MoneyInput, MoneyType, graphqlEnum, resultUnion } from '@marketplace/platform';
+import { SHIPMENT_STATUS, type Shipment, type ShipmentStatus } from '../../domain/shipment.js';
+import { SHIPPING_SERVICE, type ShippingService } from '../../domain/rates.js';
 
-export enum ShipmentStatusEnum {
-  PENDING = 'PENDING',
-  DISPATCHED = 'DISPATCHED',
-  DELIVERED = 'DELIVERED',
-  CANCELLED = 'CANCELLED',
-}
-registerEnumType(ShipmentStatusEnum, { name: 'ShipmentStatus' });
-
-export enum ShippingServiceEnum {
-  STANDARD = 'STANDARD',
-  EXPRESS = 'EXPRESS',
-}
-registerEnumType(ShippingServiceEnum, { name: 'ShippingService' });
+export const ShipmentStatusEnum = graphqlEnum(SHIPMENT_STATUS);
+export const ShippingServiceEnum = graphqlEnum(SHIPPING_SERVICE);
 
 @ObjectType('ShipmentTimelineEntry')
 export class ShipmentTimelineEntryNode {
@@ -24,7 +14,7 @@ export class ShipmentTimelineEntryNode {
   at!: string;
 
   @Field(() => ShipmentStatusEnum)
-  status!: ShipmentStatusEnum;
+  status!: ShipmentStatus;
 
   @Field(() => String, { nullable: true })
   note!: string | null;
@@ -48,7 +38,7 @@ export class ShipmentNode {
   sellerId!: string;
 
   @Field(() => ShipmentStatusEnum)
-  status!: ShipmentStatusEnum;
+  status!: ShipmentStatus;
 
   @Field(() => String, { nullable: true })
   carrier!: string | null;
@@ -68,12 +58,10 @@ export class ShipmentNode {
       orderId: s.orderId,
       subOrderId: s.subOrderId,
       sellerId: s.sellerId,
-      status: s.status as ShipmentStatusEnum,
+      status: s.status,
       carrier: s.carrier,
       trackingNumber: s.trackingNumber,
-      timeline: s.timeline.map((t) =>
-        Object.assign(new ShipmentTimelineEntryNode(), { ...t, status: t.status as ShipmentStatusEnum }),
-      ),
+      timeline: s.timeline.map((t) => Object.assign(new ShipmentTimelineEntryNode(), t)),
       createdAt: s.createdAt.toISOString(),
     });
   }
@@ -103,7 +91,7 @@ export class ShippingRateNode {
   country!: string;
 
   @Field(() => ShippingServiceEnum)
-  service!: ShippingServiceEnum;
+  service!: ShippingService;
 
   @Field(() => Int)
   maxWeightGrams!: number;
@@ -118,7 +106,7 @@ export class SetShippingRateInput {
   country!: string;
 
   @Field(() => ShippingServiceEnum)
-  service!: ShippingServiceEnum;
+  service!: ShippingService;
 
   @Field(() => Int)
   maxWeightGrams!: number;

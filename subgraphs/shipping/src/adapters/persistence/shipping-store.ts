@@ -1,6 +1,7 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, type RequestContext } from '@marketplace/platform';
+import { defineUseCases, storedWhere } from '@marketplace/platform';
+import { ShipmentSchema } from './shipping.schema.js';
 import { isUuid, systemClock, type Clock } from '@marketplace/shared-kernel';
 import { Shipment, type ShipmentStatus } from '../../domain/shipment.js';
 import { ShippingQuote, type ShippingRate, type ShippingService } from '../../domain/rates.js';
@@ -8,7 +9,8 @@ import type {
   QuoteRepository,
   RateRepository,
   ShipmentRepository,
-  ShippingContext,
+  ShippingSettings,
+  ShippingTransaction,
   WeightRepository,
 } from '../../application/ports.js';
 
@@ -134,37 +136,21 @@ export class MikroShipmentRepository implements ShipmentRepository {
   }
 }
 
-/** Wires the use-case context to MikroORM and the outbox for one request or message. */
-export function shippingContext(
-  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
-  options: { clock?: Clock; afterCommit?: () => void; defaultUnitWeightGrams: number },
-): ShippingContext {
-  return {
-    actor: ctx.actor,
-    clock: options.clock ?? systemClock,
-    defaultUnitWeightGrams: options.defaultUnitWeightGrams,
-    transaction: async (work) => {
-      const result = await inTransaction(
-        ctx.em,
-        {
-          producer: 'shipping',
-          correlationId: ctx.correlationId,
-          causationId: ctx.causationId,
-          traceparent: ctx.traceparent,
-        },
-        (scope) =>
-          work({
-            rates: new SqlRateRepository(scope.em),
-            weights: new SqlWeightRepository(scope.em),
-            quotes: new MikroQuoteRepository(scope.em),
-            shipments: new MikroShipmentRepository(scope.em),
-            track: (aggregate) => scope.track(aggregate),
-          }),
-      );
-      if (result.ok) options.afterCommit?.();
-      return result;
-    },
-  };
+/** Shipping's use-case kit: its repositories over one transaction and its settings. */
+export function shippingUseCases(settings: { defaultUnitWeightGrams: number; clock?: Clock }) {
+  return defineUseCases<ShippingTransaction, ShippingSettings>({
+    producer: 'shipping',
+    repositories: (em) => ({
+      rates: new SqlRateRepository(em),
+      weights: new SqlWeightRepository(em),
+      quotes: new MikroQuoteRepository(em),
+      shipments: new MikroShipmentRepository(em),
+    }),
+    extras: () => ({
+      clock: settings.clock ?? systemClock,
+      defaultUnitWeightGrams: settings.defaultUnitWeightGrams,
+    }),
+  });
 }
 
 export function shipmentsByIds(em: EntityManager, ids: readonly string[]): Promise<Shipment[]> {
@@ -185,8 +171,12 @@ export function shipmentsOfSeller(
   status: ShipmentStatus | null,
   limit: number,
 ): Promise<Shipment[]> {
-  return em.find(Shipment, (status ? { sellerId, _status: status } : { sellerId }) as never, {
-    orderBy: { createdAt: 'desc' },
-    limit,
-  });
+  return em.find(
+    Shipment,
+    storedWhere(Shipment, ShipmentSchema, status ? { sellerId, _status: status } : { sellerId }),
+    {
+      orderBy: { createdAt: 'desc' },
+      limit,
+    },
+  );
 }

@@ -1,12 +1,35 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity } from '@marketplace/platform';
 import { Shipment } from '../../domain/shipment.js';
 import { ShippingQuote } from '../../domain/rates.js';
 import { SEED_RATES } from './rate-seed.js';
 
+/** A shipment's stored fields, named by the compiler (private ones included). */
+interface ShipmentRow {
+  id: Shipment['id'];
+  orderId: Shipment['orderId'];
+  subOrderId: Shipment['subOrderId'];
+  sellerId: Shipment['sellerId'];
+  buyerId: Shipment['buyerId'];
+  _status: Shipment['_status'];
+  _carrier: Shipment['_carrier'];
+  _trackingNumber: Shipment['_trackingNumber'];
+  _timeline: Shipment['_timeline'];
+  _version: Shipment['_version'];
+  createdAt: Shipment['createdAt'];
+  _updatedAt: Shipment['_updatedAt'];
+}
+
+interface ShippingQuoteRow {
+  id: ShippingQuote['id'];
+  outcome: ShippingQuote['outcome'];
+  _answeredCount: ShippingQuote['_answeredCount'];
+  createdAt: ShippingQuote['createdAt'];
+  _updatedAt: ShippingQuote['_updatedAt'];
+}
+
 /** Maps the domain classes without decorators; MikroORM hydrates them without running constructors. */
-export const ShipmentSchema = new EntitySchema<Shipment>({
-  class: Shipment as never,
+export const ShipmentSchema = mapEntity<ShipmentRow>(Shipment, {
   tableName: 'shipment',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -21,11 +44,10 @@ export const ShipmentSchema = new EntitySchema<Shipment>({
     _version: { type: 'integer', fieldName: 'version' },
     createdAt: { type: 'datetime' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
-  } as never,
+  },
 });
 
-export const ShippingQuoteSchema = new EntitySchema<ShippingQuote>({
-  class: ShippingQuote as never,
+export const ShippingQuoteSchema = mapEntity<ShippingQuoteRow>(ShippingQuote, {
   tableName: 'shipping_quote',
   properties: {
     id: { type: 'uuid', primary: true, fieldName: 'checkout_id' },
@@ -33,7 +55,7 @@ export const ShippingQuoteSchema = new EntitySchema<ShippingQuote>({
     _answeredCount: { type: 'integer', fieldName: 'answered_count' },
     createdAt: { type: 'datetime' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
-  } as never,
+  },
 });
 
 export const shippingEntities = [ShipmentSchema, ShippingQuoteSchema];

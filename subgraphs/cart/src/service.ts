@@ -1,11 +1,10 @@
-import { IntervalJob, intFromEnv, type KeyValueStore, type ServiceDefinition } from '@marketplace/platform';
+import { IntervalJob, intFromEnv, type ServiceDefinition, type ServiceFactory } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
-import { InvariantViolation, newId, systemClock, type Clock } from '@marketplace/shared-kernel';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { InvariantViolation, systemClock, type Clock } from '@marketplace/shared-kernel';
 import { DEFAULT_CART_POLICY, cartPolicy, type CartPolicy } from './domain/cart-policy.js';
 import { expireIdleCarts } from './application/expire-carts.js';
 import { cartEntities, cartMigrations } from './adapters/persistence/cart.schema.js';
-import { CartReader, cartContext } from './adapters/persistence/cart-store.js';
+import { cartUseCases } from './adapters/persistence/cart-store.js';
 import { cartReferenceResolver, createCartResolver } from './adapters/graphql/cart.resolver.js';
 import { catalogConsumer } from './adapters/messaging/catalog-consumer.js';
 import { storeStandingConsumer } from './adapters/messaging/store-standing-consumer.js';
@@ -43,58 +42,39 @@ export function createCartService(options: CartServiceOptions = {}): ServiceDefi
   const clock = options.clock ?? systemClock;
   const policy = options.policy ?? policyFromEnv(env);
   const sweepIntervalMs = options.sweepIntervalMs ?? intFromEnv('CART_SWEEP_INTERVAL_MS', 60_000, env);
-  // One reader per store, shared by the GraphQL side and the sweeper.
-  const readers = new Map<KeyValueStore, CartReader>();
-  const readerFor = (store: KeyValueStore): CartReader => {
-    let reader = readers.get(store);
-    if (!reader) readers.set(store, (reader = new CartReader(store)));
-    return reader;
-  };
+  const kit = cartUseCases({ clock, policy });
 
   return {
     name: 'cart',
-    defaultPort: 4005,
     entities: cartEntities,
     migrations: cartMigrations,
     // Cart events keyed by cart id; snapshot replies to the checkout keyed by checkout id.
     publishes: [Topics.cart, Topics.cartCheckout],
-    graphql: ({ store, relay, logger }) => {
-      const deps = { reader: readerFor(store), clock, policy, logger, onCommit: () => relay.nudge() };
-      return {
-        resolvers: [createCartResolver(deps)],
-        referenceResolvers: { Cart: cartReferenceResolver(deps) },
-      };
+    graphql: (deps) => {
+      const uc = kit.bind(deps);
+      return { resolvers: [createCartResolver(uc)], referenceResolvers: { Cart: cartReferenceResolver(uc) } };
     },
-    consumers: ({ store, relay, logger }) => [
-      catalogConsumer(clock),
-      storeStandingConsumer(clock),
-      checkoutCommandsConsumer({
-        reader: readerFor(store),
-        clock,
-        policy,
-        logger,
-        onCommit: () => relay.nudge(),
-      }),
-    ],
-    jobs: ({ orm, store, relay, logger }) => [
-      new IntervalJob({
-        name: 'cart.expiry-sweeper',
-        intervalMs: sweepIntervalMs,
-        logger,
-        run: async () => {
-          const ctx = {
-            actor: null,
-            correlationId: newId(),
-            em: orm.em.fork() as EntityManager,
-          };
-          const expired = await expireIdleCarts(
-            cartContext(ctx, { reader: readerFor(store), clock, policy, onCommit: () => relay.nudge() }),
-          );
-          if (expired > 0) logger.info({ expired }, 'expired idle carts');
-        },
-      }),
-    ],
+    consumers: (deps) => {
+      const uc = kit.bind(deps);
+      return [catalogConsumer(uc), storeStandingConsumer(uc), checkoutCommandsConsumer(uc)];
+    },
+    jobs: (deps) => {
+      const uc = kit.bind(deps);
+      return [
+        new IntervalJob({
+          name: 'cart.expiry-sweeper',
+          intervalMs: sweepIntervalMs,
+          logger: deps.logger,
+          run: async () => {
+            const expired = await expireIdleCarts(uc.forJob());
+            if (expired > 0) deps.logger.info({ expired }, 'expired idle carts');
+          },
+        }),
+      ];
+    },
   };
 }
 
 export const cartService = createCartService();
+
+export const createService: ServiceFactory = () => createCartService();

@@ -1,22 +1,12 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { newId, type Clock } from '@marketplace/shared-kernel';
 import { Topics, type PayloadOf } from '@marketplace/event-contracts';
-import {
-  GATEWAY_SECRET_HEADER,
-  signAccessToken,
-  startService,
-  toEnvelope,
-  type Actor,
-  type RunningService,
-} from '@marketplace/platform';
-import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import type { Actor } from '@marketplace/platform';
+import { newBuyer, newSeller, uniqueSuffix, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { createCartService } from '../src/service.js';
 import { DEFAULT_CART_POLICY } from '../src/domain/cart-policy.js';
-
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
+import { CART_STATUS } from '../src/domain/cart.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -31,37 +21,20 @@ class ShiftableClock implements Clock {
 const suffix = uniqueSuffix();
 const SKU = (name: string) => `${name}-${suffix}`.toUpperCase();
 const clock = new ShiftableClock();
-const statements: string[] = [];
-let service: RunningService;
+const sut = useSubgraph(createCartService({ clock, sweepIntervalMs: 150 }), { suffix, statements: true });
+const { sql, service, statements } = sut;
 const actors: Record<string, Actor> = {
-  a: { userId: newId(), role: 'buyer', sellerId: null },
-  b: { userId: newId(), role: 'buyer', sellerId: null },
-  c: { userId: newId(), role: 'buyer', sellerId: null },
-  d: { userId: newId(), role: 'buyer', sellerId: null },
-  e: { userId: newId(), role: 'buyer', sellerId: null },
-  f: { userId: newId(), role: 'buyer', sellerId: null },
-  g: { userId: newId(), role: 'buyer', sellerId: null },
-  seller: { userId: newId(), role: 'seller', sellerId: newId() },
+  a: newBuyer(),
+  b: newBuyer(),
+  c: newBuyer(),
+  d: newBuyer(),
+  e: newBuyer(),
+  f: newBuyer(),
+  g: newBuyer(),
+  seller: newSeller(),
 };
-const tokens: Record<string, string> = {};
-
-async function gql(query: string, variables: object = {}, as?: keyof typeof actors) {
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-      ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
-
-const sql = async <T = Record<string, unknown>>(query: string, params: unknown[] = []) =>
-  service.orm.em.fork().execute<T[]>(query, params);
+const gql = (query: string, variables: object = {}, as?: keyof typeof actors) =>
+  sut.gql(query, variables, as ? actors[as] : undefined);
 
 // ---- the catalog: real products v2 events, straight to Kafka -------------------------------
 
@@ -119,14 +92,11 @@ function payloadOf(p: TestProduct): ProductPayload {
 }
 
 async function publishEvent(type: string, payload: object, productId: string) {
-  const envelope = toEnvelope(
-    { type, version: 2, aggregateType: 'Product', aggregateId: productId, occurredAt: new Date(), payload },
-    { producer: 'cart-test', correlationId: newId() },
-  );
-  await service.producer.send({
+  await sut.send(`${type}@2`, payload, {
+    aggregateType: 'Product',
+    aggregateId: productId,
+    producer: 'cart-test',
     topic: Topics.product,
-    acks: -1,
-    messages: [{ key: productId, value: JSON.stringify(envelope) }],
   });
 }
 
@@ -160,21 +130,11 @@ async function sendStoreStatus(sellerId: string, status: 'ACTIVE' | 'SUSPENDED',
     version,
     ...(status === 'SUSPENDED' ? { reason: 'Counterfeit goods reported' } : {}),
   };
-  const envelope = toEnvelope(
-    {
-      type: 'accounts.store-status-changed',
-      version: 1,
-      aggregateType: 'Store',
-      aggregateId: sellerId,
-      occurredAt: new Date(),
-      payload,
-    },
-    { producer: 'cart-test', correlationId: newId() },
-  );
-  await service.producer.send({
+  const envelope = await sut.send('accounts.store-status-changed@1', payload, {
+    aggregateType: 'Store',
+    aggregateId: sellerId,
+    producer: 'cart-test',
     topic: Topics.store,
-    acks: -1,
-    messages: [{ key: sellerId, value: JSON.stringify(envelope) }],
   });
   return envelope.id;
 }
@@ -188,13 +148,7 @@ const standingOf = async (sellerId: string) =>
   )[0];
 
 /** The cart's store-standing consumer has handled this message (its inbox row is committed). */
-const handledByStandingConsumer = async (messageId: string) =>
-  (
-    await sql('select 1 from inbox where consumer = ? and message_id = ?', [
-      `cart.store-standing.${suffix}`,
-      messageId,
-    ])
-  ).length === 1;
+const handledByStandingConsumer = (messageId: string) => sut.isHandled(messageId, 'cart.store-standing');
 
 // ---- GraphQL documents ----------------------------------------------------------------------
 
@@ -255,20 +209,8 @@ const many = product(
 );
 
 beforeAll(async () => {
-  service = await startService(createCartService({ clock, sweepIntervalMs: 150 }), {
-    port: 0,
-    dbName: `mp_test_cart_${suffix}`,
-    groupSuffix: suffix,
-    onQuery: (q) => statements.push(q),
-  });
-  for (const [name, actor] of Object.entries(actors))
-    tokens[name] = await signAccessToken(actor, service.config.jwtSecret);
   await announce([lamp, mug, dollars, gone, shop, shopScarf, many]);
 }, 120_000);
-
-afterAll(async () => {
-  await service?.stop();
-});
 
 describe('cart subgraph', () => {
   let guestToken: string;
@@ -696,23 +638,21 @@ describe('cart subgraph', () => {
     });
     expect((await gql(MY_CART, {}, 'a')).myCart.id).toBe(added.cart.id);
   });
+
+  it('stores exactly the statuses the domain declares', async () => {
+    expect(await sut.checkedValues('cart', 'status')).toEqual([...CART_STATUS.values]);
+  });
 });
 
 describe('checkout saga commands', () => {
   async function sendCommand(type: string, cartId: string, payload: object) {
-    const envelope = toEnvelope(
-      { type, version: 1, aggregateType: 'Cart', aggregateId: cartId, occurredAt: new Date(), payload },
-      { producer: 'checkout', correlationId: newId() },
-    );
-    await service.producer.send({
+    const envelope = await sut.send(`${type}@1`, payload, {
+      aggregateType: 'Cart',
+      aggregateId: cartId,
+      producer: 'checkout',
       topic: Topics.cartCommands,
-      acks: -1,
-      messages: [{ key: cartId, value: JSON.stringify(envelope) }],
+      handled: { timeoutMs: 30_000 },
     });
-    await waitFor(
-      async () => (await sql('select 1 from inbox where message_id = ?', [envelope.id])).length === 1,
-      30_000,
-    );
     const replies = await sql<{
       topic: string;
       type: string;

@@ -1,6 +1,7 @@
-import { intFromEnv, type ServiceDefinition } from '@marketplace/platform';
+import { intFromEnv, type ServiceDefinition, type ServiceFactory } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { orderEntities, orderMigrations } from './adapters/persistence/order.schema.js';
+import { ordersUseCases } from './adapters/persistence/order-store.js';
 import { createOrderResolver, orderReference, subOrderReference } from './adapters/graphql/order.resolver.js';
 import { SellerRef } from './adapters/graphql/order.types.js';
 import { orderCommandsConsumer, orderEventsConsumer } from './adapters/messaging/order-consumers.js';
@@ -11,28 +12,27 @@ import { orderCommandsConsumer, orderEventsConsumer } from './adapters/messaging
  * Env: ORDERS_REFUND_WINDOW_DAYS (how long after payment a buyer may ask for a refund, default 30).
  */
 export function createOrdersService(env: NodeJS.ProcessEnv = process.env): ServiceDefinition {
-  const policy = { refundWindowDays: intFromEnv('ORDERS_REFUND_WINDOW_DAYS', 30, env) };
+  const kit = ordersUseCases({
+    policy: { refundWindowDays: intFromEnv('ORDERS_REFUND_WINDOW_DAYS', 30, env) },
+  });
   return {
     name: 'orders',
-    defaultPort: 4008,
     entities: orderEntities,
     migrations: orderMigrations,
     // Order events (replies to the saga included), keyed by order id.
     publishes: [Topics.order],
-    graphql: ({ relay }) => ({
-      resolvers: [createOrderResolver({ policy, onCommit: () => relay.nudge() })],
+    graphql: (deps) => ({
+      resolvers: [createOrderResolver(kit.bind(deps))],
       orphanedTypes: [SellerRef],
       referenceResolvers: { Order: orderReference, SubOrder: subOrderReference },
     }),
-    consumers: ({ relay, logger }) => [
-      orderCommandsConsumer({ policy, onCommit: () => relay.nudge() }),
-      orderEventsConsumer({
-        policy,
-        onCommit: () => relay.nudge(),
-        logger: logger.child({ consumer: 'orders.events' }),
-      }),
-    ],
+    consumers: (deps) => {
+      const uc = kit.bind(deps);
+      return [orderCommandsConsumer(uc), orderEventsConsumer(uc)];
+    },
   };
 }
 
 export const ordersService = createOrdersService();
+
+export const createService: ServiceFactory = createOrdersService;

@@ -1,45 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
-import {
-  GATEWAY_SECRET_HEADER,
-  signAccessToken,
-  startService,
-  type Actor,
-  type RunningService,
-} from '@marketplace/platform';
-import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import type { Actor } from '@marketplace/platform';
+import { newBuyer, newSeller, testEnvelope, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { createOrdersService } from '../src/service.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
-
-const statements: string[] = [];
 // The consumers first work through whatever other runs left on the shared topics.
 const CONSUMED_MS = 30_000;
-let service: RunningService;
-const sellerA: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
-const sellerB: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
-const buyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
-const otherBuyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
-
-async function gql(query: string, variables: object = {}, as?: Actor) {
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-      ...(as ? { authorization: `Bearer ${await signAccessToken(as, service.config.jwtSecret)}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-const sql = async <T extends object>(query: string, params: unknown[] = []) =>
-  service.orm.em.fork().execute<T[]>(query, params);
+const sut = useSubgraph(createOrdersService(process.env), { statements: true });
+const { gql, sql, statements } = sut;
+const sellerA = newSeller();
+const sellerB = newSeller();
+const buyer = newBuyer();
+const otherBuyer = newBuyer();
 
 interface OutboxRow {
   event_type: string;
@@ -68,8 +41,7 @@ const envelope = (
 ) => testEnvelope(type, aggregateType, aggregateId, payload, { correlationId });
 type Envelope = EventEnvelope;
 
-const send = (topic: string, ...messages: Envelope[]) =>
-  publishEnvelopes(service.producer, topic, ...messages);
+const send = (topic: string, ...messages: Envelope[]) => sut.send(messages, { topic });
 
 /** Payments' events, as payments publishes them (topic payments.payment, key paymentId). */
 async function deliverPayment(type: string, payload: Record<string, unknown>) {
@@ -194,19 +166,6 @@ function shipmentEvent(type: 'dispatched' | 'delivered', p: Placed, seller: Acto
 const ORDER_FIELDS = `id status currency subtotal { amount } shippingTotal { amount } discountTotal { amount }
   total { amount } subOrders { id sellerId seller { id } status total { amount } lines { id sku quantity } }
   lines { id } cancellation { code message } timeline { status note } refundRequests { id status amount { amount } }`;
-
-beforeAll(async () => {
-  service = await startService(createOrdersService(process.env), {
-    port: 0,
-    dbName: `mp_test_orders_${uniqueSuffix()}`,
-    groupSuffix: uniqueSuffix(),
-    onQuery: (statement) => statements.push(statement),
-  });
-});
-
-afterAll(async () => {
-  await service?.stop();
-});
 
 describe('saga commands', () => {
   it('creates a PENDING order per command, replying order-created caused by the command', async () => {

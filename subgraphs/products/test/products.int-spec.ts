@@ -1,43 +1,27 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
-import {
-  GATEWAY_SECRET_HEADER,
-  signAccessToken,
-  startService,
-  type RunningService,
-} from '@marketplace/platform';
-import { uniqueSuffix } from '@marketplace/platform/testing';
+import { Topics, type PayloadOf } from '@marketplace/event-contracts';
+import { signAccessToken, type Actor } from '@marketplace/platform';
+import { newAdmin, newSeller, uniqueSuffix, useSubgraph } from '@marketplace/platform/testing';
 import { productsService } from '../src/service.js';
+import { PRODUCT_STATUS, STORE_STATUS } from '../src/domain/product.js';
 import { recordSellerStanding } from '../src/adapters/persistence/product-store.js';
 
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
-
-const statements: string[] = [];
-let service: RunningService;
-const sellerA = { userId: newId(), role: 'seller' as const, sellerId: newId() };
-const sellerB = { userId: newId(), role: 'seller' as const, sellerId: newId() };
-const admin = { userId: newId(), role: 'admin' as const, sellerId: null };
+const sut = useSubgraph(productsService, { statements: true });
+const { sql, service, statements } = sut;
+const sellerA = newSeller();
+const sellerB = newSeller();
+const admin = newAdmin();
+/** Tokens a test signs itself, by name. */
 const tokens: Record<string, string> = {};
+const callers: Record<string, Actor | 'buyer'> = { a: sellerA, b: sellerB, admin, buyer: 'buyer' };
 
-async function gql(
-  query: string,
-  variables: object = {},
-  as?: keyof typeof tokens,
-  headers: Record<string, string> = {},
-) {
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-      ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}),
-      ...headers,
-    },
-    body: JSON.stringify({ query, variables }),
+async function gql(query: string, variables: object = {}, as?: string, headers: Record<string, string> = {}) {
+  const { status, ...body } = await sut.gqlRaw(query, variables, {
+    as: as ? (callers[as] ?? { token: tokens[as]! }) : undefined,
+    headers,
   });
-  return { status: res.status, body: (await res.json()) as GraphQLBody };
+  return { status, body };
 }
 
 const CREATE = `mutation($input: CreateProductInput!) { createProduct(input: $input) {
@@ -71,15 +55,13 @@ const sku = () => `SKU-${uniqueSuffix()}`.toUpperCase().replace(/[^A-Z0-9-]/g, '
 const countRows = async () =>
   Number(
     (
-      await service.orm.em
-        .fork()
-        .execute<{ n: number }[]>(
-          'select (select count(*) from product) + (select count(*) from outbox) + (select count(*) from sku) + (select count(*) from category) as n',
-        )
+      await sql<{ n: number }>(
+        'select (select count(*) from product) + (select count(*) from outbox) + (select count(*) from sku) + (select count(*) from category) as n',
+      )
     )[0]!.n,
   );
 
-const setStanding = (sellerId: string, status: string, version: number) =>
+const setStanding = (sellerId: string, status: 'PENDING' | 'ACTIVE' | 'SUSPENDED', version: number) =>
   recordSellerStanding(service.orm.em.fork() as never, { sellerId, status, version });
 
 async function createAs(as: string, input: object) {
@@ -101,28 +83,16 @@ const publish = async (id: string, as = 'a') =>
   ).body.data.publishProduct;
 
 beforeAll(async () => {
-  service = await startService(productsService, {
-    port: 0,
-    dbName: `mp_test_products_${uniqueSuffix()}`,
-    groupSuffix: uniqueSuffix(),
-    onQuery: (sql) => statements.push(sql),
-  });
-  tokens.a = await signAccessToken(sellerA, service.config.jwtSecret);
-  tokens.b = await signAccessToken(sellerB, service.config.jwtSecret);
-  tokens.admin = await signAccessToken(admin, service.config.jwtSecret);
-  tokens.buyer = await signAccessToken(
-    { userId: newId(), role: 'buyer', sellerId: null },
-    service.config.jwtSecret,
-  );
   await setStanding(sellerA.sellerId, 'ACTIVE', 2);
   await setStanding(sellerB.sellerId, 'ACTIVE', 2);
 });
 
-afterAll(async () => {
-  await service?.stop();
-});
-
 describe('products subgraph', () => {
+  it('keeps the CHECKs of product statuses and store standings equal to the domain sets', async () => {
+    expect(await sut.checkedValues('product', 'status')).toEqual([...PRODUCT_STATUS.values]);
+    expect(await sut.checkedValues('seller_standing', 'status')).toEqual([...STORE_STATUS.values]);
+  });
+
   it('refuses requests that did not come through the gateway', async () => {
     const res = await fetch(service.server.url, {
       method: 'POST',
@@ -423,6 +393,64 @@ describe('products subgraph', () => {
     expect((await gql(`{ product(id: "${p.id}") { name } }`, {}, 'buyer')).body.data.product).toEqual({
       name: 'Armchair',
     });
+  });
+
+  it("marks a cached view stale when another instance's product event arrives", async () => {
+    const p = await createAs('a', shoe(sku(), { name: 'Stool' }));
+    await publish(p.id);
+    const name = async () =>
+      (await gql(`{ product(id: "${p.id}") { name } }`, {}, 'buyer')).body.data.product.name as string;
+    expect(await name()).toBe('Stool');
+    // Another instance renames it: its commit reaches this instance only through the event.
+    await sql(`update product set name = 'Bar stool', version = version + 1 where id = ?`, [p.id]);
+    expect(await name()).toBe('Stool');
+    const [last] = (await sut.outbox({ key: p.id })).slice(-1);
+    const payload: PayloadOf<'products.product-updated@2'> = {
+      ...last!.payload,
+      version: last!.payload.version + 1,
+      snapshot: { ...last!.payload.snapshot, name: 'Bar stool' },
+    };
+    const event = await sut.send('products.product-updated@2', payload, {
+      aggregateType: 'Product',
+      aggregateId: p.id,
+      producer: 'products',
+      topic: Topics.product,
+    });
+    await sut.handled(event, { group: 'products.cache-invalidation' });
+    expect(await name()).toBe('Bar stool');
+  });
+
+  it('takes store standing from accounts events and ignores an older one', async () => {
+    const sellerId = newId();
+    const store = {
+      sellerId,
+      ownerUserId: newId(),
+      name: 'Standing',
+      slug: `standing-${sellerId.slice(0, 8)}`,
+    };
+    const options = {
+      aggregateType: 'Store',
+      aggregateId: sellerId,
+      producer: 'accounts',
+      topic: Topics.store,
+    };
+    const events = [
+      await sut.send('accounts.store-registered@1', { ...store, status: 'PENDING', version: 1 }, options),
+      await sut.send(
+        'accounts.store-status-changed@1',
+        { ...store, status: 'ACTIVE', previousStatus: 'PENDING', version: 3 },
+        options,
+      ),
+      await sut.send(
+        'accounts.store-status-changed@1',
+        { ...store, status: 'PENDING', previousStatus: 'ACTIVE', version: 2 },
+        options,
+      ),
+    ];
+    await sut.handled(events, { group: 'products.store-standing' });
+    expect(await sql('select status, version from seller_standing where seller_id = ?', [sellerId])).toEqual([
+      { status: 'ACTIVE', version: 3 },
+    ]);
   });
 
   it('gives one of two concurrent categories with the same slug a typed error', async () => {

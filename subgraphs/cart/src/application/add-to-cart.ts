@@ -1,7 +1,7 @@
 import { Guard, domainError, err, ok, type Result } from '@marketplace/shared-kernel';
 import { Cart } from '../domain/cart.js';
 import type { CatalogItem } from '../domain/catalog-item.js';
-import { callerOf, newGuestToken, openCartForUpdate } from './cart-caller.js';
+import { callerOf, newGuestToken, openCartForUpdate, trackCart } from './cart-caller.js';
 import type { CartContext, CartTransaction } from './ports.js';
 
 export interface AddToCartInput {
@@ -55,12 +55,11 @@ export async function addToCart(input: AddToCartInput, ctx: CartContext): Promis
   const quantity = Guard.integer('quantity', input.quantity, { min: 1 });
   if (!quantity.ok) return quantity;
 
-  const touched: Cart[] = [];
-  const result = await ctx.transaction(async (tx) => {
+  return ctx.transaction(async (tx) => {
     const now = ctx.clock.now();
     const item = await findItem(key.value, tx);
     if (!item) return err(unavailable('sku' in key.value ? 'sku' : 'variantId'));
-    let cart = await openCartForUpdate(caller.value, tx, now, touched);
+    let cart = await openCartForUpdate(caller.value, tx, ctx, now);
     let guestToken: string | null = null;
     if (!cart) {
       let opened: Result<Cart>;
@@ -76,10 +75,7 @@ export async function addToCart(input: AddToCartInput, ctx: CartContext): Promis
     }
     const added = cart.addItem(item, quantity.value, ctx.policy, now);
     if (!added.ok) return added;
-    tx.track(cart);
-    touched.push(cart);
+    trackCart(cart, tx, ctx);
     return ok({ cart, guestToken });
   });
-  if (result.ok) await ctx.afterCommit(touched);
-  return result;
 }

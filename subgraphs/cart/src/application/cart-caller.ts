@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Actor } from '@marketplace/platform';
 import { domainError, err, ok, type Result } from '@marketplace/shared-kernel';
 import type { Cart, CartSnapshot } from '../domain/cart.js';
-import type { CartTransaction } from './ports.js';
+import type { CartContext, CartTransaction } from './ports.js';
 
 /** 256 random bits, base64url: 43 characters. */
 const GUEST_TOKEN_BYTES = 32;
@@ -47,6 +47,15 @@ export function guestTokenHash(guestToken: string): Result<string> {
 }
 
 /**
+ * A cart this transaction changed: its events go out with the commit, and its cached state is
+ * marked stale once the commit is done (nothing happens if the transaction rolls back).
+ */
+export function trackCart(cart: Cart, tx: CartTransaction, ctx: CartContext): void {
+  tx.track(cart);
+  tx.afterCommit(() => ctx.cache.invalidate(cart));
+}
+
+/**
  * The caller's open cart, row-locked for the transaction, or null. A cart found past its
  * expiry (the sweeper has not reached it yet) is expired on the way and tracked, so its event
  * goes out if the transaction commits.
@@ -54,18 +63,15 @@ export function guestTokenHash(guestToken: string): Result<string> {
 export async function openCartForUpdate(
   caller: CartCaller,
   tx: CartTransaction,
+  ctx: CartContext,
   now: Date,
-  closed: Cart[],
 ): Promise<Cart | null> {
   let cart: Cart | null;
   if (caller.kind === 'buyer') cart = await tx.carts.activeForBuyerForUpdate(caller.buyerId);
   else cart = caller.tokenHash ? await tx.carts.byGuestTokenForUpdate(caller.tokenHash) : null;
   if (!cart || cart.status !== 'ACTIVE') return null;
   if (!cart.isOpenAt(now)) {
-    if (cart.expire(now).ok) {
-      tx.track(cart);
-      closed.push(cart);
-    }
+    if (cart.expire(now).ok) trackCart(cart, tx, ctx);
     return null;
   }
   return cart;

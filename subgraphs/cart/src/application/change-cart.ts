@@ -1,7 +1,7 @@
 import { Guard, err, ok, type Result } from '@marketplace/shared-kernel';
 import type { Cart } from '../domain/cart.js';
 import type { CatalogItem } from '../domain/catalog-item.js';
-import { callerOf, cartNotFound, openCartForUpdate } from './cart-caller.js';
+import { callerOf, cartNotFound, openCartForUpdate, trackCart } from './cart-caller.js';
 import type { CartContext } from './ports.js';
 
 /** What a command on an existing cart gets: the locked cart, the time, and the catalog. */
@@ -22,22 +22,20 @@ async function change(
 ): Promise<Result<Cart>> {
   const caller = callerOf(ctx.actor, guestToken);
   if (!caller.ok) return caller;
-  const result = await ctx.transaction(async (tx) => {
+  return ctx.transaction(async (tx) => {
     const now = ctx.clock.now();
     // An expired cart found here is not committed as expired: the refusal rolls back, and
     // the sweeper closes it.
-    const cart = await openCartForUpdate(caller.value, tx, now, []);
+    const cart = await openCartForUpdate(caller.value, tx, ctx, now);
     if (!cart) return err(cartNotFound());
     const done = await command(cart, {
       now,
       catalogFor: (c) => tx.catalog.byVariantIds(c.lines.map((l) => l.variantId)),
     });
     if (!done.ok) return done;
-    tx.track(cart);
+    trackCart(cart, tx, ctx);
     return ok(cart);
   });
-  if (result.ok) await ctx.afterCommit([result.value]);
-  return result;
 }
 
 const lineIdOf = (lineId: string) => Guard.uuid('lineId', lineId);

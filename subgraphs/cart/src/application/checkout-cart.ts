@@ -1,6 +1,7 @@
 import { domainError, err, ok, type Result } from '@marketplace/shared-kernel';
 import type { CartCheckedOutPayload } from '../domain/cart.js';
 import { CheckoutErrors, checkoutSnapshot, type CheckoutSnapshot } from '../domain/checkout-snapshot.js';
+import { trackCart } from './cart-caller.js';
 import type { CartContext } from './ports.js';
 
 export interface SnapshotCartCommand {
@@ -44,7 +45,7 @@ export async function clearCart(
   command: ClearCartCommand,
   ctx: CartContext,
 ): Promise<Result<CartCheckedOutPayload>> {
-  const result = await ctx.transaction(async (tx) => {
+  return ctx.transaction(async (tx) => {
     const now = ctx.clock.now();
     const cart = await tx.carts.byIdForUpdate(command.cartId);
     if (!cart) return err(CheckoutErrors.notFound());
@@ -55,15 +56,14 @@ export async function clearCart(
         return err(domainError('CART.CHECKOUT_REUSED', 'This checkout cleared another cart', 'checkoutId'));
       cart.restateCheckOut(previous, now);
       tx.track(cart);
-      return ok({ reply: previous, cart, changed: false });
+      return ok(previous);
     }
     const checkedOut = cart.checkOut(command, ctx.policy, now);
     if (!checkedOut.ok) return checkedOut;
     await tx.checkouts.save(checkedOut.value, now);
-    tx.track(cart);
-    return ok({ reply: checkedOut.value, cart, changed: checkedOut.value.removedLineIds.length > 0 });
+    // Only a clear that removed lines changed the cart (and its cached state).
+    if (checkedOut.value.removedLineIds.length > 0) trackCart(cart, tx, ctx);
+    else tx.track(cart);
+    return ok(checkedOut.value);
   });
-  if (!result.ok) return result;
-  if (result.value.changed) await ctx.afterCommit([result.value.cart]);
-  return ok(result.value.reply);
 }

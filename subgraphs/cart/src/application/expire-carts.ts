@@ -1,5 +1,5 @@
 import { ok } from '@marketplace/shared-kernel';
-import type { Cart } from '../domain/cart.js';
+import { trackCart } from './cart-caller.js';
 import type { CartContext } from './ports.js';
 
 /**
@@ -10,19 +10,19 @@ import type { CartContext } from './ports.js';
 export async function expireIdleCarts(ctx: CartContext, batchSize = 100): Promise<number> {
   let total = 0;
   for (;;) {
-    const expired: Cart[] = [];
     const result = await ctx.transaction(async (tx) => {
       const now = ctx.clock.now();
       const carts = await tx.carts.expiredForUpdate(now, batchSize);
+      let expired = 0;
       for (const cart of carts) {
         if (!cart.expire(now).ok) continue;
-        tx.track(cart);
-        expired.push(cart);
+        trackCart(cart, tx, ctx);
+        expired += 1;
       }
-      return ok(carts.length);
+      return ok({ found: carts.length, expired });
     });
-    if (expired.length > 0) await ctx.afterCommit(expired);
-    total += expired.length;
-    if (!result.ok || result.value < batchSize || expired.length === 0) return total;
+    if (!result.ok) return total;
+    total += result.value.expired;
+    if (result.value.found < batchSize || result.value.expired === 0) return total;
   }
 }

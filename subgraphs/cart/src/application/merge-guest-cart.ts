@@ -1,6 +1,6 @@
 import { domainError, err, ok, type Result } from '@marketplace/shared-kernel';
 import { Cart, type SkippedLine } from '../domain/cart.js';
-import { cartNotFound, guestTokenHash, openCartForUpdate } from './cart-caller.js';
+import { cartNotFound, guestTokenHash, openCartForUpdate, trackCart } from './cart-caller.js';
 import type { CartContext } from './ports.js';
 
 export interface MergeGuestCartOutcome {
@@ -30,8 +30,7 @@ export async function mergeGuestCart(
   if (!hash.ok) return hash;
   const buyer = { kind: 'buyer' as const, buyerId: actor.userId };
 
-  const touched: Cart[] = [];
-  const result = await ctx.transaction(async (tx): Promise<Result<MergeGuestCartOutcome>> => {
+  return ctx.transaction(async (tx): Promise<Result<MergeGuestCartOutcome>> => {
     const now = ctx.clock.now();
     // Lock order: the guest cart first, then the buyer's; nothing locks them the other way round.
     const source = await tx.carts.byGuestTokenForUpdate(hash.value);
@@ -39,13 +38,13 @@ export async function mergeGuestCart(
     if (source.status === 'MERGED') {
       const into = source.mergedIntoCartId ? await tx.carts.byId(source.mergedIntoCartId) : null;
       if (!into?.belongsTo(actor.userId)) return err(cartNotFound());
-      const current = await openCartForUpdate(buyer, tx, now, touched);
+      const current = await openCartForUpdate(buyer, tx, ctx, now);
       if (!current) return err(cartNotFound());
       return ok({ cart: current, alreadyMerged: true, merged: 0, skipped: [] });
     }
     if (!source.isOpenAt(now)) return err(cartNotFound());
 
-    let target = await openCartForUpdate(buyer, tx, now, touched);
+    let target = await openCartForUpdate(buyer, tx, ctx, now);
     if (!target) {
       const opened = Cart.openForBuyer(actor.userId, ctx.policy, now);
       if (!opened.ok) return opened;
@@ -54,11 +53,8 @@ export async function mergeGuestCart(
     }
     const outcome = target.absorb(source, ctx.policy, now);
     if (!outcome.ok) return outcome;
-    tx.track(target);
-    tx.track(source);
-    touched.push(target, source);
+    trackCart(target, tx, ctx);
+    trackCart(source, tx, ctx);
     return ok({ cart: target, alreadyMerged: false, ...outcome.value });
   });
-  if (result.ok) await ctx.afterCommit(touched);
-  return result;
 }

@@ -1,5 +1,5 @@
-import type { Actor } from '@marketplace/platform';
-import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { TransactionTools, UseCaseContext } from '@marketplace/platform';
+import type { Clock } from '@marketplace/shared-kernel';
 import type { Cart, CartCheckedOutPayload } from '../domain/cart.js';
 import type { CartPolicy } from '../domain/cart-policy.js';
 import type { CatalogItem, SellerStatus } from '../domain/catalog-item.js';
@@ -30,25 +30,31 @@ export interface CheckoutLog {
   save(reply: CartCheckedOutPayload, at: Date): Promise<void>;
 }
 
-export interface CartTransaction {
+/** The repositories of one cart transaction. */
+export interface CartRepositories {
   carts: CartRepository;
   catalog: SkuCatalog;
   checkouts: CheckoutLog;
-  /** Enlists a cart whose events go to the outbox on commit. */
-  track(cart: Cart): void;
+  products: SkuCatalogProjection;
+  standings: SellerStandingProjection;
 }
 
-/** What every cart use case receives besides its input. */
-export interface CartContext {
-  actor: Actor | null;
-  correlationId: string;
-  clock: Clock;
-  policy: CartPolicy;
-  /** Runs the work in one transaction with the outbox; a rejected result rolls it back. */
-  transaction<T>(work: (tx: CartTransaction) => Promise<Result<T>>): Promise<Result<T>>;
-  /** Called after a commit with the carts it changed, e.g. to mark cached copies stale. */
-  afterCommit(carts: readonly Cart[]): Promise<void>;
+export type CartTransaction = CartRepositories & TransactionTools;
+
+/** The cached copies of carts' states (Redis), marked stale once a change has committed. */
+export interface CartCache {
+  invalidate(cart: { id: string; version: number }): Promise<void>;
 }
+
+/** What every cart use case receives besides its input (declared once: cartUseCases). */
+export type CartContext = UseCaseContext<
+  CartRepositories,
+  {
+    clock: Clock;
+    policy: CartPolicy;
+    cache: CartCache;
+  }
+>;
 
 /** A product as the catalog events describe it, reduced to what carts need. */
 export interface CatalogProduct {

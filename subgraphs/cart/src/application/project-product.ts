@@ -1,28 +1,16 @@
-import type { CatalogItem } from '../domain/catalog-item.js';
-import type { CatalogProduct, SkuCatalogProjection } from './ports.js';
+import type { PayloadOf } from '@marketplace/event-contracts';
+import { ok, type Result } from '@marketplace/shared-kernel';
+import type { CartContext, CatalogProduct } from './ports.js';
 
-/** The part of a products v2 event payload the cart reads (the full contract is in event-contracts). */
-export interface ProductEventV2 {
-  productId: string;
-  sellerId: string;
-  version: number;
-  snapshot: {
-    name: string;
-    status: CatalogItem['productStatus'];
-    variants: { variantId: string; sku: string; name: string; price: CatalogItem['price'] }[];
-  };
-}
+/** Every products v2 event (created, updated, published, unpublished, deleted) carries this. */
+export type ProductEventV2 = PayloadOf<'products.product-updated@2'>;
 
 /**
  * Keeps the cart's local catalog in step with product events: every v2 event carries the
  * whole product, so each one replaces what the cart knows of it. Older versions are dropped,
- * so a late or replayed event never puts back an old price or status.
+ * so a late or replayed event never puts back an old price or status. Answers whether it applied.
  */
-export function projectProductEvent(
-  payload: ProductEventV2,
-  projection: SkuCatalogProjection,
-  now: Date,
-): Promise<boolean> {
+export function projectProductEvent(payload: ProductEventV2, ctx: CartContext): Promise<Result<boolean>> {
   const product: CatalogProduct = {
     productId: payload.productId,
     sellerId: payload.sellerId,
@@ -36,5 +24,5 @@ export function projectProductEvent(
       price: v.price ? { amount: v.price.amount, currency: v.price.currency } : null,
     })),
   };
-  return projection.apply(product, now);
+  return ctx.transaction(async (tx) => ok(await tx.products.apply(product, ctx.clock.now())));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { newId } from '@marketplace/shared-kernel';
-import { Cart, cartLifecycle, type CartEvent } from './cart.js';
+import { newId, type EventOf } from '@marketplace/shared-kernel';
+import { Cart, cartLifecycle, type CartEvents } from './cart.js';
 import { checkoutSnapshot } from './checkout-snapshot.js';
 import { DEFAULT_CART_POLICY, cartPolicy, type CartPolicy } from './cart-policy.js';
 import type { CatalogItem } from './catalog-item.js';
@@ -36,7 +36,7 @@ const guestCart = () => {
   if (!opened.ok) throw new Error(opened.error.message);
   return opened.value;
 };
-const types = (events: readonly CartEvent[]) => events.map((e) => e.type);
+const types = (events: readonly EventOf<CartEvents>[]) => events.map((e) => e.type);
 
 /** Asserts nothing observable changed: same version, lines, coupons and no new events. */
 function unchanged(cart: Cart, run: () => { ok: boolean; error?: { code: string } }, code: string) {

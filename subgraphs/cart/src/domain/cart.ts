@@ -2,18 +2,20 @@ import {
   AggregateRoot,
   Guard,
   StateMachine,
+  closedSet,
   combine,
   domainError,
   err,
   newId,
   ok,
-  type DomainEvent,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 import { expiryFor, type CartPolicy } from './cart-policy.js';
 import { samePrice, unavailableReason, type CatalogItem, type MoneyJson } from './catalog-item.js';
 
-export type CartStatus = 'ACTIVE' | 'MERGED' | 'EXPIRED' | 'CHECKED_OUT';
+export const CART_STATUS = closedSet('CartStatus', ['ACTIVE', 'MERGED', 'EXPIRED', 'CHECKED_OUT'] as const);
+export type CartStatus = MemberOf<typeof CART_STATUS>;
 
 /**
  * A cart is open until it is merged into a buyer's cart, expires, or a checkout took its last
@@ -120,13 +122,15 @@ export interface CartCheckedOutPayload {
   version: number;
 }
 
-export type CartEvent =
-  | DomainEvent<CartCheckedOutPayload>
-  | DomainEvent<LineAddedPayload>
-  | DomainEvent<LineQuantityChangedPayload>
-  | DomainEvent<LineRemovedPayload>
-  | DomainEvent<CartsMergedPayload>
-  | DomainEvent<CartExpiredPayload>;
+/** The events a cart raises, by contract (all on `cart.cart`, keyed by cart id). */
+export type CartEvents = {
+  'cart.line-added@1': LineAddedPayload;
+  'cart.line-quantity-changed@1': LineQuantityChangedPayload;
+  'cart.line-removed@1': LineRemovedPayload;
+  'cart.carts-merged@1': CartsMergedPayload;
+  'cart.cart-expired@1': CartExpiredPayload;
+  'cart.cart-checked-out@1': CartCheckedOutPayload;
+};
 
 export interface MergeOutcome {
   /** Lines of the guest cart that landed in the buyer's cart (added or summed). */
@@ -145,7 +149,7 @@ const notFoundLine = () => domainError('CART.LINE_NOT_FOUND', 'No such line in t
  * released when the cart is emptied), so the subtotal is one amount; only an ACTIVE cart that
  * has not passed its expiry changes.
  */
-export class Cart extends AggregateRoot<CartEvent> {
+export class Cart extends AggregateRoot<CartEvents> {
   private constructor(
     readonly id: string,
     /** Null for a guest cart. */
@@ -276,7 +280,7 @@ export class Cart extends AggregateRoot<CartEvent> {
       const updated = { ...existing, quantity: total, priceWhenAdded: { ...price } };
       this.replaceLine(updated);
       this.touch(policy, now);
-      this.recordQuantityChanged(updated, previous, now);
+      this.raiseQuantityChanged(updated, previous, now);
       return ok(updated);
     }
     if (this._lines.length >= policy.maxLines) {
@@ -301,7 +305,7 @@ export class Cart extends AggregateRoot<CartEvent> {
     this._lines = [...this._lines, line];
     this._currency = price.currency;
     this.touch(policy, now);
-    this.record(this.event('cart.line-added', now, this.lineAdded(line)));
+    this.raise('cart.line-added@1', this.lineAdded(line), { occurredAt: now });
     return ok(line);
   }
 
@@ -330,7 +334,7 @@ export class Cart extends AggregateRoot<CartEvent> {
     const updated = { ...line, quantity: qty.value };
     this.replaceLine(updated);
     this.touch(policy, now);
-    this.recordQuantityChanged(updated, line.quantity, now);
+    this.raiseQuantityChanged(updated, line.quantity, now);
     return ok(updated);
   }
 
@@ -351,7 +355,7 @@ export class Cart extends AggregateRoot<CartEvent> {
       previousQuantity: line.quantity,
       version: this._version,
     };
-    this.record(this.event('cart.line-removed', now, payload));
+    this.raise('cart.line-removed@1', payload, { occurredAt: now });
     return ok(line);
   }
 
@@ -428,8 +432,10 @@ export class Cart extends AggregateRoot<CartEvent> {
       return err(domainError('CART.NOT_A_GUEST_CART', 'Only a guest cart can be merged'));
     const open = combine(this.assertOpen(now), source.assertOpen(now));
     if (!open.ok) return open;
-    const closing = cartLifecycle.transition(source._status, 'MERGED');
+    // The guest cart closes first: nothing after this can fail, so a refused merge changes nothing.
+    const closing = source.close('MERGED', now);
     if (!closing.ok) return closing;
+    source._mergedIntoCartId = this.id;
 
     let merged = 0;
     const skipped: SkippedLine[] = [];
@@ -461,12 +467,6 @@ export class Cart extends AggregateRoot<CartEvent> {
       if (!this._couponCodes.includes(code)) this._couponCodes = [...this._couponCodes, code];
     }
 
-    source._status = closing.value;
-    source._mergedIntoCartId = this.id;
-    source._closedAt = now;
-    source._updatedAt = now;
-    source._version += 1;
-
     this.touch(policy, now);
     const payload: CartsMergedPayload = {
       cartId: this.id,
@@ -477,7 +477,7 @@ export class Cart extends AggregateRoot<CartEvent> {
       skipped,
       version: this._version,
     };
-    this.record(this.event('cart.carts-merged', now, payload));
+    this.raise('cart.carts-merged@1', payload, { occurredAt: now });
     return ok({ merged, skipped });
   }
 
@@ -485,12 +485,8 @@ export class Cart extends AggregateRoot<CartEvent> {
   expire(now: Date): Result<void> {
     if (this._status === 'ACTIVE' && this._expiresAt.getTime() > now.getTime())
       return err(domainError('CART.NOT_EXPIRED', 'This cart is still within its idle period'));
-    const moved = cartLifecycle.transition(this._status, 'EXPIRED');
-    if (!moved.ok) return moved;
-    this._status = moved.value;
-    this._closedAt = now;
-    this._updatedAt = now;
-    this._version += 1;
+    const closed = this.close('EXPIRED', now);
+    if (!closed.ok) return closed;
     const payload: CartExpiredPayload = {
       cartId: this.id,
       buyerId: this.buyerId,
@@ -498,7 +494,7 @@ export class Cart extends AggregateRoot<CartEvent> {
       expiredAt: now.toISOString(),
       version: this._version,
     };
-    this.record(this.event('cart.cart-expired', now, payload));
+    this.raise('cart.cart-expired@1', payload, { occurredAt: now });
     return ok(undefined);
   }
 
@@ -520,13 +516,9 @@ export class Cart extends AggregateRoot<CartEvent> {
     if (removed.length > 0) {
       this._lines = this._lines.filter((l) => !leaving.has(l.id));
       if (this._lines.length === 0) {
-        const moved = cartLifecycle.transition(this._status, 'CHECKED_OUT');
-        if (!moved.ok) return moved;
-        this._status = moved.value;
+        const closed = this.close('CHECKED_OUT', now);
+        if (!closed.ok) return closed;
         this._currency = null;
-        this._closedAt = now;
-        this._updatedAt = now;
-        this._version += 1;
       } else {
         this.touch(policy, now);
       }
@@ -541,13 +533,13 @@ export class Cart extends AggregateRoot<CartEvent> {
       status: this._status === 'CHECKED_OUT' ? 'CHECKED_OUT' : 'ACTIVE',
       version: this._version,
     };
-    this.record(this.event('cart.cart-checked-out', now, payload));
+    this.raise('cart.cart-checked-out@1', payload, { occurredAt: now });
     return ok(payload);
   }
 
   /** A repeated clear of the same checkout: the first reply is published again, nothing changes. */
   restateCheckOut(reply: CartCheckedOutPayload, now: Date): void {
-    this.record(this.event('cart.cart-checked-out', now, { ...reply }));
+    this.raise('cart.cart-checked-out@1', { ...reply }, { occurredAt: now });
   }
 
   snapshot(): CartSnapshot {
@@ -572,6 +564,17 @@ export class Cart extends AggregateRoot<CartEvent> {
     return ok(undefined);
   }
 
+  /** The one place the status moves: only along `cartLifecycle`, and every move closes the cart. */
+  private close(to: Exclude<CartStatus, 'ACTIVE'>, now: Date): Result<void> {
+    const moved = cartLifecycle.transition(this._status, to);
+    if (!moved.ok) return moved;
+    this._status = moved.value;
+    this._closedAt = now;
+    this._updatedAt = now;
+    this._version += 1;
+    return ok(undefined);
+  }
+
   /** Every change moves the version and pushes the expiry out by the idle period. */
   private touch(policy: CartPolicy, now: Date): void {
     this._version += 1;
@@ -593,13 +596,9 @@ export class Cart extends AggregateRoot<CartEvent> {
     };
   }
 
-  private recordQuantityChanged(line: CartLine, previousQuantity: number, now: Date): void {
+  private raiseQuantityChanged(line: CartLine, previousQuantity: number, now: Date): void {
     const payload: LineQuantityChangedPayload = { ...this.lineAdded(line), previousQuantity };
-    this.record(this.event('cart.line-quantity-changed', now, payload));
-  }
-
-  private event<P extends object>(type: string, now: Date, payload: P): DomainEvent<P> {
-    return { type, version: 1, aggregateType: 'Cart', aggregateId: this.id, occurredAt: now, payload };
+    this.raise('cart.line-quantity-changed@1', payload, { occurredAt: now });
   }
 }
 

@@ -1,3 +1,5 @@
+import { closedSet, type MemberOf } from '@marketplace/shared-kernel';
+
 /** Money as it travels in events and snapshots: integer minor units plus ISO-4217 currency. */
 export interface MoneyJson {
   amount: number;
@@ -32,9 +34,15 @@ export interface CatalogItem {
   sellerStatus: SellerStatus | null;
 }
 
-/** Why a line cannot be bought right now; null means it can. */
-export type UnavailableReason =
-  'NOT_PUBLISHED' | 'VARIANT_REMOVED' | 'NOT_PRICED' | 'CURRENCY_CHANGED' | 'SELLER_SUSPENDED';
+/** Why a line cannot be bought right now (a line that can has none); the GraphQL enum's source. */
+export const UNAVAILABLE_REASON = closedSet('CartLineUnavailableReason', [
+  'NOT_PUBLISHED',
+  'VARIANT_REMOVED',
+  'NOT_PRICED',
+  'CURRENCY_CHANGED',
+  'SELLER_SUSPENDED',
+] as const);
+export type UnavailableReason = MemberOf<typeof UNAVAILABLE_REASON>;
 
 /**
  * Whether a buyer can buy the variant now. A suspended seller's products are off the

@@ -19,7 +19,8 @@ export interface CheckoutLine {
 export interface CheckoutSnapshot {
   currency: string;
   couponCodes: string[];
-  lines: CheckoutLine[];
+  /** Never empty: an empty cart is refused (CART.EMPTY). */
+  lines: [CheckoutLine, ...CheckoutLine[]];
 }
 
 export const CheckoutErrors = {
@@ -64,19 +65,17 @@ export function checkoutSnapshot(
   if (unavailable.length > 0) return err(CheckoutErrors.unavailable(unavailable));
   const changed = priced.lines.filter((l) => l.priceChanged).map((l) => l.sku);
   if (changed.length > 0) return err(CheckoutErrors.pricesChanged(changed));
-  return ok({
-    currency: cart.currency,
-    couponCodes: [...cart.couponCodes],
-    lines: priced.lines.map((l) => ({
-      lineId: l.id,
-      sku: l.sku,
-      variantId: l.variantId,
-      productId: l.productId,
-      sellerId: l.sellerId,
-      productName: l.productName ?? l.sku,
-      variantName: l.variantName,
-      quantity: l.quantity,
-      unitPrice: { ...l.unitPrice },
-    })),
-  });
+  const [first, ...rest] = priced.lines.map((l): CheckoutLine => ({
+    lineId: l.id,
+    sku: l.sku,
+    variantId: l.variantId,
+    productId: l.productId,
+    sellerId: l.sellerId,
+    productName: l.productName ?? l.sku,
+    variantName: l.variantName,
+    quantity: l.quantity,
+    unitPrice: { ...l.unitPrice },
+  }));
+  if (!first) return err(CheckoutErrors.empty());
+  return ok({ currency: cart.currency, couponCodes: [...cart.couponCodes], lines: [first, ...rest] });
 }

@@ -1,5 +1,5 @@
-import type { Actor } from '@marketplace/platform';
-import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { UseCaseContext } from '@marketplace/platform';
+import type { Clock } from '@marketplace/shared-kernel';
 import type { Cancellation, Order } from '../domain/order.js';
 
 export interface OrderRepository {
@@ -18,23 +18,14 @@ export interface OrderRepository {
   save(order: Order): Promise<void>;
 }
 
-export interface OrdersTransaction {
+/** The repositories of one orders transaction (the kit adds `track` and `afterCommit`). */
+export interface OrdersRepositories {
   orders: OrderRepository;
-  /** Enlists an aggregate whose events go to the outbox on commit. */
-  track(order: Order): void;
 }
 
 export interface OrderPolicy {
   refundWindowDays: number;
 }
 
-/** What every orders use case receives besides its input. */
-export interface OrdersContext {
-  actor: Actor | null;
-  correlationId: string;
-  causationId?: string;
-  clock: Clock;
-  policy: OrderPolicy;
-  /** Runs the work in one transaction; a rejected result rolls it back. */
-  transaction<T>(work: (tx: OrdersTransaction) => Promise<Result<T>>): Promise<Result<T>>;
-}
+/** What every orders use case receives besides its input (declared once: ordersUseCases). */
+export type OrdersContext = UseCaseContext<OrdersRepositories, { clock: Clock; policy: OrderPolicy }>;

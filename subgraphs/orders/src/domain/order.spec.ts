@@ -149,7 +149,7 @@ describe('creating an order', () => {
     expect(v2?.payload).toEqual({
       ...v1event?.payload,
       orderNumber: 'MP-7KQ2M4XD',
-      subOrders: (v1event?.payload.subOrders as object[]).map((s, i) => ({
+      subOrders: (v1event?.payload as { subOrders: object[] }).subOrders.map((s, i) => ({
         ...s,
         subOrderNumber: `MP-7KQ2M4XD-${i + 1}`,
       })),
@@ -428,6 +428,9 @@ describe('cancellation policy', () => {
     unwrap(order.applyShipment(sub(order, sellerA).id, 'DISPATCHED', now));
     const r = order.cancel({ code: 'X', message: 'late', actorId: buyer }, now);
     expect(r.ok ? null : r.error.code).toBe('ORDER.NOT_CANCELLABLE');
+    // Checked before anything moves: neither the order nor its other sub-order was cancelled.
+    expect(order.status).toBe('PAID');
+    expect(order.subOrders.map((s) => s.status).sort()).toEqual(['PAID', 'SHIPPED']);
   });
 });
 

@@ -1,13 +1,4 @@
-import {
-  AggregateRoot,
-  Money,
-  domainError,
-  err,
-  newId,
-  ok,
-  type DomainEvent,
-  type Result,
-} from '@marketplace/shared-kernel';
+import { AggregateRoot, Money, domainError, err, newId, ok, type Result } from '@marketplace/shared-kernel';
 import {
   orderMachine,
   refundMachine,
@@ -132,18 +123,137 @@ export interface CreateOrderInput {
   shipping: { sellerId: string; amount: number }[];
 }
 
-type Event = DomainEvent<Record<string, unknown>>;
+type Amount = { amount: number; currency: string };
 
-/** Order events whose v2 carries `orderNumber`: the ones the buyer is notified about, and the creation. */
-export const NUMBERED_EVENTS: ReadonlySet<string> = new Set([
-  'orders.order-created',
-  'orders.order-confirmed',
-  'orders.order-cancelled',
-  'orders.order-paid',
-  'orders.order-shipped',
-  'orders.order-completed',
-  'orders.order-refunded',
-]);
+export interface OrderCreatedPayload {
+  orderId: string;
+  checkoutId: string;
+  buyerId: string;
+  status: OrderStatus;
+  currency: string;
+  subtotal: Amount;
+  shippingTotal: Amount;
+  subOrders: {
+    subOrderId: string;
+    sellerId: string;
+    lineIds: string[];
+    subtotal: Amount;
+    shipping: Amount;
+  }[];
+  version: number;
+}
+
+export interface OrderConfirmedPayload {
+  orderId: string;
+  checkoutId: string;
+  buyerId: string;
+  paymentId: string;
+  currency: string;
+  total: Amount;
+  discountTotal: Amount;
+  subOrders: { subOrderId: string; sellerId: string; total: Amount }[];
+  version: number;
+}
+
+export interface OrderPaidPayload {
+  orderId: string;
+  buyerId: string;
+  paymentId: string;
+  currency: string;
+  shippingAddress: Address;
+  subOrders: {
+    subOrderId: string;
+    sellerId: string;
+    shipping: Amount;
+    items: { lineId: string; sku: string; quantity: number }[];
+  }[];
+  version: number;
+}
+
+export interface OrderCancelledPayload {
+  orderId: string;
+  checkoutId: string | null;
+  buyerId: string;
+  previousStatus: OrderStatus;
+  code: string;
+  message: string;
+  paymentId: string | null;
+  restock: { sku: string; quantity: number }[];
+  version: number;
+}
+
+/** `order-shipped` and `order-completed`. */
+export interface OrderMovedPayload {
+  orderId: string;
+  buyerId: string;
+  version: number;
+}
+
+export interface OrderRefundedPayload {
+  orderId: string;
+  buyerId: string;
+  refundRequestId: string;
+  subOrderId: string;
+  amount: Amount;
+  orderFullyRefunded: boolean;
+  subOrderRefunded: boolean;
+  restock: { sku: string; quantity: number }[];
+  version: number;
+}
+
+interface RefundRequestRef {
+  refundRequestId: string;
+  orderId: string;
+  subOrderId: string;
+  sellerId: string;
+  buyerId: string;
+}
+
+export interface RefundRequestedPayload extends RefundRequestRef {
+  amount: Amount;
+  reason: string;
+}
+
+export interface RefundApprovedPayload extends RefundRequestRef {
+  paymentId: string;
+  amount: Amount;
+  lines: { lineId: string; sku: string; quantity: number; amount: Amount }[];
+  approvedBy: string;
+}
+
+export interface RefundRejectedPayload extends RefundRequestRef {
+  reason: string;
+}
+
+/** v2 of an event: v1 plus the order's number (and each listed sub-order's). */
+type Numbered<P> = P extends { subOrders: (infer S)[] }
+  ? Omit<P, 'subOrders'> & { orderNumber: string; subOrders: (S & { subOrderNumber: string })[] }
+  : P & { orderNumber: string };
+
+/**
+ * The events an order raises, by contract (all on `orders.order`, keyed by order id). The ones
+ * the buyer is notified about, and the creation, are raised twice: v2 (first) carries the order
+ * number, v1 is still published beside it until every consumer reads v2 (event-contracts/README.md).
+ */
+export type OrderEvents = {
+  'orders.order-created@2': Numbered<OrderCreatedPayload>;
+  'orders.order-created@1': OrderCreatedPayload;
+  'orders.order-confirmed@2': Numbered<OrderConfirmedPayload>;
+  'orders.order-confirmed@1': OrderConfirmedPayload;
+  'orders.order-paid@2': Numbered<OrderPaidPayload>;
+  'orders.order-paid@1': OrderPaidPayload;
+  'orders.order-cancelled@2': Numbered<OrderCancelledPayload>;
+  'orders.order-cancelled@1': OrderCancelledPayload;
+  'orders.order-shipped@2': Numbered<OrderMovedPayload>;
+  'orders.order-shipped@1': OrderMovedPayload;
+  'orders.order-completed@2': Numbered<OrderMovedPayload>;
+  'orders.order-completed@1': OrderMovedPayload;
+  'orders.order-refunded@2': Numbered<OrderRefundedPayload>;
+  'orders.order-refunded@1': OrderRefundedPayload;
+  'orders.refund-requested@1': RefundRequestedPayload;
+  'orders.refund-approved@1': RefundApprovedPayload;
+  'orders.refund-rejected@1': RefundRejectedPayload;
+};
 
 /** Total paid for the first `n` units of a line: the line discount is split over its units by largest remainder. */
 export function paidForUnits(
@@ -171,7 +281,7 @@ const holdsUnits = (r: RefundRequest) => r.status !== 'REJECTED' && r.status !==
 
 /** The `reason` payments gives a void when the provider refused the capture for good. */
 export const CAPTURE_FAILED_REASON = 'CAPTURE_FAILED';
-export class Order extends AggregateRoot<Event> {
+export class Order extends AggregateRoot<OrderEvents> {
   id!: string;
   /** What people call the order (`MP-7KQ2M4XD`): unique, assigned once at creation. */
   number!: string;
@@ -235,23 +345,7 @@ export class Order extends AggregateRoot<Event> {
       _version: 0,
     });
     order.touch(now, 'PENDING', 'Order placed');
-    order.emit('orders.order-created', now, {
-      orderId: order.id,
-      checkoutId: input.checkoutId,
-      buyerId: order.buyerId,
-      status: order.status,
-      currency: order.currency,
-      subtotal: order.money(order.subtotal),
-      shippingTotal: order.money(order.shippingTotal),
-      subOrders: order.subOrders.map((s) => ({
-        subOrderId: s.id,
-        sellerId: s.sellerId,
-        lineIds: s.lines.map((l) => l.lineId),
-        subtotal: order.money(subOrderSubtotal(s)),
-        shipping: order.money(s.shipping),
-      })),
-      version: order.version,
-    });
+    order.raiseCreated(now);
     return ok(order);
   }
 
@@ -289,23 +383,7 @@ export class Order extends AggregateRoot<Event> {
 
   /** Replays the created event for a re-sent create-order command (the saga may have missed it). */
   replyCreated(now: Date): void {
-    this.emit('orders.order-created', now, {
-      orderId: this.id,
-      checkoutId: this.checkoutId,
-      buyerId: this.buyerId,
-      status: this.status,
-      currency: this.currency,
-      subtotal: this.money(this.subtotal),
-      shippingTotal: this.money(this.shippingTotal),
-      subOrders: this.subOrders.map((s) => ({
-        subOrderId: s.id,
-        sellerId: s.sellerId,
-        lineIds: s.lines.map((l) => l.lineId),
-        subtotal: this.money(subOrderSubtotal(s)),
-        shipping: this.money(s.shipping),
-      })),
-      version: this.version,
-    });
+    this.raiseCreated(now);
   }
 
   /**
@@ -325,7 +403,7 @@ export class Order extends AggregateRoot<Event> {
       // A confirm that arrives after the saga compensated (cancelled) the order changes nothing.
       if (this.status === 'CANCELLED' || this.status === 'FAILED') return ok({ replayed: false });
       if (this.paymentId === input.paymentId) {
-        this.emitConfirmed(now);
+        this.emitConfirmed(input.paymentId, now);
         return ok({ replayed: true });
       }
       return orderMachine.transition(this.status, 'CONFIRMED') as Result<never>;
@@ -342,20 +420,20 @@ export class Order extends AggregateRoot<Event> {
       if (!sub) continue; // a seller without a sub-order has no shipping to discount
       sub.shippingDiscount = Math.min(sub.shipping, sub.shippingDiscount + discount.amount);
     }
+    const moved = this.moveAll('CONFIRMED');
+    if (!moved.ok) return moved;
     this.paymentId = input.paymentId;
-    this._status = 'CONFIRMED';
-    for (const s of this.subOrders) s.status = 'CONFIRMED';
     this.touch(now, 'CONFIRMED', 'Payment authorized');
-    this.emitConfirmed(now);
+    this.emitConfirmed(input.paymentId, now);
     return ok({ replayed: false });
   }
 
-  private emitConfirmed(now: Date) {
-    this.emit('orders.order-confirmed', now, {
+  private emitConfirmed(paymentId: string, now: Date) {
+    const confirmed: OrderConfirmedPayload = {
       orderId: this.id,
-      checkoutId: this.checkoutId,
+      checkoutId: this.sagaCheckoutId,
       buyerId: this.buyerId,
-      paymentId: this.paymentId,
+      paymentId,
       currency: this.currency,
       total: this.money(this.total),
       discountTotal: this.money(this.discountTotal),
@@ -365,7 +443,9 @@ export class Order extends AggregateRoot<Event> {
         total: this.money(subOrderTotal(s)),
       })),
       version: this.version,
-    });
+    };
+    this.raise('orders.order-confirmed@2', this.withNumbers(confirmed), { occurredAt: now });
+    this.raise('orders.order-confirmed@1', confirmed, { occurredAt: now });
   }
 
   /**
@@ -391,11 +471,11 @@ export class Order extends AggregateRoot<Event> {
     }
     if (this.paymentId !== paymentId)
       return err(OrderErrors.invalid('Captured payment is not the order payment', 'paymentId'));
-    this._status = 'PAID';
+    const moved = this.moveAll('PAID');
+    if (!moved.ok) return moved;
     this.paidAt = capturedAt;
-    for (const s of this.subOrders) s.status = 'PAID';
     this.touch(now, 'PAID', 'Payment captured');
-    this.emit('orders.order-paid', now, {
+    const paid: OrderPaidPayload = {
       orderId: this.id,
       buyerId: this.buyerId,
       paymentId,
@@ -408,7 +488,9 @@ export class Order extends AggregateRoot<Event> {
         items: s.lines.map((l) => ({ lineId: l.lineId, sku: l.sku, quantity: l.quantity })),
       })),
       version: this.version,
-    });
+    };
+    this.raise('orders.order-paid@2', this.withNumbers(paid), { occurredAt: now });
+    this.raise('orders.order-paid@1', paid, { occurredAt: now });
     return ok({ changed: true });
   }
 
@@ -421,16 +503,12 @@ export class Order extends AggregateRoot<Event> {
     now: Date,
   ): Result<{ changed: boolean }> {
     if (this.status === 'CANCELLED') return ok({ changed: false });
-    const cancellable =
-      ['PENDING', 'CONFIRMED', 'PAID'].includes(this.status) &&
-      this.subOrders.every((s) => ['PENDING', 'CONFIRMED', 'PAID'].includes(s.status));
-    if (!cancellable) return err(OrderErrors.notCancellable());
     const previousStatus = this.status;
-    this._status = 'CANCELLED';
+    // The tables say what may still be cancelled: nothing shipped, nothing settled.
+    if (!this.moveAll('CANCELLED').ok) return err(OrderErrors.notCancellable());
     this.cancellation = { code: input.code, message: input.message };
-    for (const s of this.subOrders) s.status = 'CANCELLED';
     this.touch(now, 'CANCELLED', input.message);
-    this.emit('orders.order-cancelled', now, {
+    const cancelled: OrderCancelledPayload = {
       orderId: this.id,
       checkoutId: this.checkoutId,
       buyerId: this.buyerId,
@@ -443,7 +521,9 @@ export class Order extends AggregateRoot<Event> {
       restock:
         previousStatus === 'CONFIRMED' ? this.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) : [],
       version: this.version,
-    });
+    };
+    this.raise('orders.order-cancelled@2', this.withNumber(cancelled), { occurredAt: now });
+    this.raise('orders.order-cancelled@1', cancelled, { occurredAt: now });
     if (previousStatus === 'PAID') {
       // The money was taken: give it all back through the refund saga, no seller decision needed.
       this.refundEverything(`Cancelled: ${input.message}`, input.actorId ?? this.buyerId, now);
@@ -513,29 +593,34 @@ export class Order extends AggregateRoot<Event> {
     // Refunded or cancelled sub-orders keep their status; a late carrier event changes nothing.
     if (sub.status === 'REFUNDED' || sub.status === 'CANCELLED') return ok({ changed: false });
     for (const step of path) {
-      const moved = subOrderMachine.transition(sub.status, step);
-      if (!moved.ok) return moved as Result<never>;
-      sub.status = step;
+      const moved = Order.moveSubOrder(sub, step);
+      if (!moved.ok) return moved;
     }
     this.touch(now, this.status, `Sub-order ${target.toLowerCase()}`, sub.id);
     const active = this.subOrders.filter((s) => s.status !== 'REFUNDED' && s.status !== 'CANCELLED');
     if (this.status === 'PAID' && active.every((s) => s.status === 'SHIPPED' || s.status === 'DELIVERED')) {
-      this._status = 'SHIPPED';
+      const moved = this.moveTo('SHIPPED');
+      if (!moved.ok) return moved;
       this.touch(now, 'SHIPPED', 'All sub-orders shipped');
-      this.emit('orders.order-shipped', now, {
+      const shipped: OrderMovedPayload = {
         orderId: this.id,
         buyerId: this.buyerId,
         version: this.version,
-      });
+      };
+      this.raise('orders.order-shipped@2', this.withNumber(shipped), { occurredAt: now });
+      this.raise('orders.order-shipped@1', shipped, { occurredAt: now });
     }
     if (this.status === 'SHIPPED' && active.every((s) => s.status === 'DELIVERED')) {
-      this._status = 'COMPLETED';
+      const moved = this.moveTo('COMPLETED');
+      if (!moved.ok) return moved;
       this.touch(now, 'COMPLETED', 'All sub-orders delivered');
-      this.emit('orders.order-completed', now, {
+      const completed: OrderMovedPayload = {
         orderId: this.id,
         buyerId: this.buyerId,
         version: this.version,
-      });
+      };
+      this.raise('orders.order-completed@2', this.withNumber(completed), { occurredAt: now });
+      this.raise('orders.order-completed@1', completed, { occurredAt: now });
     }
     return ok({ changed: true });
   }
@@ -579,7 +664,7 @@ export class Order extends AggregateRoot<Event> {
     }
     const request = this.addRefundRequest(sub, input.lines, input.reason, now);
     this.touch(now, this.status, 'Refund requested', sub.id);
-    this.emit('orders.refund-requested', now, {
+    const requested: RefundRequestedPayload = {
       refundRequestId: request.id,
       orderId: this.id,
       subOrderId: sub.id,
@@ -587,7 +672,8 @@ export class Order extends AggregateRoot<Event> {
       buyerId: this.buyerId,
       amount: this.money(request.amount),
       reason: request.reason,
-    });
+    };
+    this.raise('orders.refund-requested@1', requested, { occurredAt: now });
     return ok(request);
   }
 
@@ -646,28 +732,29 @@ export class Order extends AggregateRoot<Event> {
   approveRefund(refundRequestId: string, approvedBy: string, now: Date): Result<RefundRequest> {
     const request = this.refundRequest(refundRequestId);
     if (!request) return err(OrderErrors.refundNotFound());
-    const moved = refundMachine.transition(request.status, 'APPROVED');
-    if (!moved.ok) return moved as Result<never>;
-    this.approveRequest(request, approvedBy, now);
-    return ok(request);
+    const approved = this.approveRequest(request, approvedBy, now);
+    return approved.ok ? ok(request) : approved;
   }
 
-  private approveRequest(request: RefundRequest, approvedBy: string, now: Date) {
-    request.status = 'APPROVED';
+  private approveRequest(request: RefundRequest, approvedBy: string, now: Date): Result<RefundStatus> {
+    const moved = Order.moveRefund(request, 'APPROVED');
+    if (!moved.ok) return moved;
     request.decidedAt = now.toISOString();
     request.decidedBy = approvedBy;
     this.touch(now, this.status, 'Refund approved', request.subOrderId);
-    this.emit('orders.refund-approved', now, {
+    const approved: RefundApprovedPayload = {
       refundRequestId: request.id,
       orderId: this.id,
       subOrderId: request.subOrderId,
       sellerId: request.sellerId,
       buyerId: this.buyerId,
-      paymentId: this.paymentId,
+      paymentId: this.capturedPaymentId,
       amount: this.money(request.amount),
       lines: request.lines.map((l) => ({ ...l, amount: this.money(l.amount) })),
       approvedBy,
-    });
+    };
+    this.raise('orders.refund-approved@1', approved, { occurredAt: now });
+    return moved;
   }
 
   rejectRefund(
@@ -678,9 +765,8 @@ export class Order extends AggregateRoot<Event> {
   ): Result<RefundRequest> {
     const request = this.refundRequest(refundRequestId);
     if (!request) return err(OrderErrors.refundNotFound());
-    const moved = refundMachine.transition(request.status, 'REJECTED');
-    if (!moved.ok) return moved as Result<never>;
-    request.status = 'REJECTED';
+    const moved = Order.moveRefund(request, 'REJECTED');
+    if (!moved.ok) return moved;
     request.decidedAt = now.toISOString();
     request.decidedBy = rejectedBy;
     request.rejectionReason = reason;
@@ -690,14 +776,15 @@ export class Order extends AggregateRoot<Event> {
   }
 
   private emitRejected(request: RefundRequest, reason: string, now: Date) {
-    this.emit('orders.refund-rejected', now, {
+    const rejected: RefundRejectedPayload = {
       refundRequestId: request.id,
       orderId: this.id,
       subOrderId: request.subOrderId,
       sellerId: request.sellerId,
       buyerId: this.buyerId,
       reason,
-    });
+    };
+    this.raise('orders.refund-rejected@1', rejected, { occurredAt: now });
   }
 
   /**
@@ -710,9 +797,8 @@ export class Order extends AggregateRoot<Event> {
     const request = this.refundRequest(refundRequestId);
     if (!request) return err(OrderErrors.refundNotFound());
     if (request.status === 'COMPLETED') return ok({ changed: false });
-    const moved = refundMachine.transition(request.status, 'COMPLETED');
-    if (!moved.ok) return moved as Result<never>;
-    request.status = 'COMPLETED';
+    const moved = Order.moveRefund(request, 'COMPLETED');
+    if (!moved.ok) return moved;
     const sub = this.subOrders.find((s) => s.id === request.subOrderId)!;
     const unshipped = ['PENDING', 'CONFIRMED', 'PAID', 'CANCELLED'].includes(sub.status);
     const restock = unshipped && request.restock !== false;
@@ -722,15 +808,18 @@ export class Order extends AggregateRoot<Event> {
           .filter((r) => r.status === 'COMPLETED')
           .flatMap((r) => r.lines.filter((l) => l.lineId === lineId).map((l) => l.quantity)),
       );
-    if (sub.lines.every((l) => refundedUnits(l.lineId) === l.quantity)) sub.status = 'REFUNDED';
+    if (sub.status !== 'REFUNDED' && sub.lines.every((l) => refundedUnits(l.lineId) === l.quantity)) {
+      const refunded = Order.moveSubOrder(sub, 'REFUNDED');
+      if (!refunded.ok) return refunded;
+    }
     const fully = this.subOrders.every((s) => s.status === 'REFUNDED');
     if (fully && orderMachine.can(this.status, 'REFUNDED')) {
-      this._status = 'REFUNDED';
+      this.moveTo('REFUNDED');
       this.touch(now, 'REFUNDED', 'Order fully refunded');
     } else {
       this.touch(now, this.status, 'Refund paid out', request.subOrderId);
     }
-    this.emit('orders.order-refunded', now, {
+    const refunded: OrderRefundedPayload = {
       orderId: this.id,
       buyerId: this.buyerId,
       refundRequestId: request.id,
@@ -740,7 +829,9 @@ export class Order extends AggregateRoot<Event> {
       subOrderRefunded: sub.status === 'REFUNDED',
       restock: restock ? request.lines.map((l) => ({ sku: l.sku, quantity: l.quantity })) : [],
       version: this.version,
-    });
+    };
+    this.raise('orders.order-refunded@2', this.withNumber(refunded), { occurredAt: now });
+    this.raise('orders.order-refunded@1', refunded, { occurredAt: now });
     return ok({ changed: true });
   }
 
@@ -754,14 +845,48 @@ export class Order extends AggregateRoot<Event> {
     const request = this.refundRequest(refundRequestId);
     if (!request) return err(OrderErrors.refundNotFound());
     if (request.status === 'FAILED') return ok({ changed: false });
-    const moved = refundMachine.transition(request.status, 'FAILED');
-    if (!moved.ok) return moved as Result<never>;
-    request.status = 'FAILED';
+    const moved = Order.moveRefund(request, 'FAILED');
+    if (!moved.ok) return moved;
     // Bounded like any reason the buyer sees (the provider's message may be long).
     request.rejectionReason = `${code}: ${message}`.slice(0, 1000);
     this.touch(now, this.status, `Refund failed: ${message}`, request.subOrderId);
     this.emitRejected(request, request.rejectionReason, now);
     return ok({ changed: true });
+  }
+
+  /** The only way the order's status changes: through its lifecycle table. */
+  private moveTo(to: OrderStatus): Result<OrderStatus> {
+    const moved = orderMachine.transition(this._status, to);
+    if (moved.ok) this._status = moved.value;
+    return moved;
+  }
+
+  /**
+   * The order and every sub-order move together (confirmed, paid, cancelled), or none moves: each
+   * move is checked against its table first.
+   */
+  private moveAll(to: OrderStatus & SubOrderStatus): Result<OrderStatus> {
+    const refused = [
+      orderMachine.transition(this._status, to),
+      ...this.subOrders.map((s) => subOrderMachine.transition(s.status, to)),
+    ].find((r) => !r.ok);
+    if (refused && !refused.ok) return refused;
+    for (const s of this.subOrders) Order.moveSubOrder(s, to);
+    return this.moveTo(to);
+  }
+
+  /** The only way a sub-order's status changes. */
+  private static moveSubOrder(sub: SubOrder, to: SubOrderStatus): Result<SubOrderStatus> {
+    const moved = subOrderMachine.transition(sub.status, to);
+    if (moved.ok) sub.status = moved.value;
+    return moved;
+  }
+
+  /** The only way a refund request's status changes. */
+  private static moveRefund(request: RefundRequest, to: RefundStatus): Result<RefundStatus> {
+    const moved = refundMachine.transition(request.status, to);
+    if (moved.ok) request.status = moved.value;
+    return moved;
   }
 
   private touch(now: Date, status: string, note: string | null, subOrderId?: string) {
@@ -780,31 +905,60 @@ export class Order extends AggregateRoot<Event> {
     return { amount, currency: this.currency };
   }
 
-  /**
-   * Records the event. The types in `NUMBERED_EVENTS` are recorded twice: v2 (first) carries the
-   * order number (and each listed sub-order's), v1 is still published beside it until every
-   * consumer reads v2 (event-contracts/README.md).
-   */
-  private emit(type: string, now: Date, payload: Record<string, unknown>) {
-    const event = { type, aggregateType: 'Order', aggregateId: this.id, occurredAt: now };
-    if (NUMBERED_EVENTS.has(type)) this.record({ ...event, version: 2, payload: this.numbered(payload) });
-    this.record({ ...event, version: 1, payload });
+  private raiseCreated(now: Date) {
+    const created: OrderCreatedPayload = {
+      orderId: this.id,
+      checkoutId: this.sagaCheckoutId,
+      buyerId: this.buyerId,
+      status: this.status,
+      currency: this.currency,
+      subtotal: this.money(this.subtotal),
+      shippingTotal: this.money(this.shippingTotal),
+      subOrders: this.subOrders.map((s) => ({
+        subOrderId: s.id,
+        sellerId: s.sellerId,
+        lineIds: s.lines.map((l) => l.lineId),
+        subtotal: this.money(subOrderSubtotal(s)),
+        shipping: this.money(s.shipping),
+      })),
+      version: this.version,
+    };
+    this.raise('orders.order-created@2', this.withNumbers(created), { occurredAt: now });
+    this.raise('orders.order-created@1', created, { occurredAt: now });
   }
 
-  private numbered(payload: Record<string, unknown>): Record<string, unknown> {
-    const subOrders = payload.subOrders as { subOrderId: string }[] | undefined;
+  /** The v2 payload of an event without sub-orders: v1 plus the order number. */
+  private withNumber<P extends object>(payload: P): P & { orderNumber: string } {
+    return { ...payload, orderNumber: this.number };
+  }
+
+  /** The v2 payload of an event listing sub-orders: v1 plus the order's and each sub-order's number. */
+  private withNumbers<S extends { subOrderId: string }, P extends { subOrders: S[] }>(
+    payload: P,
+  ): Omit<P, 'subOrders'> & { orderNumber: string; subOrders: (S & { subOrderNumber: string })[] } {
     return {
       ...payload,
       orderNumber: this.number,
-      ...(subOrders
-        ? {
-            subOrders: subOrders.map((s) => ({
-              ...s,
-              subOrderNumber: this.subOrders.find((x) => x.id === s.subOrderId)?.number,
-            })),
-          }
-        : {}),
+      subOrders: payload.subOrders.map((s) => ({ ...s, subOrderNumber: this.subOrderNumber(s.subOrderId) })),
     };
+  }
+
+  /** Every order the checkout saga creates has its checkout (the column allows none for older rows). */
+  private get sagaCheckoutId(): string {
+    if (!this.checkoutId) throw new Error(`order ${this.id} has no checkout`);
+    return this.checkoutId;
+  }
+
+  /** A refund is approved only on an order that was paid, so its payment is known. */
+  private get capturedPaymentId(): string {
+    if (!this.paymentId) throw new Error(`order ${this.id} has no payment`);
+    return this.paymentId;
+  }
+
+  private subOrderNumber(subOrderId: string): string {
+    const sub = this.subOrders.find((x) => x.id === subOrderId);
+    if (!sub) throw new Error(`sub-order ${subOrderId} is not part of order ${this.id}`);
+    return sub.number;
   }
 }
 

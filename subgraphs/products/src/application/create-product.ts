@@ -8,7 +8,7 @@ import {
   type VariantInput,
 } from '../domain/product.js';
 import { requireSeller } from './access.js';
-import type { CategoryRepository, ProductRepository, ProductsContext } from './ports.js';
+import type { CategoryRepository, ProductRepository, ProductTransaction, ProductsContext } from './ports.js';
 
 export interface CreateProductInput {
   name: string;
@@ -51,6 +51,20 @@ export async function claimSkus(products: ProductRepository, product: Product): 
     : ok(undefined);
 }
 
+/**
+ * Once the change is committed, cached views older than it are marked stale. Best effort: the
+ * change stands if the cache fails (the platform logs it), the product's event invalidates
+ * again and the TTL bounds the rest.
+ */
+export function refreshViewsAfterCommit(
+  tx: ProductTransaction,
+  ctx: ProductsContext,
+  product: Product,
+): void {
+  const { id, version } = product;
+  tx.afterCommit(() => ctx.views.invalidate(id, version));
+}
+
 /** A seller lists a new product in its own store, as a draft, optionally with variants. */
 export async function createProduct(
   input: CreateProductInput,
@@ -59,7 +73,7 @@ export async function createProduct(
   const seller = requireSeller(ctx.actor);
   if (!seller.ok) return seller;
   const id = newId();
-  const result = await ctx.transaction(async (tx) => {
+  return ctx.transaction(async (tx) => {
     const categoryPath = await categoryPathOf(input.categoryId, tx.categories);
     if (!categoryPath.ok) return categoryPath;
     const created = Product.create(
@@ -81,8 +95,7 @@ export async function createProduct(
     if (!claimed.ok) return claimed;
     tx.products.add(created.value);
     tx.track(created.value);
+    refreshViewsAfterCommit(tx, ctx, created.value);
     return ok(created.value);
   });
-  if (result.ok) await ctx.afterCommit?.(result.value.id, result.value.version);
-  return result;
 }

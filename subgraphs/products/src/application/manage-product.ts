@@ -1,7 +1,7 @@
 import { Guard, ok, type Result } from '@marketplace/shared-kernel';
 import type { Attribute, ImageInput, MoneyJson, Product, VariantInput } from '../domain/product.js';
 import { canManage } from './access.js';
-import { categoryPathOf, claimSkus } from './create-product.js';
+import { categoryPathOf, claimSkus, refreshViewsAfterCommit } from './create-product.js';
 import type { ProductTransaction, ProductsContext } from './ports.js';
 
 export interface UpdateProductInput {
@@ -25,17 +25,16 @@ async function change(
 ): Promise<Result<Product>> {
   const id = Guard.uuid('productId', productId);
   if (!id.ok) return id;
-  const result = await ctx.transaction(async (tx) => {
+  return ctx.transaction(async (tx) => {
     const allowed = canManage(ctx.actor, await tx.products.findForUpdate(id.value), options);
     if (!allowed.ok) return allowed;
     const product = allowed.value;
     const done = await command(product, ctx.clock.now(), tx);
     if (!done.ok) return done;
     tx.track(product);
+    refreshViewsAfterCommit(tx, ctx, product);
     return ok(product);
   });
-  if (result.ok) await ctx.afterCommit?.(result.value.id, result.value.version);
-  return result;
 }
 
 export function updateProduct(input: UpdateProductInput, ctx: ProductsContext): Promise<Result<Product>> {

@@ -1,6 +1,6 @@
-import type { Actor } from '@marketplace/platform';
-import type { Clock, Result } from '@marketplace/shared-kernel';
-import type { Product, SellerStanding } from '../domain/product.js';
+import type { TransactionTools, UseCaseContext } from '@marketplace/platform';
+import type { Clock } from '@marketplace/shared-kernel';
+import type { Product, SellerStanding, StoreStatus } from '../domain/product.js';
 import type { Category } from '../domain/category.js';
 
 export interface ProductRepository {
@@ -20,26 +20,34 @@ export interface CategoryRepository {
   add(category: Category): void;
 }
 
+/** A store's standing as accounts last reported it, with the store's version at that point. */
+export interface StoreStanding {
+  sellerId: string;
+  status: StoreStatus;
+  version: number;
+}
+
 /** The products subgraph's own projection of store standing, fed by accounts events. */
 export interface SellerDirectory {
   standing(sellerId: string): Promise<SellerStanding>;
+  /** Records a store's standing unless a newer version is already held. */
+  record(standing: StoreStanding): Promise<void>;
 }
 
-export interface ProductTransaction {
+/** The repositories of one products transaction. */
+export interface ProductsRepositories {
   products: ProductRepository;
   categories: CategoryRepository;
   sellers: SellerDirectory;
-  /** Enlists an aggregate whose events go to the outbox on commit. */
-  track(product: Product): void;
 }
 
-/** What every products use case receives besides its input. */
-export interface ProductsContext {
-  actor: Actor | null;
-  correlationId: string;
-  clock: Clock;
-  /** Runs the work in one transaction; a rejected result rolls it back. */
-  transaction<T>(work: (tx: ProductTransaction) => Promise<Result<T>>): Promise<Result<T>>;
-  /** Called after a commit, e.g. to mark cached copies stale. */
-  afterCommit?(productId: string, version: number): Promise<void>;
+/** The cached product views (read side): a change marks every cached copy older than it stale. */
+export interface ProductViewCache {
+  invalidate(productId: string, version: number): Promise<void>;
 }
+
+/** What every products use case receives besides its input (declared once: productsUseCases). */
+export type ProductsContext = UseCaseContext<ProductsRepositories, { clock: Clock; views: ProductViewCache }>;
+
+/** One products transaction: its repositories plus `track` and `afterCommit`. */
+export type ProductTransaction = ProductsRepositories & TransactionTools;

@@ -1,4 +1,5 @@
 import type { Actor } from '@marketplace/platform';
+import { ok, type Result } from '@marketplace/shared-kernel';
 import type {
   Attribute,
   CategoryRef,
@@ -7,6 +8,7 @@ import type {
   ProductStatus,
   Variant,
 } from '../domain/product.js';
+import type { ProductsContext } from './ports.js';
 
 /** The read shape of a product: what queries return and what the cache holds. */
 export interface ProductView {
@@ -45,4 +47,16 @@ export function isVisibleTo(view: ProductView, actor: Actor | null, sellerSuspen
   if (actor?.role === 'admin') return true;
   if (actor?.role === 'seller' && actor.sellerId === view.sellerId) return true;
   return view.status === 'PUBLISHED' && !sellerSuspended;
+}
+
+/**
+ * A product event, whichever instance made the change, marks cached views older than its
+ * version stale (a late event changes nothing: the store compares versions).
+ */
+export async function forgetOlderViews(
+  event: { productId: string; version: number },
+  ctx: ProductsContext,
+): Promise<Result<void>> {
+  await ctx.views.invalidate(event.productId, event.version);
+  return ok(undefined);
 }

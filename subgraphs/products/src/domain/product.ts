@@ -3,16 +3,24 @@ import {
   Guard,
   Money,
   StateMachine,
+  closedSet,
   combine,
   domainError,
   err,
   newId,
   ok,
-  type DomainEvent,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 
-export type ProductStatus = 'DRAFT' | 'PUBLISHED' | 'UNPUBLISHED' | 'DELETED';
+/** Where a product is in its publishing workflow. */
+export const PRODUCT_STATUS = closedSet('ProductStatus', [
+  'DRAFT',
+  'PUBLISHED',
+  'UNPUBLISHED',
+  'DELETED',
+] as const);
+export type ProductStatus = MemberOf<typeof PRODUCT_STATUS>;
 
 /** The publishing workflow, as data. */
 export const productLifecycle = new StateMachine<ProductStatus>('PRODUCT', {
@@ -83,18 +91,35 @@ export interface ProductSnapshot {
   variants: Variant[];
 }
 
+/** What every product event carries: the product after the change. */
 export interface ProductEventPayload {
   productId: string;
   sellerId: string;
   version: number;
   snapshot: ProductSnapshot;
-  variantId?: string;
-  sku?: string;
-  previousPrice?: MoneyJson | null;
-  price?: MoneyJson;
 }
 
-export type ProductEvent = DomainEvent<ProductEventPayload>;
+/** A price change also names the variant and its price before and after. */
+export interface PriceChangedPayload extends ProductEventPayload {
+  variantId: string;
+  sku: string;
+  /** Null when the variant had no price before. */
+  previousPrice: MoneyJson | null;
+  price: MoneyJson;
+}
+
+/** The events a product raises, by contract. */
+export type ProductEvents = {
+  'products.product-created@2': ProductEventPayload;
+  'products.product-updated@2': ProductEventPayload;
+  'products.product-published@2': ProductEventPayload;
+  'products.product-unpublished@2': ProductEventPayload;
+  'products.product-deleted@2': ProductEventPayload;
+  'products.price-changed@2': PriceChangedPayload;
+};
+
+/** The events that carry nothing but the product after the change. */
+type SnapshotEvent = Exclude<keyof ProductEvents, 'products.price-changed@2'>;
 
 export interface VariantInput {
   sku: string;
@@ -130,10 +155,17 @@ export interface DetailChanges {
   images?: ImageInput[];
 }
 
-/** Whether the owning store may sell: a store that is not active cannot publish. */
-export type SellerStanding = 'PENDING' | 'ACTIVE' | 'SUSPENDED' | 'UNKNOWN';
+/** A store's status as accounts reports it. */
+export const STORE_STATUS = closedSet('StoreStatus', ['PENDING', 'ACTIVE', 'SUSPENDED'] as const);
+export type StoreStatus = MemberOf<typeof STORE_STATUS>;
 
-export class Product extends AggregateRoot<ProductEvent> {
+/**
+ * Whether the owning store may sell: a store that is not active cannot publish. UNKNOWN until
+ * accounts has reported the store.
+ */
+export type SellerStanding = StoreStatus | 'UNKNOWN';
+
+export class Product extends AggregateRoot<ProductEvents> {
   private constructor(
     readonly id: string,
     readonly sellerId: string,
@@ -189,7 +221,7 @@ export class Product extends AggregateRoot<ProductEvent> {
       const added = product.applyNewVariant(variant, newId());
       if (!added.ok) return added;
     }
-    product.raise('products.product-created', now);
+    product.raise('products.product-created@2', product.eventPayload(), { occurredAt: now });
     return ok(product);
   }
 
@@ -276,7 +308,7 @@ export class Product extends AggregateRoot<ProductEvent> {
     this._attributes = attributes;
     this._images = images;
     this._categoryPath = categoryPath;
-    this.raise('products.product-updated', now);
+    this.changed('products.product-updated@2', now);
     return ok(undefined);
   }
 
@@ -285,7 +317,7 @@ export class Product extends AggregateRoot<ProductEvent> {
     if (!alive.ok) return alive;
     const added = this.applyNewVariant(input, variantId);
     if (!added.ok) return added;
-    this.raise('products.product-updated', now);
+    this.changed('products.product-updated@2', now);
     return added;
   }
 
@@ -311,7 +343,7 @@ export class Product extends AggregateRoot<ProductEvent> {
     if (name === variant.value.name && same(attributes, variant.value.attributes)) return variant;
     const updated = { ...variant.value, name, attributes };
     this._variants = this._variants.map((v) => (v.variantId === variantId ? updated : v));
-    this.raise('products.product-updated', now);
+    this.changed('products.product-updated@2', now);
     return ok(updated);
   }
 
@@ -335,12 +367,12 @@ export class Product extends AggregateRoot<ProductEvent> {
       );
     const updated = { ...variant.value, price: price.value.toJSON() };
     this._variants = this._variants.map((v) => (v.variantId === variantId ? updated : v));
-    this.raise('products.price-changed', now, {
-      variantId,
-      sku: updated.sku,
-      previousPrice: previous,
-      price: updated.price,
-    });
+    this.touch(now);
+    this.raise(
+      'products.price-changed@2',
+      { ...this.eventPayload(), variantId, sku: updated.sku, previousPrice: previous, price: updated.price },
+      { occurredAt: now },
+    );
     return ok(updated);
   }
 
@@ -359,17 +391,17 @@ export class Product extends AggregateRoot<ProductEvent> {
       );
     if (this._images.length === 0)
       return err(domainError('PRODUCT.IMAGE_REQUIRED', 'Add at least one image first', 'images'));
-    const moved = this.moveTo('PUBLISHED', 'products.product-published', now);
+    const moved = this.moveTo('PUBLISHED', 'products.product-published@2', now);
     if (moved.ok) this._publishedAt ??= now;
     return moved;
   }
 
   unpublish(now: Date): Result<void> {
-    return this.moveTo('UNPUBLISHED', 'products.product-unpublished', now);
+    return this.moveTo('UNPUBLISHED', 'products.product-unpublished@2', now);
   }
 
   delete(now: Date): Result<void> {
-    return this.moveTo('DELETED', 'products.product-deleted', now);
+    return this.moveTo('DELETED', 'products.product-deleted@2', now);
   }
 
   snapshot(): ProductSnapshot {
@@ -445,37 +477,33 @@ export class Product extends AggregateRoot<ProductEvent> {
     return money;
   }
 
-  private moveTo(target: ProductStatus, eventType: string, now: Date): Result<void> {
+  private moveTo(target: ProductStatus, contract: SnapshotEvent, now: Date): Result<void> {
     const moved = productLifecycle.transition(this._status, target);
     if (!moved.ok) return moved;
     this._status = moved.value;
-    this.raise(eventType, now);
+    this.changed(contract, now);
     return ok(undefined);
   }
 
   private assertNotDeleted(): Result<void> {
-    return this._status === 'DELETED'
+    return productLifecycle.isTerminal(this._status)
       ? err(domainError('PRODUCT.DELETED', 'A deleted product cannot be changed'))
       : ok(undefined);
   }
 
-  private raise(type: string, now: Date, extra: Partial<ProductEventPayload> = {}): void {
-    if (type !== 'products.product-created') this._version += 1;
+  /** Every change after creation bumps the version; its event carries the product as it is now. */
+  private changed(contract: SnapshotEvent, now: Date): void {
+    this.touch(now);
+    this.raise(contract, this.eventPayload(), { occurredAt: now });
+  }
+
+  private touch(now: Date): void {
+    this._version += 1;
     this._updatedAt = now;
-    this.record({
-      type,
-      version: 2,
-      aggregateType: 'Product',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
-        productId: this.id,
-        sellerId: this.sellerId,
-        version: this._version,
-        snapshot: this.snapshot(),
-        ...extra,
-      },
-    });
+  }
+
+  private eventPayload(): ProductEventPayload {
+    return { productId: this.id, sellerId: this.sellerId, version: this._version, snapshot: this.snapshot() };
   }
 }
 

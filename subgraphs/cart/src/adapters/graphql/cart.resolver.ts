@@ -1,10 +1,9 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { isUuid, type Clock, type Result } from '@marketplace/shared-kernel';
+import { isUuid, type Result } from '@marketplace/shared-kernel';
 import { ErrorResult, type ReferenceResolver, type RequestContext } from '@marketplace/platform';
 import type { Cart } from '../../domain/cart.js';
-import type { CartPolicy } from '../../domain/cart-policy.js';
 import { priceCart, type PricedCart } from '../../domain/cart-pricing.js';
 import { guestTokenHash, isOpenSnapshot, isVisibleById } from '../../application/cart-caller.js';
 import { addToCart } from '../../application/add-to-cart.js';
@@ -16,7 +15,7 @@ import {
   removeLine,
 } from '../../application/change-cart.js';
 import { mergeGuestCart } from '../../application/merge-guest-cart.js';
-import { cartContext, type CartOwnerKey, type CartReader } from '../persistence/cart-store.js';
+import type { CartOwnerKey, CartReader, CartUseCases } from '../persistence/cart-store.js';
 import { PgSkuCatalog } from '../persistence/sku-catalog.js';
 import {
   CartNode,
@@ -26,14 +25,6 @@ import {
   MergeCartResult,
   toCartNode,
 } from './cart.types.js';
-
-export interface CartResolverDeps {
-  reader: CartReader;
-  clock: Clock;
-  policy: CartPolicy;
-  /** Wakes the outbox relay after a commit. */
-  onCommit?: () => void;
-}
 
 /**
  * Every cart a request touches, by id, priced in one batch: cart states from Redis (one SQL
@@ -53,28 +44,28 @@ function loadPricedCart(ctx: RequestContext, reader: CartReader, id: string): Pr
     .load(id.toLowerCase());
 }
 
-export function cartReferenceResolver(deps: CartResolverDeps): ReferenceResolver<CartNode> {
+export function cartReferenceResolver(uc: CartUseCases): ReferenceResolver<CartNode> {
   return async (reference, ctx) => {
-    const priced = await loadPricedCart(ctx, deps.reader, String(reference.id));
-    return priced && isVisibleById(priced, ctx.actor, deps.clock.now()) ? toCartNode(priced) : null;
+    const { cache, clock } = uc.forRequest(ctx);
+    const priced = await loadPricedCart(ctx, cache, String(reference.id));
+    return priced && isVisibleById(priced, ctx.actor, clock.now()) ? toCartNode(priced) : null;
   };
 }
 
-export function createCartResolver(deps: CartResolverDeps) {
-  const useCaseContext = (ctx: RequestContext) => cartContext(ctx, deps);
-
+export function createCartResolver(uc: CartUseCases) {
   /** An open cart of this owner, by the owner's pointer; null when there is none. */
   async function openCartOf(ctx: RequestContext, owner: CartOwnerKey): Promise<CartNode | null> {
-    const now = deps.clock.now();
+    const { cache, clock } = uc.forRequest(ctx);
+    const now = clock.now();
     const ownedAndOpen = (cart: PricedCart | null): cart is PricedCart =>
       !!cart &&
       isOpenSnapshot(cart, now) &&
       (owner.kind === 'buyer' ? cart.buyerId === owner.buyerId : cart.buyerId === null);
-    const id = await deps.reader.openCartId(ctx.em, owner, async (candidate) =>
-      ownedAndOpen(await loadPricedCart(ctx, deps.reader, candidate)),
+    const id = await cache.openCartId(ctx.em, owner, async (candidate) =>
+      ownedAndOpen(await loadPricedCart(ctx, cache, candidate)),
     );
     if (!id) return null;
-    const priced = await loadPricedCart(ctx, deps.reader, id);
+    const priced = await loadPricedCart(ctx, cache, id);
     return ownedAndOpen(priced) ? toCartNode(priced) : null;
   }
 
@@ -124,7 +115,7 @@ export function createCartResolver(deps: CartResolverDeps) {
       @Arg('sku', () => String, { nullable: true }) sku: string | null,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof CartResult> {
-      const result = await addToCart({ sku, variantId, quantity, guestToken }, useCaseContext(ctx));
+      const result = await addToCart({ sku, variantId, quantity, guestToken }, uc.forRequest(ctx));
       if (!result.ok) return ErrorResult.of(result.error);
       return Object.assign(new CartPayload(), {
         cart: await present(ctx, result.value.cart),
@@ -139,7 +130,7 @@ export function createCartResolver(deps: CartResolverDeps) {
       @Arg('lineId', () => ID) lineId: string,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof CartResult> {
-      return respond(ctx, await changeQuantity({ lineId, quantity, guestToken }, useCaseContext(ctx)));
+      return respond(ctx, await changeQuantity({ lineId, quantity, guestToken }, uc.forRequest(ctx)));
     }
 
     @Mutation(() => CartResult)
@@ -148,7 +139,7 @@ export function createCartResolver(deps: CartResolverDeps) {
       @Arg('lineId', () => ID) lineId: string,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof CartResult> {
-      return respond(ctx, await removeLine({ lineId, guestToken }, useCaseContext(ctx)));
+      return respond(ctx, await removeLine({ lineId, guestToken }, uc.forRequest(ctx)));
     }
 
     @Mutation(() => CartResult, {
@@ -159,7 +150,7 @@ export function createCartResolver(deps: CartResolverDeps) {
       @Arg('code', () => String) code: string,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof CartResult> {
-      return respond(ctx, await applyCouponCode({ code, guestToken }, useCaseContext(ctx)));
+      return respond(ctx, await applyCouponCode({ code, guestToken }, uc.forRequest(ctx)));
     }
 
     @Mutation(() => CartResult)
@@ -168,7 +159,7 @@ export function createCartResolver(deps: CartResolverDeps) {
       @Arg('code', () => String) code: string,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof CartResult> {
-      return respond(ctx, await removeCouponCode({ code, guestToken }, useCaseContext(ctx)));
+      return respond(ctx, await removeCouponCode({ code, guestToken }, uc.forRequest(ctx)));
     }
 
     @Mutation(() => CartResult, {
@@ -178,7 +169,7 @@ export function createCartResolver(deps: CartResolverDeps) {
       @Arg('guestToken', () => String, { nullable: true }) guestToken: string | null,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof CartResult> {
-      return respond(ctx, await acknowledgePriceChanges({ guestToken }, useCaseContext(ctx)));
+      return respond(ctx, await acknowledgePriceChanges({ guestToken }, uc.forRequest(ctx)));
     }
 
     @Mutation(() => MergeCartResult, {
@@ -190,7 +181,7 @@ export function createCartResolver(deps: CartResolverDeps) {
       @Arg('guestToken', () => String) guestToken: string,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof MergeCartResult> {
-      const result = await mergeGuestCart({ guestToken }, useCaseContext(ctx));
+      const result = await mergeGuestCart({ guestToken }, uc.forRequest(ctx));
       if (!result.ok) return ErrorResult.of(result.error);
       return Object.assign(new MergeCartPayload(), {
         cart: await present(ctx, result.value.cart),

@@ -1,18 +1,11 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { resultUnion, MoneyType as Money } from '@marketplace/platform';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { graphqlEnum, resultUnion, MoneyType as Money } from '@marketplace/platform';
 import type { PricedCart } from '../../domain/cart-pricing.js';
+import { UNAVAILABLE_REASON, type UnavailableReason } from '../../domain/catalog-item.js';
 
-export enum CartLineUnavailableReason {
-  NOT_PUBLISHED = 'NOT_PUBLISHED',
-  VARIANT_REMOVED = 'VARIANT_REMOVED',
-  NOT_PRICED = 'NOT_PRICED',
-  CURRENCY_CHANGED = 'CURRENCY_CHANGED',
-  SELLER_SUSPENDED = 'SELLER_SUSPENDED',
-}
-registerEnumType(CartLineUnavailableReason, {
-  name: 'CartLineUnavailableReason',
+export const CartLineUnavailableReason = graphqlEnum(UNAVAILABLE_REASON, {
   description: 'Why a cart line cannot be bought right now.',
 });
 
@@ -68,7 +61,7 @@ export class CartLineNode {
   available!: boolean;
 
   @Field(() => CartLineUnavailableReason, { nullable: true })
-  unavailableReason!: CartLineUnavailableReason | null;
+  unavailableReason!: UnavailableReason | null;
 
   @Field(() => Money, { description: 'unitPrice × quantity.' })
   lineTotal!: Money;

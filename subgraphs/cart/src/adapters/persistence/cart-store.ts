@@ -2,16 +2,20 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   VersionedCache,
-  inTransaction,
+  defineUseCases,
+  storedOrder,
+  storedWhere,
   type KeyValueStore,
-  type Logger,
-  type RequestContext,
+  type UseCaseContext,
+  type UseCases,
 } from '@marketplace/platform';
 import type { Clock } from '@marketplace/shared-kernel';
 import { Cart, type CartCheckedOutPayload, type CartSnapshot } from '../../domain/cart.js';
 import type { CartPolicy } from '../../domain/cart-policy.js';
-import type { CartContext, CartRepository, CheckoutLog } from '../../application/ports.js';
-import { PgSkuCatalog } from './sku-catalog.js';
+import type { CartCache, CartRepositories, CartRepository, CheckoutLog } from '../../application/ports.js';
+import { CartSchema } from './cart.schema.js';
+import { PgSellerStandingProjection } from './seller-standing.js';
+import { PgSkuCatalog, PgSkuCatalogProjection } from './sku-catalog.js';
 
 export class MikroCartRepository implements CartRepository {
   constructor(private readonly em: EntityManager) {}
@@ -20,7 +24,7 @@ export class MikroCartRepository implements CartRepository {
     // Serialises the buyer's cart requests, so two first adds cannot open two carts: the
     // second waits here, then finds the first one's cart.
     await this.em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`cart:buyer:${buyerId}`]);
-    return this.em.findOne(Cart, { buyerId, _status: 'ACTIVE' } as never, {
+    return this.em.findOne(Cart, storedWhere(Cart, CartSchema, { buyerId, _status: 'ACTIVE' }), {
       lockMode: LockMode.PESSIMISTIC_WRITE,
     });
   }
@@ -38,11 +42,15 @@ export class MikroCartRepository implements CartRepository {
   }
 
   expiredForUpdate(now: Date, limit: number): Promise<Cart[]> {
-    return this.em.find(Cart, { _status: 'ACTIVE', _expiresAt: { $lte: now } } as never, {
-      lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
-      orderBy: { _expiresAt: 'asc' } as never,
-      limit,
-    });
+    return this.em.find(
+      Cart,
+      storedWhere(Cart, CartSchema, { _status: 'ACTIVE', _expiresAt: { $lte: now } }),
+      {
+        lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
+        orderBy: storedOrder(Cart, CartSchema, { _expiresAt: 'asc' }),
+        limit,
+      },
+    );
   }
 
   add(cart: Cart): void {
@@ -82,7 +90,7 @@ export type CartOwnerKey = { kind: 'buyer'; buyerId: string } | { kind: 'guest';
  * Which cart a buyer or guest token has open is remembered too; that pointer is only a hint,
  * checked against the cart's state before use.
  */
-export class CartReader {
+export class CartReader implements CartCache {
   private readonly states: VersionedCache<CartSnapshot>;
 
   constructor(private readonly store: KeyValueStore) {
@@ -130,49 +138,33 @@ function ownerKey(owner: CartOwnerKey): string {
   return owner.kind === 'buyer' ? `cart:owner:buyer:${owner.buyerId}` : `cart:owner:guest:${owner.tokenHash}`;
 }
 
-export interface CartContextDeps {
-  reader: CartReader;
-  clock: Clock;
-  policy: CartPolicy;
-  /** Wakes the outbox relay after a commit. */
-  onCommit?: () => void;
-  logger?: Logger;
+/**
+ * The cart use cases' context, for requests, the checkout's commands and the sweeper alike. The
+ * clock and the limits come from the service's options; each running service reads and marks
+ * stale its own cache store. Cache invalidation after a commit is best effort: the change is
+ * committed, so a cache hiccup must not report it as failed (a retried addToCart would add
+ * twice); versioned entries and the TTL bound staleness.
+ */
+export function cartUseCases(settings: { clock: Clock; policy: CartPolicy }) {
+  return defineUseCases<CartRepositories, CartExtras>({
+    producer: 'cart',
+    repositories: (em) => ({
+      carts: new MikroCartRepository(em),
+      catalog: new PgSkuCatalog(em),
+      checkouts: new SqlCheckoutLog(em),
+      products: new PgSkuCatalogProjection(em),
+      standings: new PgSellerStandingProjection(em),
+    }),
+    extras: ({ store }) => ({ clock: settings.clock, policy: settings.policy, cache: new CartReader(store) }),
+  });
 }
 
-/** Wires the use cases' ports to MikroORM, the outbox and the cache for one request or job. */
-export function cartContext(
-  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
-  deps: CartContextDeps,
-): CartContext {
-  return {
-    actor: ctx.actor,
-    correlationId: ctx.correlationId,
-    clock: deps.clock,
-    policy: deps.policy,
-    transaction: (work) =>
-      inTransaction(
-        ctx.em,
-        {
-          producer: 'cart',
-          correlationId: ctx.correlationId,
-          causationId: ctx.causationId,
-          traceparent: ctx.traceparent,
-        },
-        (scope) =>
-          work({
-            carts: new MikroCartRepository(scope.em),
-            catalog: new PgSkuCatalog(scope.em),
-            checkouts: new SqlCheckoutLog(scope.em),
-            track: (cart) => scope.track(cart),
-          }),
-      ),
-    afterCommit: async (carts) => {
-      deps.onCommit?.();
-      // Best effort: the change is committed, so a cache hiccup must not report it as failed
-      // (a retried addToCart would add twice); versioned entries and the TTL bound staleness.
-      await Promise.all(carts.map((cart) => deps.reader.invalidate(cart))).catch((error: unknown) => {
-        deps.logger?.warn({ err: error }, 'cart cache invalidation after commit failed');
-      });
-    },
-  };
+interface CartExtras {
+  clock: Clock;
+  policy: CartPolicy;
+  /** Reads carts' cached states too (the GraphQL side). */
+  cache: CartReader;
 }
+
+/** The cart kit bound to a running service. */
+export type CartUseCases = UseCases<UseCaseContext<CartRepositories, CartExtras>>;

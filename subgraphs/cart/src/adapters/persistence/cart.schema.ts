@@ -1,14 +1,26 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity } from '@marketplace/platform';
 import { Cart } from '../../domain/cart.js';
+
+/** A cart as stored: its fields by name, private ones included (checked by the compiler). */
+export type CartRow = Pick<Cart, 'id' | 'buyerId' | 'guestTokenHash' | 'createdAt'> & {
+  _status: Cart['_status'];
+  _currency: Cart['_currency'];
+  _lines: Cart['_lines'];
+  _couponCodes: Cart['_couponCodes'];
+  _version: Cart['_version'];
+  _updatedAt: Cart['_updatedAt'];
+  _expiresAt: Cart['_expiresAt'];
+  _mergedIntoCartId: Cart['_mergedIntoCartId'];
+  _closedAt: Cart['_closedAt'];
+};
 
 /**
  * Maps the aggregate without decorators; MikroORM hydrates it without running its constructor.
  * Lines and coupon codes live in jsonb columns: they are only ever read and written with their
  * cart, so N carts are one row each and one query.
  */
-export const CartSchema = new EntitySchema<Cart>({
-  class: Cart as never,
+export const CartSchema = mapEntity<CartRow>(Cart, {
   tableName: 'cart',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -24,7 +36,7 @@ export const CartSchema = new EntitySchema<Cart>({
     _expiresAt: { type: 'datetime', fieldName: 'expires_at' },
     _mergedIntoCartId: { type: 'uuid', nullable: true, fieldName: 'merged_into_cart_id' },
     _closedAt: { type: 'datetime', nullable: true, fieldName: 'closed_at' },
-  } as never,
+  },
 });
 
 export const cartEntities = [CartSchema];

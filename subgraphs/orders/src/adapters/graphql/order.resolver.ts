@@ -1,20 +1,25 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import { isUuid, systemClock, type Clock } from '@marketplace/shared-kernel';
-import { ErrorResult, orderByKeys, type ReferenceResolver, type RequestContext } from '@marketplace/platform';
+import { isUuid } from '@marketplace/shared-kernel';
+import {
+  ErrorResult,
+  orderByKeys,
+  type ReferenceResolver,
+  type RequestContext,
+  type UseCases,
+} from '@marketplace/platform';
 import type { Order } from '../../domain/order.js';
 import { normalizeOrderNumber } from '../../domain/order-number.js';
 import type { SubOrderStatus } from '../../domain/order-status.js';
 import { canSeeOrder, canSeeSubOrder, visibleSubOrders } from '../../application/access.js';
 import { cancelOrder, decideRefund, requestRefund } from '../../application/buyer-actions.js';
-import type { OrderPolicy } from '../../application/ports.js';
+import type { OrdersContext } from '../../application/ports.js';
 import {
   decodeCursor,
   encodeCursor,
   idByNumber,
   ordersByIds,
-  ordersContext,
   ordersOfBuyer,
   subOrderIndex,
   subOrdersOfSeller,
@@ -32,12 +37,6 @@ import {
   SubOrderNode,
   SubOrderStatusEnum,
 } from './order.types.js';
-
-export interface OrderResolverDeps {
-  clock?: Clock;
-  policy?: OrderPolicy;
-  onCommit?: () => void;
-}
 
 /** Every order lookup by id in a request: one SQL statement. */
 function loadOrder(ctx: RequestContext, id: string): Promise<Order | null> {
@@ -85,15 +84,7 @@ export const subOrderReference: ReferenceResolver<SubOrderNode> = (reference, ct
 
 const clampFirst = (first: number) => Math.min(Math.max(first, 1), 100);
 
-export function createOrderResolver(deps: OrderResolverDeps = {}) {
-  const clock = deps.clock ?? systemClock;
-  const useCaseContext = (ctx: RequestContext) =>
-    ordersContext(ctx, {
-      clock,
-      ...(deps.policy ? { policy: deps.policy } : {}),
-      ...(deps.onCommit ? { onCommit: deps.onCommit } : {}),
-    });
-
+export function createOrderResolver(uc: UseCases<OrdersContext>) {
   @Resolver(() => OrderNode)
   class OrderResolver {
     @Query(() => OrderNode, {
@@ -200,7 +191,7 @@ export function createOrderResolver(deps: OrderResolverDeps = {}) {
     ): Promise<typeof OrderResult> {
       const r = await cancelOrder(
         { orderId, reason: reason?.trim() || 'Cancelled by the buyer' },
-        useCaseContext(ctx),
+        uc.forRequest(ctx),
       );
       if (!r.ok) return ErrorResult.of(r.error);
       return Object.assign(new OrderPayload(), {
@@ -215,7 +206,7 @@ export function createOrderResolver(deps: OrderResolverDeps = {}) {
       @Arg('input', () => RequestRefundInput) input: RequestRefundInput,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof RefundRequestResult> {
-      return presentRefund(await requestRefund(input, useCaseContext(ctx)));
+      return presentRefund(await requestRefund(input, uc.forRequest(ctx)));
     }
 
     @Mutation(() => RefundRequestResult, {
@@ -225,7 +216,7 @@ export function createOrderResolver(deps: OrderResolverDeps = {}) {
       @Arg('refundRequestId', () => ID) refundRequestId: string,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof RefundRequestResult> {
-      return presentRefund(await decideRefund({ refundRequestId, approve: true }, useCaseContext(ctx)));
+      return presentRefund(await decideRefund({ refundRequestId, approve: true }, uc.forRequest(ctx)));
     }
 
     @Mutation(() => RefundRequestResult, {
@@ -237,7 +228,7 @@ export function createOrderResolver(deps: OrderResolverDeps = {}) {
       @Ctx() ctx: RequestContext,
     ): Promise<typeof RefundRequestResult> {
       return presentRefund(
-        await decideRefund({ refundRequestId, approve: false, reason }, useCaseContext(ctx)),
+        await decideRefund({ refundRequestId, approve: false, reason }, uc.forRequest(ctx)),
       );
     }
   }

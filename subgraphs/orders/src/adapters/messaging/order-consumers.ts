@@ -1,7 +1,5 @@
-import { InvariantViolation, type Result } from '@marketplace/shared-kernel';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ConsumerDefinition, Logger } from '@marketplace/platform';
-import { Topics, contractKey, type EventEnvelope, type PayloadOf } from '@marketplace/event-contracts';
+import type { ConsumerDefinition, UseCases } from '@marketplace/platform';
+import { Topics } from '@marketplace/event-contracts';
 import {
   applyShipment,
   cancelOnPaymentVoided,
@@ -12,69 +10,21 @@ import {
   failRefund,
   markOrderPaid,
 } from '../../application/order-commands.js';
-import type { OrderPolicy, OrdersContext } from '../../application/ports.js';
-import { ordersContext } from '../persistence/order-store.js';
-
-type PaymentCaptured = PayloadOf<'payments.payment-captured@1'>;
-type PaymentRefunded = PayloadOf<'payments.payment-refunded@1'>;
-type RefundFailed = PayloadOf<'payments.refund-failed@1'>;
-type PaymentVoided = PayloadOf<'payments.payment-voided@1'>;
-type ShipmentEvent = PayloadOf<'shipping.shipment-dispatched@1'> | PayloadOf<'shipping.shipment-delivered@1'>;
-
-export interface ConsumerOptions {
-  policy: OrderPolicy;
-  onCommit?: () => void;
-  logger?: Logger;
-}
+import type { OrdersContext } from '../../application/ports.js';
 
 /**
- * Runs a use case inside the consumer's transaction: effect, reply (outbox, caused by the
- * message) and inbox record commit together. A rejection of a valid message is a bug: retry,
- * then dead-letter.
+ * The checkout saga's commands to orders. Effect, reply (the order's own event, through the
+ * outbox, caused by the command) and inbox record commit together; a rejection of a valid
+ * command is a bug and is dead-lettered.
  */
-function handler<P>(
-  apply: (payload: P, ctx: OrdersContext) => Promise<Result<unknown>>,
-  options: ConsumerOptions,
-  ignore: readonly string[] = [],
-) {
-  return async (envelope: EventEnvelope, em: EntityManager) => {
-    const ctx = ordersContext(
-      {
-        actor: null,
-        correlationId: envelope.correlationId,
-        causationId: envelope.id,
-        em,
-        ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
-      },
-      { policy: options.policy, ...(options.onCommit ? { onCommit: options.onCommit } : {}) },
-    );
-    const done = await apply(envelope.payload as P, ctx);
-    if (!done.ok && ignore.includes(done.error.code)) {
-      options.logger?.warn({ messageId: envelope.id, type: envelope.type, code: done.error.code }, 'ignored');
-      return;
-    }
-    if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
-  };
-}
-
-/** The checkout saga's commands to orders. */
-export function orderCommandsConsumer(options: ConsumerOptions): ConsumerDefinition {
+export function orderCommandsConsumer(uc: UseCases<OrdersContext>): ConsumerDefinition {
   return {
     groupId: 'orders.commands',
     topics: [Topics.orderCommands],
     handlers: {
-      [contractKey('orders.create-order', 1)]: handler<PayloadOf<'orders.create-order@1'>>(
-        (p, ctx) => createOrder(p, ctx),
-        options,
-      ),
-      [contractKey('orders.confirm-order', 1)]: handler<PayloadOf<'orders.confirm-order@1'>>(
-        (p, ctx) => confirmOrder(p, ctx),
-        options,
-      ),
-      [contractKey('orders.cancel-order', 1)]: handler<PayloadOf<'orders.cancel-order@1'>>(
-        (p, ctx) => cancelOrderFromCheckout(p, ctx),
-        options,
-      ),
+      ...uc.on('orders.create-order@1', { run: (command, ctx) => createOrder(command, ctx) }),
+      ...uc.on('orders.confirm-order@1', { run: (command, ctx) => confirmOrder(command, ctx) }),
+      ...uc.on('orders.cancel-order@1', { run: (command, ctx) => cancelOrderFromCheckout(command, ctx) }),
     },
   };
 }
@@ -82,46 +32,40 @@ export function orderCommandsConsumer(options: ConsumerOptions): ConsumerDefinit
 /**
  * Payments and shipping publish about every order on the broker; one this database does not
  * hold (another environment's, or an order never created here), or a sub-order or refund request
- * it does not know, cannot become valid by retrying: logged and skipped, not retried.
+ * it does not know, cannot become valid by retrying: logged and consumed, not retried.
  */
 const UNKNOWN = ['ORDER.NOT_FOUND', 'ORDER.REFUND_NOT_FOUND', 'ORDER.SUB_ORDER_NOT_FOUND'] as const;
 
 /** Payments (capture, void, refunds) and shipping (dispatch, delivery) move the order on. */
-export function orderEventsConsumer(options: ConsumerOptions): ConsumerDefinition {
+export function orderEventsConsumer(uc: UseCases<OrdersContext>): ConsumerDefinition {
   return {
     groupId: 'orders.events',
     topics: [Topics.payment, Topics.shipment],
     handlers: {
-      [contractKey('payments.payment-captured', 1)]: handler<PaymentCaptured>(
-        (p, ctx) => markOrderPaid(p, ctx),
-        options,
-        UNKNOWN,
-      ),
-      [contractKey('payments.payment-voided', 1)]: handler<PaymentVoided>(
-        (p, ctx) => cancelOnPaymentVoided(p, ctx),
-        options,
-        UNKNOWN,
-      ),
-      [contractKey('payments.payment-refunded', 1)]: handler<PaymentRefunded>(
-        (p, ctx) => completeRefund(p, ctx),
-        options,
-        UNKNOWN,
-      ),
-      [contractKey('payments.refund-failed', 1)]: handler<RefundFailed>(
-        (p, ctx) => failRefund(p, ctx),
-        options,
-        UNKNOWN,
-      ),
-      [contractKey('shipping.shipment-dispatched', 1)]: handler<ShipmentEvent>(
-        (p, ctx) => applyShipment({ ...p, kind: 'DISPATCHED' }, ctx),
-        options,
-        UNKNOWN,
-      ),
-      [contractKey('shipping.shipment-delivered', 1)]: handler<ShipmentEvent>(
-        (p, ctx) => applyShipment({ ...p, kind: 'DELIVERED' }, ctx),
-        options,
-        UNKNOWN,
-      ),
+      ...uc.on('payments.payment-captured@1', {
+        run: (captured, ctx) => markOrderPaid(captured, ctx),
+        expected: UNKNOWN,
+      }),
+      ...uc.on('payments.payment-voided@1', {
+        run: (voided, ctx) => cancelOnPaymentVoided(voided, ctx),
+        expected: UNKNOWN,
+      }),
+      ...uc.on('payments.payment-refunded@1', {
+        run: (refunded, ctx) => completeRefund(refunded, ctx),
+        expected: UNKNOWN,
+      }),
+      ...uc.on('payments.refund-failed@1', {
+        run: (failed, ctx) => failRefund(failed, ctx),
+        expected: UNKNOWN,
+      }),
+      ...uc.on('shipping.shipment-dispatched@1', {
+        run: (shipment, ctx) => applyShipment({ ...shipment, kind: 'DISPATCHED' }, ctx),
+        expected: UNKNOWN,
+      }),
+      ...uc.on('shipping.shipment-delivered@1', {
+        run: (shipment, ctx) => applyShipment({ ...shipment, kind: 'DELIVERED' }, ctx),
+        expected: UNKNOWN,
+      }),
     },
   };
 }

@@ -1,9 +1,9 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, type RequestContext } from '@marketplace/platform';
+import { defineUseCases } from '@marketplace/platform';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import { Order, type Cancellation } from '../../domain/order.js';
-import type { OrderPolicy, OrderRepository, OrdersContext } from '../../application/ports.js';
+import type { OrderPolicy, OrderRepository, OrdersRepositories } from '../../application/ports.js';
 import { ORDER_NUMBER_SEQUENCE } from './order.schema.js';
 
 export class MikroOrderRepository implements OrderRepository {
@@ -60,37 +60,16 @@ export class MikroOrderRepository implements OrderRepository {
   }
 }
 
-export const defaultPolicy: OrderPolicy = { refundWindowDays: 30 };
-
-export function ordersContext(
-  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
-  options: { clock?: Clock; onCommit?: () => void; policy?: OrderPolicy } = {},
-): OrdersContext {
-  return {
-    actor: ctx.actor,
-    correlationId: ctx.correlationId,
-    ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
-    clock: options.clock ?? systemClock,
-    policy: options.policy ?? defaultPolicy,
-    transaction: async (work) => {
-      const result = await inTransaction(
-        ctx.em,
-        {
-          producer: 'orders',
-          correlationId: ctx.correlationId,
-          causationId: ctx.causationId,
-          traceparent: ctx.traceparent,
-        },
-        (scope) =>
-          work({
-            orders: new MikroOrderRepository(scope.em),
-            track: (order) => scope.track(order),
-          }),
-      );
-      if (result.ok) options.onCommit?.();
-      return result;
-    },
-  };
+/**
+ * How orders' use cases get their context, once: the platform builds it for a request, a consumed
+ * message and a job, commits once per use case and wakes the relay after the commit.
+ */
+export function ordersUseCases(settings: { policy: OrderPolicy; clock?: Clock }) {
+  return defineUseCases({
+    producer: 'orders',
+    repositories: (em): OrdersRepositories => ({ orders: new MikroOrderRepository(em) }),
+    extras: () => ({ clock: settings.clock ?? systemClock, policy: settings.policy }),
+  });
 }
 
 /** One query for any number of ids: the batch behind `Order` references. */

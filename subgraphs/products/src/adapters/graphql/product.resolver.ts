@@ -3,14 +3,13 @@ import 'reflect-metadata';
 import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { domainError, err, isUuid, systemClock, type Clock, type Result } from '@marketplace/shared-kernel';
+import { domainError, err, isUuid, type Result } from '@marketplace/shared-kernel';
 import {
   ErrorResult,
   MoneyType,
-  inTransaction,
-  type Logger,
   type ReferenceResolver,
   type RequestContext,
+  type UseCases,
 } from '@marketplace/platform';
 import type { Product } from '../../domain/product.js';
 import { Category } from '../../domain/category.js';
@@ -27,14 +26,7 @@ import {
 import { createCategory } from '../../application/manage-category.js';
 import type { ProductsContext } from '../../application/ports.js';
 import { isVisibleTo, toView, type ProductView } from '../../application/product-view.js';
-import {
-  CategoryReader,
-  MikroCategoryRepository,
-  MikroProductRepository,
-  SqlSellerDirectory,
-  type ProductReader,
-  type StorefrontCursor,
-} from '../persistence/product-store.js';
+import { CategoryReader, type ProductReader, type StorefrontCursor } from '../persistence/product-store.js';
 import {
   AddVariantInput,
   CategoryNode,
@@ -54,14 +46,6 @@ import {
   UpdateVariantInput,
   VariantNode,
 } from './product.types.js';
-
-export interface ProductResolverDeps {
-  reader: ProductReader;
-  clock?: Clock;
-  /** Wakes the outbox relay after a commit. */
-  onCommit?: () => void;
-  logger?: Logger;
-}
 
 /** A variant as the API returns it, carrying its product so `Variant.product` needs no lookup. */
 export interface VariantView {
@@ -163,35 +147,8 @@ function decodeCursor(raw: string | null | undefined): StorefrontCursor | null |
 
 const clampPage = (first: number) => Math.min(Math.max(first, 1), 100);
 
-export function createProductResolver(deps: ProductResolverDeps) {
-  const clock = deps.clock ?? systemClock;
-
-  const useCaseContext = (ctx: RequestContext): ProductsContext => ({
-    actor: ctx.actor,
-    correlationId: ctx.correlationId,
-    clock,
-    transaction: (work) =>
-      inTransaction(
-        ctx.em,
-        { producer: 'products', correlationId: ctx.correlationId, traceparent: ctx.traceparent },
-        (scope) =>
-          work({
-            products: new MikroProductRepository(scope.em),
-            categories: new MikroCategoryRepository(scope.em),
-            sellers: new SqlSellerDirectory(scope.em),
-            track: (p) => scope.track(p),
-          }),
-      ),
-    afterCommit: async (productId, version) => {
-      deps.onCommit?.();
-      // Best effort: the change is committed, so a cache hiccup must not report it as failed
-      // (a retried mutation would apply twice). The product event invalidates again, the TTL last.
-      await deps.reader.invalidate(productId, version).catch((error: unknown) => {
-        deps.logger?.warn({ err: error, productId }, 'cache invalidation after commit failed');
-      });
-    },
-  });
-
+/** The resolvers: queries read through `reader`, mutations run the use cases with `uc`'s contexts. */
+export function createProductResolver(uc: UseCases<ProductsContext>, reader: ProductReader) {
   const present = async (result: Promise<Result<Product>>): Promise<typeof ProductResult> => {
     const r = await result;
     if (!r.ok) return ErrorResult.of(r.error);
@@ -205,7 +162,7 @@ export function createProductResolver(deps: ProductResolverDeps) {
       description: 'A product by id; drafts only for their seller.',
     })
     async product(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext): Promise<ProductView | null> {
-      return visible(ctx, deps.reader, await loadProduct(ctx, deps.reader, id));
+      return visible(ctx, reader, await loadProduct(ctx, reader, id));
     }
 
     @Query(() => ProductNode, { nullable: true, description: 'A product by its URL slug.' })
@@ -214,7 +171,7 @@ export function createProductResolver(deps: ProductResolverDeps) {
       @Ctx() ctx: RequestContext,
     ): Promise<ProductView | null> {
       if (slug.length > 220) return null;
-      return visible(ctx, deps.reader, await deps.reader.bySlug(ctx.em, slug));
+      return visible(ctx, reader, await reader.bySlug(ctx.em, slug));
     }
 
     @Query(() => ProductConnection, {
@@ -231,7 +188,7 @@ export function createProductResolver(deps: ProductResolverDeps) {
       if (cursor === 'invalid' || (categoryId != null && !isUuid(categoryId)))
         return { items: [], nextCursor: null };
       const limit = clampPage(first);
-      const rows = await deps.reader.storefront(ctx.em, {
+      const rows = await reader.storefront(ctx.em, {
         categoryId: categoryId?.toLowerCase() ?? null,
         after: cursor,
         limit: limit + 1,
@@ -239,7 +196,7 @@ export function createProductResolver(deps: ProductResolverDeps) {
       const page = rows.slice(0, limit);
       const last = page.at(-1);
       return {
-        items: page as never,
+        items: page,
         nextCursor:
           rows.length > limit && last?.publishedAt
             ? encodeCursor({ publishedAt: last.publishedAt, id: last.id })
@@ -253,7 +210,7 @@ export function createProductResolver(deps: ProductResolverDeps) {
       @Ctx() ctx: RequestContext,
     ): Promise<ProductView[]> {
       if (ctx.actor?.role !== 'seller' || !ctx.actor.sellerId) return [];
-      return deps.reader.bySeller(ctx.em, ctx.actor.sellerId, clampPage(limit));
+      return reader.bySeller(ctx.em, ctx.actor.sellerId, clampPage(limit));
     }
 
     @Query(() => ProductSnapshotPage, {
@@ -270,9 +227,9 @@ export function createProductResolver(deps: ProductResolverDeps) {
         });
       if (after != null && !isUuid(after)) return { items: [], nextCursor: null };
       const limit = Math.min(Math.max(first, 1), 1000);
-      const items = await deps.reader.snapshots(ctx.em, after, limit);
+      const items = await reader.snapshots(ctx.em, after, limit);
       return {
-        items: items as never,
+        items,
         nextCursor: items.length === limit ? (items.at(-1)?.productId ?? null) : null,
       };
     }
@@ -307,7 +264,7 @@ export function createProductResolver(deps: ProductResolverDeps) {
       @Arg('input', () => CreateProductInput) input: CreateProductInput,
       @Ctx() ctx: RequestContext,
     ) {
-      return present(createProduct(input, useCaseContext(ctx)));
+      return present(createProduct(input, uc.forRequest(ctx)));
     }
 
     @Mutation(() => ProductResult, {
@@ -317,12 +274,12 @@ export function createProductResolver(deps: ProductResolverDeps) {
       @Arg('input', () => UpdateProductInput) input: UpdateProductInput,
       @Ctx() ctx: RequestContext,
     ) {
-      return present(updateProduct(input, useCaseContext(ctx)));
+      return present(updateProduct(input, uc.forRequest(ctx)));
     }
 
     @Mutation(() => ProductResult, { description: 'Seller: add a variant with a marketplace-unique SKU.' })
     addVariant(@Arg('input', () => AddVariantInput) input: AddVariantInput, @Ctx() ctx: RequestContext) {
-      return present(addVariant(input, useCaseContext(ctx)));
+      return present(addVariant(input, uc.forRequest(ctx)));
     }
 
     @Mutation(() => ProductResult, { description: 'Seller: rename a variant or change its attributes.' })
@@ -330,7 +287,7 @@ export function createProductResolver(deps: ProductResolverDeps) {
       @Arg('input', () => UpdateVariantInput) input: UpdateVariantInput,
       @Ctx() ctx: RequestContext,
     ) {
-      return present(updateVariant(input, useCaseContext(ctx)));
+      return present(updateVariant(input, uc.forRequest(ctx)));
     }
 
     @Mutation(() => ProductResult, { description: "Seller: set or change a variant's price." })
@@ -338,24 +295,24 @@ export function createProductResolver(deps: ProductResolverDeps) {
       @Arg('input', () => SetVariantPriceInput) input: SetVariantPriceInput,
       @Ctx() ctx: RequestContext,
     ) {
-      return present(setVariantPrice(input, useCaseContext(ctx)));
+      return present(setVariantPrice(input, uc.forRequest(ctx)));
     }
 
     @Mutation(() => ProductResult, {
       description: 'Seller: put an own product on the storefront (active store, a priced variant, an image).',
     })
     publishProduct(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-      return present(publishProduct(id, useCaseContext(ctx)));
+      return present(publishProduct(id, uc.forRequest(ctx)));
     }
 
     @Mutation(() => ProductResult, { description: 'Seller or admin: take a product off the storefront.' })
     unpublishProduct(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-      return present(unpublishProduct(id, useCaseContext(ctx)));
+      return present(unpublishProduct(id, uc.forRequest(ctx)));
     }
 
     @Mutation(() => ProductResult, { description: 'Seller or admin: delete a product for good.' })
     deleteProduct(@Arg('id', () => ID) id: string, @Ctx() ctx: RequestContext) {
-      return present(deleteProduct(id, useCaseContext(ctx)));
+      return present(deleteProduct(id, uc.forRequest(ctx)));
     }
   }
 
@@ -413,7 +370,7 @@ export function createProductResolver(deps: ProductResolverDeps) {
       @Arg('input', () => CreateCategoryInput) input: CreateCategoryInput,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof CategoryResult> {
-      const r = await createCategory(input, useCaseContext(ctx)).catch((error: unknown) => {
+      const r = await createCategory(input, uc.forRequest(ctx)).catch((error: unknown) => {
         // Two admins creating the same slug at once: the unique index decides, the loser is told.
         if (error instanceof UniqueConstraintViolationException)
           return err(domainError('CATEGORY.SLUG_TAKEN', 'That slug was just taken', 'slug'));

@@ -1,18 +1,11 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { JSONObjectResolver } from 'graphql-scalars';
-import { resultUnion, MoneyInput, MoneyType as Money } from '@marketplace/platform';
-import type { ProductStatus } from '../../domain/product.js';
+import { graphqlEnum, resultUnion, MoneyInput, MoneyType as Money } from '@marketplace/platform';
+import { PRODUCT_STATUS, type ProductSnapshot, type ProductStatus } from '../../domain/product.js';
 
-export enum ProductStatusEnum {
-  DRAFT = 'DRAFT',
-  PUBLISHED = 'PUBLISHED',
-  UNPUBLISHED = 'UNPUBLISHED',
-  DELETED = 'DELETED',
-}
-registerEnumType(ProductStatusEnum, {
-  name: 'ProductStatus',
+export const ProductStatusEnum = graphqlEnum(PRODUCT_STATUS, {
   description: 'Where a product is in its publishing workflow.',
 });
 
@@ -186,7 +179,7 @@ export class ProductSnapshotItem {
   createdAt!: string;
 
   @Field(() => JSONObjectResolver, { description: 'Same shape as the snapshot in product events v2.' })
-  snapshot!: Record<string, unknown>;
+  snapshot!: ProductSnapshot;
 }
 
 @ObjectType()

@@ -1,10 +1,19 @@
-import { LockMode } from '@mikro-orm/core';
+import { LockMode, type EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { VersionedCache, type KeyValueStore } from '@marketplace/platform';
+import { VersionedCache, defineUseCases, storedWhere, type KeyValueStore } from '@marketplace/platform';
+import { systemClock } from '@marketplace/shared-kernel';
 import { Product, type SellerStanding } from '../../domain/product.js';
 import { Category } from '../../domain/category.js';
-import type { CategoryRepository, ProductRepository, SellerDirectory } from '../../application/ports.js';
+import type {
+  CategoryRepository,
+  ProductRepository,
+  ProductViewCache,
+  ProductsRepositories,
+  SellerDirectory,
+  StoreStanding,
+} from '../../application/ports.js';
 import { toView, type ProductView } from '../../application/product-view.js';
+import { ProductSchema } from './product.schema.js';
 
 /** A Postgres array literal of already validated uuids (bound as one parameter). */
 const uuidArray = (ids: readonly string[]): string => `{${ids.join(',')}}`;
@@ -63,16 +72,17 @@ export class SqlSellerDirectory implements SellerDirectory {
     );
     return row?.status ?? 'UNKNOWN';
   }
+
+  record(standing: StoreStanding): Promise<void> {
+    return recordSellerStanding(this.em, standing);
+  }
 }
 
 /**
  * Store standing as accounts reports it; events older than what is stored are ignored, so a
  * redelivered or reordered event never resurrects an old status.
  */
-export async function recordSellerStanding(
-  em: EntityManager,
-  event: { sellerId: string; status: string; version: number },
-): Promise<void> {
+export async function recordSellerStanding(em: EntityManager, event: StoreStanding): Promise<void> {
   await em.execute(
     `insert into seller_standing (seller_id, status, version) values (?, ?, ?)
      on conflict (seller_id) do update set status = excluded.status, version = excluded.version
@@ -82,6 +92,9 @@ export async function recordSellerStanding(
 }
 
 const VIEW_TTL_SECONDS = 300;
+
+/** A `product` row as a raw query returns it (column names), for `em.map` to hydrate. */
+type ProductTableRow = EntityDictionary<Product>;
 
 export interface StorefrontCursor {
   publishedAt: string;
@@ -101,7 +114,7 @@ export interface ProductSnapshotRow {
  * SQL query however many were asked for. A product event (and a local commit) marks every
  * cached view older than its version stale; the TTL bounds staleness if an invalidation is lost.
  */
-export class ProductReader {
+export class ProductReader implements ProductViewCache {
   private readonly cache: VersionedCache<ProductView>;
 
   constructor(store: KeyValueStore) {
@@ -121,15 +134,14 @@ export class ProductReader {
   /** The products holding these variants, in one query. */
   async byVariantIds(em: EntityManager, variantIds: readonly string[]): Promise<ProductView[]> {
     if (variantIds.length === 0) return [];
-    const rows = await em.execute<Record<string, unknown>[]>(
-      'select * from product where variant_ids && ?::uuid[]',
-      [uuidArray(variantIds)],
-    );
-    return rows.map((row) => toView(em.map(Product, row as never)));
+    const rows = await em.execute<ProductTableRow[]>('select * from product where variant_ids && ?::uuid[]', [
+      uuidArray(variantIds),
+    ]);
+    return rows.map((row) => toView(em.map(Product, row)));
   }
 
   async bySlug(em: EntityManager, slug: string): Promise<ProductView | null> {
-    const product = await em.findOne(Product, { _slug: slug } as never);
+    const product = await em.findOne(Product, storedWhere(Product, ProductSchema, { _slug: slug }));
     return product ? toView(product) : null;
   }
 
@@ -158,11 +170,11 @@ export class ProductReader {
       params.push(filter.after.publishedAt, filter.after.id);
     }
     params.push(filter.limit);
-    const rows = await em.execute<Record<string, unknown>[]>(
+    const rows = await em.execute<ProductTableRow[]>(
       `select p.* from product p where ${where} order by p.published_at desc, p.id desc limit ?`,
       params,
     );
-    return rows.map((row) => toView(em.map(Product, row as never)));
+    return rows.map((row) => toView(em.map(Product, row)));
   }
 
   /** Every product in id order, for rebuilding read models elsewhere (search). */
@@ -194,6 +206,17 @@ export class ProductReader {
     return this.cache.invalidate(id, version);
   }
 }
+
+/** The products use cases' context, for requests and consumed events alike. */
+export const productsUseCases = defineUseCases({
+  producer: 'products',
+  repositories: (em): ProductsRepositories => ({
+    products: new MikroProductRepository(em),
+    categories: new MikroCategoryRepository(em),
+    sellers: new SqlSellerDirectory(em),
+  }),
+  extras: ({ store }) => ({ clock: systemClock, views: new ProductReader(store) }),
+});
 
 export class CategoryReader {
   async byIds(em: EntityManager, ids: readonly string[]): Promise<Category[]> {

@@ -1,11 +1,27 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity } from '@marketplace/platform';
 import { Product } from '../../domain/product.js';
 import { Category } from '../../domain/category.js';
 
-/** Maps the domain class without decorators; MikroORM hydrates it without running its constructor. */
-export const ProductSchema = new EntitySchema<Product>({
-  class: Product as never,
+/** A product as stored: its fields by name, private ones included (checked by the compiler). */
+export type ProductRow = Pick<Product, 'id' | 'sellerId' | 'createdAt'> & {
+  _name: Product['_name'];
+  _slug: Product['_slug'];
+  _description: Product['_description'];
+  _categoryPath: Product['_categoryPath'];
+  _attributes: Product['_attributes'];
+  _images: Product['_images'];
+  _variants: Product['_variants'];
+  _status: Product['_status'];
+  _version: Product['_version'];
+  _updatedAt: Product['_updatedAt'];
+  _publishedAt: Product['_publishedAt'];
+};
+
+export type CategoryRow = Pick<Category, 'id' | 'name' | 'slug' | 'parentId' | 'path' | 'createdAt'>;
+
+/** Maps the domain classes without decorators; MikroORM hydrates them without running constructors. */
+export const ProductSchema = mapEntity<ProductRow>(Product, {
   tableName: 'product',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -22,11 +38,10 @@ export const ProductSchema = new EntitySchema<Product>({
     createdAt: { type: 'datetime' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
     _publishedAt: { type: 'datetime', fieldName: 'published_at', nullable: true },
-  } as never,
+  },
 });
 
-export const CategorySchema = new EntitySchema<Category>({
-  class: Category as never,
+export const CategorySchema = mapEntity<CategoryRow>(Category, {
   tableName: 'category',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -35,7 +50,7 @@ export const CategorySchema = new EntitySchema<Category>({
     parentId: { type: 'uuid', nullable: true },
     path: { type: 'json' },
     createdAt: { type: 'datetime' },
-  } as never,
+  },
 });
 
 export const productEntities = [ProductSchema, CategorySchema];

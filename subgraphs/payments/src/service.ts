@@ -5,7 +5,9 @@ import {
   migrate,
   type Orm,
   type ServiceDefinition,
+  type ServiceFactory,
 } from '@marketplace/platform';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Topics } from '@marketplace/event-contracts';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import {
@@ -112,7 +114,6 @@ export function createPaymentsService(
   };
   return {
     name: 'payments',
-    defaultPort: 4009,
     entities: [],
     migrations: paymentMigrations,
     publishes: [Topics.payment],
@@ -147,8 +148,13 @@ export function createPaymentsService(
       orphanedTypes: [OrderRef],
       referenceResolvers: { Payment: paymentReference, Order: orderReference },
     }),
-    consumers: ({ logger, relay }) =>
-      paymentConsumers(deps, logger.child({ component: 'payments.consumers' }), () => relay.nudge()),
+    consumers: ({ logger, relay, orm }) =>
+      paymentConsumers(
+        deps,
+        logger.child({ component: 'payments.consumers' }),
+        () => relay.nudge(),
+        () => orm.em.fork() as EntityManager,
+      ),
     jobs: ({ orm, logger, relay }) => [
       reconciliationJob({
         orm,
@@ -162,3 +168,5 @@ export function createPaymentsService(
 }
 
 export const paymentsService = createPaymentsService();
+
+export const createService: ServiceFactory = (env) => createPaymentsService(env);

@@ -1,14 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { newId, systemClock } from '@marketplace/shared-kernel';
 import { Topics } from '@marketplace/event-contracts';
-import {
-  GATEWAY_SECRET_HEADER,
-  signAccessToken,
-  startService,
-  type Actor,
-  type RunningService,
-} from '@marketplace/platform';
-import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { newAdmin, newBuyer, newSeller, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { createPaymentsService } from '../src/service.js';
 import { createSandboxProvider } from '../src/adapters/providers/sandbox.js';
 import {
@@ -16,11 +9,21 @@ import {
   type PaymentProvider,
   type ProviderName,
 } from '../src/application/ports.js';
-import { authorizePayment, type PaymentsDeps, type RunInTransaction } from '../src/application/payments.js';
-import { runInTransaction } from '../src/adapters/persistence/payments-context.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { ok } from '@marketplace/shared-kernel';
+import {
+  IN_FLIGHT_MS,
+  authorizePayment,
+  capturePayment,
+  providerOf,
+  voidPayment,
+  type PaymentUnits,
+  type PaymentsDeps,
+} from '../src/application/payments.js';
+import { ProviderCallInTransactionError } from '../src/application/provider-guard.js';
+import { paymentUnits, runInTransaction } from '../src/adapters/persistence/payments-context.js';
+import { runReconciliation } from '../src/adapters/messaging/reconciliation-job.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Row = Record<string, any>;
 
@@ -34,11 +37,16 @@ let voidDown = false;
 let refundDown = false;
 /** The provider refuses captures for good (an expired authorization). */
 let captureRefused = false;
+let authorizeDown = false;
 const providers = new Map<ProviderName, PaymentProvider>([
   [
     'SANDBOX',
     {
       ...sandbox,
+      authorize: (input) =>
+        authorizeDown
+          ? Promise.reject(new ProviderUnavailableError('sandbox authorize is down'))
+          : sandbox.authorize(input),
       capture: (input) =>
         captureDown
           ? Promise.reject(new ProviderUnavailableError('sandbox capture is down'))
@@ -54,45 +62,32 @@ const providers = new Map<ProviderName, PaymentProvider>([
     },
   ],
 ]);
-let service: RunningService;
+const sut = useSubgraph(
+  createPaymentsService(
+    { ...process.env, PAYMENTS_RECONCILE_INTERVAL_MS: '3600000' },
+    {
+      providers: { get: (n) => providers.get(n), names: () => [...providers.keys()] },
+      retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
+    },
+  ),
+);
+const { gql, sql, service } = sut;
 /** The payment whose provider events the test made up: the sandbox never captured it. */
 let fabricated = '';
 
-const buyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
-const otherBuyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
-const admin: Actor = { userId: newId(), role: 'admin', sellerId: null };
-const sellerA: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
-const sellerB: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
+const buyer = newBuyer();
+const otherBuyer = newBuyer();
+const admin = newAdmin();
+const sellerA = newSeller();
+const sellerB = newSeller();
 
-async function gql(query: string, variables: object = {}, as?: Actor) {
-  const headers: Record<string, string> = {
-    'content-type': 'application/json',
-    [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-  };
-  if (as) headers.authorization = `Bearer ${await signAccessToken(as, service.config.jwtSecret)}`;
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers,
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-const sql = (query: string, params: unknown[] = []) => service.orm.em.fork().execute<Row[]>(query, params);
-
-async function send(
+const send = (
   topic: string,
   type: string,
   aggregateType: string,
   key: string,
   payload: Record<string, unknown>,
-) {
-  const message = testEnvelope(type, aggregateType, key, payload);
-  await publishEnvelopes(service.producer, topic, message);
-  return message;
-}
+) => sut.send(`${type}@1`, payload, { aggregateType, aggregateId: key, topic });
 
 /** The replies payments published for a payment, oldest first. */
 const replies = async (paymentId: string, type?: string) =>
@@ -196,23 +191,6 @@ async function ledgerBalanced(): Promise<boolean> {
 const waitStatus = (paymentId: string, status: string) =>
   waitFor(async () => (await paymentRow(paymentId))?.status === status, CONSUMED_MS);
 
-beforeAll(async () => {
-  service = await startService(
-    createPaymentsService(
-      { ...process.env, PAYMENTS_RECONCILE_INTERVAL_MS: '3600000' },
-      {
-        providers: { get: (n) => providers.get(n), names: () => [...providers.keys()] },
-        retry: { maxAttempts: 2, baseDelayMs: 5, maxDelayMs: 10 },
-      },
-    ),
-    { port: 0, dbName: `mp_test_payments_${uniqueSuffix()}`, groupSuffix: uniqueSuffix() },
-  );
-});
-
-afterAll(async () => {
-  await service?.stop();
-});
-
 describe('authorize through commands', () => {
   it('approves: AUTHORIZED, payment-authorized reply with the provider reference, one AUTHORIZE attempt', async () => {
     const order = newOrder();
@@ -295,14 +273,16 @@ describe('authorize through commands', () => {
   });
 });
 
-describe('crash between the provider call and the commit', () => {
-  it('redoing the command gets the same authorization back from the provider: one hold, one payment', async () => {
+describe('crash between the provider call and applying its answer', () => {
+  const fresh = () => service.orm.em.fork() as EntityManager;
+  const deps: PaymentsDeps = {
+    providers: { get: (n) => providers.get(n), names: () => [...providers.keys()] },
+    commissionBps: 1_000,
+    clock: systemClock,
+  };
+
+  it('the intent commits first; the re-sent command resumes it and gets the same authorization back: one hold, one payment', async () => {
     const order = newOrder();
-    const deps: PaymentsDeps = {
-      providers: { get: (n) => providers.get(n), names: () => [...providers.keys()] },
-      commissionBps: 1_000,
-      clock: systemClock,
-    };
     const command = {
       paymentId: order.paymentId,
       orderId: order.orderId,
@@ -315,12 +295,16 @@ describe('crash between the provider call and the commit', () => {
         { sellerId: sellerA.sellerId!, subOrderId: order.subA, amount: { amount: 500, currency: 'EUR' } },
       ],
     };
-    const run = runInTransaction(service.orm.em.fork(), { correlationId: newId() });
-    const crashing: RunInTransaction = (work) =>
-      run(async (tx) => {
-        await work(tx);
-        throw new Error('process died before commit');
-      });
+    const meta = { correlationId: newId() };
+    const outcome = runInTransaction(fresh(), meta);
+    const crashing: PaymentUnits = {
+      intent: runInTransaction(fresh(), meta),
+      outcome: (work) =>
+        outcome(async (tx) => {
+          await work(tx);
+          throw new Error('process died before commit');
+        }),
+    };
     // The service's consumers share this sandbox and may authorize other tests' payments
     // meanwhile: only holds of this test's amount are ours.
     const before = sandbox.events.length;
@@ -329,23 +313,140 @@ describe('crash between the provider call and the commit', () => {
         .slice(before)
         .filter((e) => e.type === 'payment.authorized' && e.data.amount === 500)
         .map((e) => e.data.reference);
-    await expect(authorizePayment(command, crashing, deps)).rejects.toThrow('process died');
-    expect(await paymentRow(order.paymentId)).toBeUndefined();
+    const attempts = () =>
+      sql('select kind, outcome from payment_attempt where payment_id = ?', [order.paymentId]);
+    await authorizePayment(command, crashing, deps);
+    expect(await paymentRow(order.paymentId)).toMatchObject({ status: 'CREATED', provider_reference: null });
+    expect(await attempts()).toEqual([{ kind: 'AUTHORIZE', outcome: 'STARTED' }]);
     const held = holds();
     expect(held).toHaveLength(1);
 
-    const redone = await authorizePayment(
-      command,
-      runInTransaction(service.orm.em.fork(), { correlationId: newId() }),
-      deps,
-    );
-    expect(redone.ok).toBe(true);
+    // While the call may still be in flight a re-sent command changes nothing and calls nobody.
+    await authorizePayment(command, paymentUnits(fresh(), fresh, meta), deps);
+    expect(holds()).toEqual(held);
+    expect(await attempts()).toEqual([{ kind: 'AUTHORIZE', outcome: 'STARTED' }]);
+
+    // The saga re-sends after its step timeout, longer than any call takes.
+    const later = { ...deps, clock: { now: () => new Date(Date.now() + IN_FLIGHT_MS) } };
+    const redone = await authorizePayment(command, paymentUnits(fresh(), fresh, meta), later);
+    expect(redone.ok && redone.value?.status).toBe('AUTHORIZED');
     expect(await paymentRow(order.paymentId)).toMatchObject({
       status: 'AUTHORIZED',
       provider_reference: held[0],
     });
     // The provider saw the same key and made no second hold.
     expect(holds()).toEqual(held);
+    // The unanswered call is settled as lost; the call made again answered.
+    expect(await attempts()).toEqual(
+      expect.arrayContaining([
+        { kind: 'AUTHORIZE', outcome: 'FAILED' },
+        { kind: 'AUTHORIZE', outcome: 'SUCCEEDED' },
+      ]),
+    );
+    expect(await attempts()).toHaveLength(2);
+  });
+
+  it('an authorization whose answer was lost is resumed by reconciliation, and a void that waited for it releases the hold', async () => {
+    const order = newOrder();
+    const meta = { correlationId: newId() };
+    const lost: PaymentUnits = {
+      intent: runInTransaction(fresh(), meta),
+      outcome: () => Promise.reject(new Error('database gone while applying the answer')),
+    };
+    const before = sandbox.events.length;
+    const holds = () =>
+      sandbox.events
+        .slice(before)
+        .filter((e) => e.type === 'payment.authorized' && e.data.amount === 700)
+        .map((e) => e.data.reference);
+    await authorizePayment(
+      {
+        paymentId: order.paymentId,
+        orderId: order.orderId,
+        checkoutId: order.checkoutId,
+        buyerId: buyer.userId,
+        amount: { amount: 700, currency: 'EUR' },
+        method: { provider: 'SANDBOX', token: 'tok_sandbox_approve' },
+        idempotencyKey: `checkout:${order.checkoutId}`,
+        splits: [
+          { sellerId: sellerA.sellerId, subOrderId: order.subA, amount: { amount: 700, currency: 'EUR' } },
+        ],
+      },
+      lost,
+      deps,
+    );
+    const held = holds();
+    expect(held).toHaveLength(1);
+    expect(await paymentRow(order.paymentId)).toMatchObject({ status: 'CREATED', provider_reference: null });
+
+    // The saga gave up and voids: nobody here knows the hold's reference, so the void waits.
+    const later = { ...deps, clock: { now: () => new Date(Date.now() + IN_FLIGHT_MS) } };
+    await voidPayment(
+      { paymentId: order.paymentId, orderId: order.orderId, reason: 'CHECKOUT_TIMEOUT' },
+      paymentUnits(fresh(), fresh, meta),
+      later,
+    );
+    expect((await paymentRow(order.paymentId))!.status).toBe('CREATED');
+    expect(await sandbox.retrieve(held[0]!)).toMatchObject({ status: 'AUTHORIZED' });
+
+    // Reconciliation makes the call again (same key: the same hold), then releases it. While
+    // the provider is still down the payment stays open, to be asked again on the next run.
+    authorizeDown = true;
+    try {
+      await runReconciliation(fresh(), later);
+    } finally {
+      authorizeDown = false;
+    }
+    expect(await paymentRow(order.paymentId)).toMatchObject({ status: 'CREATED', provider_reference: null });
+    await runReconciliation(fresh(), later);
+    expect(holds()).toEqual(held);
+    expect(await paymentRow(order.paymentId)).toMatchObject({
+      status: 'VOIDED',
+      provider_reference: held[0],
+    });
+    expect(await sandbox.retrieve(held[0]!)).toMatchObject({ status: 'VOIDED' });
+    expect(
+      await sql('select reason from payment_void_intent where payment_id = ?', [order.paymentId]),
+    ).toEqual([{ reason: 'CHECKOUT_TIMEOUT' }]);
+  });
+
+  it('a refused capture commits its void intent with the refusal: a crash before the release leaves it to reconciliation', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    const reference = (await paymentRow(order.paymentId))!.provider_reference as string;
+    const meta = { correlationId: newId() };
+    let outcomes = 0;
+    // The refusal is applied and committed; the process dies before the release starts.
+    const dying: PaymentUnits = {
+      intent: runInTransaction(fresh(), meta),
+      outcome: (work) =>
+        ++outcomes === 1
+          ? runInTransaction(fresh(), meta)(work)
+          : Promise.reject(new Error('process died before the release')),
+    };
+    captureRefused = true;
+    try {
+      await capturePayment(order.paymentId, dying, deps);
+    } finally {
+      captureRefused = false;
+    }
+    expect((await paymentRow(order.paymentId))!.status).toBe('AUTHORIZED');
+    expect(
+      await sql('select reason from payment_void_intent where payment_id = ?', [order.paymentId]),
+    ).toEqual([{ reason: 'CAPTURE_FAILED' }]);
+    await runReconciliation(fresh(), deps);
+    expect((await paymentRow(order.paymentId))!.status).toBe('VOIDED');
+    expect((await sandbox.retrieve(reference)).status).toBe('VOIDED');
+    expect(await attemptCount(order.paymentId, 'CAPTURE')).toBe(1);
+  });
+
+  it('the guard refuses a provider call made inside a transaction', async () => {
+    const provider = providerOf(deps, 'SANDBOX')!;
+    const inside = runInTransaction(fresh(), { correlationId: newId() })(async () =>
+      ok(await provider.retrieve('sbx_none')),
+    );
+    await expect(inside).rejects.toBeInstanceOf(ProviderCallInTransactionError);
   });
 });
 

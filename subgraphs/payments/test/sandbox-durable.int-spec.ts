@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Money, newId } from '@marketplace/shared-kernel';
 import { Topics } from '@marketplace/event-contracts';
-import {
-  createOrm,
-  loadConfig,
-  migrate,
-  startService,
-  type Orm,
-  type RunningService,
-} from '@marketplace/platform';
-import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { createOrm, loadConfig, migrate, type Orm } from '@marketplace/platform';
+import { uniqueSuffix, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { createPaymentsService } from '../src/service.js';
 import { paymentMigrations } from '../src/adapters/persistence/payments.schema.js';
 import { postgresSandboxStore } from '../src/adapters/persistence/sandbox-pg-store.js';
@@ -128,16 +121,9 @@ describe('sandbox state in Postgres', () => {
 describe('the payments service restarted', () => {
   // The consumers first work through whatever other runs left on the shared topics.
   const CONSUMED_MS = 30_000;
-  const overrides = {
-    port: 0,
-    dbName: `mp_test_payments_restart_${uniqueSuffix()}`,
-    groupSuffix: uniqueSuffix(),
-  };
   const env = { ...process.env, PAYMENTS_SANDBOX_ENABLED: 'true', PAYMENTS_RECONCILE_INTERVAL_MS: '3600000' };
-  let service: RunningService | undefined;
-  afterAll(async () => {
-    await service?.stop();
-  });
+  // A new definition (and env-built sandbox) per start, as a new process would build.
+  const sut = useSubgraph(() => createPaymentsService(env));
 
   it('captures, with the env-built sandbox, a payment authorized before the restart', async () => {
     const paymentId = newId();
@@ -147,21 +133,14 @@ describe('the payments service restarted', () => {
     const subOrderId = newId();
     const status = async () =>
       (
-        await service!.orm.em
-          .fork()
-          .execute<{ status: string; captured_amount: string }[]>(
-            'select status, captured_amount from payment where id = ?',
-            [paymentId],
-          )
+        await sut.sql<{ status: string; captured_amount: string }>(
+          'select status, captured_amount from payment where id = ?',
+          [paymentId],
+        )
       )[0];
     const send = (topic: string, type: string, aggregateType: string, key: string, payload: object) =>
-      publishEnvelopes(
-        service!.producer,
-        topic,
-        testEnvelope(type, aggregateType, key, payload as Record<string, unknown>),
-      );
+      sut.send(`${type}@1`, payload, { aggregateType, aggregateId: key, topic });
 
-    service = await startService(createPaymentsService(env), overrides);
     await send(Topics.paymentCommands, 'payments.authorize-payment', 'Payment', paymentId, {
       paymentId,
       orderId,
@@ -173,10 +152,7 @@ describe('the payments service restarted', () => {
       splits: [{ sellerId, subOrderId, amount: { amount: 4_321, currency: 'EUR' } }],
     });
     await waitFor(async () => (await status())?.status === 'AUTHORIZED', CONSUMED_MS);
-    await service.stop();
-    service = undefined;
-
-    service = await startService(createPaymentsService(env), overrides);
+    await sut.restart();
     await send(Topics.order, 'orders.order-confirmed', 'Order', orderId, {
       orderId,
       checkoutId: newId(),

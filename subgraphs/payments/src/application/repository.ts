@@ -7,7 +7,15 @@ export interface PaymentRepository {
   byReferenceForUpdate(providerReference: string): Promise<Payment | null>;
   save(payment: Payment): Promise<void>;
   hasVoidIntent(paymentId: string): Promise<boolean>;
+  /** The reason of the void asked for, or null when none was. */
+  voidIntentOf(paymentId: string): Promise<string | null>;
   addVoidIntent(paymentId: string, orderId: string, reason: string, at: Date): Promise<void>;
+  /**
+   * Keeps what an authorization call needs besides the payment (the method token), committed with
+   * its STARTED attempt, so reconciliation can finish a call whose process died.
+   */
+  rememberAuthorizeToken(paymentId: string, token: string, at: Date): Promise<void>;
+  authorizeTokenOf(paymentId: string): Promise<string | null>;
   /** Records a provider event as applied; false when it already was. */
   markProviderEvent(input: {
     provider: string;

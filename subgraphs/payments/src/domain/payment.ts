@@ -1,5 +1,5 @@
 import {
-  AggregateRoot,
+  LegacyAggregateRoot,
   Money,
   StateMachine,
   domainError,
@@ -30,8 +30,16 @@ export const paymentStateMachine = new StateMachine<PaymentStatus>('PAYMENT', {
   VOIDED: [],
 });
 
+/** The only way a refund's status changes. */
+function moveRefund(refund: Refund, to: RefundStatus): Result<RefundStatus> {
+  const moved = refundStateMachine.transition(refund.status, to);
+  if (moved.ok) refund.status = moved.value;
+  return moved;
+}
+
 export type AttemptKind = 'AUTHORIZE' | 'CAPTURE' | 'VOID' | 'REFUND';
-export type AttemptOutcome = 'SUCCEEDED' | 'PENDING' | 'DECLINED' | 'FAILED';
+/** STARTED: recorded (and committed) before the call; the provider's answer settles it. */
+export type AttemptOutcome = 'STARTED' | 'SUCCEEDED' | 'PENDING' | 'DECLINED' | 'FAILED';
 
 /** One call to the provider, kept for audit and reconciliation. */
 export interface PaymentAttempt {
@@ -45,6 +53,13 @@ export interface PaymentAttempt {
 }
 
 export type RefundStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
+
+/** A refund is answered once: the provider paid it out or refused it. */
+export const refundStateMachine = new StateMachine<RefundStatus>('REFUND', {
+  PENDING: ['SUCCEEDED', 'FAILED'],
+  SUCCEEDED: [],
+  FAILED: [],
+});
 export interface Refund {
   id: string;
   refundRequestId: string;
@@ -101,15 +116,13 @@ export const PaymentErrors = {
   currencyMismatch: () => domainError('PAYMENT.CURRENCY_MISMATCH', "The currency is not the payment's"),
 } as const;
 
-const FINAL_FOR_AUTH: readonly PaymentStatus[] = ['FAILED', 'VOIDED'];
-
 /**
  * The payment of one order: the aggregate root over its provider attempts and refunds.
  * Every state change goes through the transition table; money fields only grow and never
  * change currency. Methods return ok(false) for facts already applied, so replays and late
  * provider events are harmless.
  */
-export class Payment extends AggregateRoot<DomainEvent> {
+export class Payment extends LegacyAggregateRoot<DomainEvent> {
   private constructor(private p: PaymentProps) {
     super();
   }
@@ -250,6 +263,28 @@ export class Payment extends AggregateRoot<DomainEvent> {
     this.p.attempts.push(attempt);
   }
 
+  /** A provider call about to be made: recorded before the call, settled with its answer. */
+  startAttempt(input: { id: string; kind: AttemptKind; idempotencyKey: string }, now: Date): void {
+    this.p.attempts.push({ ...input, outcome: 'STARTED', errorCode: null, message: null, at: now });
+  }
+
+  /**
+   * The provider's answer to a started call. A call already settled (a concurrent redelivery
+   * settled it first) keeps its answer and this one is recorded as a call of its own.
+   */
+  settleAttempt(id: string, answer: Omit<PaymentAttempt, 'id' | 'kind' | 'idempotencyKey'>, newId: string) {
+    const started = this.p.attempts.find((a) => a.id === id);
+    if (!started) return;
+    if (started.outcome === 'STARTED') Object.assign(started, answer);
+    else this.p.attempts.push({ ...started, ...answer, id: newId });
+  }
+
+  /** The call of this kind still waiting for the provider's answer, if the last one is. */
+  inFlight(kind: AttemptKind): PaymentAttempt | undefined {
+    const last = this.p.attempts.filter((a) => a.kind === kind).at(-1);
+    return last?.outcome === 'STARTED' ? last : undefined;
+  }
+
   refundByRequest(refundRequestId: string): Refund | undefined {
     return this.p.refunds.find((r) => r.refundRequestId === refundRequestId);
   }
@@ -290,10 +325,9 @@ export class Payment extends AggregateRoot<DomainEvent> {
   capture(amount: Money, now: Date): Result<boolean> {
     if (amount.currency !== this.currency) return err(PaymentErrors.currencyMismatch());
     if (['CAPTURED', 'PARTIALLY_REFUNDED', 'REFUNDED'].includes(this.p.status)) return ok(false);
-    if (FINAL_FOR_AUTH.includes(this.p.status))
-      return err(
-        domainError('PAYMENT.INVALID_TRANSITION', `payment cannot go from ${this.p.status} to CAPTURED`),
-      );
+    // The table decides (a FAILED or VOIDED payment is never captured); the amount is checked next.
+    const allowed = paymentStateMachine.transition(this.p.status, 'CAPTURED');
+    if (!allowed.ok) return allowed;
     if (amount.amount <= 0 || amount.amount > this.p.amount.amount)
       return err(PaymentErrors.invalid('The captured amount must be within the authorized amount'));
     const wasCreated = this.p.status === 'CREATED';
@@ -375,7 +409,8 @@ export class Payment extends AggregateRoot<DomainEvent> {
     const refund = this.refundById(refundId);
     if (!refund) return err(domainError('REFUND.NOT_FOUND', 'No such refund'));
     if (refund.status !== 'PENDING') return ok(false);
-    refund.status = 'SUCCEEDED';
+    const settled = moveRefund(refund, 'SUCCEEDED');
+    if (!settled.ok) return settled;
     refund.providerRefundId = providerRefundId ?? refund.providerRefundId;
     refund.updatedAt = now;
     this.p.refundedAmount += refund.amount.amount;
@@ -411,7 +446,8 @@ export class Payment extends AggregateRoot<DomainEvent> {
     const refund = this.refundById(refundId);
     if (!refund) return err(domainError('REFUND.NOT_FOUND', 'No such refund'));
     if (refund.status !== 'PENDING') return ok(false);
-    refund.status = 'FAILED';
+    const settled = moveRefund(refund, 'FAILED');
+    if (!settled.ok) return settled;
     refund.failureCode = code;
     refund.failureMessage = message;
     refund.updatedAt = now;

@@ -1,10 +1,10 @@
-import { AggregateRoot, type DomainEvent } from '@marketplace/shared-kernel';
+import { LegacyAggregateRoot, type DomainEvent } from '@marketplace/shared-kernel';
 
 /**
  * A reply about a payment this service cannot load (an invalid command, a refund of an unknown
  * payment): the saga still gets an answer through the outbox, so it does not wait for a timeout.
  */
-export class PaymentReply extends AggregateRoot<DomainEvent> {
+export class PaymentReply extends LegacyAggregateRoot<DomainEvent> {
   constructor(
     readonly id: string,
     type: string,

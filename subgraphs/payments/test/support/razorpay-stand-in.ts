@@ -7,9 +7,9 @@
  * key id and secret, and `{error: {code, description}}` error answers. Payments are authorized by
  * the buyer in Razorpay's client-side Checkout, which a test stands in for with `addPayment`.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { readBody, startStandInServer } from './stand-in-server.js';
 
 type Json = Record<string, unknown>;
 
@@ -66,9 +66,7 @@ class ApiError {
 }
 
 async function readJson(req: IncomingMessage): Promise<Json> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+  const raw = await readBody(req);
   if (raw === '') return {};
   try {
     return JSON.parse(raw) as Json;
@@ -85,7 +83,6 @@ export async function startRazorpayStandIn(options: {
   const refunds = new Map<string, StandInRefund[]>();
   const handled: string[] = [];
   const expectedAuth = `Basic ${Buffer.from(`${options.keyId}:${options.keySecret}`).toString('base64')}`;
-  let failures: { status: number; left: number } | null = null;
 
   const paymentOr400 = (paymentId: string) => {
     const payment = payments.get(paymentId);
@@ -150,7 +147,7 @@ export async function startRazorpayStandIn(options: {
     throw new ApiError(404, 'The requested URL was not found on the server.', 'NOT_FOUND');
   }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = await startStandInServer((req: IncomingMessage, res: ServerResponse) => {
     const send = (status: number, body: Json) => {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(body));
@@ -159,9 +156,9 @@ export async function startRazorpayStandIn(options: {
       if (req.headers.authorization !== expectedAuth) {
         return send(401, { error: { code: 'BAD_REQUEST_ERROR', description: 'Authentication failed' } });
       }
-      if (failures && failures.left > 0) {
-        failures.left--;
-        return send(failures.status, { error: { code: 'SERVER_ERROR', description: 'Stand-in outage' } });
+      const failure = server.takeFailure();
+      if (failure !== null) {
+        return send(failure, { error: { code: 'SERVER_ERROR', description: 'Stand-in outage' } });
       }
       const url = new URL(req.url ?? '/', 'http://stand-in');
       try {
@@ -174,11 +171,9 @@ export async function startRazorpayStandIn(options: {
       send(500, { error: { code: 'SERVER_ERROR', description: String(error) } }),
     );
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     payments,
     handled,
     addPayment({ amount, currency, status = 'authorized', errorReason }) {
@@ -199,13 +194,7 @@ export async function startRazorpayStandIn(options: {
       payments.set(payment.id, payment);
       return payment;
     },
-    failNext(status, times = 1) {
-      failures = { status, left: times };
-    },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    failNext: server.failNext,
+    close: server.close,
   };
 }

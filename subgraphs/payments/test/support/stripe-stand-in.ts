@@ -10,9 +10,9 @@
  * `pm_card_chargeDeclined` declines (generic_decline), `pm_card_chargeDeclinedInsufficientFunds`
  * declines (insufficient_funds).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
+import { readBody, startStandInServer } from './stand-in-server.js';
 
 type Json = Record<string, unknown>;
 
@@ -76,18 +76,11 @@ const unexpectedState = (intent: Intent, action: string) =>
     'payment_intent_unexpected_state',
   );
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 export async function startStripeStandIn(options: { secretKey: string }): Promise<StripeStandIn> {
   const intents = new Map<string, Intent>();
   const charges = new Map<string, Charge>();
   const idempotency = new Map<string, { fingerprint: string; status: number; body: Json }>();
   const handled: string[] = [];
-  let failures: { status: number; left: number } | null = null;
 
   const intentOr404 = (intentId: string): Intent => {
     const intent = intents.get(intentId);
@@ -264,7 +257,7 @@ export async function startStripeStandIn(options: { secretKey: string }): Promis
     });
   }
 
-  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = await startStandInServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const send = (status: number, body: Json, headers: Record<string, string> = {}) => {
         res.writeHead(status, { 'content-type': 'application/json', 'request-id': id('req'), ...headers });
@@ -274,9 +267,8 @@ export async function startStripeStandIn(options: { secretKey: string }): Promis
       if (req.headers.authorization !== `Bearer ${options.secretKey}`) {
         return send(401, { error: { type: 'invalid_request_error', message: 'Invalid API Key provided' } });
       }
-      if (failures && failures.left > 0) {
-        failures.left--;
-        const status = failures.status;
+      const status = server.takeFailure();
+      if (status !== null) {
         return send(status, {
           error:
             status === 429
@@ -319,21 +311,13 @@ export async function startStripeStandIn(options: { secretKey: string }): Promis
       res.end(JSON.stringify({ error: { type: 'api_error', message: String(error) } }));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     intents,
     charges,
     handled,
-    failNext(status, times = 1) {
-      failures = { status, left: times };
-    },
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
-      }),
+    failNext: server.failNext,
+    close: server.close,
   };
 }

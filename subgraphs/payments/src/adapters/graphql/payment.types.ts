@@ -24,7 +24,10 @@ registerEnumType(PaymentStatusEnum, {
 export class PaymentAttemptNode {
   @Field(() => ID) id!: string;
   @Field(() => String, { description: 'AUTHORIZE, CAPTURE, VOID or REFUND.' }) kind!: string;
-  @Field(() => String, { description: 'SUCCEEDED, PENDING, DECLINED or FAILED.' }) outcome!: string;
+  @Field(() => String, {
+    description: 'STARTED (waiting for the provider), SUCCEEDED, PENDING, DECLINED or FAILED.',
+  })
+  outcome!: string;
   @Field(() => String, { nullable: true }) errorCode!: string | null;
   @Field(() => Date) at!: Date;
 }

@@ -1,19 +1,22 @@
-import { contractKey, Topics, type EventEnvelope } from '@marketplace/event-contracts';
-import type { ConsumerDefinition, EventHandler, Logger } from '@marketplace/platform';
+import { Topics, type ContractKey, type EventEnvelope, type PayloadOf } from '@marketplace/event-contracts';
+import { ok, type Result } from '@marketplace/shared-kernel';
+import {
+  RejectedMessage,
+  type ConsumerDefinition,
+  type EventHandler,
+  type Logger,
+} from '@marketplace/platform';
 import {
   applyProviderEvent,
   authorizePayment,
   capturePayment,
   refundPayment,
   voidPayment,
-  type AuthorizePaymentCommand,
+  type PaymentUnits,
   type PaymentsDeps,
-  type RefundApprovedCommand,
 } from '../../application/payments.js';
-import { runInTransaction } from '../persistence/payments-context.js';
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- payloads were validated against their contracts
-type Payload = any;
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { paymentUnits } from '../persistence/payments-context.js';
 
 const metaOf = (envelope: EventEnvelope) => ({
   correlationId: envelope.correlationId,
@@ -24,30 +27,43 @@ const metaOf = (envelope: EventEnvelope) => ({
 /**
  * Commands from the checkout saga, order events and provider webhooks. Every handler is
  * idempotent by business key (payment id, refund request id, provider event id), not only by
- * message id, and replies through the outbox in the consumer's transaction.
+ * message id. A handler records what it will ask the provider in the consumer's transaction
+ * (with the inbox record); the call and its reply follow once that transaction has committed.
  */
 export function paymentConsumers(
   deps: PaymentsDeps,
   logger: Logger,
   onCommit: () => void,
+  fresh: () => EntityManager,
 ): ConsumerDefinition[] {
   const log = (message: string, detail?: Record<string, unknown>) => logger.info(detail ?? {}, message);
   const withLog: PaymentsDeps = { ...deps, log };
-  const handle =
-    (work: (payload: Payload, run: ReturnType<typeof runInTransaction>) => Promise<unknown>): EventHandler =>
-    async (envelope, em) => {
-      await work(envelope.payload as Payload, runInTransaction(em, metaOf(envelope), onCommit));
+  /**
+   * One handler, its payload typed by the contract it is registered under (the runner validated
+   * the message against that contract). A rejected result is dead-lettered with its code, never
+   * dropped: the use cases answer every business refusal with a reply, so a rejection is a bug.
+   */
+  const on = <K extends ContractKey>(
+    contract: K,
+    run: (payload: PayloadOf<K>, units: PaymentUnits) => Promise<Result<unknown>>,
+  ): Record<K, EventHandler> => {
+    const handler: EventHandler = async (envelope, em) => {
+      const outcome = await run(
+        envelope.payload as PayloadOf<K>,
+        paymentUnits(em, fresh, metaOf(envelope), onCommit),
+      );
+      if (!outcome.ok) throw new RejectedMessage(outcome.error.code, outcome.error.message, false);
     };
+    return { [contract]: handler } as Record<K, EventHandler>;
+  };
   return [
     {
       groupId: 'payments.commands',
       topics: [Topics.paymentCommands],
       handlers: {
-        [contractKey('payments.authorize-payment', 1)]: handle((p: AuthorizePaymentCommand, run) =>
-          authorizePayment(p, run, withLog),
-        ),
-        [contractKey('payments.void-payment', 1)]: handle((p, run) =>
-          voidPayment({ paymentId: p.paymentId, orderId: p.orderId, reason: p.reason }, run, withLog),
+        ...on('payments.authorize-payment@1', (p, units) => authorizePayment(p, units, withLog)),
+        ...on('payments.void-payment@1', (p, units) =>
+          voidPayment({ paymentId: p.paymentId, orderId: p.orderId, reason: p.reason }, units, withLog),
         ),
       },
     },
@@ -55,27 +71,23 @@ export function paymentConsumers(
       groupId: 'payments.orders',
       topics: [Topics.order],
       handlers: {
-        [contractKey('orders.order-confirmed', 1)]: handle((p, run) =>
-          capturePayment(p.paymentId, run, withLog),
-        ),
-        [contractKey('orders.order-cancelled', 1)]: handle(async (p, run) => {
-          if (!p.paymentId) return;
-          await voidPayment(
+        ...on('orders.order-confirmed@1', (p, units) => capturePayment(p.paymentId, units, withLog)),
+        ...on('orders.order-cancelled@1', async (p, units) => {
+          if (!p.paymentId) return ok(null);
+          return voidPayment(
             { paymentId: p.paymentId, orderId: p.orderId, reason: `Order cancelled: ${p.code}` },
-            run,
-            { ...withLog },
+            units,
+            withLog,
           );
         }),
-        [contractKey('orders.refund-approved', 1)]: handle((p: RefundApprovedCommand, run) =>
-          refundPayment(p, run, withLog),
-        ),
+        ...on('orders.refund-approved@1', (p, units) => refundPayment(p, units, withLog)),
       },
     },
     {
       groupId: 'payments.provider-events',
       topics: [Topics.providerEvent],
       handlers: {
-        [contractKey('webhooks.provider-event-received', 1)]: handle((p, run) =>
+        ...on('webhooks.provider-event-received@1', (p, units) =>
           applyProviderEvent(
             {
               provider: p.provider,
@@ -83,7 +95,7 @@ export function paymentConsumers(
               eventType: p.eventType,
               payload: p.payload,
             },
-            run,
+            units.intent,
             withLog,
           ),
         ),

@@ -2,16 +2,24 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { IntervalJob, type Logger, type Orm } from '@marketplace/platform';
 import { newId } from '@marketplace/shared-kernel';
 import { compareWithProvider, type Difference } from '../../application/reconcile.js';
-import type { ProviderName } from '../../application/ports.js';
-import { capturePayment, refundPayment, voidPayment, type PaymentsDeps } from '../../application/payments.js';
+import {
+  IN_FLIGHT_MS,
+  capturePayment,
+  providerOf,
+  refundPayment,
+  resumeAuthorization,
+  voidPayment,
+  type PaymentsDeps,
+} from '../../application/payments.js';
 import {
   paymentIdsAwaitingCapture,
   paymentsToReconcile,
   pendingRefunds,
   pendingVoids,
   saveReconciliationReport,
+  staleAuthorizations,
 } from '../persistence/payment-store.js';
-import { runInTransaction } from '../persistence/payments-context.js';
+import { paymentUnits } from '../persistence/payments-context.js';
 
 export interface ReconciliationReport {
   id: string;
@@ -20,12 +28,16 @@ export interface ReconciliationReport {
   differences: Difference[];
 }
 
+/** How long providers keep an idempotency key (Stripe: 24 h), with a margin. */
+const IDEMPOTENCY_WINDOW_MS = 23 * 60 * 60 * 1000;
+
 /** How far back settled payments are re-checked; open ones are always checked. */
 const LOOKBACK_MS = 24 * 60 * 60 * 1000;
 
 /**
- * First retries what met an unavailable provider, each with its original idempotency key so the
- * provider never does it twice: voids (`void:<paymentId>`, before captures, which a pending void
+ * First resumes authorizations started and never answered (their process died), then retries
+ * what met an unavailable provider, each with its original idempotency key so the provider never
+ * does it twice: voids (`void:<paymentId>`, before captures, which a pending void
  * blocks), captures (`capture:<paymentId>`) and refunds (the refundRequestId). Then compares what each provider says about
  * recent or unfinished payments with local state and stores the report. The comparison changes
  * no payment: a difference is for a person to act on, because guessing about money is how
@@ -36,8 +48,8 @@ export async function runReconciliation(
   deps: PaymentsDeps,
   onCommit?: () => void,
 ): Promise<ReconciliationReport> {
-  const { providers, clock } = deps;
-  const run = () => runInTransaction(em.fork(), { correlationId: newId() }, onCommit);
+  const { clock } = deps;
+  const run = () => paymentUnits(em.fork(), () => em.fork(), { correlationId: newId() }, onCommit);
   // One payment the provider still refuses to answer must not hold up the others.
   const retry = async (what: string, paymentId: string, work: () => Promise<unknown>) => {
     try {
@@ -46,10 +58,17 @@ export async function runReconciliation(
       deps.log?.(`${what} retry failed`, { paymentId, error: String(error) });
     }
   };
+  const startedBefore = new Date(clock.now().getTime() - IN_FLIGHT_MS);
+  // First: an authorization that took a hold and died before its answer was applied is asked
+  // again (same key, same hold); a void waiting for it then releases that hold.
+  const idempotencyWindow = new Date(clock.now().getTime() - IDEMPOTENCY_WINDOW_MS);
+  for (const paymentId of await staleAuthorizations(em, startedBefore, idempotencyWindow)) {
+    await retry('authorize', paymentId, () => resumeAuthorization(paymentId, run(), deps));
+  }
   for (const v of await pendingVoids(em)) {
     await retry('void', v.paymentId, () => voidPayment(v, run(), deps));
   }
-  for (const paymentId of await paymentIdsAwaitingCapture(em)) {
+  for (const paymentId of await paymentIdsAwaitingCapture(em, startedBefore)) {
     await retry('capture', paymentId, () => capturePayment(paymentId, run(), deps));
   }
   for (const refund of await pendingRefunds(em)) {
@@ -59,7 +78,7 @@ export async function runReconciliation(
   const payments = await paymentsToReconcile(em, new Date(now.getTime() - LOOKBACK_MS));
   const differences: Difference[] = [];
   for (const payment of payments) {
-    const provider = providers.get(payment.provider as ProviderName);
+    const provider = providerOf(deps, payment.provider);
     if (!provider || !payment.providerReference) continue;
     try {
       differences.push(...compareWithProvider(payment, await provider.retrieve(payment.providerReference)));

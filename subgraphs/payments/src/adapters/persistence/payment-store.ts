@@ -2,23 +2,80 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Money } from '@marketplace/shared-kernel';
 import {
   Payment,
+  type AttemptKind,
+  type AttemptOutcome,
   type PaymentAttempt,
   type PaymentProps,
   type ProviderKind,
   type Refund,
+  type RefundStatus,
   type PaymentStatus,
 } from '../../domain/payment.js';
-import { balancesOf, type AccountBalance, type JournalEntry } from '../../domain/ledger.js';
+import { balancesOf, type AccountBalance, type JournalEntry, type LedgerLine } from '../../domain/ledger.js';
 import type { Ledger, LedgerEntryView, PaymentRepository } from '../../application/repository.js';
-import type { RefundApprovedCommand } from '../../application/payments.js';
+import { PROVIDER_ERROR, type RefundApprovedCommand } from '../../application/payments.js';
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- rows come back untyped from SQL */
-type Row = Record<string, any>;
+/*
+ * Rows as Postgres returns them: bigint as a string, timestamptz as a Date (a string from the
+ * embedded database); the text enums are the values the tables' CHECK constraints allow.
+ */
+type Int = string | number;
+type Timestamp = Date | string;
+
+interface PaymentRow {
+  id: string;
+  order_id: string;
+  checkout_id: string;
+  buyer_id: string;
+  amount: Int;
+  currency: string;
+  provider: ProviderKind;
+  provider_reference: string | null;
+  idempotency_key: string;
+  splits: { sellerId: string; subOrderId: string; amount: number }[];
+  status: PaymentStatus;
+  captured_amount: Int;
+  refunded_amount: Int;
+  failure_code: string | null;
+  failure_message: string | null;
+  decline_code: string | null;
+  version: Int;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  captured_at: Timestamp | null;
+}
+
+interface AttemptRow {
+  id: string;
+  payment_id: string;
+  kind: AttemptKind;
+  idempotency_key: string;
+  outcome: AttemptOutcome;
+  error_code: string | null;
+  message: string | null;
+  at: Timestamp;
+}
+
+interface RefundRow {
+  id: string;
+  payment_id: string;
+  refund_request_id: string;
+  sub_order_id: string;
+  seller_id: string;
+  amount: Int;
+  currency: string;
+  status: RefundStatus;
+  provider_refund_id: string | null;
+  failure_code: string | null;
+  failure_message: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
 
 const num = (v: unknown) => Number(v);
 const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 
-function toPayment(row: Row, attempts: Row[], refunds: Row[]): Payment {
+function toPayment(row: PaymentRow, attempts: AttemptRow[], refunds: RefundRow[]): Payment {
   const currency = String(row.currency);
   const props: PaymentProps = {
     id: row.id,
@@ -26,15 +83,15 @@ function toPayment(row: Row, attempts: Row[], refunds: Row[]): Payment {
     checkoutId: row.checkout_id,
     buyerId: row.buyer_id,
     amount: Money.from(num(row.amount), currency),
-    provider: row.provider as ProviderKind,
+    provider: row.provider,
     providerReference: row.provider_reference,
     idempotencyKey: row.idempotency_key,
-    splits: (row.splits as { sellerId: string; subOrderId: string; amount: number }[]).map((s) => ({
+    splits: row.splits.map((s) => ({
       sellerId: s.sellerId,
       subOrderId: s.subOrderId,
       amount: Money.from(s.amount, currency),
     })),
-    status: row.status as PaymentStatus,
+    status: row.status,
     capturedAmount: num(row.captured_amount),
     refundedAmount: num(row.refunded_amount),
     failureCode: row.failure_code,
@@ -70,15 +127,15 @@ function toPayment(row: Row, attempts: Row[], refunds: Row[]): Payment {
   return Payment.restore(props);
 }
 
-async function load(em: EntityManager, rows: Row[]): Promise<Payment[]> {
+async function load(em: EntityManager, rows: PaymentRow[]): Promise<Payment[]> {
   if (rows.length === 0) return [];
-  const ids = rows.map((r) => r.id as string);
+  const ids = rows.map((r) => r.id);
   const marks = ids.map(() => '?').join(', ');
-  const attempts = await em.execute<Row[]>(
+  const attempts = await em.execute<AttemptRow[]>(
     `select * from payment_attempt where payment_id in (${marks}) order by at, id`,
     ids,
   );
-  const refunds = await em.execute<Row[]>(
+  const refunds = await em.execute<RefundRow[]>(
     `select * from refund where payment_id in (${marks}) order by created_at, id`,
     ids,
   );
@@ -95,12 +152,12 @@ export class SqlPaymentRepository implements PaymentRepository {
   constructor(private readonly em: EntityManager) {}
 
   async byIdForUpdate(id: string): Promise<Payment | null> {
-    const rows = await this.em.execute<Row[]>('select * from payment where id = ? for update', [id]);
+    const rows = await this.em.execute<PaymentRow[]>('select * from payment where id = ? for update', [id]);
     return (await load(this.em, rows))[0] ?? null;
   }
 
   async byReferenceForUpdate(providerReference: string): Promise<Payment | null> {
-    const rows = await this.em.execute<Row[]>(
+    const rows = await this.em.execute<PaymentRow[]>(
       'select * from payment where provider_reference = ? for update',
       [providerReference],
     );
@@ -147,7 +204,9 @@ export class SqlPaymentRepository implements PaymentRepository {
     for (const a of p.attempts) {
       await this.em.execute(
         `insert into payment_attempt (id, payment_id, kind, idempotency_key, outcome, error_code, message, at)
-         values (?, ?, ?, ?, ?, ?, ?, ?) on conflict (id) do nothing`,
+         values (?, ?, ?, ?, ?, ?, ?, ?)
+         on conflict (id) do update set outcome = excluded.outcome, error_code = excluded.error_code,
+           message = excluded.message`,
         [a.id, p.id, a.kind, a.idempotencyKey, a.outcome, a.errorCode, a.message, a.at],
       );
     }
@@ -179,10 +238,19 @@ export class SqlPaymentRepository implements PaymentRepository {
   }
 
   async hasVoidIntent(paymentId: string): Promise<boolean> {
-    const rows = await this.em.execute<Row[]>('select 1 from payment_void_intent where payment_id = ?', [
-      paymentId,
-    ]);
+    const rows = await this.em.execute<{ one: number }[]>(
+      'select 1 as one from payment_void_intent where payment_id = ?',
+      [paymentId],
+    );
     return rows.length > 0;
+  }
+
+  async voidIntentOf(paymentId: string): Promise<string | null> {
+    const rows = await this.em.execute<{ reason: string }[]>(
+      'select reason from payment_void_intent where payment_id = ?',
+      [paymentId],
+    );
+    return rows[0]?.reason ?? null;
   }
 
   async addVoidIntent(paymentId: string, orderId: string, reason: string, at: Date): Promise<void> {
@@ -193,6 +261,22 @@ export class SqlPaymentRepository implements PaymentRepository {
     );
   }
 
+  async rememberAuthorizeToken(paymentId: string, token: string, at: Date): Promise<void> {
+    await this.em.execute(
+      `insert into payment_authorize_call (payment_id, token, created_at) values (?, ?, ?)
+       on conflict (payment_id) do nothing`,
+      [paymentId, token, at],
+    );
+  }
+
+  async authorizeTokenOf(paymentId: string): Promise<string | null> {
+    const rows = await this.em.execute<{ token: string }[]>(
+      'select token from payment_authorize_call where payment_id = ?',
+      [paymentId],
+    );
+    return rows[0]?.token ?? null;
+  }
+
   async markProviderEvent(input: {
     provider: string;
     providerEventId: string;
@@ -200,7 +284,7 @@ export class SqlPaymentRepository implements PaymentRepository {
     paymentId: string | null;
     at: Date;
   }): Promise<boolean> {
-    const rows = await this.em.execute<Row[]>(
+    const rows = await this.em.execute<{ provider_event_id: string }[]>(
       `insert into provider_event (provider, provider_event_id, kind, payment_id, received_at) values (?, ?, ?, ?, ?)
        on conflict do nothing returning provider_event_id`,
       [input.provider, input.providerEventId, input.kind, input.paymentId, input.at],
@@ -213,7 +297,7 @@ export class SqlLedger implements Ledger {
   constructor(private readonly em: EntityManager) {}
 
   async post(entry: JournalEntry): Promise<boolean> {
-    const inserted = await this.em.execute<Row[]>(
+    const inserted = await this.em.execute<{ id: string }[]>(
       `insert into ledger_entry (id, reference, kind, payment_id, order_id, posted_at) values (?, ?, ?, ?, ?, ?)
        on conflict (reference) do nothing returning id`,
       [entry.id, entry.reference, entry.kind, entry.paymentId, entry.orderId, entry.postedAt],
@@ -237,7 +321,7 @@ export async function paymentsWhere(
   keys: readonly string[],
 ): Promise<Payment[]> {
   if (keys.length === 0) return [];
-  const rows = await em.execute<Row[]>(
+  const rows = await em.execute<PaymentRow[]>(
     `select * from payment where ${column} in (${keys.map(() => '?').join(', ')}) order by created_at`,
     [...keys],
   );
@@ -246,7 +330,7 @@ export async function paymentsWhere(
 
 /** Payments that may still move at the provider: not final, or touched recently. */
 export async function paymentsToReconcile(em: EntityManager, since: Date, limit = 200): Promise<Payment[]> {
-  const rows = await em.execute<Row[]>(
+  const rows = await em.execute<PaymentRow[]>(
     `select * from payment where provider_reference is not null
        and (status in ('CREATED', 'AUTHORIZED') or updated_at >= ?) order by updated_at desc limit ?`,
     [since, limit],
@@ -255,18 +339,50 @@ export async function paymentsToReconcile(em: EntityManager, since: Date, limit 
 }
 
 /**
- * AUTHORIZED payments whose last CAPTURE attempt met an unavailable provider. A capture the
+ * AUTHORIZED payments whose last CAPTURE attempt met an unavailable provider, or was started
+ * before `startedBefore` and never answered (its process died during the call). A capture the
  * provider answered (refused) is final and is not retried.
  */
-export async function paymentIdsAwaitingCapture(em: EntityManager, limit = 100): Promise<string[]> {
-  const rows = await em.execute<Row[]>(
-    `select p.id from payment p where p.status = 'AUTHORIZED'
-       and (select a.error_code from payment_attempt a where a.payment_id = p.id and a.kind = 'CAPTURE'
-             order by a.at desc, a.id desc limit 1) = ?
+export async function paymentIdsAwaitingCapture(
+  em: EntityManager,
+  startedBefore: Date,
+  limit = 100,
+): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>(
+    `select p.id from payment p cross join lateral (
+         select a.error_code, a.outcome, a.at from payment_attempt a where a.payment_id = p.id and a.kind = 'CAPTURE'
+         order by a.at desc, a.id desc limit 1) last
+       where p.status = 'AUTHORIZED' and (last.error_code in (?, ?) or (last.outcome = 'STARTED' and last.at < ?))
      order by p.updated_at limit ?`,
-    ['PAYMENT.PROVIDER_UNAVAILABLE', limit],
+    ['PAYMENT.PROVIDER_UNAVAILABLE', PROVIDER_ERROR, startedBefore, limit],
   );
-  return rows.map((r) => r.id as string);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Authorizations to make again: CREATED payments whose call can be repeated (its token was kept)
+ * and whose last AUTHORIZE attempt was started before `startedBefore` and never answered (its
+ * process died, or applying the answer failed), or failed on an earlier resumption. Only those
+ * created after `createdAfter`: past the provider's idempotency window a repeated call would take
+ * a new hold instead of returning the old one, so older ones are left to the report.
+ */
+export async function staleAuthorizations(
+  em: EntityManager,
+  startedBefore: Date,
+  createdAfter: Date,
+  limit = 100,
+): Promise<string[]> {
+  const rows = await em.execute<{ id: string }[]>(
+    `select p.id from payment p join payment_authorize_call c on c.payment_id = p.id
+       cross join lateral (
+         select a.outcome, a.at from payment_attempt a where a.payment_id = p.id and a.kind = 'AUTHORIZE'
+         order by a.at desc, a.id desc limit 1) last
+       where p.status = 'CREATED' and p.created_at > ?
+         and ((last.outcome = 'STARTED' and last.at < ?) or last.outcome = 'FAILED')
+     order by p.updated_at limit ?`,
+    [createdAfter, startedBefore, limit],
+  );
+  return rows.map((r) => r.id);
 }
 
 /** Voids asked for that met an unavailable provider: still voidable, with a void intent. */
@@ -274,7 +390,7 @@ export async function pendingVoids(
   em: EntityManager,
   limit = 100,
 ): Promise<{ paymentId: string; orderId: string; reason: string }[]> {
-  const rows = await em.execute<Row[]>(
+  const rows = await em.execute<{ id: string; order_id: string; reason: string }[]>(
     `select p.id, p.order_id, v.reason from payment p join payment_void_intent v on v.payment_id = p.id
        where p.status in ('CREATED', 'AUTHORIZED') order by p.updated_at limit ?`,
     [limit],
@@ -287,7 +403,7 @@ export async function pendingVoids(
  * refund the provider accepted as pending has its id and is completed by the webhook.
  */
 export async function pendingRefunds(em: EntityManager, limit = 100): Promise<RefundApprovedCommand[]> {
-  const rows = await em.execute<Row[]>(
+  const rows = await em.execute<(RefundRow & { order_id: string })[]>(
     `select r.*, p.order_id from refund r join payment p on p.id = r.payment_id
        where r.status = 'PENDING' and r.provider_refund_id is null order by r.created_at limit ?`,
     [limit],
@@ -302,8 +418,22 @@ export async function pendingRefunds(em: EntityManager, limit = 100): Promise<Re
   }));
 }
 
+/** One line of a journal entry, joined with its entry. */
+interface LedgerLineRow {
+  id: string;
+  reference: string;
+  kind: string;
+  payment_id: string;
+  order_id: string;
+  posted_at: Timestamp;
+  account: string;
+  side: LedgerLine['side'];
+  amount: Int;
+  currency: string;
+}
+
 export async function ledgerEntriesOf(em: EntityManager, orderId: string): Promise<LedgerEntryView[]> {
-  const rows = await em.execute<Row[]>(
+  const rows = await em.execute<LedgerLineRow[]>(
     `select e.*, l.account, l.side, l.amount, l.currency, l.id as line_id from ledger_entry e
        join ledger_line l on l.entry_id = e.id where e.order_id = ? order by e.posted_at, e.id, l.id`,
     [orderId],
@@ -334,7 +464,7 @@ export async function ledgerEntriesOf(em: EntityManager, orderId: string): Promi
 
 /** Per account and currency; `account` narrows it to one account (a seller's payable). */
 export async function ledgerBalances(em: EntityManager, account?: string): Promise<AccountBalance[]> {
-  const rows = await em.execute<Row[]>(
+  const rows = await em.execute<{ account: string; currency: string; debit: Int; credit: Int }[]>(
     `select account, currency,
             coalesce(sum(amount) filter (where side = 'DEBIT'), 0) as debit,
             coalesce(sum(amount) filter (where side = 'CREDIT'), 0) as credit
@@ -366,15 +496,23 @@ export async function reconciliationReports(
   em: EntityManager,
   first: number,
 ): Promise<{ id: string; ranAt: Date; checked: number; differences: ReconciliationDifference[] }[]> {
-  const rows = await em.execute<Row[]>('select * from reconciliation_report order by ran_at desc limit ?', [
-    first,
-  ]);
+  const rows = await em.execute<ReportRow[]>(
+    'select * from reconciliation_report order by ran_at desc limit ?',
+    [first],
+  );
   return rows.map((r) => ({
     id: r.id,
     ranAt: date(r.ran_at),
     checked: num(r.checked),
     differences: r.differences,
   }));
+}
+
+interface ReportRow {
+  id: string;
+  ran_at: Timestamp;
+  checked: Int;
+  differences: ReconciliationDifference[];
 }
 
 export interface ReconciliationDifference {

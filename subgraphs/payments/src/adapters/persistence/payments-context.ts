@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { inTransaction } from '@marketplace/platform';
-import type { RunInTransaction } from '../../application/payments.js';
+import type { PaymentUnits, RunInTransaction } from '../../application/payments.js';
 import { SqlLedger, SqlPaymentRepository } from './payment-store.js';
 
 export interface MessageMetaInput {
@@ -32,9 +32,23 @@ export function runInTransaction(
           payments: new SqlPaymentRepository(scope.em),
           ledger: new SqlLedger(scope.em),
           track: (aggregate) => scope.track(aggregate),
+          afterCommit: (hook) => scope.afterCommit(hook),
         }),
     );
     if (result.ok) onCommit?.();
     return result;
   };
+}
+
+/**
+ * The two units around a provider call: the intent in `em`'s transaction (a consumer's: it
+ * commits with the inbox record), the outcome in a transaction of its own on `fresh()`.
+ */
+export function paymentUnits(
+  em: EntityManager,
+  fresh: () => EntityManager,
+  meta: MessageMetaInput,
+  onCommit?: () => void,
+): PaymentUnits {
+  return { intent: runInTransaction(em, meta, onCommit), outcome: runInTransaction(fresh(), meta, onCommit) };
 }

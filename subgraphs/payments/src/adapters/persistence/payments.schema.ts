@@ -150,7 +150,37 @@ export class Migration20261122001000CreateSandboxState extends Migration {
   }
 }
 
+/**
+ * A provider call is recorded as STARTED (with its idempotency key) and committed before the call,
+ * and settled with the provider's answer afterwards: no transaction stays open across the call.
+ */
+export class Migration20261207000100AttemptStarted extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      alter table payment_attempt drop constraint payment_attempt_outcome_check,
+        add constraint payment_attempt_outcome_check
+        check (outcome in ('STARTED', 'SUCCEEDED', 'PENDING', 'DECLINED', 'FAILED'))`);
+  }
+}
+
+/**
+ * The method token of an authorization call, kept with its STARTED attempt: reconciliation makes
+ * the call again (same idempotency key, same hold) when its process died before the answer.
+ */
+export class Migration20261207000200AuthorizeCall extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      create table payment_authorize_call (
+        payment_id uuid primary key,
+        token text not null,
+        created_at timestamptz not null
+      )`);
+  }
+}
+
 export const paymentMigrations = [
   { name: 'Migration20261122000900CreatePayments', class: Migration20261122000900CreatePayments },
   { name: 'Migration20261122001000CreateSandboxState', class: Migration20261122001000CreateSandboxState },
+  { name: 'Migration20261207000100AttemptStarted', class: Migration20261207000100AttemptStarted },
+  { name: 'Migration20261207000200AuthorizeCall', class: Migration20261207000200AuthorizeCall },
 ];

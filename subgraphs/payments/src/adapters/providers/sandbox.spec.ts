@@ -129,7 +129,7 @@ describe('sandbox provider', () => {
     });
     expect(event.id).toMatch(/^evt_sbx_/);
     expect(
-      sandbox.normaliseEvent({ providerEventId: event.id, eventType: event.type, payload: event as never }),
+      sandbox.normaliseEvent({ providerEventId: event.id, eventType: event.type, payload: { ...event } }),
     ).toEqual({
       provider: 'SANDBOX',
       providerEventId: event.id,

@@ -1,6 +1,6 @@
 import { Topics } from '@marketplace/event-contracts';
 import { newId, systemClock } from '@marketplace/shared-kernel';
-import type { ServiceDefinition, ServiceDeps } from '@marketplace/platform';
+import type { ServiceDefinition, ServiceDeps, ServiceFactory } from '@marketplace/platform';
 import { ensureAdmin } from './application/bootstrap-admin.js';
 import { accountsEntities, accountsMigrations } from './adapters/persistence/accounts.schema.js';
 import { accountsContext, type AccountsAdapters } from './adapters/persistence/accounts-store.js';
@@ -68,7 +68,6 @@ export async function bootstrapAdmin(
 /** The accounts subgraph: users, sellers' stores, sessions and address books. */
 export const accountsService: ServiceDefinition = {
   name: 'accounts',
-  defaultPort: 4004,
   entities: accountsEntities,
   migrations: accountsMigrations,
   // Keyed by store id (= seller id) and user id.
@@ -83,3 +82,5 @@ export const accountsService: ServiceDefinition = {
     };
   },
 };
+
+export const createService: ServiceFactory = () => accountsService;

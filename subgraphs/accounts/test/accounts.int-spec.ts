@@ -6,12 +6,10 @@ import {
   CLIENT_IP_HEADER,
   GATEWAY_SECRET_HEADER,
   signAccessToken,
-  startService,
   verifyAccessToken,
   type RedisStore,
-  type RunningService,
 } from '@marketplace/platform';
-import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { uniqueSuffix, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { accountsContext } from '../src/adapters/persistence/accounts-store.js';
 import { accountsAdapters, accountsService, bootstrapAdmin } from '../src/service.js';
 
@@ -20,32 +18,21 @@ import { accountsAdapters, accountsService, bootstrapAdmin } from '../src/servic
 type GraphQLBody = { data?: any; errors?: any[] };
 
 const run = uniqueSuffix();
-const dbName = `mp_test_accounts_${run}`;
 const email = (name: string) => `${name}-${run}@example.com`;
 const ADMIN = { email: email('admin'), password: 'operator passphrase 2026' };
 const PASSWORD = 'correct horse battery staple';
 
-const statements: string[] = [];
-let service: RunningService;
-
-async function gql(query: string, variables: object = {}, token?: string, headers: object = {}) {
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...headers,
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-const sql = async <T extends object>(query: string, params: unknown[] = []) =>
-  service.orm.em.fork().execute<T[]>(query, params);
+beforeAll(() => {
+  process.env.ACCOUNTS_ADMIN_EMAIL = ADMIN.email;
+  process.env.ACCOUNTS_ADMIN_PASSWORD = ADMIN.password;
+  // Small enough to use up in a test; only requests that name a client meet it.
+  process.env.ACCOUNTS_LOGIN_MAX_FAILURES_PER_CLIENT = '10';
+});
+const sut = useSubgraph(accountsService, { suffix: run, statements: true });
+const { sql, service, statements, dbName } = sut;
+/** As a signed-in client: the token accounts handed out (none: anonymous). */
+const gql = (query: string, variables: object = {}, token?: string, headers: Record<string, string> = {}) =>
+  sut.gql(query, variables, { as: token ? { token } : undefined, headers });
 
 const AUTH_FIELDS = `__typename
   ... on AuthPayload { accessToken accessTokenExpiresAt refreshToken refreshTokenExpiresAt
@@ -89,16 +76,6 @@ const outbox = (aggregateId: string) =>
 let adminToken: string;
 
 beforeAll(async () => {
-  process.env.ACCOUNTS_ADMIN_EMAIL = ADMIN.email;
-  process.env.ACCOUNTS_ADMIN_PASSWORD = ADMIN.password;
-  // Small enough to use up in a test; only requests that name a client meet it.
-  process.env.ACCOUNTS_LOGIN_MAX_FAILURES_PER_CLIENT = '10';
-  service = await startService(accountsService, {
-    port: 0,
-    dbName,
-    groupSuffix: run,
-    onQuery: (statement) => statements.push(statement),
-  });
   const signedIn = await login(ADMIN.email, ADMIN.password);
   expect(signedIn.__typename).toBe('AuthPayload');
   adminToken = signedIn.accessToken;
@@ -108,7 +85,6 @@ afterAll(async () => {
   delete process.env.ACCOUNTS_ADMIN_EMAIL;
   delete process.env.ACCOUNTS_ADMIN_PASSWORD;
   delete process.env.ACCOUNTS_LOGIN_MAX_FAILURES_PER_CLIENT;
-  await service?.stop();
 });
 
 describe('accounts subgraph', () => {

@@ -1,4 +1,4 @@
-import { intFromEnv, type ServiceDefinition } from '@marketplace/platform';
+import { intFromEnv, type ServiceDefinition, type ServiceFactory } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { inventoryEntities, inventoryMigrations } from './adapters/persistence/inventory.schema.js';
 import {
@@ -32,7 +32,6 @@ export function createInventoryService(env: NodeJS.ProcessEnv = process.env): Se
   if (!cartHolds.ok) throw new Error(cartHolds.error.message);
   return {
     name: 'inventory',
-    defaultPort: 4002,
     entities: inventoryEntities,
     migrations: inventoryMigrations,
     publishes: [Topics.stockItem],
@@ -54,3 +53,5 @@ export function createInventoryService(env: NodeJS.ProcessEnv = process.env): Se
 }
 
 export const inventoryService = createInventoryService();
+
+export const createService: ServiceFactory = createInventoryService;

@@ -1,54 +1,40 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterEach, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/shared-kernel';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
-import {
-  GATEWAY_SECRET_HEADER,
-  signAccessToken,
-  startService,
-  type Actor,
-  type RunningService,
-} from '@marketplace/platform';
-import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { signAccessToken, type Actor } from '@marketplace/platform';
+import { newSeller, testEnvelope, uniqueSuffix, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { createInventoryService } from '../src/service.js';
 import { openStock, setStock } from '../src/application/manage-stock.js';
 import { inventoryContext } from '../src/adapters/persistence/inventory-store.js';
 import { reserveForCheckout } from '../src/application/checkout-stock.js';
 
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
-type Row = Record<string, unknown>;
-
 const SWEEP_INTERVAL_MS = 100;
 /** The default (the test service runs without INVENTORY_CART_HOLD_MAX_PER_LINE). */
 const CART_HOLD_MAX_PER_LINE = 5;
-const statements: string[] = [];
-let service: RunningService;
-let producer: ReturnType<RunningService['kafka']['producer']>;
+const sut = useSubgraph(
+  createInventoryService({
+    ...process.env,
+    INVENTORY_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
+    INVENTORY_CART_HOLD_MAX_PER_LINE: '',
+  }),
+  { statements: true },
+);
+const { sql, service, statements } = sut;
 /** SKUs are unique across the marketplace and the catalog topic is shared: one prefix per run. */
 const run = uniqueSuffix().toUpperCase();
-const sellerA = { userId: newId(), role: 'seller' as const, sellerId: newId() };
-const sellerB = { userId: newId(), role: 'seller' as const, sellerId: newId() };
+const sellerA = newSeller();
+const sellerB = newSeller();
+/** Tokens a test signs itself, by name. */
 const tokens: Record<string, string> = {};
-
-async function gql(query: string, variables: object = {}, as?: keyof typeof tokens) {
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-      ...(as ? { authorization: `Bearer ${tokens[as]}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-const sql = <T extends Row = Row>(query: string, params: unknown[] = []) =>
-  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
+const callers: Record<string, Actor | 'buyer' | 'admin'> = {
+  a: sellerA,
+  b: sellerB,
+  buyer: 'buyer',
+  admin: 'admin',
+};
+const gql = (query: string, variables: object = {}, as?: string) =>
+  sut.gql(query, variables, as ? (callers[as] ?? { token: tokens[as]! }) : undefined);
 
 const levelsOf = async (sku: string) =>
   (
@@ -161,16 +147,7 @@ function cartOf(buyerId: string | null, productId: string, id = newId()) {
 }
 
 /** The cart consumer has handled these messages (their inbox rows commit with the handler's work). */
-const handled = (...messages: Envelope[]) =>
-  waitFor(
-    async () =>
-      (
-        await sql(`select 1 from inbox where message_id::text = any(string_to_array(?, ','))`, [
-          messages.map((m) => m.id).join(','),
-        ])
-      ).length === messages.length,
-    30_000,
-  );
+const handled = (...messages: Envelope[]) => sut.handled(messages, { timeoutMs: 30_000 });
 
 const holdOf = async (cartId: string) =>
   (
@@ -197,7 +174,7 @@ const envelope = (type: string, aggregateType: string, aggregateId: string, payl
 
 type Envelope = EventEnvelope;
 
-const send = (topic: string, ...messages: Envelope[]) => publishEnvelopes(producer, topic, ...messages);
+const send = (topic: string, ...messages: Envelope[]) => sut.send(messages, { topic });
 
 function productEvent(
   type: string,
@@ -224,36 +201,8 @@ function productEvent(
   });
 }
 
-beforeAll(async () => {
-  service = await startService(
-    createInventoryService({
-      ...process.env,
-      INVENTORY_SWEEP_INTERVAL_MS: String(SWEEP_INTERVAL_MS),
-      INVENTORY_CART_HOLD_MAX_PER_LINE: '',
-    }),
-    {
-      port: 0,
-      dbName: `mp_test_inventory_${uniqueSuffix()}`,
-      groupSuffix: uniqueSuffix(),
-      onQuery: (sql) => statements.push(sql),
-    },
-  );
-  producer = service.kafka.producer();
-  await producer.connect();
-  tokens.a = await signAccessToken(sellerA, service.config.jwtSecret);
-  tokens.b = await signAccessToken(sellerB, service.config.jwtSecret);
-  tokens.buyer = await signAccessToken(
-    { userId: newId(), role: 'buyer', sellerId: null },
-    service.config.jwtSecret,
-  );
-  tokens.admin = await signAccessToken(
-    { userId: newId(), role: 'admin', sellerId: null },
-    service.config.jwtSecret,
-  );
-});
-
 afterEach(async () => {
-  if (!service) return;
+  if (!sut.started) return;
   // The invariant over every row, and the bookkeeping behind it: each SKU's reserved units are
   // exactly what HELD reservations hold, its committed units what COMMITTED ones committed.
   const broken = await sql(`
@@ -268,11 +217,6 @@ afterEach(async () => {
       or least(s.on_hand, s.available, s.reserved, s.committed) < 0
       or s.reserved <> coalesce(a.reserved, 0) or s.committed <> coalesce(a.committed, 0)`);
   expect(broken).toEqual([]);
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await service?.stop();
 });
 
 describe('inventory subgraph', () => {

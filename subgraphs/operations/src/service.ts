@@ -1,4 +1,4 @@
-import { intFromEnv, type ServiceDefinition } from '@marketplace/platform';
+import { intFromEnv, type ServiceDefinition, type ServiceFactory } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { operationsEntities, operationsMigrations } from './adapters/persistence/operations.schema.js';
 import { createOperationsResolvers } from './adapters/graphql/operations.resolver.js';
@@ -31,7 +31,6 @@ export function createOperationsService(
   );
   return {
     name: 'operations',
-    defaultPort: 4014,
     entities: operationsEntities,
     migrations: operationsMigrations,
     // Rebuild commands; a replay goes back to whichever topic the message failed on (it exists).
@@ -56,3 +55,5 @@ export function createOperationsService(
 }
 
 export const operationsService = createOperationsService();
+
+export const createService: ServiceFactory = () => createOperationsService();

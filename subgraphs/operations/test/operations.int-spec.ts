@@ -2,24 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/shared-kernel';
 import type { EventEnvelope } from '@marketplace/event-contracts';
+import { ConsumerRunner, ensureTopics, handlersForTopic, type Actor } from '@marketplace/platform';
 import {
-  ConsumerRunner,
-  ensureTopics,
-  GATEWAY_SECRET_HEADER,
-  handlersForTopic,
-  signAccessToken,
-  startService,
-  type Actor,
-  type KafkaService,
-} from '@marketplace/platform';
-import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+  newAdmin,
+  newBuyer,
+  testEnvelope,
+  uniqueSuffix,
+  useSubgraph,
+  waitFor,
+} from '@marketplace/platform/testing';
 import { createOperationsService } from '../src/service.js';
 import { parkedFromRecord } from '../src/domain/dead-letter-record.js';
 import { parkAll } from '../src/adapters/persistence/operations-store.js';
 
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
 type Row = Record<string, unknown>;
 
 const suffix = uniqueSuffix();
@@ -28,35 +23,24 @@ const topic = `ops-test.${suffix}.ratings`;
 const group = `ops-test.${suffix}`;
 const dlt = `${group}.dlt`;
 
-let service: KafkaService;
 let participant: ConsumerRunner;
-let producer: ReturnType<KafkaService['kafka']['producer']>;
 /** The participant's handler fails while this is set, as a bug would. */
 let broken = true;
 /** Message ids the participant's handler committed, in order. */
 const handledIds: string[] = [];
 
-const admin: Actor = { userId: newId(), role: 'admin', sellerId: null };
-const buyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
+const admin = newAdmin();
+const buyer = newBuyer();
 
-async function gql(query: string, variables: object = {}, as?: Actor) {
-  const token = as ? await signAccessToken(as, service.config.jwtSecret) : null;
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-const sql = <T extends Row = Row>(query: string, params: unknown[] = []) =>
-  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
+// Declared before the service's hooks, so the participant leaves before the service stops.
+afterAll(async () => {
+  await participant?.stop();
+});
+const sut = useSubgraph(createOperationsService({ deadLetterTopics: (t) => t === dlt, refreshMs: 200 }), {
+  suffix,
+});
+const { gql, sql, service } = sut;
+const send = (topic: string, ...messages: EventEnvelope[]) => sut.send(messages, { topic });
 
 const ratingChanged = () => {
   const productId = newId();
@@ -102,17 +86,7 @@ const parked = (match: (value: string | null) => boolean) =>
   );
 
 beforeAll(async () => {
-  service = await startService(
-    createOperationsService({ deadLetterTopics: (t) => t === dlt, refreshMs: 200 }),
-    {
-      port: 0,
-      dbName: `mp_test_operations_${suffix}`,
-      groupSuffix: suffix,
-    },
-  );
   await ensureTopics(service.kafka, [topic, dlt]);
-  producer = service.kafka.producer();
-  await producer.connect();
   // The original consumer: a real runner (inbox, retries, dead-letter topic) on operations'
   // database, which carries the platform inbox like every service's.
   participant = new ConsumerRunner({
@@ -130,12 +104,6 @@ beforeAll(async () => {
   await participant.start();
 });
 
-afterAll(async () => {
-  await participant?.stop();
-  await producer?.disconnect();
-  await service?.stop();
-});
-
 describe('operations: dead letters', () => {
   let poison: EventEnvelope;
   let poisonLetter: string;
@@ -143,8 +111,8 @@ describe('operations: dead letters', () => {
 
   it('parks what a consumer gave up on, with its reason and origin, for admins to inspect', async () => {
     poison = ratingChanged();
-    await publishEnvelopes(producer, topic, poison);
-    await producer.send({ topic, acks: -1, messages: [{ key: 'k-1', value: 'not json at all' }] });
+    await send(topic, poison);
+    await service.producer.send({ topic, acks: -1, messages: [{ key: 'k-1', value: 'not json at all' }] });
     poisonLetter = await parked((v) => v?.includes(poison.id) ?? false);
     malformedLetter = await parked((v) => v === 'not json at all');
 
@@ -231,9 +199,9 @@ describe('operations: dead letters', () => {
 
     // The same message delivered once more (a replay of a second group's letter, say) is no
     // second effect for the group that handled it.
-    await publishEnvelopes(producer, topic, poison);
+    await send(topic, poison);
     const marker = ratingChanged();
-    await publishEnvelopes(producer, topic, marker);
+    await send(topic, marker);
     await waitFor(() => handledIds.includes(marker.id), 60_000);
     expect(handledIds).toEqual([poison.id, marker.id]);
   });
@@ -306,15 +274,11 @@ describe('operations: rebuild jobs', () => {
       { jobId, readModel: 'SEARCH_INDEX', ...fields },
       { producer: 'search' },
     );
-    await publishEnvelopes(producer, 'operations.rebuilds', envelope);
+    await send('operations.rebuilds', envelope);
     return envelope;
   };
   /** The reply went through operations' consumer (its inbox row commits with the effect). */
-  const handled = (envelope: EventEnvelope) =>
-    waitFor(
-      async () => (await sql('select 1 from inbox where message_id = ?', [envelope.id])).length === 1,
-      30_000,
-    );
+  const handled = (envelope: EventEnvelope) => sut.handled(envelope, { timeoutMs: 30_000 });
   const jobOf = async (id: string, as: Actor = admin) => (await gql(JOB, { id }, as)).rebuildJob;
 
   it('refuses non-admins and records nothing', async () => {

@@ -1,5 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { intFromEnv, type ServiceDefinition, type ServiceDeps } from '@marketplace/platform';
+import {
+  intFromEnv,
+  type ServiceDefinition,
+  type ServiceDeps,
+  type ServiceFactory,
+} from '@marketplace/platform';
 import { ProductIndex } from './adapters/elasticsearch/product-index.js';
 import { PgProductIndex } from './adapters/postgres/pg-product-index.js';
 import { createSearchResolver } from './adapters/graphql/search.resolver.js';
@@ -30,7 +35,6 @@ export function searchEngine(env: NodeJS.ProcessEnv): SearchEngine {
 
 const common = {
   name: 'search',
-  defaultPort: 4003,
   entities: [],
   migrations: searchMigrations,
   // Only the answers to operations' rebuild commands: search is a projection.
@@ -114,3 +118,5 @@ function postgresSearch(env: NodeJS.ProcessEnv): ServiceDefinition {
 }
 
 export const searchService = createSearchService();
+
+export const createService: ServiceFactory = createSearchService;

@@ -1,41 +1,35 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/shared-kernel';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
-import { GATEWAY_SECRET_HEADER, startService, type KafkaService } from '@marketplace/platform';
-import { publishEnvelopes, testEnvelope, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { testEnvelope, uniqueSuffix, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { createSearchService } from '../src/service.js';
 import { ProductIndex } from '../src/adapters/elasticsearch/product-index.js';
 
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
-
 const suffix = uniqueSuffix();
 const alias = `products-test-rebuild-${suffix}`;
-let service: KafkaService;
+const sut = useSubgraph(
+  createSearchService({
+    ...process.env,
+    SEARCH_INDEX_ALIAS: alias,
+    SEARCH_ENGINE: 'elasticsearch',
+    // This fresh group reads the topic from the beginning: other runs' commands expire, not run.
+    OPERATIONS_COMMAND_TTL_MS: '20000',
+  }),
+  { suffix },
+);
+const { sql, service } = sut;
 let index: ProductIndex;
 
-const sql = <T extends object>(query: string, params: unknown[] = []) =>
-  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
-
 async function searchTotal(query: string): Promise<number> {
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret },
-    body: JSON.stringify({
-      query: `query($q: String!) { searchProducts(query: $q) { ... on ProductSearchResult { total } } }`,
-      variables: { q: query },
-    }),
-  });
-  return ((await res.json()) as GraphQLBody).data.searchProducts.total;
+  const { data } = await sut.gqlRaw(
+    `query($q: String!) { searchProducts(query: $q) { ... on ProductSearchResult { total } } }`,
+    { q: query },
+  );
+  return data.searchProducts.total;
 }
 
-const handled = (envelope: EventEnvelope) =>
-  waitFor(
-    async () => (await sql('select 1 from inbox where message_id = ?', [envelope.id])).length === 1,
-    60_000,
-  );
+const send = (topic: string, ...messages: EventEnvelope[]) => sut.send(messages, { topic });
+const handled = (envelope: EventEnvelope) => sut.handled(envelope);
 
 /** Operations' command; the search index is search's. */
 const rebuildCommand = () => {
@@ -56,21 +50,10 @@ const replies = (jobId: string) =>
   );
 
 beforeAll(async () => {
-  service = await startService(
-    createSearchService({
-      ...process.env,
-      SEARCH_INDEX_ALIAS: alias,
-      SEARCH_ENGINE: 'elasticsearch',
-      // This fresh group reads the topic from the beginning: other runs' commands expire, not run.
-      OPERATIONS_COMMAND_TTL_MS: '20000',
-    }),
-    { port: 0, dbName: `mp_test_search_rebuild_${suffix}`, groupSuffix: suffix },
-  );
   index = ProductIndex.connect(service.config.elasticsearchUrl, alias);
 });
 
 afterAll(async () => {
-  await service?.stop();
   if (index) {
     for (const name of await index.aliasedIndices()) await index.deleteIndex(name);
     await index.close();
@@ -103,7 +86,7 @@ describe("search: operations' rebuild command", () => {
       },
       { version: 2 },
     );
-    await publishEnvelopes(service.producer, Topics.product, created);
+    await send(Topics.product, created);
     await handled(created);
     await waitFor(async () => (await searchTotal(word)) === 1, 30_000);
     const [before] = await index.aliasedIndices();
@@ -114,7 +97,7 @@ describe("search: operations' rebuild command", () => {
     let answers: Awaited<ReturnType<typeof replies>> = [];
     for (let attempt = 1; attempt <= 5; attempt++) {
       command = rebuildCommand();
-      await publishEnvelopes(service.producer, Topics.operationsCommands, command);
+      await send(Topics.operationsCommands, command);
       await waitFor(async () => (answers = await replies(command.aggregateId)).length === 2, 60_000);
       const refusal = answers[1]!.envelope.payload as { code?: string };
       if (refusal.code !== 'SEARCH.REBUILD_RUNNING') break;
@@ -146,7 +129,7 @@ describe("search: operations' rebuild command", () => {
       { jobId, readModel: 'REVIEW_RATINGS', requestedBy: newId() },
       { producer: 'operations' },
     );
-    await publishEnvelopes(service.producer, Topics.operationsCommands, other);
+    await send(Topics.operationsCommands, other);
     await handled(other);
     expect(await replies(jobId)).toEqual([]);
   });

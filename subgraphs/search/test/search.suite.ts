@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { newId, systemClock } from '@marketplace/shared-kernel';
-import { topicFor, type PayloadOf } from '@marketplace/event-contracts';
+import { type PayloadOf } from '@marketplace/event-contracts';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { GATEWAY_SECRET_HEADER, startService, toEnvelope, type RunningService } from '@marketplace/platform';
-import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { toEnvelope, type RunningService } from '@marketplace/platform';
+import { uniqueSuffix, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { createSearchService, type SearchEngine } from '../src/service.js';
 import { ProductIndex } from '../src/adapters/elasticsearch/product-index.js';
 import { PgProductIndex } from '../src/adapters/postgres/pg-product-index.js';
@@ -17,10 +17,6 @@ import type {
   SourceProduct,
 } from '../src/application/ports.js';
 import type { ProductSnapshot } from '../src/domain/product-document.js';
-
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
 
 /** What the suite needs to look into the engine under the service. */
 interface EngineProbe {
@@ -94,7 +90,8 @@ export function searchSubgraphSuite(engine: SearchEngine): void {
   const suffix = uniqueSuffix();
   const alias = `products-test-${suffix}`;
   const env = { ...process.env, SEARCH_INDEX_ALIAS: alias, SEARCH_ENGINE: engine };
-  let service: Awaited<ReturnType<typeof startService>>;
+  const sut = useSubgraph(createSearchService(env), { suffix, env });
+  const { service } = sut;
   let engineProbe: EngineProbe;
   let index: EngineProbe['index'];
 
@@ -137,10 +134,6 @@ export function searchSubgraphSuite(engine: SearchEngine): void {
     price: amount === null ? null : { amount, currency: 'EUR' },
   });
 
-  async function send(topic: string, key: string, envelope: object) {
-    await service.producer.send({ topic, acks: -1, messages: [{ key, value: JSON.stringify(envelope) }] });
-  }
-
   let clock = Date.parse('2026-11-21T08:00:00.000Z');
   /** Publishes a v2 product event carrying the product's next version and snapshot. */
   async function productEvent(
@@ -168,7 +161,7 @@ export function searchSubgraphSuite(engine: SearchEngine): void {
       },
       { producer: 'products', correlationId: newId() },
     );
-    await send(topicFor(`products.${event}`, 2), product.id, envelope);
+    await sut.send(envelope);
   }
 
   async function stockEvent(product: TestProduct, sku: string, available: number, version: number) {
@@ -184,18 +177,10 @@ export function searchSubgraphSuite(engine: SearchEngine): void {
       committed: 0,
       version,
     };
-    const envelope = toEnvelope(
-      {
-        type: 'inventory.stock-level-changed',
-        version: 1,
-        aggregateType: 'StockItem',
-        aggregateId: v.variantId,
-        occurredAt: new Date(),
-        payload,
-      },
-      { producer: 'inventory', correlationId: newId() },
-    );
-    await send(topicFor('inventory.stock-level-changed', 1), v.variantId, envelope);
+    await sut.send('inventory.stock-level-changed@1', payload, {
+      aggregateType: 'StockItem',
+      aggregateId: v.variantId,
+    });
   }
 
   async function storeEvent(sellerId: string, status: 'ACTIVE' | 'SUSPENDED', version: number) {
@@ -209,18 +194,10 @@ export function searchSubgraphSuite(engine: SearchEngine): void {
       version,
       ...(status === 'SUSPENDED' ? { reason: 'test' } : {}),
     };
-    const envelope = toEnvelope(
-      {
-        type: 'accounts.store-status-changed',
-        version: 1,
-        aggregateType: 'Store',
-        aggregateId: sellerId,
-        occurredAt: new Date(),
-        payload,
-      },
-      { producer: 'accounts', correlationId: newId() },
-    );
-    await send(topicFor('accounts.store-status-changed', 1), sellerId, envelope);
+    await sut.send('accounts.store-status-changed@1', payload, {
+      aggregateType: 'Store',
+      aggregateId: sellerId,
+    });
   }
 
   /** Creates a product (DRAFT) and, unless told otherwise, publishes it. */
@@ -260,14 +237,7 @@ export function searchSubgraphSuite(engine: SearchEngine): void {
     return product;
   }
 
-  async function gql(query: string, variables: object = {}) {
-    const res = await fetch(service.server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret },
-      body: JSON.stringify({ query, variables }),
-    });
-    return (await res.json()) as GraphQLBody;
-  }
+  const gql = (query: string, variables: object = {}) => sut.gqlRaw(query, variables);
 
   const SEARCH = `query($query: String!, $first: Int!, $after: String, $sort: ProductSearchSort!, $filter: ProductSearchFilter) {
     searchProducts(query: $query, first: $first, after: $after, sort: $sort, filter: $filter) {
@@ -326,12 +296,6 @@ export function searchSubgraphSuite(engine: SearchEngine): void {
   let shade: TestProduct;
 
   beforeAll(async () => {
-    service = await startService(createSearchService(env), {
-      port: 0,
-      dbName: `mp_test_search_${suffix}`,
-      groupSuffix: suffix,
-      env,
-    });
     engineProbe = probe(engine, service, alias);
     index = engineProbe.index;
 
@@ -383,7 +347,6 @@ export function searchSubgraphSuite(engine: SearchEngine): void {
   });
 
   afterAll(async () => {
-    await service?.stop();
     await engineProbe?.close();
   });
 

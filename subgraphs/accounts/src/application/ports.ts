@@ -1,5 +1,5 @@
 import type { Actor } from '@marketplace/platform';
-import type { AggregateRoot, Clock, Result } from '@marketplace/shared-kernel';
+import type { Clock, EventSource, Result } from '@marketplace/shared-kernel';
 import type { AddressBook } from '../domain/address-book.js';
 import type { RefreshTokenFamily } from '../domain/refresh-token-family.js';
 import type { Store, StoreStatus } from '../domain/store.js';
@@ -43,7 +43,7 @@ export interface AccountsTransaction {
   refreshTokens: RefreshTokenRepository;
   addressBooks: AddressBookRepository;
   /** Enlists an aggregate whose recorded events go to the outbox on commit. */
-  track(aggregate: AggregateRoot): void;
+  track(aggregate: EventSource): void;
 }
 
 /** Reads outside a transaction (no locks), e.g. before an expensive password check. */

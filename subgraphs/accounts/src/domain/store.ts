@@ -1,5 +1,5 @@
 import {
-  AggregateRoot,
+  LegacyAggregateRoot,
   Guard,
   StateMachine,
   combine,
@@ -106,7 +106,7 @@ export function slugify(name: string): string {
  * A seller's shop on the marketplace. Its id is the seller id every other subgraph knows;
  * its status decides whether buyers see the seller's catalog.
  */
-export class Store extends AggregateRoot<DomainEvent<StoreEventPayload>> {
+export class Store extends LegacyAggregateRoot<DomainEvent<StoreEventPayload>> {
   private constructor(
     readonly id: string,
     readonly ownerUserId: string,

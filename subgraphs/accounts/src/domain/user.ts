@@ -1,5 +1,5 @@
 import {
-  AggregateRoot,
+  LegacyAggregateRoot,
   Guard,
   combine,
   domainError,
@@ -59,7 +59,9 @@ export interface NewUser {
  * tied to its store (`sellerId` = the store's id, carried by its access tokens). Admins are
  * only ever created by the operator's bootstrap.
  */
-export class User extends AggregateRoot<DomainEvent<UserRegisteredPayload | UserContactChangedPayload>> {
+export class User extends LegacyAggregateRoot<
+  DomainEvent<UserRegisteredPayload | UserContactChangedPayload>
+> {
   private constructor(
     readonly id: string,
     private _email: string,

@@ -1,5 +1,5 @@
 import {
-  AggregateRoot,
+  LegacyAggregateRoot,
   Guard,
   InvariantViolation,
   StateMachine,
@@ -160,7 +160,7 @@ export const compareSku = (a: string, b: string): number => (a < b ? -1 : a > b 
  * which makes every operation idempotent. While HELD, each line's quantity is part of the SKU's
  * `reserved`; once COMMITTED, of its `committed`. Unless committed, a hold ends at `expiresAt`.
  */
-export class Reservation extends AggregateRoot<ReservationEvent> {
+export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
   private constructor(
     readonly id: string,
     readonly reference: string,

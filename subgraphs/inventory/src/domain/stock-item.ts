@@ -1,5 +1,5 @@
 import {
-  AggregateRoot,
+  LegacyAggregateRoot,
   Guard,
   InvariantViolation,
   combine,
@@ -64,7 +64,7 @@ export const stockNotFound = (field = 'sku'): DomainError =>
  * Stock of one SKU (one product variant); its id is the variant id. `available` is stored so the
  * database can check the invariant and index it, but only the methods here change it.
  */
-export class StockItem extends AggregateRoot<DomainEvent<StockLevelChangedPayload>> {
+export class StockItem extends LegacyAggregateRoot<DomainEvent<StockLevelChangedPayload>> {
   private constructor(
     readonly id: string,
     readonly sku: string,

@@ -1,22 +1,25 @@
 import {
   AggregateRoot,
+  closedSet,
   domainError,
   ok,
   StateMachine,
-  type DomainEvent,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 
 /** The read models an admin can rebuild, each from its owner's own data. */
-export type ReadModel = 'SEARCH_INDEX' | 'REVIEW_RATINGS';
-export const READ_MODELS: readonly ReadModel[] = ['SEARCH_INDEX', 'REVIEW_RATINGS'];
+export const READ_MODEL = closedSet('ReadModel', ['SEARCH_INDEX', 'REVIEW_RATINGS']);
+export type ReadModel = MemberOf<typeof READ_MODEL>;
+export const READ_MODELS: readonly ReadModel[] = READ_MODEL.values;
 
 /**
  * REQUESTED: the command is on its way to the owner. RUNNING: the owner started. SUCCEEDED /
  * FAILED: the owner's verdict. A reply may overtake another (they share the job's key, so they
  * do not), or the started reply may be missing, hence REQUESTED -> SUCCEEDED | FAILED.
  */
-export type RebuildStatus = 'REQUESTED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED';
+export const REBUILD_STATUS = closedSet('RebuildStatus', ['REQUESTED', 'RUNNING', 'SUCCEEDED', 'FAILED']);
+export type RebuildStatus = MemberOf<typeof REBUILD_STATUS>;
 
 export const rebuildStatus = new StateMachine<RebuildStatus>('REBUILD_JOB', {
   REQUESTED: ['RUNNING', 'SUCCEEDED', 'FAILED'],
@@ -44,7 +47,9 @@ export type RebuildReply =
  * An admin's request to rebuild a read model, followed through the owner's replies. Requesting
  * records the command to the owner (`operations.rebuild-read-model`), sent through the outbox.
  */
-export class RebuildJob extends AggregateRoot<DomainEvent> {
+export class RebuildJob extends AggregateRoot<{
+  'operations.rebuild-read-model@1': { jobId: string; readModel: ReadModel; requestedBy: string };
+}> {
   readonly id!: string;
   readonly readModel!: ReadModel;
   readonly requestedBy!: string;
@@ -70,14 +75,7 @@ export class RebuildJob extends AggregateRoot<DomainEvent> {
         _errorCode: null,
       } as object,
     );
-    job.record({
-      type: 'operations.rebuild-read-model',
-      version: 1,
-      aggregateType: 'RebuildJob',
-      aggregateId: id,
-      occurredAt: now,
-      payload: { jobId: id, readModel, requestedBy },
-    });
+    job.raise('operations.rebuild-read-model@1', { jobId: id, readModel, requestedBy }, { occurredAt: now });
     return job;
   }
 
@@ -102,8 +100,9 @@ export class RebuildJob extends AggregateRoot<DomainEvent> {
   apply(reply: RebuildReply): Result<'applied' | 'ignored'> {
     const to: RebuildStatus =
       reply.kind === 'STARTED' ? 'RUNNING' : reply.kind === 'COMPLETED' ? 'SUCCEEDED' : 'FAILED';
-    if (!rebuildStatus.can(this._status, to)) return ok('ignored');
-    this._status = to;
+    const moved = rebuildStatus.transition(this._status, to);
+    if (!moved.ok) return ok('ignored');
+    this._status = moved.value;
     if (reply.kind === 'STARTED') this._startedAt = reply.at;
     else {
       this._finishedAt = reply.at;

@@ -11,7 +11,7 @@ import {
   replayDeadLetter,
 } from '../../application/dead-letters.js';
 import { getRebuildJob, latestRebuildJobs, requestRebuild } from '../../application/rebuild-jobs.js';
-import type { RebuildJob } from '../../domain/rebuild-job.js';
+import type { ReadModel, RebuildJob } from '../../domain/rebuild-job.js';
 import { operationsContext } from '../persistence/operations-store.js';
 import {
   DeadLetterConnection,
@@ -107,7 +107,7 @@ export function createOperationsResolvers(deps: OperationsResolverDeps = {}): No
         "Admin: ask the read model's owner to rebuild it from its own data; follow the job with `rebuildJob(id)`.",
     })
     rebuildReadModel(
-      @Arg('readModel', () => ReadModelEnum) readModel: ReadModelEnum,
+      @Arg('readModel', () => ReadModelEnum) readModel: ReadModel,
       @Ctx() ctx: RequestContext,
     ) {
       return presentJob(requestRebuild(readModel, useCases(ctx)));

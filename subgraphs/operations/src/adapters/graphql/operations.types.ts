@@ -1,9 +1,15 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { resultUnion } from '@marketplace/platform';
+import { graphqlEnum, resultUnion } from '@marketplace/platform';
 import type { DeadLetter } from '../../domain/dead-letter.js';
-import type { RebuildJob } from '../../domain/rebuild-job.js';
+import {
+  READ_MODEL,
+  REBUILD_STATUS,
+  type ReadModel,
+  type RebuildJob,
+  type RebuildStatus,
+} from '../../domain/rebuild-job.js';
 
 export enum DeadLetterStatusEnum {
   NEW = 'NEW',
@@ -154,24 +160,12 @@ export const DeadLetterResult = resultUnion(DeadLetterPayload, {
     'The dead letter, or why nothing changed: DEAD_LETTER.NOT_FOUND, DEAD_LETTER.ALREADY_REPLAYED, DEAD_LETTER.DISCARDED, DEAD_LETTER.NOT_REPLAYABLE, DEAD_LETTER.REASON_REQUIRED, AUTH.UNAUTHENTICATED, AUTH.FORBIDDEN.',
 });
 
-export enum ReadModelEnum {
-  SEARCH_INDEX = 'SEARCH_INDEX',
-  REVIEW_RATINGS = 'REVIEW_RATINGS',
-}
-registerEnumType(ReadModelEnum, {
-  name: 'ReadModel',
+export const ReadModelEnum = graphqlEnum(READ_MODEL, {
   description:
     "SEARCH_INDEX: search's Elasticsearch index (owner: search). REVIEW_RATINGS: product and seller ratings (owner: reviews).",
 });
 
-export enum RebuildStatusEnum {
-  REQUESTED = 'REQUESTED',
-  RUNNING = 'RUNNING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-}
-registerEnumType(RebuildStatusEnum, {
-  name: 'RebuildStatus',
+export const RebuildStatusEnum = graphqlEnum(REBUILD_STATUS, {
   description: 'REQUESTED -> RUNNING -> SUCCEEDED | FAILED, as the owner reports.',
 });
 
@@ -180,8 +174,8 @@ registerEnumType(RebuildStatusEnum, {
 })
 export class RebuildJobNode {
   @Field(() => ID) id!: string;
-  @Field(() => ReadModelEnum) readModel!: ReadModelEnum;
-  @Field(() => RebuildStatusEnum) status!: RebuildStatusEnum;
+  @Field(() => ReadModelEnum) readModel!: ReadModel;
+  @Field(() => RebuildStatusEnum) status!: RebuildStatus;
   @Field(() => ID, { description: 'The admin who asked.' }) requestedBy!: string;
   @Field(() => String, { description: 'ISO-8601.' }) requestedAt!: string;
   @Field(() => String, { nullable: true }) startedAt!: string | null;
@@ -195,8 +189,8 @@ export class RebuildJobNode {
   static of(j: RebuildJob): RebuildJobNode {
     return Object.assign(new RebuildJobNode(), {
       id: j.id,
-      readModel: j.readModel as ReadModelEnum,
-      status: j.status as RebuildStatusEnum,
+      readModel: j.readModel,
+      status: j.status,
       requestedBy: j.requestedBy,
       requestedAt: j.requestedAt.toISOString(),
       startedAt: j.startedAt?.toISOString() ?? null,

@@ -39,8 +39,9 @@ beforeAll(async () => {
     suffix,
     {
       SHUTDOWN_GRACE_MS: String(GRACE_MS),
-      // Long enough to see readiness turn 503 while the port still accepts.
-      SHUTDOWN_DRAIN_DELAY_MS: '300',
+      // Long enough to see readiness turn 503 while the port still accepts, even when a loaded
+      // machine delays the first probe by a few hundred milliseconds (CI saw only refusals at 300).
+      SHUTDOWN_DRAIN_DELAY_MS: '2000',
       // Two hundred anonymous sign-ups from one address: the budgets are not under test here.
       GATEWAY_BUDGETS: 'off',
     },

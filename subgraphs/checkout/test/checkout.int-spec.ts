@@ -1,16 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Actor } from '@marketplace/platform';
 import {
-  GATEWAY_SECRET_HEADER,
-  signAccessToken,
-  startService,
-  toEnvelope,
-  type Actor,
-  type RunningService,
-} from '@marketplace/platform';
-import { uniqueSuffix, waitFor } from '@marketplace/platform/testing';
-import { isKnownContract, topicFor } from '@marketplace/event-contracts';
+  newAdmin,
+  newBuyer,
+  newSeller,
+  uniqueSuffix,
+  useSubgraph,
+  waitFor,
+} from '@marketplace/platform/testing';
+import { isKnownContract } from '@marketplace/event-contracts';
 import { createCheckoutService } from '../src/service.js';
 
 /** A fresh consumer group first replays the reply topics' history; under a full suite that takes a while. */
@@ -18,42 +17,16 @@ const CONSUMED_MS = 60_000;
 /** A reply-driven test waits on several consumed replies; one slow catch-up must not time the test out. */
 const REPLY_TEST_MS = 3 * CONSUMED_MS;
 
-// Responses are checked field by field in the assertions, so the body stays loosely typed.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type GraphQLBody = { data?: any; errors?: any[] };
-type Row = Record<string, unknown>;
-
-const dbName = `mp_test_checkout_${uniqueSuffix()}`;
-const groupSuffix = uniqueSuffix();
 const env = { ...process.env, CHECKOUT_TIMEOUT_SWEEP_MS: '100', CHECKOUT_STEP_ATTEMPTS: '3' };
-let service: RunningService;
-let producer: ReturnType<RunningService['kafka']['producer']>;
-const buyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
-const otherBuyer: Actor = { userId: newId(), role: 'buyer', sellerId: null };
-const seller: Actor = { userId: newId(), role: 'seller', sellerId: newId() };
-const admin: Actor = { userId: newId(), role: 'admin', sellerId: null };
+// A new definition per start: the restart tests start it again on the same database.
+const sut = useSubgraph(() => createCheckoutService(env));
+const { gql, sql } = sut;
+const buyer = newBuyer();
+const otherBuyer = newBuyer();
+const seller = newSeller();
+const admin = newAdmin();
 const SELLER_A = newId();
 const SELLER_B = newId();
-
-const start = () => startService(createCheckoutService(env), { port: 0, dbName, groupSuffix });
-
-async function gql(query: string, variables: object = {}, as?: Actor) {
-  const res = await fetch(service.server.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      [GATEWAY_SECRET_HEADER]: service.config.gatewaySecret,
-      ...(as ? { authorization: `Bearer ${await signAccessToken(as, service.config.jwtSecret)}` } : {}),
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await res.json()) as GraphQLBody;
-  if (body.errors) throw new Error(JSON.stringify(body.errors));
-  return body.data;
-}
-
-const sql = <T extends Row = Row>(query: string, params: unknown[] = []) =>
-  (service.orm.em.fork() as EntityManager).execute<T[]>(query, params);
 
 const CHECKOUT = `id status currentStep orderId order { id } paymentId total { amount currency }
   failure { code message step } timeline { step event detail }`;
@@ -109,14 +82,7 @@ async function reply(
   payload: Record<string, unknown>,
   causationId: string | null = null,
 ) {
-  const envelope = toEnvelope(
-    { type, version: 1, aggregateType: 'Test', aggregateId, occurredAt: new Date(), payload },
-    { producer: 'test', correlationId: newId(), causationId },
-  );
-  await producer.send({
-    topic: topicFor(type, 1),
-    messages: [{ key: aggregateId, value: JSON.stringify(envelope) }],
-  });
+  await sut.send(`${type}@1`, payload, { aggregateType: 'Test', aggregateId, producer: 'test', causationId });
 }
 
 const money = (amount: number) => ({ amount, currency: 'EUR' });
@@ -265,17 +231,6 @@ async function authorizeAndConfirm(
   await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'CLEAR_CART', CONSUMED_MS);
 }
 
-beforeAll(async () => {
-  service = await start();
-  producer = service.kafka.producer();
-  await producer.connect();
-});
-
-afterAll(async () => {
-  await producer?.disconnect();
-  await service?.stop();
-});
-
 describe('checkout subgraph', () => {
   it('placeOrder persists a RUNNING saga and publishes the cart snapshot command through the outbox', async () => {
     const cartId = newId();
@@ -423,7 +378,7 @@ describe('checkout subgraph', () => {
   );
 
   it('with two instances sweeping, a timed-out step is re-sent once', async () => {
-    const second = await start();
+    const second = await sut.startReplica();
     try {
       const cartId = newId();
       const checkout = (await place(buyer, { cartId })).checkout;
@@ -500,12 +455,8 @@ describe('checkout subgraph', () => {
       async () => (await sent('cart.snapshot-cart', cartId))[0]?.sent_at ?? undefined,
       CONSUMED_MS,
     );
-    await producer.disconnect();
-    await service.stop();
     // While checkout is down the step's deadline passes (simulated through the database it left behind).
-    service = await start();
-    producer = service.kafka.producer();
-    await producer.connect();
+    await sut.restart();
     await sql("update checkout_saga set deadline_at = now() - interval '1 second' where id = ?", [
       checkout.id,
     ]);
@@ -637,16 +588,16 @@ describe('checkout subgraph', () => {
         async () => (await sent('cart.snapshot-cart', cartId))[0]?.sent_at ?? undefined,
         CONSUMED_MS,
       );
-      await service.stop();
-      await reply('cart.cart-snapshotted', checkout.id, {
-        checkoutId: checkout.id,
-        cartId,
-        buyerId: buyer.userId,
-        currency: 'EUR',
-        couponCodes: [],
-        lines: lines(cartId),
-      });
-      service = await start();
+      await sut.restart(() =>
+        reply('cart.cart-snapshotted', checkout.id, {
+          checkoutId: checkout.id,
+          cartId,
+          buyerId: buyer.userId,
+          currency: 'EUR',
+          couponCodes: [],
+          lines: lines(cartId),
+        }),
+      );
       await waitFor(async () => (await sagaRow(checkout.id)).current_step === 'QUOTE_SHIPPING', 30_000);
       expect(await sent('shipping.quote-shipping', checkout.id)).toHaveLength(1);
     },

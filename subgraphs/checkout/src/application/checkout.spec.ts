@@ -13,13 +13,21 @@ class World {
   readonly sagas = new Map<string, CheckoutSaga>();
   readonly outbox: DomainEvent[] = [];
   readonly clock = new FixedClock(new Date('2026-11-21T12:00:00Z'));
+  /** When the oldest message the relay has not published yet was written (null: the broker takes them). */
+  unsentSince: Date | null = null;
 
   context(actor: Actor | null = { userId: BUYER, role: 'buyer', sellerId: null }): CheckoutContext {
     return {
       actor,
       correlationId: newId(),
       clock: this.clock,
-      settings: { stepTimeoutMs: 30_000, stepAttempts: 3, reservationTtlSeconds: 900 },
+      settings: {
+        stepTimeoutMs: 30_000,
+        stepAttempts: 3,
+        reservationTtlSeconds: 900,
+        busStallMs: 10_000,
+        busStallMaxAgeMs: 300_000,
+      },
       newId,
       hash: (t) => createHash('sha256').update(t).digest('hex'),
       transaction: async (work) => {
@@ -36,6 +44,7 @@ class World {
               (s) => s.status === 'RUNNING' && s.deadlineAt && s.deadlineAt <= now,
             ),
           add: (saga) => added.push(saga),
+          oldestUnsentAt: async () => this.unsentSince,
         };
         const result = await work({ checkouts: repo, track: (s) => tracked.add(s) });
         // Like the partial unique index: one RUNNING checkout per cart, else the whole transaction rolls back.
@@ -333,6 +342,49 @@ describe('sweepTimedOutSteps', () => {
     expect(saga.timeline.some((t) => t.event === 'TIMED_OUT' && t.detail?.includes('cart not cleared'))).toBe(
       true,
     );
+  });
+
+  it('while the broker takes no message, deadlines start again without using an attempt', async () => {
+    const world = new World();
+    const { saga, lines, codes } = await started(world);
+    world.drain();
+    // The broker went away just after the saga's first command was written.
+    world.unsentSince = world.clock.now();
+    for (let sweep = 0; sweep < 8; sweep++) {
+      world.clock.advance(30_000);
+      await sweepTimedOutSteps(world.context(null));
+    }
+    expect(world.drain()).toEqual([]);
+    expect(saga.status).toBe('RUNNING');
+    expect(saga.attempt).toBe(1);
+    expect(saga.deadlineAt).toEqual(new Date(world.clock.now().getTime() + 30_000));
+    // Logged once for the whole outage, not once per sweep.
+    expect(saga.timeline.filter((t) => t.event === 'POSTPONED')).toHaveLength(1);
+    expect(saga.timeline.at(-1)?.detail).toContain('the broker has taken no message since');
+
+    // A backlog younger than busStallMs is the relay's ordinary pace: the deadline counts.
+    world.unsentSince = new Date(world.clock.now().getTime() + 25_000);
+    world.clock.advance(30_000);
+    await sweepTimedOutSteps(world.context(null));
+    expect(world.drain()).toEqual(['cart.snapshot-cart']);
+    expect(saga.attempt).toBe(2);
+
+    // The broker is back: the saga goes on where it was.
+    world.unsentSince = null;
+    await handleReply({ checkoutId: saga.id }, successFor(saga, lines, codes), world.context(null));
+    expect(saga.currentStep).toBe('QUOTE_SHIPPING');
+  });
+
+  it('a saga older than busStallMaxAgeMs times out as usual, stalled broker or not', async () => {
+    const world = new World();
+    const { saga } = await started(world);
+    world.drain();
+    world.unsentSince = world.clock.now();
+    world.clock.advance(300_000);
+    await sweepTimedOutSteps(world.context(null));
+    expect(world.drain()).toEqual(['cart.snapshot-cart']);
+    expect(saga.attempt).toBe(2);
+    expect(saga.timeline.some((t) => t.event === 'POSTPONED')).toBe(false);
   });
 
   it('a reply after a re-send still advances the saga', async () => {

@@ -100,12 +100,30 @@ export async function handleReply(
   });
 }
 
-/** One sweep: re-sends or gives up the steps whose deadline passed. Returns how many sagas it touched. */
+/**
+ * One sweep: re-sends or gives up the steps whose deadline passed. Returns how many sagas it
+ * touched. While this subgraph's outbox cannot publish (its oldest waiting message is older than
+ * `busStallMs`: the broker is down or unreachable), a re-send would only queue behind it and the
+ * participants may not have the commands yet, so the deadlines start again instead: an outage of
+ * the broker does not make every running checkout give up and cancel its order. Only while the
+ * saga is younger than `busStallMaxAgeMs`: an outage longer than that times its steps out as usual.
+ */
 export async function sweepTimedOutSteps(ctx: CheckoutContext, limit = 50): Promise<Result<number>> {
   return ctx.transaction(async (tx) => {
-    const due = await tx.checkouts.claimTimedOut(ctx.clock.now(), limit);
+    const at = timing(ctx);
+    const now = at.now.getTime();
+    const due = await tx.checkouts.claimTimedOut(at.now, limit);
+    if (due.length === 0) return ok(0);
+    const waitingSince = await tx.checkouts.oldestUnsentAt();
+    const stalled = waitingSince !== null && now - waitingSince.getTime() >= ctx.settings.busStallMs;
+    const reason = stalled ? `the broker has taken no message since ${waitingSince.toISOString()}` : '';
+    const postponable = (saga: CheckoutSaga) =>
+      stalled && now - saga.createdAt.getTime() < ctx.settings.busStallMaxAgeMs;
     for (const saga of due) {
-      if (saga.timeOut(timing(ctx), ctx.settings.stepAttempts) !== 'ignored') tx.track(saga);
+      const changed = postponable(saga)
+        ? saga.postpone(at, reason)
+        : saga.timeOut(at, ctx.settings.stepAttempts) !== 'ignored';
+      if (changed) tx.track(saga);
     }
     return ok(due.length);
   });

@@ -13,6 +13,8 @@ export interface CheckoutRepository {
    */
   claimTimedOut(now: Date, limit: number): Promise<CheckoutSaga[]>;
   add(saga: CheckoutSaga): void;
+  /** When the oldest command or event still waiting in this subgraph's outbox was written; null when none waits. */
+  oldestUnsentAt(): Promise<Date | null>;
 }
 
 export interface CheckoutTransaction {
@@ -25,6 +27,17 @@ export interface SagaSettings {
   stepTimeoutMs: number;
   stepAttempts: number;
   reservationTtlSeconds: number;
+  /**
+   * How long the outbox's oldest message may wait before the broker counts as not taking
+   * messages; meanwhile step deadlines are postponed, not counted as attempts.
+   */
+  busStallMs: number;
+  /**
+   * How old a saga may get before a stalled broker no longer postpones its deadlines: past it, the
+   * steps time out as usual. Kept well under the stock reservation's life, so a saga never goes
+   * on with a reservation inventory has expired.
+   */
+  busStallMaxAgeMs: number;
 }
 
 export interface CheckoutContext {

@@ -1,5 +1,5 @@
 import {
-  AggregateRoot,
+  LegacyAggregateRoot,
   domainError,
   err,
   InvariantViolation,
@@ -27,6 +27,7 @@ export type TimelineEvent =
   | 'SKIPPED'
   | 'TIMED_OUT'
   | 'RETRIED'
+  | 'POSTPONED'
   | 'COMPENSATION_SENT'
   | 'COMPLETED'
   | 'FAILED';
@@ -405,7 +406,7 @@ export interface SagaTiming {
  * order split, discounts), the step it waits on, its deadline and its timeline, so any
  * instance can pick it up after a crash. Commands leave as recorded events through the outbox.
  */
-export class CheckoutSaga extends AggregateRoot {
+export class CheckoutSaga extends LegacyAggregateRoot {
   id!: string;
   orderId!: string;
   paymentId!: string;
@@ -607,6 +608,21 @@ export class CheckoutSaga extends AggregateRoot {
     if (next === null) this.complete(timing);
     else this.enter(next, timing);
     return 'applied';
+  }
+
+  /**
+   * The step's deadline passed while this subgraph's outbox could not publish (the broker is
+   * unreachable): the participant may not even have the command, so the wait starts again and no
+   * attempt is counted. Consecutive postponements of one step are logged once.
+   */
+  postpone(timing: SagaTiming, reason: string): boolean {
+    if (this.status !== 'RUNNING' || !this.deadlineAt || this.deadlineAt > timing.now) return false;
+    const step = this.currentStep;
+    this.deadlineAt = new Date(timing.now.getTime() + timing.stepTimeoutMs);
+    const last = this.timeline[this.timeline.length - 1];
+    if (last?.event !== 'POSTPONED' || last.step !== step) this.log(timing.now, step, 'POSTPONED', reason);
+    this.touch(timing.now);
+    return true;
   }
 
   /** The step's deadline passed: re-send the same command, or give up after `maxAttempts` sends. */

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction } from '@marketplace/platform';
+import { inTransaction, oldestUnsentAt } from '@marketplace/platform';
 import { domainError, err, newId, systemClock, type Clock } from '@marketplace/shared-kernel';
 import type { Actor } from '@marketplace/platform';
 import { CheckoutSaga } from '../../domain/checkout-saga.js';
@@ -34,12 +34,18 @@ export class MikroCheckoutRepository implements CheckoutRepository {
   add(saga: CheckoutSaga): void {
     this.em.persist(saga);
   }
+
+  oldestUnsentAt(): Promise<Date | null> {
+    return oldestUnsentAt(this.em);
+  }
 }
 
 export const DEFAULT_SETTINGS: SagaSettings = {
   stepTimeoutMs: 30_000,
   stepAttempts: 3,
   reservationTtlSeconds: 900,
+  busStallMs: 10_000,
+  busStallMaxAgeMs: 300_000,
 };
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -133,7 +133,14 @@ export async function startService(
 ): Promise<KafkaService> {
   const service = await launchService(definition, overrides);
   const bus = service.bus as KafkaBus;
-  return { ...service, kafka: bus.kafka, producer: bus.producer };
+  return {
+    ...service,
+    kafka: bus.kafka,
+    // The bus replaces a producer whose send failed: always hand out the one in use.
+    get producer() {
+      return bus.producer;
+    },
+  };
 }
 
 /**

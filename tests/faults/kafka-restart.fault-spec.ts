@@ -178,7 +178,7 @@ describe('Kafka broker restarted during a stream of checkouts', () => {
     const completed = outcomes.filter((c) => c.status === 'COMPLETED');
     const failed = outcomes.filter((c) => c.status === 'FAILED');
     const stuck = outcomes.length - completed.length - failed.length;
-    report('Kafka broker restarted during checkouts', {
+    const figures = report('Kafka broker restarted during checkouts', {
       checkouts: outcomes.length,
       completed: completed.length,
       compensated: failed.length,
@@ -197,7 +197,9 @@ describe('Kafka broker restarted during a stream of checkouts', () => {
       sagasConvergeMs: convergedMs,
       ordersConvergeMs: settledMs,
     });
-    if (stuck > 0 || unsettled.length > 0) printConsumerCrashes(market!);
+    // A failure says why in the runner's summary, which a CI log keeps when it cuts the rest.
+    if (stuck > 0 || unsettled.length > 0)
+      throw new Error(`sagas stuck or orders unsettled: ${figures}\n${kafkaComplaints(market!)}`);
     expect(stuck).toBe(0);
     expect(unsettled).toEqual([]);
     // Declined cards never complete; no more complete than there were units.
@@ -223,13 +225,23 @@ describe('Kafka broker restarted during a stream of checkouts', () => {
   }, 600_000);
 });
 
-/** What the stack's processes said about their Kafka consumers, for a failed run's log. */
-function printConsumerCrashes(stack: Marketplace): void {
+/** What the stack's processes said about their Kafka consumers and producers, for a failed run. */
+function kafkaComplaints(stack: Marketplace): string {
+  const said: string[] = [];
   for (const [name, proc] of stack.processes) {
     const lines = proc.output
       .join('')
       .split('\n')
-      .filter((line) => /Crash|Restarting the consumer|group coordinator/i.test(line));
-    if (lines.length > 0) console.log(`[fault] ${name} consumer log:\n${lines.slice(-20).join('\n')}`);
+      .filter((line) =>
+        /Crash|Restarting the consumer|group coordinator|sequence|Producer\]|relay/i.test(line),
+      );
+    if (lines.length > 0)
+      said.push(
+        `${name}:\n${lines
+          .slice(-8)
+          .map((l) => l.slice(0, 400))
+          .join('\n')}`,
+      );
   }
+  return said.join('\n') || 'no process complained about Kafka';
 }

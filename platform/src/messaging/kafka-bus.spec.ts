@@ -176,3 +176,87 @@ describe('KafkaBus subscription when kafkajs stops a consumer', () => {
     expect(made).toHaveLength(1);
   });
 });
+
+/** A stand-in for kafkajs's producer that refuses the sends it is told to. */
+class FakeProducer {
+  sent: string[] = [];
+  refuse = 0;
+  disconnected = false;
+  constructor(readonly name: string) {}
+  async sendBatch({ topicMessages }: { topicMessages: { topic: string }[] }) {
+    if (this.refuse > 0) {
+      this.refuse--;
+      throw new Error('The broker received an out of order sequence number');
+    }
+    this.sent.push(...topicMessages.map((t) => t.topic));
+    return [];
+  }
+  async disconnect() {
+    this.disconnected = true;
+  }
+}
+
+describe('KafkaBus publishing after a failed send', () => {
+  const batch = (topic: string) => [{ topic, messages: [{ key: 'k', value: '{}', headers: {} }] }];
+
+  it('publishes the next batch on a new producer and lets the failed one go', async () => {
+    const first = new FakeProducer('first');
+    first.refuse = 1;
+    const made: FakeProducer[] = [];
+    const bus = new KafkaBus({} as Kafka, first as unknown as Producer, 3, 1_000, async () => {
+      made.push(new FakeProducer(`new-${made.length}`));
+      return made.at(-1) as unknown as Producer;
+    });
+
+    await expect(bus.publish(batch('a'))).rejects.toThrow('out of order');
+    expect(made).toHaveLength(0);
+    await bus.publish(batch('b'));
+
+    expect(made).toHaveLength(1);
+    expect(made[0]!.sent).toEqual(['b']);
+    expect(first.sent).toEqual([]);
+    expect(first.disconnected).toBe(true);
+    expect(bus.producer).toBe(made[0]);
+    // A producer that sends keeps being used.
+    await bus.publish(batch('c'));
+    expect(made).toHaveLength(1);
+    expect(made[0]!.sent).toEqual(['b', 'c']);
+  });
+
+  it('tries again on the next publish when the new producer cannot connect', async () => {
+    const first = new FakeProducer('first');
+    first.refuse = 1;
+    let brokerAway = true;
+    const fresh = new FakeProducer('fresh');
+    const bus = new KafkaBus({} as Kafka, first as unknown as Producer, 3, 1_000, async () => {
+      if (brokerAway) throw new Error('Connection error: connect ECONNREFUSED');
+      return fresh as unknown as Producer;
+    });
+
+    await expect(bus.publish(batch('a'))).rejects.toThrow('out of order');
+    await expect(bus.publish(batch('a'))).rejects.toThrow('ECONNREFUSED');
+    expect(first.disconnected).toBe(false);
+    expect(first.sent).toEqual([]);
+    brokerAway = false;
+    await bus.publish(batch('a'));
+    expect(fresh.sent).toEqual(['a']);
+    expect(first.disconnected).toBe(true);
+  });
+
+  it('closes the producer in use, not the one it replaced', async () => {
+    const first = new FakeProducer('first');
+    first.refuse = 1;
+    const fresh = new FakeProducer('fresh');
+    const bus = new KafkaBus(
+      {} as Kafka,
+      first as unknown as Producer,
+      3,
+      1_000,
+      async () => fresh as unknown as Producer,
+    );
+    await expect(bus.publish(batch('a'))).rejects.toThrow();
+    await bus.publish(batch('a'));
+    await bus.close();
+    expect(fresh.disconnected).toBe(true);
+  });
+});

@@ -19,15 +19,24 @@ import {
 export class KafkaBus implements MessageBus {
   readonly kind = 'kafka';
   private admin?: Promise<Admin>;
+  /** A send of the producer in use failed: the next publish starts on a new one. */
+  private spoiled = false;
+  private replacing?: Promise<void>;
 
   /** Wraps a connected producer (tests hand in their own); `connect` makes both. */
   constructor(
     readonly kafka: Kafka,
-    readonly producer: Producer,
+    private current: Producer,
     private readonly partitions = DEFAULT_PARTITIONS,
     /** First pause before a consumer stopped by kafkajs is replaced; it doubles up to 30 s. */
     private readonly restartDelayMs = 1_000,
+    private readonly newProducer: (kafka: Kafka) => Promise<Producer> = connectProducer,
   ) {}
+
+  /** The producer publishes go through now (a failed send replaces it). */
+  get producer(): Producer {
+    return this.current;
+  }
 
   static async connect(
     clientId: string,
@@ -85,15 +94,43 @@ export class KafkaBus implements MessageBus {
     return lags;
   }
 
+  /**
+   * One request for every topic's messages. A producer whose send failed is never used again:
+   * kafkajs takes back the sequence numbers of the whole failed request, also those of the
+   * partitions the broker did append to (one partition refused while the others took theirs: a
+   * broker restarting, a timeout), so its next batch for such a partition is answered
+   * OUT_OF_ORDER_SEQUENCE_NUMBER, and every one after it, for good; the outbox would stop
+   * flowing. A new producer has a new producer id whose sequences start again. What the failed
+   * request did append is published again by the relay's retry; consumers' inboxes drop it.
+   */
   async publish(batches: { topic: string; messages: BusMessage[] }[]): Promise<void> {
     if (batches.every((b) => b.messages.length === 0)) return;
-    await this.producer.sendBatch({
-      acks: -1,
-      topicMessages: batches.map(({ topic, messages }) => ({
-        topic,
-        messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
-      })),
-    });
+    if (this.spoiled) await this.replaceProducer();
+    const producer = this.current;
+    try {
+      await producer.sendBatch({
+        acks: -1,
+        topicMessages: batches.map(({ topic, messages }) => ({
+          topic,
+          messages: messages.map((m) => ({ key: m.key, value: m.value, headers: m.headers })),
+        })),
+      });
+    } catch (error) {
+      if (producer === this.current) this.spoiled = true;
+      throw error;
+    }
+  }
+
+  /** Connects a new producer, then lets the old one go; if the broker is away, the next publish tries again. */
+  private replaceProducer(): Promise<void> {
+    this.replacing ??= (async () => {
+      const fresh = await this.newProducer(this.kafka);
+      const old = this.current;
+      this.current = fresh;
+      this.spoiled = false;
+      await old.disconnect().catch(() => undefined);
+    })().finally(() => (this.replacing = undefined));
+    return this.replacing;
   }
 
   /**
@@ -208,7 +245,8 @@ export class KafkaBus implements MessageBus {
   async close(): Promise<void> {
     const admin = await this.admin?.catch(() => undefined);
     await admin?.disconnect();
-    await this.producer.disconnect();
+    await this.replacing?.catch(() => undefined);
+    await this.current.disconnect();
   }
 }
 

@@ -22,7 +22,13 @@ export async function connectProducer(kafka: Kafka): Promise<Producer> {
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
   });
-  await producer.connect();
+  try {
+    await producer.connect();
+  } catch (error) {
+    // A broker away: nothing of the half-made producer may go on retrying behind the caller.
+    await producer.disconnect().catch(() => undefined);
+    throw error;
+  }
   return producer;
 }
 

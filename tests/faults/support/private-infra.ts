@@ -156,9 +156,10 @@ async function warmUp(address: string): Promise<void> {
 }
 
 /** Prints one fault test's figures in a fixed shape, so a CI log can be read at a glance. */
-export function report(fault: string, figures: Record<string, number | string>): void {
+export function report(fault: string, figures: Record<string, number | string>): string {
   const line = Object.entries(figures)
     .map(([k, v]) => `${k}=${v}`)
     .join(' ');
   console.log(`[fault] ${fault}: ${line}`);
+  return line;
 }

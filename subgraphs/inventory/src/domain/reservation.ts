@@ -1,20 +1,28 @@
 import {
-  LegacyAggregateRoot,
+  AggregateRoot,
   Guard,
   InvariantViolation,
   StateMachine,
+  closedSet,
   domainError,
   err,
   newId,
   ok,
-  type DomainEvent,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 import { insufficient, parseSku, stockNotFound, type StockItem } from './stock-item.js';
 
-export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED' | 'EXPIRED';
+export const RESERVATION_STATUS = closedSet('ReservationStatus', [
+  'HELD',
+  'COMMITTED',
+  'RELEASED',
+  'EXPIRED',
+] as const);
+export type ReservationStatus = MemberOf<typeof RESERVATION_STATUS>;
 /** FIRM: all or nothing, fixed lines (checkout). SOFT: a cart hold that keeps what is available. */
-export type ReservationKind = 'FIRM' | 'SOFT';
+export const RESERVATION_KIND = closedSet('ReservationKind', ['FIRM', 'SOFT'] as const);
+export type ReservationKind = MemberOf<typeof RESERVATION_KIND>;
 export type ReleaseReason = 'EXPIRED' | 'RELEASED';
 
 /**
@@ -68,23 +76,30 @@ export interface ReservationLine {
 
 type EventLine = Omit<ReservationLine, 'requested'>;
 
-export type ReservationEvent =
-  | DomainEvent<{
-      reservationId: string;
-      reference: string;
-      kind: ReservationKind;
-      lines: ReservationLine[];
-      expiresAt: string;
-      version: number;
-    }>
-  | DomainEvent<{
-      reservationId: string;
-      reference: string;
-      reason: ReleaseReason;
-      lines: EventLine[];
-      version: number;
-    }>
-  | DomainEvent<{ reservationId: string; reference: string; lines: EventLine[]; version: number }>;
+/** The events a reservation raises, by contract (on `inventory.stock-item`, keyed by reservation id). */
+export type ReservationEvents = {
+  'inventory.stock-reserved@1': {
+    reservationId: string;
+    reference: string;
+    kind: ReservationKind;
+    lines: ReservationLine[];
+    expiresAt: string;
+    version: number;
+  };
+  'inventory.reservation-released@1': {
+    reservationId: string;
+    reference: string;
+    reason: ReleaseReason;
+    lines: EventLine[];
+    version: number;
+  };
+  'inventory.reservation-committed@1': {
+    reservationId: string;
+    reference: string;
+    lines: EventLine[];
+    version: number;
+  };
+};
 
 /** Stock items by SKU, loaded (and locked) by the use case. */
 export type StockBySku = ReadonlyMap<string, StockItem>;
@@ -160,7 +175,7 @@ export const compareSku = (a: string, b: string): number => (a < b ? -1 : a > b 
  * which makes every operation idempotent. While HELD, each line's quantity is part of the SKU's
  * `reserved`; once COMMITTED, of its `committed`. Unless committed, a hold ends at `expiresAt`.
  */
-export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
+export class Reservation extends AggregateRoot<ReservationEvents> {
   private constructor(
     readonly id: string,
     readonly reference: string,
@@ -354,20 +369,17 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
       if (line.quantity > 0) stockFor(stock, line.sku).release(line.quantity, now);
     this._status = moved.value;
     this.touch(now);
-    this.record({
-      type: 'inventory.reservation-released',
-      version: 1,
-      aggregateType: 'Reservation',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
+    this.raise(
+      'inventory.reservation-released@1',
+      {
         reservationId: this.id,
         reference: this.reference,
         reason,
         lines: this._lines.map(eventLine),
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
     return ok(true);
   }
 
@@ -405,20 +417,17 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
       if (line.quantity > 0) stockFor(stock, line.sku).uncommit(line.quantity, now);
     this._status = moved.value;
     this.touch(now);
-    this.record({
-      type: 'inventory.reservation-released',
-      version: 1,
-      aggregateType: 'Reservation',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
+    this.raise(
+      'inventory.reservation-released@1',
+      {
         reservationId: this.id,
         reference: this.reference,
         reason: 'RELEASED',
         lines: this._lines.map(eventLine),
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
     return ok(true);
   }
 
@@ -506,19 +515,16 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
     for (const line of this._lines) stockFor(stock, line.sku).commit(line.quantity, now);
     this._status = moved.value;
     this.touch(now);
-    this.record({
-      type: 'inventory.reservation-committed',
-      version: 1,
-      aggregateType: 'Reservation',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
+    this.raise(
+      'inventory.reservation-committed@1',
+      {
         reservationId: this.id,
         reference: this.reference,
         lines: this._lines.map(eventLine),
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
     return ok(true);
   }
 
@@ -545,13 +551,9 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
   }
 
   private recordReserved(now: Date): void {
-    this.record({
-      type: 'inventory.stock-reserved',
-      version: 1,
-      aggregateType: 'Reservation',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
+    this.raise(
+      'inventory.stock-reserved@1',
+      {
         reservationId: this.id,
         reference: this.reference,
         kind: this.kind,
@@ -559,7 +561,8 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
         expiresAt: this._expiresAt.toISOString(),
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
   }
 }
 

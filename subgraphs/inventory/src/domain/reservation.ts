@@ -313,9 +313,8 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
       );
     const wasHeld = this._status === 'HELD';
     if (!wasHeld) {
-      const moved = reservationLifecycle.transition(this._status, 'HELD');
+      const moved = this.moveTo('HELD');
       if (!moved.ok) return moved;
-      this._status = moved.value;
     }
     const requested = new Map(this._lines.map((l) => [l.sku, l.requested]));
     for (const change of changes) requested.set(change.sku, change.quantity);
@@ -363,11 +362,11 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
           'A committed reservation is released only when its order is cancelled',
         ),
       );
-    const moved = reservationLifecycle.transition(this._status, to);
+    const moved = this.moveTo(to, () => {
+      for (const line of this._lines)
+        if (line.quantity > 0) stockFor(stock, line.sku).release(line.quantity, now);
+    });
     if (!moved.ok) return moved;
-    for (const line of this._lines)
-      if (line.quantity > 0) stockFor(stock, line.sku).release(line.quantity, now);
-    this._status = moved.value;
     this.touch(now);
     this.raise(
       'inventory.reservation-released@1',
@@ -394,9 +393,8 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
       return err(domainError('RESERVATION.NOT_A_HOLD', 'Only cart holds are closed', 'reference'));
     if (this._status === 'HELD') return this.release('RELEASED', stock, now, reason);
     if (this._status !== 'EXPIRED') return ok(false);
-    const moved = reservationLifecycle.transition(this._status, 'RELEASED');
+    const moved = this.moveTo('RELEASED');
     if (!moved.ok) return moved;
-    this._status = moved.value;
     this.touch(now);
     return ok(true);
   }
@@ -411,11 +409,11 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
     if (this.kind !== 'FIRM')
       return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold is never committed', 'reference'));
     if (this._status !== 'COMMITTED') return this.release('RELEASED', stock, now);
-    const moved = reservationLifecycle.transition(this._status, 'RELEASED');
+    const moved = this.moveTo('RELEASED', () => {
+      for (const line of this._lines)
+        if (line.quantity > 0) stockFor(stock, line.sku).uncommit(line.quantity, now);
+    });
     if (!moved.ok) return moved;
-    for (const line of this._lines)
-      if (line.quantity > 0) stockFor(stock, line.sku).uncommit(line.quantity, now);
-    this._status = moved.value;
     this.touch(now);
     this.raise(
       'inventory.reservation-released@1',
@@ -510,10 +508,10 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
       return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold cannot be committed', 'reference'));
     if (this.isExpiredAt(now))
       return err(domainError('RESERVATION.EXPIRED', 'The reservation expired', 'reference'));
-    const moved = reservationLifecycle.transition(this._status, 'COMMITTED');
+    const moved = this.moveTo('COMMITTED', () => {
+      for (const line of this._lines) stockFor(stock, line.sku).commit(line.quantity, now);
+    });
     if (!moved.ok) return moved;
-    for (const line of this._lines) stockFor(stock, line.sku).commit(line.quantity, now);
-    this._status = moved.value;
     this.touch(now);
     this.raise(
       'inventory.reservation-committed@1',
@@ -542,6 +540,19 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
         ),
       );
     this.recordReserved(now);
+    return ok(undefined);
+  }
+
+  /**
+   * The one way the status changes: only along `reservationLifecycle`. The stock `effects` of the
+   * move run once the table allowed it, before the status changes (they throw on a broken
+   * invariant, which rolls the whole unit of work back).
+   */
+  private moveTo(to: ReservationStatus, effects: () => void = () => {}): Result<void> {
+    const moved = reservationLifecycle.transition(this._status, to);
+    if (!moved.ok) return moved;
+    effects();
+    this._status = moved.value;
     return ok(undefined);
   }
 

@@ -1,6 +1,7 @@
 import { intFromEnv, type ServiceDefinition, type ServiceFactory } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { inventoryEntities, inventoryMigrations } from './adapters/persistence/inventory.schema.js';
+import { inventoryUseCases } from './adapters/persistence/inventory-store.js';
 import {
   createInventoryResolvers,
   productStockReference,
@@ -30,25 +31,27 @@ export function createInventoryService(env: NodeJS.ProcessEnv = process.env): Se
     maxPerLine: intFromEnv('INVENTORY_CART_HOLD_MAX_PER_LINE', DEFAULT_CART_HOLD_POLICY.maxPerLine, env),
   });
   if (!cartHolds.ok) throw new Error(cartHolds.error.message);
+  const kit = inventoryUseCases({ cartHolds: cartHolds.value });
   return {
     name: 'inventory',
     entities: inventoryEntities,
     migrations: inventoryMigrations,
     publishes: [Topics.stockItem],
-    graphql: ({ relay }) => ({
-      resolvers: createInventoryResolvers({ onCommit: () => relay.nudge(), cartHolds: cartHolds.value }),
+    graphql: (deps) => ({
+      resolvers: createInventoryResolvers(kit.bind(deps)),
       referenceResolvers: { Variant: variantStockReference, Product: productStockReference },
     }),
-    consumers: ({ logger }) => [
-      catalogConsumer(logger.child({ consumer: 'inventory.variants' })),
-      cartConsumer(cartHolds.value),
-      checkoutCommandsConsumer(cartHolds.value, logger.child({ consumer: 'inventory.checkout-commands' })),
-      refundConsumer(),
-      shipmentConsumer(),
-    ],
-    jobs: ({ orm, logger, relay }) => [
-      expirySweeper({ orm, logger, intervalMs: sweepIntervalMs, onCommit: () => relay.nudge() }),
-    ],
+    consumers: (deps) => {
+      const uc = kit.bind(deps);
+      return [
+        catalogConsumer(uc, deps.logger.child({ consumer: 'inventory.variants' })),
+        cartConsumer(uc),
+        checkoutCommandsConsumer(uc),
+        refundConsumer(uc),
+        shipmentConsumer(uc),
+      ];
+    },
+    jobs: (deps) => [expirySweeper(kit.bind(deps), { logger: deps.logger, intervalMs: sweepIntervalMs })],
   };
 }
 

@@ -1,12 +1,13 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/shared-kernel';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import { signAccessToken, type Actor } from '@marketplace/platform';
 import { newSeller, testEnvelope, uniqueSuffix, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { createInventoryService } from '../src/service.js';
 import { openStock, setStock } from '../src/application/manage-stock.js';
-import { inventoryContext } from '../src/adapters/persistence/inventory-store.js';
+import { inventoryUseCases } from '../src/adapters/persistence/inventory-store.js';
+import { DEFAULT_CART_HOLD_POLICY } from '../src/application/cart-holds.js';
+import { RESERVATION_KIND, RESERVATION_STATUS } from '../src/domain/reservation.js';
 import { reserveForCheckout } from '../src/application/checkout-stock.js';
 
 const SWEEP_INTERVAL_MS = 100;
@@ -21,6 +22,8 @@ const sut = useSubgraph(
   { statements: true },
 );
 const { sql, service, statements } = sut;
+/** The running service's use cases, as its consumers and resolvers get them. */
+const useCases = () => inventoryUseCases({ cartHolds: DEFAULT_CART_HOLD_POLICY }).bind(service);
 /** SKUs are unique across the marketplace and the catalog topic is shared: one prefix per run. */
 const run = uniqueSuffix().toUpperCase();
 const sellerA = newSeller();
@@ -70,8 +73,7 @@ const outboxCount = async (type: string | null, ...aggregateIds: string[]) =>
  */
 async function seed(sellerId: string, onHand: Record<string, number>, productId = newId()) {
   const variants = Object.keys(onHand).map((name) => ({ variantId: newId(), sku: `${run}-${name}` }));
-  const ctx = (actor: Actor | null) =>
-    inventoryContext({ actor, correlationId: newId(), em: service.orm.em.fork() as EntityManager });
+  const ctx = (actor: Actor | null) => useCases().forActor(actor);
   const opened = await openStock({ productId, sellerId, variants }, ctx(null));
   if (!opened.ok) throw new Error(opened.error.code);
   const seller: Actor = { userId: newId(), role: 'seller', sellerId };
@@ -777,6 +779,11 @@ describe('inventory subgraph', () => {
     ).rejects.toThrow(/stock_item_levels_not_negative/);
     expect(await levelsOf(sku('CHECK'))).toEqual({ on_hand: 5, available: 5, reserved: 0, committed: 0 });
   });
+  it('stores exactly the reservation statuses and kinds the domain declares', async () => {
+    expect(await sut.checkedValues('reservation', 'status')).toEqual([...RESERVATION_STATUS.values]);
+    expect(await sut.checkedValues('reservation', 'kind')).toEqual([...RESERVATION_KIND.values]);
+  });
+
   describe('checkout saga commands', () => {
     const command = (type: string, key: string, payload: object) =>
       envelope(type, type.startsWith('orders.') ? 'Order' : 'Reservation', key, payload);
@@ -959,11 +966,7 @@ describe('inventory subgraph', () => {
               ttlSeconds: 600,
               releaseCartHold: null,
             },
-            inventoryContext({
-              actor: null,
-              correlationId: newId(),
-              em: service.orm.em.fork() as EntityManager,
-            }),
+            useCases().forActor(null),
           ),
         ),
       );

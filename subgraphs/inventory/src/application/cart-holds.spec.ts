@@ -24,7 +24,9 @@ describe('cart hold policy', () => {
     const ctx: InventoryContext = {
       actor: null,
       correlationId: 'c-1',
+      causationId: null,
       clock: systemClock,
+      cartHolds: { ttlSeconds: 1800, maxPerLine: 5 },
       transaction: () => {
         transactions.push('opened');
         throw new Error('a guest cart must not reach the store');
@@ -32,7 +34,6 @@ describe('cart hold policy', () => {
     };
     const done = await holdCartLines(
       { cartId: '0192f3a0-1111-7aaa-8bbb-0000000000c1', buyerId: null, lines: [{ sku: 'A', quantity: 3 }] },
-      { ttlSeconds: 1800, maxPerLine: 5 },
       ctx,
     );
     expect(done).toEqual({ ok: true, value: null });

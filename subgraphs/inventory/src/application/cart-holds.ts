@@ -37,7 +37,6 @@ export function cartHoldPolicy(values: CartHoldPolicy): Result<CartHoldPolicy> {
  */
 export async function holdCartLines(
   input: { cartId: string; buyerId: string | null; lines: readonly LineRequest[] },
-  policy: CartHoldPolicy,
   ctx: InventoryContext,
 ): Promise<Result<Reservation | null>> {
   const lines = parseLines(input.lines, { allowZero: true, maxLines: RESERVATION_LIMITS.holdLines });
@@ -53,7 +52,7 @@ export async function holdCartLines(
         lines.value.map((l) => l.sku),
       ),
     );
-    return rebalance(tx, held, reference, lines.value, stock, policy, ctx);
+    return rebalance(tx, held, reference, lines.value, stock, ctx);
   });
 }
 
@@ -85,7 +84,6 @@ export async function releaseCartHold(
  */
 export async function mergeCartHolds(
   input: { sourceCartId: string; targetCartId: string; lines: readonly LineRequest[] },
-  policy: CartHoldPolicy,
   ctx: InventoryContext,
 ): Promise<Result<Reservation | null>> {
   const lines = parseLines(input.lines, { allowZero: true, maxLines: RESERVATION_LIMITS.holdLines });
@@ -110,7 +108,7 @@ export async function mergeCartHolds(
     const dropped = (buyer?.skus ?? [])
       .filter((sku) => !lines.value.some((l) => l.sku === sku))
       .map((sku) => ({ sku, quantity: 0 }));
-    return rebalance(tx, buyer, target, [...lines.value, ...dropped], stock, policy, ctx);
+    return rebalance(tx, buyer, target, [...lines.value, ...dropped], stock, ctx);
   });
 }
 
@@ -145,7 +143,6 @@ async function rebalance(
   reference: string,
   changes: readonly LineRequest[],
   stock: StockBySku,
-  policy: CartHoldPolicy,
   ctx: InventoryContext,
 ): Promise<Result<Reservation | null>> {
   // Nothing held and nothing wanted: no hold to open.
@@ -153,6 +150,7 @@ async function rebalance(
   // A closed hold (its cart is gone) stays closed; a firm reservation is not a cart's.
   if (existing && !existing.followsCart) return ok(null);
   const now = ctx.clock.now();
+  const policy = ctx.cartHolds;
   const hold = existing ?? Reservation.openHold(reference, now);
   const held = hold.hold(
     changes,

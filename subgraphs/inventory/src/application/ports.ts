@@ -1,5 +1,5 @@
-import type { Actor } from '@marketplace/platform';
-import type { Clock, Result } from '@marketplace/shared-kernel';
+import type { TransactionTools, UseCaseContext } from '@marketplace/platform';
+import type { Clock } from '@marketplace/shared-kernel';
 import type { StockItem } from '../domain/stock-item.js';
 import type { Reservation } from '../domain/reservation.js';
 
@@ -38,23 +38,24 @@ export interface RestockLog {
   recordOnce(refundRequestId: string, orderId: string, at: Date): Promise<boolean>;
 }
 
-export interface InventoryTransaction {
+/** The repositories of one inventory transaction (the kit adds `track` and `afterCommit`). */
+export interface InventoryRepositories {
   stock: StockRepository;
   reservations: ReservationRepository;
   restocks: RestockLog;
-  /** Enlists an aggregate whose recorded events go to the outbox on commit. */
-  track(aggregate: StockItem | Reservation): void;
 }
 
-/** What every inventory use case receives besides its input. */
-export interface InventoryContext {
-  /** The caller; null when the inventory reacts to an event or runs a job. */
-  actor: Actor | null;
-  correlationId: string;
+/** What the inventory's use cases read besides their input: the clock and the cart-hold terms. */
+export interface InventoryExtras {
   clock: Clock;
-  /** Runs the work in one transaction; a rejected result rolls it back. */
-  transaction<T>(work: (tx: InventoryTransaction) => Promise<Result<T>>): Promise<Result<T>>;
+  cartHolds: CartHoldPolicy;
 }
+
+/** What every inventory use case receives besides its input (declared once: inventoryUseCases). */
+export type InventoryContext = UseCaseContext<InventoryRepositories, InventoryExtras>;
+
+/** One inventory transaction as a use case sees it: the repositories, `track` and `afterCommit`. */
+export type InventoryTransaction = InventoryRepositories & TransactionTools;
 
 /**
  * Signed-in buyers' carts keep a soft hold on what they contain (reference `cart:<cartId>`): it

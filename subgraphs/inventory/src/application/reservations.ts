@@ -8,7 +8,7 @@ import {
 } from '../domain/reservation.js';
 import { compareSku } from '../domain/reservation.js';
 import type { StockItem } from '../domain/stock-item.js';
-import type { CartHoldPolicy, InventoryContext, InventoryTransaction } from './ports.js';
+import type { InventoryContext, InventoryTransaction } from './ports.js';
 
 export interface ReserveStockInput {
   /** The caller's idempotency key, e.g. `checkout:<id>`. */
@@ -76,7 +76,6 @@ export async function reserveStock(
  */
 export async function releaseReservation(
   rawReference: string,
-  policy: CartHoldPolicy,
   ctx: InventoryContext,
 ): Promise<Result<Reservation>> {
   const reference = parseFirmReference(rawReference);
@@ -102,6 +101,7 @@ export async function releaseReservation(
     if (!released.ok) return released;
     if (!released.value) return ok(reservation);
     if (cartHold) {
+      const policy = ctx.cartHolds;
       // Back up to what the cart asks for now (its lines followed the cart during the checkout).
       const restored = cartHold.hold(
         [],

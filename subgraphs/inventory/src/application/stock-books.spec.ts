@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { levelsHold, type StockItem } from '../domain/stock-item.js';
 import { Reservation, cartHoldReference } from '../domain/reservation.js';
-import { newId, type Clock, type Result } from '@marketplace/shared-kernel';
+import { newId, type Clock, type EventSource, type Result } from '@marketplace/shared-kernel';
 import type { Actor } from '@marketplace/platform';
 import { holdCartLines, releaseCartHold, type CartHoldPolicy } from './cart-holds.js';
 import { reserveForCheckout, restockCancelledOrder, restockRefund, shipParcel } from './checkout-stock.js';
@@ -25,17 +25,24 @@ class InMemoryInventory {
     return {
       actor,
       correlationId: newId(),
+      causationId: null,
       clock: this.clock,
+      cartHolds: policy,
       transaction: async <T>(work: (tx: InventoryTransaction) => Promise<Result<T>>) => {
         const saved = {
           stock: new Map([...this.stock].map(([k, v]) => [k, copy(v)])),
           reservations: new Map([...this.reservations].map(([k, v]) => [k, copy(v)])),
           restocks: new Set(this.restocks),
         };
-        const tracked = new Set<StockItem | Reservation>();
-        const result = await work(this.transaction(tracked));
-        if (result.ok) for (const aggregate of tracked) aggregate.pullEvents();
-        else Object.assign(this, saved);
+        const tracked = new Set<EventSource>();
+        const hooks: (() => unknown)[] = [];
+        const result = await work(this.transaction(tracked, hooks));
+        if (!result.ok) {
+          Object.assign(this, saved);
+          return result;
+        }
+        for (const aggregate of tracked) aggregate.pullEvents();
+        for (const hook of hooks) await hook();
         return result;
       },
     };
@@ -58,7 +65,7 @@ class InMemoryInventory {
       .reduce((sum, l) => sum + l.quantity, 0);
   }
 
-  private transaction(tracked: Set<StockItem | Reservation>): InventoryTransaction {
+  private transaction(tracked: Set<EventSource>, hooks: (() => unknown)[]): InventoryTransaction {
     return {
       stock: {
         bySkusForUpdate: async (skus) =>
@@ -90,6 +97,7 @@ class InMemoryInventory {
           !this.restocks.has(refundRequestId) && !!this.restocks.add(refundRequestId),
       },
       track: (aggregate) => void tracked.add(aggregate),
+      afterCommit: (hook) => void hooks.push(hook),
     };
   }
 }
@@ -195,7 +203,7 @@ describe('stock books over random sequences', () => {
         if (answer.outcome !== 'RESERVED') return;
         if (decline) {
           // The payment was declined: the saga releases the order's reservation, the cart keeps its lines.
-          must(await releaseReservation(`order:${orderId}`, policy, books.context()));
+          must(await releaseReservation(`order:${orderId}`, books.context()));
           const heldAfter = books.hold(cart.id);
           for (const [sku, units] of heldBefore)
             expect(heldAfter.get(sku) ?? 0).toBeGreaterThanOrEqual(units);
@@ -227,7 +235,6 @@ describe('stock books over random sequences', () => {
           must(
             await holdCartLines(
               { cartId: cart.id, buyerId: cart.buyerId, lines: [{ sku, quantity }] },
-              policy,
               books.context(),
             ),
           );
@@ -239,7 +246,6 @@ describe('stock books over random sequences', () => {
           must(
             await holdCartLines(
               { cartId: cart.id, buyerId: cart.buyerId, lines: [{ sku, quantity: 0 }] },
-              policy,
               books.context(),
             ),
           );
@@ -340,7 +346,6 @@ describe('cart holds yield to checkouts', () => {
       must(
         await holdCartLines(
           { cartId, buyerId: newId(), lines: [{ sku: 'MUG', quantity: 5 }] },
-          policy,
           books.context(),
         ),
       );
@@ -350,7 +355,6 @@ describe('cart holds yield to checkouts', () => {
     must(
       await holdCartLines(
         { cartId: buyerCart, buyerId: newId(), lines: [{ sku: 'MUG', quantity: 2 }] },
-        policy,
         books.context(),
       ),
     );
@@ -401,12 +405,12 @@ describe('a failed checkout gives the cart its hold back', () => {
       { sku: 'LAMP', quantity: 2 },
       { sku: 'SHADE', quantity: 1 },
     ];
-    must(await holdCartLines({ ...cart, lines }, policy, books.context()));
+    must(await holdCartLines({ ...cart, lines }, books.context()));
     const orderId = newId();
     expect((await checkoutStock(books, orderId, lines, cart.cartId)).outcome).toBe('RESERVED');
     // While the payment runs, the buyer takes the shade out of the cart; then the card is declined.
-    must(await holdCartLines({ ...cart, lines: [{ sku: 'SHADE', quantity: 0 }] }, policy, books.context()));
-    must(await releaseReservation(`order:${orderId}`, policy, books.context()));
+    must(await holdCartLines({ ...cart, lines: [{ sku: 'SHADE', quantity: 0 }] }, books.context()));
+    must(await releaseReservation(`order:${orderId}`, books.context()));
 
     expect(books.hold(cart.cartId)).toEqual(new Map([['LAMP', 2]]));
     expect(books.levels('SHADE')).toEqual({ onHand: 10, available: 10, reserved: 0, committed: 0 });

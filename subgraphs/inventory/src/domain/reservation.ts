@@ -1,20 +1,28 @@
 import {
-  LegacyAggregateRoot,
+  AggregateRoot,
   Guard,
   InvariantViolation,
   StateMachine,
+  closedSet,
   domainError,
   err,
   newId,
   ok,
-  type DomainEvent,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 import { insufficient, parseSku, stockNotFound, type StockItem } from './stock-item.js';
 
-export type ReservationStatus = 'HELD' | 'COMMITTED' | 'RELEASED' | 'EXPIRED';
+export const RESERVATION_STATUS = closedSet('ReservationStatus', [
+  'HELD',
+  'COMMITTED',
+  'RELEASED',
+  'EXPIRED',
+] as const);
+export type ReservationStatus = MemberOf<typeof RESERVATION_STATUS>;
 /** FIRM: all or nothing, fixed lines (checkout). SOFT: a cart hold that keeps what is available. */
-export type ReservationKind = 'FIRM' | 'SOFT';
+export const RESERVATION_KIND = closedSet('ReservationKind', ['FIRM', 'SOFT'] as const);
+export type ReservationKind = MemberOf<typeof RESERVATION_KIND>;
 export type ReleaseReason = 'EXPIRED' | 'RELEASED';
 
 /**
@@ -68,23 +76,30 @@ export interface ReservationLine {
 
 type EventLine = Omit<ReservationLine, 'requested'>;
 
-export type ReservationEvent =
-  | DomainEvent<{
-      reservationId: string;
-      reference: string;
-      kind: ReservationKind;
-      lines: ReservationLine[];
-      expiresAt: string;
-      version: number;
-    }>
-  | DomainEvent<{
-      reservationId: string;
-      reference: string;
-      reason: ReleaseReason;
-      lines: EventLine[];
-      version: number;
-    }>
-  | DomainEvent<{ reservationId: string; reference: string; lines: EventLine[]; version: number }>;
+/** The events a reservation raises, by contract (on `inventory.stock-item`, keyed by reservation id). */
+export type ReservationEvents = {
+  'inventory.stock-reserved@1': {
+    reservationId: string;
+    reference: string;
+    kind: ReservationKind;
+    lines: ReservationLine[];
+    expiresAt: string;
+    version: number;
+  };
+  'inventory.reservation-released@1': {
+    reservationId: string;
+    reference: string;
+    reason: ReleaseReason;
+    lines: EventLine[];
+    version: number;
+  };
+  'inventory.reservation-committed@1': {
+    reservationId: string;
+    reference: string;
+    lines: EventLine[];
+    version: number;
+  };
+};
 
 /** Stock items by SKU, loaded (and locked) by the use case. */
 export type StockBySku = ReadonlyMap<string, StockItem>;
@@ -160,7 +175,7 @@ export const compareSku = (a: string, b: string): number => (a < b ? -1 : a > b 
  * which makes every operation idempotent. While HELD, each line's quantity is part of the SKU's
  * `reserved`; once COMMITTED, of its `committed`. Unless committed, a hold ends at `expiresAt`.
  */
-export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
+export class Reservation extends AggregateRoot<ReservationEvents> {
   private constructor(
     readonly id: string,
     readonly reference: string,
@@ -298,9 +313,8 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
       );
     const wasHeld = this._status === 'HELD';
     if (!wasHeld) {
-      const moved = reservationLifecycle.transition(this._status, 'HELD');
+      const moved = this.moveTo('HELD');
       if (!moved.ok) return moved;
-      this._status = moved.value;
     }
     const requested = new Map(this._lines.map((l) => [l.sku, l.requested]));
     for (const change of changes) requested.set(change.sku, change.quantity);
@@ -348,26 +362,23 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
           'A committed reservation is released only when its order is cancelled',
         ),
       );
-    const moved = reservationLifecycle.transition(this._status, to);
+    const moved = this.moveTo(to, () => {
+      for (const line of this._lines)
+        if (line.quantity > 0) stockFor(stock, line.sku).release(line.quantity, now);
+    });
     if (!moved.ok) return moved;
-    for (const line of this._lines)
-      if (line.quantity > 0) stockFor(stock, line.sku).release(line.quantity, now);
-    this._status = moved.value;
     this.touch(now);
-    this.record({
-      type: 'inventory.reservation-released',
-      version: 1,
-      aggregateType: 'Reservation',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
+    this.raise(
+      'inventory.reservation-released@1',
+      {
         reservationId: this.id,
         reference: this.reference,
         reason,
         lines: this._lines.map(eventLine),
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
     return ok(true);
   }
 
@@ -382,9 +393,8 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
       return err(domainError('RESERVATION.NOT_A_HOLD', 'Only cart holds are closed', 'reference'));
     if (this._status === 'HELD') return this.release('RELEASED', stock, now, reason);
     if (this._status !== 'EXPIRED') return ok(false);
-    const moved = reservationLifecycle.transition(this._status, 'RELEASED');
+    const moved = this.moveTo('RELEASED');
     if (!moved.ok) return moved;
-    this._status = moved.value;
     this.touch(now);
     return ok(true);
   }
@@ -399,26 +409,23 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
     if (this.kind !== 'FIRM')
       return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold is never committed', 'reference'));
     if (this._status !== 'COMMITTED') return this.release('RELEASED', stock, now);
-    const moved = reservationLifecycle.transition(this._status, 'RELEASED');
+    const moved = this.moveTo('RELEASED', () => {
+      for (const line of this._lines)
+        if (line.quantity > 0) stockFor(stock, line.sku).uncommit(line.quantity, now);
+    });
     if (!moved.ok) return moved;
-    for (const line of this._lines)
-      if (line.quantity > 0) stockFor(stock, line.sku).uncommit(line.quantity, now);
-    this._status = moved.value;
     this.touch(now);
-    this.record({
-      type: 'inventory.reservation-released',
-      version: 1,
-      aggregateType: 'Reservation',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
+    this.raise(
+      'inventory.reservation-released@1',
+      {
         reservationId: this.id,
         reference: this.reference,
         reason: 'RELEASED',
         lines: this._lines.map(eventLine),
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
     return ok(true);
   }
 
@@ -501,24 +508,21 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
       return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold cannot be committed', 'reference'));
     if (this.isExpiredAt(now))
       return err(domainError('RESERVATION.EXPIRED', 'The reservation expired', 'reference'));
-    const moved = reservationLifecycle.transition(this._status, 'COMMITTED');
+    const moved = this.moveTo('COMMITTED', () => {
+      for (const line of this._lines) stockFor(stock, line.sku).commit(line.quantity, now);
+    });
     if (!moved.ok) return moved;
-    for (const line of this._lines) stockFor(stock, line.sku).commit(line.quantity, now);
-    this._status = moved.value;
     this.touch(now);
-    this.record({
-      type: 'inventory.reservation-committed',
-      version: 1,
-      aggregateType: 'Reservation',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
+    this.raise(
+      'inventory.reservation-committed@1',
+      {
         reservationId: this.id,
         reference: this.reference,
         lines: this._lines.map(eventLine),
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
     return ok(true);
   }
 
@@ -539,19 +543,28 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
     return ok(undefined);
   }
 
+  /**
+   * The one way the status changes: only along `reservationLifecycle`. The stock `effects` of the
+   * move run once the table allowed it, before the status changes (they throw on a broken
+   * invariant, which rolls the whole unit of work back).
+   */
+  private moveTo(to: ReservationStatus, effects: () => void = () => {}): Result<void> {
+    const moved = reservationLifecycle.transition(this._status, to);
+    if (!moved.ok) return moved;
+    effects();
+    this._status = moved.value;
+    return ok(undefined);
+  }
+
   private touch(now: Date): void {
     this._version += 1;
     this._updatedAt = now;
   }
 
   private recordReserved(now: Date): void {
-    this.record({
-      type: 'inventory.stock-reserved',
-      version: 1,
-      aggregateType: 'Reservation',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
+    this.raise(
+      'inventory.stock-reserved@1',
+      {
         reservationId: this.id,
         reference: this.reference,
         kind: this.kind,
@@ -559,7 +572,8 @@ export class Reservation extends LegacyAggregateRoot<ReservationEvent> {
         expiresAt: this._expiresAt.toISOString(),
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
   }
 }
 

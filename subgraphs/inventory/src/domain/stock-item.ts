@@ -1,12 +1,11 @@
 import {
-  LegacyAggregateRoot,
+  AggregateRoot,
   Guard,
   InvariantViolation,
   combine,
   domainError,
   err,
   ok,
-  type DomainEvent,
   type DomainError,
   type Result,
 } from '@marketplace/shared-kernel';
@@ -50,6 +49,11 @@ export interface StockLevelChangedPayload extends StockLevels {
   version: number;
 }
 
+/** The events a stock item raises, by contract (on `inventory.stock-item`, keyed by variant id). */
+export type StockItemEvents = {
+  'inventory.stock-level-changed@1': StockLevelChangedPayload;
+};
+
 export interface VariantRef {
   variantId: string;
   sku: string;
@@ -64,7 +68,7 @@ export const stockNotFound = (field = 'sku'): DomainError =>
  * Stock of one SKU (one product variant); its id is the variant id. `available` is stored so the
  * database can check the invariant and index it, but only the methods here change it.
  */
-export class StockItem extends LegacyAggregateRoot<DomainEvent<StockLevelChangedPayload>> {
+export class StockItem extends AggregateRoot<StockItemEvents> {
   private constructor(
     readonly id: string,
     readonly sku: string,
@@ -240,13 +244,9 @@ export class StockItem extends LegacyAggregateRoot<DomainEvent<StockLevelChanged
     this._committed = next.committed;
     this._version += 1;
     this._updatedAt = now;
-    this.record({
-      type: 'inventory.stock-level-changed',
-      version: 1,
-      aggregateType: 'StockItem',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
+    this.raise(
+      'inventory.stock-level-changed@1',
+      {
         sku: this.sku,
         variantId: this.id,
         productId: this.productId,
@@ -254,7 +254,8 @@ export class StockItem extends LegacyAggregateRoot<DomainEvent<StockLevelChanged
         ...next,
         version: this._version,
       },
-    });
+      { occurredAt: now },
+    );
   }
 }
 

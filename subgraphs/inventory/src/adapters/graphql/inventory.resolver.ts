@@ -12,19 +12,18 @@ import {
   type NonEmptyArray,
 } from 'type-graphql';
 import { GraphQLError } from 'graphql';
-import { isUuid, type Clock, type Result } from '@marketplace/shared-kernel';
+import { isUuid, type Result } from '@marketplace/shared-kernel';
 import { ErrorResult, orderByKeys, type ReferenceResolver, type RequestContext } from '@marketplace/platform';
 import { parseSku, type StockItem } from '../../domain/stock-item.js';
 import type { Reservation } from '../../domain/reservation.js';
 import { adjustStock, setStock } from '../../application/manage-stock.js';
 import { commitReservation, releaseReservation, reserveStock } from '../../application/reservations.js';
-import { DEFAULT_CART_HOLD_POLICY, type CartHoldPolicy } from '../../application/cart-holds.js';
 import { requireAdmin } from '../../application/access.js';
 import {
   availabilityByProductIds,
-  inventoryContext,
   stockByVariantIds,
   stockPageOfSeller,
+  type InventoryUseCases,
 } from '../persistence/inventory-store.js';
 import {
   AdjustStockInput,
@@ -36,21 +35,11 @@ import {
   StockItemPayload,
   StockItemResult,
   StockNode,
-  StockReservationKind,
   StockReservationNode,
   StockReservationPayload,
   StockReservationResult,
-  StockReservationStatus,
   VariantRef,
 } from './inventory.types.js';
-
-export interface InventoryResolverDeps {
-  clock?: Clock;
-  /** Wakes the outbox relay after a commit. */
-  onCommit?: () => void;
-  /** Terms of the cart hold a released checkout reservation gives its units back to. */
-  cartHolds?: CartHoldPolicy;
-}
 
 /** Batches every variant lookup of a request into one SQL query. */
 function loadStock(ctx: RequestContext, variantId: string): Promise<StockItem | null> {
@@ -111,8 +100,8 @@ function reservationNode(r: Reservation): StockReservationNode {
   return Object.assign(new StockReservationNode(), {
     id: r.id,
     reference: r.reference,
-    kind: r.kind as StockReservationKind,
-    status: r.status as StockReservationStatus,
+    kind: r.kind,
+    status: r.status,
     expiresAt: r.expiresAt.toISOString(),
     lines: r.lines.map((l) => ({
       sku: l.sku,
@@ -135,12 +124,8 @@ function skuFromCursor(cursor: string): string {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export function createInventoryResolvers(deps: InventoryResolverDeps = {}): NonEmptyArray<Function> {
-  const useCases = (ctx: RequestContext) =>
-    inventoryContext(ctx, {
-      ...(deps.clock ? { clock: deps.clock } : {}),
-      afterCommit: () => deps.onCommit?.(),
-    });
+export function createInventoryResolvers(uc: InventoryUseCases): NonEmptyArray<Function> {
+  const useCases = (ctx: RequestContext) => uc.forRequest(ctx);
 
   const stockResult = async (result: Promise<Result<StockItem>>): Promise<typeof StockItemResult> => {
     const r = await result;
@@ -229,9 +214,7 @@ export function createInventoryResolvers(deps: InventoryResolverDeps = {}): NonE
 
     @Mutation(() => StockReservationResult, { description: "Admin: give a reservation's units back." })
     releaseReservation(@Arg('reference', () => String) reference: string, @Ctx() ctx: RequestContext) {
-      return reservationResult(ctx, () =>
-        releaseReservation(reference, deps.cartHolds ?? DEFAULT_CART_HOLD_POLICY, useCases(ctx)),
-      );
+      return reservationResult(ctx, () => releaseReservation(reference, useCases(ctx)));
     }
 
     @Mutation(() => StockReservationResult, {

@@ -1,8 +1,14 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { resultUnion } from '@marketplace/platform';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { graphqlEnum, resultUnion } from '@marketplace/platform';
 import type { StockItem } from '../../domain/stock-item.js';
+import {
+  RESERVATION_KIND,
+  RESERVATION_STATUS,
+  type ReservationKind,
+  type ReservationStatus,
+} from '../../domain/reservation.js';
 
 // Stock moves with every order: anonymous answers are cached by the gateway for seconds only.
 @Directive('@cacheControl(maxAge: 5)')
@@ -130,19 +136,9 @@ export class SetStockInput {
   onHand!: number;
 }
 
-export enum StockReservationStatus {
-  HELD = 'HELD',
-  COMMITTED = 'COMMITTED',
-  RELEASED = 'RELEASED',
-  EXPIRED = 'EXPIRED',
-}
-registerEnumType(StockReservationStatus, { name: 'StockReservationStatus' });
+export const StockReservationStatus = graphqlEnum(RESERVATION_STATUS, { name: 'StockReservationStatus' });
 
-export enum StockReservationKind {
-  FIRM = 'FIRM',
-  SOFT = 'SOFT',
-}
-registerEnumType(StockReservationKind, {
+export const StockReservationKind = graphqlEnum(RESERVATION_KIND, {
   name: 'StockReservationKind',
   description: 'FIRM: all or nothing (checkout). SOFT: a cart hold that keeps what is available.',
 });
@@ -171,10 +167,10 @@ export class StockReservationNode {
   reference!: string;
 
   @Field(() => StockReservationKind)
-  kind!: StockReservationKind;
+  kind!: ReservationKind;
 
   @Field(() => StockReservationStatus)
-  status!: StockReservationStatus;
+  status!: ReservationStatus;
 
   @Field(() => String, { description: 'ISO-8601; a HELD reservation is released after this.' })
   expiresAt!: string;

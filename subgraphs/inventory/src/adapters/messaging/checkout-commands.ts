@@ -1,7 +1,5 @@
-import { InvariantViolation, type Result } from '@marketplace/shared-kernel';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { appendToOutbox, type ConsumerDefinition, type Logger } from '@marketplace/platform';
-import { Topics, contractKey, type EventEnvelope, type PayloadOf } from '@marketplace/event-contracts';
+import type { ConsumerDefinition } from '@marketplace/platform';
+import { Topics } from '@marketplace/event-contracts';
 import {
   reserveForCheckout,
   restockCancelledOrder,
@@ -9,81 +7,65 @@ import {
   shipParcel,
 } from '../../application/checkout-stock.js';
 import { commitReservation, releaseReservation } from '../../application/reservations.js';
-import type { CartHoldPolicy } from '../../application/cart-holds.js';
-import type { InventoryContext } from '../../application/ports.js';
-import { inventoryContext } from '../persistence/inventory-store.js';
+import type { InventoryUseCases } from '../persistence/inventory-store.js';
 
-type ReserveStock = PayloadOf<'inventory.reserve-stock@1'>;
-type ReleaseReservation = PayloadOf<'inventory.release-reservation@1'>;
-type CommitReservation = PayloadOf<'inventory.commit-reservation@1'>;
-type OrderRefunded = PayloadOf<'orders.order-refunded@1'>;
-type OrderCancelled = PayloadOf<'orders.order-cancelled@1'>;
-type ShipmentDispatched = PayloadOf<'shipping.shipment-dispatched@1'>;
+/**
+ * Every business refusal of release-reservation and commit-reservation: a malformed or `cart:`
+ * reference, no such reservation, one in a state that cannot move that way. Release and commit
+ * are compensations and fire-and-forget, so a refusal is final: logged and consumed.
+ */
+const SETTLE_REFUSALS = [
+  'VALIDATION.CONTROL_CHARACTERS',
+  'VALIDATION.TOO_SHORT',
+  'VALIDATION.TOO_LONG',
+  'VALIDATION.MALFORMED_REFERENCE',
+  'RESERVATION.RESERVED_REFERENCE',
+  'RESERVATION.NOT_FOUND',
+  'RESERVATION.NOT_A_HOLD',
+  'RESERVATION.NOT_COMMITTABLE',
+  'RESERVATION.EXPIRED',
+  'RESERVATION.INVALID_TRANSITION',
+] as const;
 
-const contextFor = (envelope: EventEnvelope, em: EntityManager): InventoryContext =>
-  inventoryContext({
-    actor: null,
-    correlationId: envelope.correlationId,
-    causationId: envelope.id,
-    em,
-    ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
-  });
+/**
+ * The order's stock is not committed yet: the commit is on its way (an event overtook it), so
+ * the message is retried with backoff before it is dead-lettered.
+ */
+const NOT_COMMITTED_YET = ['RESERVATION.NOT_COMMITTED'] as const;
 
 /**
  * The checkout saga's commands. Each handler runs in the consumer's transaction: the effect, the
  * reply (through the outbox, causationId = the command's id) and the inbox row commit together.
- * reserve-stock replies `inventory.stock-reserved` (recorded by the reservation itself) or
+ * reserve-stock replies `inventory.stock-reserved` (raised by the reservation itself) or
  * `inventory.reservation-failed`; release and commit are compensations/fire-and-forget, so a
  * business refusal is logged rather than retried.
  */
-export function checkoutCommandsConsumer(policy: CartHoldPolicy, logger: Logger): ConsumerDefinition {
-  const reserve = async (envelope: EventEnvelope, em: EntityManager) => {
-    const command = envelope.payload as ReserveStock;
-    const answer = await reserveForCheckout(command, contextFor(envelope, em));
-    if (!answer.ok) throw new InvariantViolation(answer.error.code, answer.error.message);
-    if (answer.value.outcome === 'RESERVED') return;
-    const { code, message, shortages } = answer.value;
-    appendToOutbox(
-      em,
-      [
-        {
-          type: 'inventory.reservation-failed',
-          version: 1,
-          aggregateType: 'Reservation',
-          aggregateId: command.reference,
-          occurredAt: new Date(),
-          payload: { reference: command.reference, code, message, shortages },
-        },
-      ],
-      {
-        producer: 'inventory',
-        correlationId: envelope.correlationId,
-        causationId: envelope.id,
-        ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
-      },
-    );
-    await em.flush();
-  };
-  const settle =
-    (apply: (reference: string, ctx: InventoryContext) => Promise<Result<unknown>>) =>
-    async (envelope: EventEnvelope, em: EntityManager) => {
-      const { reference, reason } = envelope.payload as ReleaseReservation | CommitReservation;
-      const done = await apply(reference, contextFor(envelope, em));
-      if (!done.ok)
-        logger.warn(
-          { reference, reason, code: done.error.code, messageId: envelope.id },
-          `${envelope.type} refused; nothing changed`,
-        );
-    };
+export function checkoutCommandsConsumer(uc: InventoryUseCases): ConsumerDefinition {
   return {
     groupId: 'inventory.checkout-commands',
     topics: [Topics.inventoryCommands],
     handlers: {
-      [contractKey('inventory.reserve-stock', 1)]: reserve,
-      [contractKey('inventory.release-reservation', 1)]: settle((reference, ctx) =>
-        releaseReservation(reference, policy, ctx),
-      ),
-      [contractKey('inventory.commit-reservation', 1)]: settle(commitReservation),
+      ...uc.on('inventory.reserve-stock@1', {
+        run: (command, ctx) => reserveForCheckout(command, ctx),
+        reply: (answer, command) => {
+          if (!answer.ok || answer.value.outcome === 'RESERVED') return null;
+          const { code, message, shortages } = answer.value;
+          return {
+            contract: 'inventory.reservation-failed@1',
+            aggregateType: 'Reservation',
+            aggregateId: command.reference,
+            payload: { reference: command.reference, code, message, shortages },
+          };
+        },
+      }),
+      ...uc.on('inventory.release-reservation@1', {
+        run: ({ reference }, ctx) => releaseReservation(reference, ctx),
+        expected: SETTLE_REFUSALS,
+      }),
+      ...uc.on('inventory.commit-reservation@1', {
+        run: ({ reference }, ctx) => commitReservation(reference, ctx),
+        expected: SETTLE_REFUSALS,
+      }),
     },
   };
 }
@@ -93,21 +75,19 @@ export function checkoutCommandsConsumer(policy: CartHoldPolicy, logger: Logger)
  * refund request), and the committed units of an order cancelled before it was paid
  * (committed → available, once per order). On hand does not change: they never left the shelf.
  */
-export function refundConsumer(): ConsumerDefinition {
+export function refundConsumer(uc: InventoryUseCases): ConsumerDefinition {
   return {
     groupId: 'inventory.refunds',
     topics: [Topics.order],
     handlers: {
-      [contractKey('orders.order-refunded', 1)]: async (envelope: EventEnvelope, em: EntityManager) => {
-        const { refundRequestId, orderId, restock } = envelope.payload as OrderRefunded;
-        const done = await restockRefund({ refundRequestId, orderId, restock }, contextFor(envelope, em));
-        if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
-      },
-      [contractKey('orders.order-cancelled', 1)]: async (envelope: EventEnvelope, em: EntityManager) => {
-        const { orderId, restock } = envelope.payload as OrderCancelled;
-        const done = await restockCancelledOrder({ orderId, restock }, contextFor(envelope, em));
-        if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
-      },
+      ...uc.on('orders.order-refunded@1', {
+        run: ({ refundRequestId, orderId, restock }, ctx) =>
+          restockRefund({ refundRequestId, orderId, restock }, ctx),
+        retry: NOT_COMMITTED_YET,
+      }),
+      ...uc.on('orders.order-cancelled@1', {
+        run: ({ orderId, restock }, ctx) => restockCancelledOrder({ orderId, restock }, ctx),
+      }),
     },
   };
 }
@@ -116,19 +96,15 @@ export function refundConsumer(): ConsumerDefinition {
  * A dispatched parcel takes its sub-order's committed units off the shelf (on hand and committed
  * drop). A reservation whose commit has not arrived yet is refused, so the message is retried.
  */
-export function shipmentConsumer(): ConsumerDefinition {
+export function shipmentConsumer(uc: InventoryUseCases): ConsumerDefinition {
   return {
     groupId: 'inventory.shipments',
     topics: [Topics.shipment],
     handlers: {
-      [contractKey('shipping.shipment-dispatched', 1)]: async (
-        envelope: EventEnvelope,
-        em: EntityManager,
-      ) => {
-        const { orderId, sellerId } = envelope.payload as ShipmentDispatched;
-        const done = await shipParcel({ orderId, sellerId }, contextFor(envelope, em));
-        if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
-      },
+      ...uc.on('shipping.shipment-dispatched@1', {
+        run: ({ orderId, sellerId }, ctx) => shipParcel({ orderId, sellerId }, ctx),
+        retry: NOT_COMMITTED_YET,
+      }),
     },
   };
 }

@@ -1,11 +1,14 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, type RequestContext } from '@marketplace/platform';
+import { defineUseCases, type UseCases } from '@marketplace/platform';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import { StockItem } from '../../domain/stock-item.js';
 import { Reservation } from '../../domain/reservation.js';
 import type {
+  CartHoldPolicy,
   InventoryContext,
+  InventoryExtras,
+  InventoryRepositories,
   ReservationRepository,
   RestockLog,
   StockRepository,
@@ -108,37 +111,25 @@ export class SqlRestockLog implements RestockLog {
   }
 }
 
-/** Wires the use-case context to MikroORM and the outbox for one request or message. */
-export function inventoryContext(
-  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { causationId?: string },
-  options: { clock?: Clock; afterCommit?: () => void } = {},
-): InventoryContext {
-  return {
-    actor: ctx.actor,
-    correlationId: ctx.correlationId,
-    clock: options.clock ?? systemClock,
-    transaction: async (work) => {
-      const result = await inTransaction(
-        ctx.em,
-        {
-          producer: 'inventory',
-          correlationId: ctx.correlationId,
-          causationId: ctx.causationId,
-          traceparent: ctx.traceparent,
-        },
-        (scope) =>
-          work({
-            stock: new MikroStockRepository(scope.em),
-            reservations: new MikroReservationRepository(scope.em),
-            restocks: new SqlRestockLog(scope.em),
-            track: (aggregate) => scope.track(aggregate),
-          }),
-      );
-      if (result.ok) options.afterCommit?.();
-      return result;
-    },
-  };
+/**
+ * How the inventory's use cases get their context, once: the platform builds it for a request, a
+ * consumed message and a job (the expiry sweeper), commits once per use case and wakes the relay
+ * after the commit. The cart-hold terms come from the service's configuration.
+ */
+export function inventoryUseCases(settings: { cartHolds: CartHoldPolicy; clock?: Clock }) {
+  return defineUseCases<InventoryRepositories, InventoryExtras>({
+    producer: 'inventory',
+    repositories: (em) => ({
+      stock: new MikroStockRepository(em),
+      reservations: new MikroReservationRepository(em),
+      restocks: new SqlRestockLog(em),
+    }),
+    extras: () => ({ clock: settings.clock ?? systemClock, cartHolds: settings.cartHolds }),
+  });
 }
+
+/** The inventory kit bound to a running service. */
+export type InventoryUseCases = UseCases<InventoryContext>;
 
 /** One query for any number of variants: the batch behind `Variant.stock`. */
 export function stockByVariantIds(em: EntityManager, variantIds: readonly string[]): Promise<StockItem[]> {

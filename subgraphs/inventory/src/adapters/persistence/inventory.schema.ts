@@ -1,11 +1,30 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity, sqlCheckIn } from '@marketplace/platform';
 import { StockItem } from '../../domain/stock-item.js';
-import { Reservation } from '../../domain/reservation.js';
+import { RESERVATION_KIND, RESERVATION_STATUS, Reservation } from '../../domain/reservation.js';
+
+/** A stock item as stored: its fields by name, private ones included (checked by the compiler). */
+export type StockItemRow = Pick<StockItem, 'id' | 'sku' | 'productId' | 'sellerId' | 'createdAt'> & {
+  _onHand: StockItem['_onHand'];
+  _available: StockItem['_available'];
+  _reserved: StockItem['_reserved'];
+  _committed: StockItem['_committed'];
+  _version: StockItem['_version'];
+  _updatedAt: StockItem['_updatedAt'];
+};
+
+/** A reservation as stored: its fields by name, private ones included (checked by the compiler). */
+export type ReservationRow = Pick<Reservation, 'id' | 'reference' | 'kind' | 'createdAt'> & {
+  _status: Reservation['_status'];
+  _lines: Reservation['_lines'];
+  _expiresAt: Reservation['_expiresAt'];
+  _version: Reservation['_version'];
+  _updatedAt: Reservation['_updatedAt'];
+  _cartHold: Reservation['_cartHold'];
+};
 
 /** Maps the domain classes without decorators; MikroORM hydrates them without running constructors. */
-export const StockItemSchema = new EntitySchema<StockItem>({
-  class: StockItem as never,
+export const StockItemSchema = mapEntity<StockItemRow>(StockItem, {
   tableName: 'stock_item',
   properties: {
     id: { type: 'uuid', primary: true, fieldName: 'variant_id' },
@@ -19,11 +38,10 @@ export const StockItemSchema = new EntitySchema<StockItem>({
     _version: { type: 'integer', fieldName: 'version' },
     createdAt: { type: 'datetime' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
-  } as never,
+  },
 });
 
-export const ReservationSchema = new EntitySchema<Reservation>({
-  class: Reservation as never,
+export const ReservationSchema = mapEntity<ReservationRow>(Reservation, {
   tableName: 'reservation',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -36,7 +54,7 @@ export const ReservationSchema = new EntitySchema<Reservation>({
     createdAt: { type: 'datetime' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
     _cartHold: { type: 'text', fieldName: 'cart_hold', nullable: true },
-  } as never,
+  },
 });
 
 export const inventoryEntities = [StockItemSchema, ReservationSchema];
@@ -127,6 +145,24 @@ export class Migration20261220000100CartHoldOfReservation extends Migration {
   }
 }
 
+/**
+ * The reservation's status and kind are closed sets of the domain (`RESERVATION_STATUS`,
+ * `RESERVATION_KIND`): their CHECKs are written from the sets, under stable names, replacing the
+ * column checks of the table's first migration (which allowed the same values).
+ */
+export class Migration20261228000100ReservationClosedSets extends Migration {
+  override async up(): Promise<void> {
+    this.addSql('alter table reservation drop constraint reservation_status_check');
+    this.addSql(
+      `alter table reservation add constraint reservation_status_check ${sqlCheckIn('status', RESERVATION_STATUS)}`,
+    );
+    this.addSql('alter table reservation drop constraint reservation_kind_check');
+    this.addSql(
+      `alter table reservation add constraint reservation_kind_check ${sqlCheckIn('kind', RESERVATION_KIND)}`,
+    );
+  }
+}
+
 export const inventoryMigrations = [
   { name: 'Migration20261121000200CreateStockItem', class: Migration20261121000200CreateStockItem },
   { name: 'Migration20261201000100StockPerSku', class: Migration20261201000100StockPerSku },
@@ -134,5 +170,9 @@ export const inventoryMigrations = [
   {
     name: 'Migration20261220000100CartHoldOfReservation',
     class: Migration20261220000100CartHoldOfReservation,
+  },
+  {
+    name: 'Migration20261228000100ReservationClosedSets',
+    class: Migration20261228000100ReservationClosedSets,
   },
 ];

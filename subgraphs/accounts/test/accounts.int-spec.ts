@@ -10,8 +10,11 @@ import {
   type RedisStore,
 } from '@marketplace/platform';
 import { uniqueSuffix, useSubgraph, waitFor } from '@marketplace/platform/testing';
-import { accountsContext } from '../src/adapters/persistence/accounts-store.js';
-import { accountsAdapters, accountsService, bootstrapAdmin } from '../src/service.js';
+import { accountsUseCases } from '../src/adapters/persistence/accounts-store.js';
+import { accountsService, bootstrapAdmin } from '../src/service.js';
+import { STORE_STATUS } from '../src/domain/store.js';
+import { USER_ROLE } from '../src/domain/user.js';
+import { SESSION_END_REASON } from '../src/domain/refresh-token-family.js';
 
 // Responses are checked field by field in the assertions, so the body stays loosely typed.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -88,6 +91,14 @@ afterAll(async () => {
 });
 
 describe('accounts subgraph', () => {
+  it('keeps the CHECKs of roles, store statuses and session end reasons equal to the domain sets', async () => {
+    expect(await sut.checkedValues('app_user', 'role')).toEqual([...USER_ROLE.values]);
+    expect(await sut.checkedValues('store', 'status')).toEqual([...STORE_STATUS.values]);
+    expect(await sut.checkedValues('refresh_token_family', 'revoked_reason')).toEqual([
+      ...SESSION_END_REASON.values,
+    ]);
+  });
+
   describe('registration', () => {
     it('registers a buyer, signs it in and records UserRegistered without email or password', async () => {
       const result = await registerBuyer('Ada');
@@ -796,13 +807,10 @@ describe('accounts subgraph', () => {
         while (holding < cities.length && Date.now() - started < 300)
           await new Promise((resolve) => setTimeout(resolve, 10));
       };
-      const adapters = accountsAdapters(service);
+      const uc = accountsUseCases().bind(service);
       const results = await Promise.all(
         cities.map((city) =>
-          accountsContext(
-            { actor: null, correlationId: newId(), em: service.orm.em.fork() as never },
-            adapters,
-          ).transaction(async (tx) => {
+          uc.forJob().transaction(async (tx) => {
             const book = await tx.addressBooks.ofUserForUpdate(user.id);
             await together();
             return book.add({ ...home, city }, false, new Date());

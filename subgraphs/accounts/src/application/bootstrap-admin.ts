@@ -25,7 +25,7 @@ export async function ensureAdmin(
   const [email, name] = checked.value;
   const policy = checkPassword(input.password, { email, name });
   if (!policy.ok) return policy;
-  const result = await ctx.transaction(async (tx) => {
+  return ctx.transaction(async (tx) => {
     const now = ctx.clock.now();
     const existing = await tx.users.byEmailForUpdate(email);
     if (existing && !existing.isAdmin()) {
@@ -39,7 +39,8 @@ export async function ensureAdmin(
         now,
       );
       if (!admin.ok) return admin;
-      tx.users.add(admin.value);
+      const added = await tx.users.add(admin.value);
+      if (!added.ok) return added;
       tx.track(admin.value);
       return ok<AdminBootstrap>({ user: admin.value, outcome: 'created' });
     }
@@ -56,6 +57,4 @@ export async function ensureAdmin(
       outcome: existing.version === version ? 'unchanged' : 'updated',
     });
   });
-  if (result.ok && result.value.outcome === 'created') ctx.afterCommit?.();
-  return result;
 }

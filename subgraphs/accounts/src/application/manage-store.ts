@@ -15,7 +15,7 @@ async function decide(
   if (!admin.ok) return admin;
   const id = Guard.uuid('storeId', storeId);
   if (!id.ok) return id;
-  const result = await ctx.transaction(async (tx) => {
+  return ctx.transaction(async (tx) => {
     const store = await tx.stores.byIdForUpdate(id.value);
     if (!store) return err(storeNotFound());
     const done = command(store, ctx.clock.now());
@@ -23,8 +23,6 @@ async function decide(
     tx.track(store);
     return ok(store);
   });
-  if (result.ok) ctx.afterCommit?.();
-  return result;
 }
 
 export const approveStore = (storeId: string, ctx: AccountsContext) =>

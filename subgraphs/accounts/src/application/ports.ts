@@ -1,5 +1,5 @@
-import type { Actor } from '@marketplace/platform';
-import type { Clock, EventSource, Result } from '@marketplace/shared-kernel';
+import type { Actor, TransactionTools, UseCaseContext } from '@marketplace/platform';
+import type { Clock, Result } from '@marketplace/shared-kernel';
 import type { AddressBook } from '../domain/address-book.js';
 import type { RefreshTokenFamily } from '../domain/refresh-token-family.js';
 import type { Store, StoreStatus } from '../domain/store.js';
@@ -10,13 +10,18 @@ export interface UserRepository {
   /** Loads and row-locks the user for the rest of the transaction. */
   byIdForUpdate(id: string): Promise<User | null>;
   byEmailForUpdate(email: string): Promise<User | null>;
-  add(user: User): void;
+  /**
+   * Writes the new user at once: when a simultaneous registration took the email first, the
+   * unique index decides and the answer is ACCOUNT.EMAIL_TAKEN (the transaction rolls back).
+   */
+  add(user: User): Promise<Result<void>>;
 }
 
 export interface StoreRepository {
   byIdForUpdate(id: string): Promise<Store | null>;
   slugTaken(slug: string): Promise<boolean>;
-  add(store: Store): void;
+  /** Writes the new store at once; a slug taken meanwhile is STORE.SLUG_TAKEN (see UserRepository.add). */
+  add(store: Store): Promise<Result<void>>;
 }
 
 export interface RefreshTokenRepository {
@@ -37,14 +42,16 @@ export interface AddressBookRepository {
   ofUserForUpdate(userId: string): Promise<AddressBook>;
 }
 
-export interface AccountsTransaction {
+/** The repositories of one accounts transaction (the kit adds `track` and `afterCommit`). */
+export interface AccountsRepositories {
   users: UserRepository;
   stores: StoreRepository;
   refreshTokens: RefreshTokenRepository;
   addressBooks: AddressBookRepository;
-  /** Enlists an aggregate whose recorded events go to the outbox on commit. */
-  track(aggregate: EventSource): void;
 }
+
+/** One accounts transaction: its repositories plus `track` and `afterCommit`. */
+export type AccountsTransaction = AccountsRepositories & TransactionTools;
 
 /** Reads outside a transaction (no locks), e.g. before an expensive password check. */
 export interface AccountsReads {
@@ -117,20 +124,20 @@ export interface RegistrationThrottle {
   begin(client: string): Promise<{ done(created: boolean): Promise<void> } | { retryAfterSeconds: number }>;
 }
 
-/** What every accounts use case receives besides its input. */
-export interface AccountsContext {
-  actor: Actor | null;
-  correlationId: string;
-  clock: Clock;
-  /** The calling client, for throttling; null when the gateway did not say. */
+/** The calling client (the address the gateway forwards), for throttling; null when it did not say. */
+export interface FromClient {
   client: string | null;
+}
+
+/** The accounts service's own context fields, built once per running service. */
+export interface AccountsServices {
+  clock: Clock;
   reads: AccountsReads;
   passwords: PasswordHasher;
   tokens: TokenIssuer;
   throttle: LoginThrottle;
   registrations: RegistrationThrottle;
-  /** Runs the work in one transaction; a rejected result rolls it back. */
-  transaction<T>(work: (tx: AccountsTransaction) => Promise<Result<T>>): Promise<Result<T>>;
-  /** Called after a commit that wrote events, e.g. to wake the outbox relay. */
-  afterCommit?(): void;
 }
+
+/** What every accounts use case receives besides its input (declared once: accountsUseCases). */
+export type AccountsContext = UseCaseContext<AccountsRepositories, AccountsServices>;

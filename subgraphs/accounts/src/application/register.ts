@@ -10,7 +10,7 @@ import {
 import { checkPassword } from '../domain/password-policy.js';
 import { Store } from '../domain/store.js';
 import { User, displayName, normalizeEmail } from '../domain/user.js';
-import type { AccountsContext } from './ports.js';
+import type { AccountsContext, FromClient } from './ports.js';
 import { openFamily, toSession, type Session, type ThrottledError } from './sessions.js';
 
 export interface RegisterInput {
@@ -18,6 +18,9 @@ export interface RegisterInput {
   password: string;
   name: string;
 }
+
+/** A registration as a request asks for it: the input and the client it came from. */
+export type RegisterRequest<I extends RegisterInput = RegisterInput> = I & FromClient;
 
 export interface RegisterSellerInput extends RegisterInput {
   storeName: string;
@@ -49,11 +52,12 @@ async function credentials(
  * and a caller whose address the gateway did not forward are not counted.
  */
 async function throttled(
+  { client }: FromClient,
   ctx: AccountsContext,
   register: () => Promise<Result<Session>>,
 ): Promise<Result<Session, DomainError | ThrottledError>> {
-  if (ctx.client === null || ctx.actor?.role === 'admin') return register();
-  const admitted = await ctx.registrations.begin(ctx.client);
+  if (client === null || ctx.actor?.role === 'admin') return register();
+  const admitted = await ctx.registrations.begin(client);
   if ('retryAfterSeconds' in admitted) {
     const wait = admitted.retryAfterSeconds;
     return err({
@@ -75,10 +79,10 @@ async function throttled(
 
 /** A shopper signs up and is signed in at once. */
 export function registerBuyer(
-  input: RegisterInput,
+  input: RegisterRequest,
   ctx: AccountsContext,
 ): Promise<Result<Session, DomainError | ThrottledError>> {
-  return throttled(ctx, () => createBuyer(input, ctx));
+  return throttled(input, ctx, () => createBuyer(input, ctx));
 }
 
 async function createBuyer(input: RegisterInput, ctx: AccountsContext): Promise<Result<Session>> {
@@ -88,12 +92,12 @@ async function createBuyer(input: RegisterInput, ctx: AccountsContext): Promise<
     if (await tx.users.byEmailForUpdate(creds.value.email)) return err(emailTaken());
     const user = User.registerBuyer(creds.value, ctx.clock.now());
     if (!user.ok) return user;
-    tx.users.add(user.value);
+    const added = await tx.users.add(user.value);
+    if (!added.ok) return added;
     tx.track(user.value);
     return ok({ user: user.value, opened: openFamily(user.value, tx, ctx) });
   });
   if (!result.ok) return result;
-  ctx.afterCommit?.();
   return ok(await toSession(result.value.user, result.value.opened, ctx));
 }
 
@@ -102,10 +106,10 @@ async function createBuyer(input: RegisterInput, ctx: AccountsContext): Promise<
  * created together; the store's id is the seller id in the merchant's tokens.
  */
 export function registerSeller(
-  input: RegisterSellerInput,
+  input: RegisterRequest<RegisterSellerInput>,
   ctx: AccountsContext,
 ): Promise<Result<Session, DomainError | ThrottledError>> {
-  return throttled(ctx, () => createSeller(input, ctx));
+  return throttled(input, ctx, () => createSeller(input, ctx));
 }
 
 async function createSeller(input: RegisterSellerInput, ctx: AccountsContext): Promise<Result<Session>> {
@@ -121,14 +125,16 @@ async function createSeller(input: RegisterSellerInput, ctx: AccountsContext): P
     if (await tx.stores.slugTaken(store.value.slug)) return err(slugTaken());
     const user = User.registerSeller(creds.value, store.value.id, now, userId);
     if (!user.ok) return user;
-    tx.users.add(user.value);
-    tx.stores.add(store.value);
+    // One after the other: a refused insert leaves the transaction good only for its rollback.
+    const userAdded = await tx.users.add(user.value);
+    if (!userAdded.ok) return userAdded;
+    const storeAdded = await tx.stores.add(store.value);
+    if (!storeAdded.ok) return storeAdded;
     tx.track(user.value);
     tx.track(store.value);
     return ok({ user: user.value, opened: openFamily(user.value, tx, ctx) });
   });
   if (!result.ok) return result;
-  ctx.afterCommit?.();
   return ok(await toSession(result.value.user, result.value.opened, ctx));
 }
 

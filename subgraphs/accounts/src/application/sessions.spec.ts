@@ -32,12 +32,13 @@ function harness(maxFailures = 3) {
       rememberIssued: (family) => void issued.set(family.currentTokenHash, family.id),
     },
     track: () => undefined,
+    afterCommit: () => undefined,
   };
   const ctx: AccountsContext = {
     actor: null,
     correlationId: 'test',
+    causationId: null,
     clock: new FixedClock(now),
-    client: null,
     reads: {
       userByEmail: async (email) => (email === user.value.email ? user.value : null),
       userById: async (id) => (id === user.value.id ? user.value : null),
@@ -98,7 +99,10 @@ function harness(maxFailures = 3) {
 describe('login', () => {
   it('spends a password check on unknown emails too, and counts the failure', async () => {
     const { ctx, calls, failures, outcomes } = harness();
-    const result = await login({ email: 'nobody@example.com', password: 'right password here' }, ctx);
+    const result = await login(
+      { email: 'nobody@example.com', password: 'right password here', client: null },
+      ctx,
+    );
     expect(result).toMatchObject({ ok: false, error: { code: 'AUTH.INVALID_CREDENTIALS' } });
     expect(calls).toEqual(['verify-dummy']);
     expect(outcomes).toEqual(['failed']);
@@ -108,7 +112,9 @@ describe('login', () => {
   it('counts simultaneous attempts before checking them, so only the allowance is checked', async () => {
     const { ctx, calls } = harness();
     const results = await Promise.all(
-      Array.from({ length: 10 }, () => login({ email: 'ada@example.com', password: 'wrong password' }, ctx)),
+      Array.from({ length: 10 }, () =>
+        login({ email: 'ada@example.com', password: 'wrong password', client: null }, ctx),
+      ),
     );
     const codes = results.map((r) => (r.ok ? 'ok' : r.error.code));
     expect(codes.filter((c) => c === 'AUTH.INVALID_CREDENTIALS')).toHaveLength(3);
@@ -118,9 +124,13 @@ describe('login', () => {
 
   it('refuses a blocked email before checking any password, with the wait', async () => {
     const { ctx, calls } = harness();
-    for (let i = 0; i < 3; i++) await login({ email: 'ADA@example.com', password: 'wrong password' }, ctx);
+    for (let i = 0; i < 3; i++)
+      await login({ email: 'ADA@example.com', password: 'wrong password', client: null }, ctx);
     calls.length = 0;
-    const result = await login({ email: 'ada@example.com', password: 'right password here' }, ctx);
+    const result = await login(
+      { email: 'ada@example.com', password: 'right password here', client: null },
+      ctx,
+    );
     expect(result).toEqual({
       ok: false,
       error: expect.objectContaining({ code: 'AUTH.TOO_MANY_ATTEMPTS', retryAfterSeconds: 600 }),
@@ -130,8 +140,11 @@ describe('login', () => {
 
   it('opens a token family on success and forgives earlier failures', async () => {
     const { ctx, families, failures, outcomes, user } = harness();
-    await login({ email: 'ada@example.com', password: 'wrong password' }, ctx);
-    const result = await login({ email: 'ada@example.com', password: 'right password here' }, ctx);
+    await login({ email: 'ada@example.com', password: 'wrong password', client: null }, ctx);
+    const result = await login(
+      { email: 'ada@example.com', password: 'right password here', client: null },
+      ctx,
+    );
     expect(result).toMatchObject({
       ok: true,
       value: {
@@ -151,7 +164,10 @@ describe('login', () => {
 describe('refresh', () => {
   it('rotates, then revokes the family when a retired token comes back', async () => {
     const { ctx, families } = harness();
-    const session = await login({ email: 'ada@example.com', password: 'right password here' }, ctx);
+    const session = await login(
+      { email: 'ada@example.com', password: 'right password here', client: null },
+      ctx,
+    );
     if (!session.ok) throw new Error(session.error.code);
     const rotated = await refresh(session.value.refreshToken, ctx);
     expect(rotated).toMatchObject({ ok: true, value: { refreshToken: 'refresh-2' } });

@@ -4,7 +4,7 @@ import { PASSWORD_LIMITS } from '../domain/password-policy.js';
 import { RefreshTokenFamily, refreshTokenInvalid } from '../domain/refresh-token-family.js';
 import { normalizeEmail, type User } from '../domain/user.js';
 import { requireUser } from './access.js';
-import type { AccountsContext, AccountsTransaction, IssuedAccessToken } from './ports.js';
+import type { AccountsContext, AccountsTransaction, FromClient, IssuedAccessToken } from './ports.js';
 
 /** What a client holds after signing in: a short-lived access token and a one-time refresh token. */
 export interface Session {
@@ -58,11 +58,11 @@ export async function toSession(
  * does not count against the client, so only failures use the allowances up.
  */
 export async function login(
-  input: { email: string; password: string },
+  input: { email: string; password: string } & FromClient,
   ctx: AccountsContext,
 ): Promise<Result<Session, DomainError | ThrottledError>> {
   const email = normalizeEmail(input.email);
-  const keys = { email: email.ok ? email.value : input.email.trim().toLowerCase(), client: ctx.client };
+  const keys = { email: email.ok ? email.value : input.email.trim().toLowerCase(), client: input.client };
   const admitted = await ctx.throttle.begin(keys);
   if ('retryAfterSeconds' in admitted) {
     const wait = admitted.retryAfterSeconds;

@@ -1,14 +1,22 @@
 import {
   Entity,
+  closedSet,
   domainError,
   err,
   newId,
   ok,
   type DomainError,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 
-export type SessionEndReason = 'LOGOUT' | 'LOGOUT_EVERYWHERE' | 'REUSE_DETECTED';
+/** Why a session ended: the user signed out (here or everywhere), or a retired token came back. */
+export const SESSION_END_REASON = closedSet('SessionEndReason', [
+  'LOGOUT',
+  'LOGOUT_EVERYWHERE',
+  'REUSE_DETECTED',
+] as const);
+export type SessionEndReason = MemberOf<typeof SESSION_END_REASON>;
 
 export const refreshTokenInvalid = (): DomainError =>
   domainError('AUTH.REFRESH_TOKEN_INVALID', 'This refresh token is not valid', 'refreshToken');

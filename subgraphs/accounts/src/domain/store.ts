@@ -1,17 +1,20 @@
 import {
-  LegacyAggregateRoot,
+  AggregateRoot,
   Guard,
   StateMachine,
+  closedSet,
   combine,
   domainError,
   err,
   newId,
   ok,
-  type DomainEvent,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 
-export type StoreStatus = 'PENDING' | 'ACTIVE' | 'SUSPENDED';
+/** Where a store is in its lifecycle; only an ACTIVE store's catalog is for sale. */
+export const STORE_STATUS = closedSet('StoreStatus', ['PENDING', 'ACTIVE', 'SUSPENDED'] as const);
+export type StoreStatus = MemberOf<typeof STORE_STATUS>;
 
 /**
  * The store lifecycle, as data: an admin approves a pending store, may suspend an active
@@ -52,17 +55,32 @@ const RESERVED_SLUGS = new Set([
   'www',
 ]);
 
-/** The shape of both store events: enough for consumers to hide or show a seller's catalog. */
-export interface StoreEventPayload {
+/** What both store events carry: enough for consumers to hide or show a seller's catalog. */
+interface StoreFacts {
   sellerId: string;
   ownerUserId: string;
   name: string;
   slug: string;
+}
+
+export interface StoreRegisteredPayload extends StoreFacts {
+  status: 'PENDING';
+  version: number;
+}
+
+export interface StoreStatusChangedPayload extends StoreFacts {
   status: StoreStatus;
   version: number;
-  previousStatus?: StoreStatus;
+  previousStatus: StoreStatus;
+  /** Present exactly when the store is SUSPENDED. */
   reason?: string;
 }
+
+/** The events a store raises, by contract. */
+export type StoreEvents = {
+  'accounts.store-registered@1': StoreRegisteredPayload;
+  'accounts.store-status-changed@1': StoreStatusChangedPayload;
+};
 
 /** A slug as given (trimmed, lowercased), or one derived from the store name when none is. */
 export function storeSlug(slug: string | null | undefined, name: string): Result<string> {
@@ -106,7 +124,7 @@ export function slugify(name: string): string {
  * A seller's shop on the marketplace. Its id is the seller id every other subgraph knows;
  * its status decides whether buyers see the seller's catalog.
  */
-export class Store extends LegacyAggregateRoot<DomainEvent<StoreEventPayload>> {
+export class Store extends AggregateRoot<StoreEvents> {
   private constructor(
     readonly id: string,
     readonly ownerUserId: string,
@@ -137,7 +155,11 @@ export class Store extends LegacyAggregateRoot<DomainEvent<StoreEventPayload>> {
     if (!checked.ok) return checked;
     const [ownerUserId, storeName, slug] = checked.value;
     const store = new Store(id, ownerUserId, storeName, slug, 'PENDING', null, 1, now, now);
-    store.raise('accounts.store-registered', now);
+    store.raise(
+      'accounts.store-registered@1',
+      { ...store.facts(), status: 'PENDING', version: store._version },
+      { occurredAt: now },
+    );
     return ok(store);
   }
 
@@ -198,6 +220,7 @@ export class Store extends LegacyAggregateRoot<DomainEvent<StoreEventPayload>> {
     );
   }
 
+  /** The only way the status changes: the lifecycle table must list the move. */
   private moveTo(target: StoreStatus, now: Date, reason?: string): Result<void> {
     const previous = this._status;
     const moved = storeLifecycle.transition(previous, target);
@@ -205,28 +228,22 @@ export class Store extends LegacyAggregateRoot<DomainEvent<StoreEventPayload>> {
     this._status = moved.value;
     this._suspensionReason = target === 'SUSPENDED' ? (reason ?? null) : null;
     this._version += 1;
-    this.raise('accounts.store-status-changed', now, previous, reason);
+    this._updatedAt = now;
+    this.raise(
+      'accounts.store-status-changed@1',
+      {
+        ...this.facts(),
+        status: this._status,
+        version: this._version,
+        previousStatus: previous,
+        ...(reason ? { reason } : {}),
+      },
+      { occurredAt: now },
+    );
     return ok(undefined);
   }
 
-  private raise(type: string, now: Date, previousStatus?: StoreStatus, reason?: string): void {
-    this._updatedAt = now;
-    this.record({
-      type,
-      version: 1,
-      aggregateType: 'Store',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: {
-        sellerId: this.id,
-        ownerUserId: this.ownerUserId,
-        name: this._name,
-        slug: this._slug,
-        status: this._status,
-        version: this._version,
-        ...(previousStatus ? { previousStatus } : {}),
-        ...(reason ? { reason } : {}),
-      },
-    });
+  private facts(): StoreFacts {
+    return { sellerId: this.id, ownerUserId: this.ownerUserId, name: this._name, slug: this._slug };
   }
 }

@@ -1,16 +1,19 @@
 import {
-  LegacyAggregateRoot,
+  AggregateRoot,
   Guard,
+  closedSet,
   combine,
   domainError,
   err,
   newId,
   ok,
-  type DomainEvent,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 
-export type Role = 'buyer' | 'seller' | 'admin';
+/** Who an account is on the marketplace; a role never changes. */
+export const USER_ROLE = closedSet('UserRole', ['buyer', 'seller', 'admin'] as const);
+export type Role = MemberOf<typeof USER_ROLE>;
 
 export const USER_LIMITS = { email: 254, emailLocalPart: 64, name: 80 } as const;
 
@@ -54,14 +57,18 @@ export interface NewUser {
   passwordHash: string;
 }
 
+/** The events a user raises, by contract. */
+export type UserEvents = {
+  'accounts.user-registered@1': UserRegisteredPayload;
+  'accounts.user-contact-changed@1': UserContactChangedPayload;
+};
+
 /**
  * A person with an account. Buyers and sellers register themselves; a seller's account is
  * tied to its store (`sellerId` = the store's id, carried by its access tokens). Admins are
  * only ever created by the operator's bootstrap.
  */
-export class User extends LegacyAggregateRoot<
-  DomainEvent<UserRegisteredPayload | UserContactChangedPayload>
-> {
+export class User extends AggregateRoot<UserEvents> {
   private constructor(
     readonly id: string,
     private _email: string,
@@ -106,22 +113,8 @@ export class User extends LegacyAggregateRoot<
     if (!checked.ok) return checked;
     const [email, name, hash] = checked.value;
     const user = new User(id, email, name, role, hash, sellerId, 1, now, now);
-    user.record({
-      type: 'accounts.user-registered',
-      version: 1,
-      aggregateType: 'User',
-      aggregateId: id,
-      occurredAt: now,
-      payload: { userId: id, role, name },
-    });
-    user.record({
-      type: 'accounts.user-contact-changed',
-      version: 1,
-      aggregateType: 'User',
-      aggregateId: id,
-      occurredAt: now,
-      payload: { userId: id, email, version: 1 },
-    });
+    user.raise('accounts.user-registered@1', { userId: id, role, name }, { occurredAt: now });
+    user.raise('accounts.user-contact-changed@1', { userId: id, email, version: 1 }, { occurredAt: now });
     return ok(user);
   }
 

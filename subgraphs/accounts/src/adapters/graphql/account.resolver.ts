@@ -2,8 +2,13 @@
 import 'reflect-metadata';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { Guard, type DomainError, type Result } from '@marketplace/shared-kernel';
-import { ErrorResult, type ReferenceResolver, type RequestContext } from '@marketplace/platform';
-import type { AccountsContext } from '../../application/ports.js';
+import {
+  ErrorResult,
+  type ReferenceResolver,
+  type RequestContext,
+  type UseCases,
+} from '@marketplace/platform';
+import type { AccountsContext, FromClient } from '../../application/ports.js';
 import { registerBuyer, registerSeller } from '../../application/register.js';
 import { login, logout, logoutEverywhere, refresh, type Session } from '../../application/sessions.js';
 import {
@@ -20,8 +25,7 @@ import {
   updateAddress,
   type AddressChange,
 } from '../../application/manage-addresses.js';
-import type { Store } from '../../domain/store.js';
-import { accountsContext, type AccountsAdapters } from '../persistence/accounts-store.js';
+import type { Store, StoreStatus } from '../../domain/store.js';
 import { loadAddressBook, loadStore, loadUser } from './loaders.js';
 import {
   AddressBookPayload,
@@ -100,14 +104,15 @@ export const userReference: ReferenceResolver<UserNode> = async (reference, ctx)
   return user ? UserNode.of(user, ctx.actor) : null;
 };
 
+/** The gateway forwards the caller's address; without it sign-in is throttled per email only. */
+const fromClient = (ctx: RequestContext): FromClient => ({ client: ctx.clientIp ?? null });
+
 /**
- * The accounts resolvers. `adapters` is called per request: printing the schema builds the
- * resolvers without any connection.
+ * The accounts resolvers. `kit` is called per request: printing the schema builds the resolvers
+ * without any connection.
  */
-export function createAccountsResolvers(adapters: () => AccountsAdapters) {
-  // The gateway forwards the caller's address; without it sign-in is throttled per email only.
-  const useCases = (ctx: RequestContext): AccountsContext =>
-    accountsContext({ ...ctx, client: ctx.clientIp ?? null }, adapters());
+export function createAccountsResolvers(kit: () => UseCases<AccountsContext>) {
+  const useCases = (ctx: RequestContext): AccountsContext => kit().forRequest(ctx);
 
   @Resolver()
   class SessionResolver {
@@ -116,7 +121,7 @@ export function createAccountsResolvers(adapters: () => AccountsAdapters) {
       @Arg('input', () => RegisterBuyerInput) input: RegisterBuyerInput,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof AuthResult> {
-      return auth(await registerBuyer(input, useCases(ctx)));
+      return auth(await registerBuyer({ ...input, ...fromClient(ctx) }, useCases(ctx)));
     }
 
     @Mutation(() => AuthResult, {
@@ -126,7 +131,7 @@ export function createAccountsResolvers(adapters: () => AccountsAdapters) {
       @Arg('input', () => RegisterSellerInput) input: RegisterSellerInput,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof AuthResult> {
-      return auth(await registerSeller(input, useCases(ctx)));
+      return auth(await registerSeller({ ...input, ...fromClient(ctx) }, useCases(ctx)));
     }
 
     @Mutation(() => LoginResult, { description: 'Sign in with email and password.' })
@@ -134,7 +139,7 @@ export function createAccountsResolvers(adapters: () => AccountsAdapters) {
       @Arg('input', () => LoginInput) input: LoginInput,
       @Ctx() ctx: RequestContext,
     ): Promise<typeof LoginResult> {
-      const result = await login(input, useCases(ctx));
+      const result = await login({ ...input, ...fromClient(ctx) }, useCases(ctx));
       if (result.ok) return toAuthPayload(result.value);
       const error: DomainError & { retryAfterSeconds?: number } = result.error;
       if (error.retryAfterSeconds !== undefined) {
@@ -245,7 +250,7 @@ export function createAccountsResolvers(adapters: () => AccountsAdapters) {
       description: 'Admin: stores in registration order, optionally of one status.',
     })
     async stores(
-      @Arg('status', () => StoreStatusEnum, { nullable: true }) status: StoreStatusEnum | null,
+      @Arg('status', () => StoreStatusEnum, { nullable: true }) status: StoreStatus | null,
       @Arg('first', () => Int, { defaultValue: 20 }) first: number,
       @Arg('after', () => String, { nullable: true }) after: string | null,
       @Ctx() ctx: RequestContext,

@@ -10,25 +10,20 @@ import {
   createUnionType,
   registerEnumType,
 } from 'type-graphql';
-import { ErrorResult, resultUnion, type Actor } from '@marketplace/platform';
+import { ErrorResult, graphqlEnum, resultUnion, type Actor } from '@marketplace/platform';
 import type { Address } from '../../domain/address-book.js';
-import type { Store } from '../../domain/store.js';
-import type { Role, User } from '../../domain/user.js';
+import { STORE_STATUS, type Store, type StoreStatus } from '../../domain/store.js';
+import { USER_ROLE, type Role, type User } from '../../domain/user.js';
 
-export enum UserRoleEnum {
-  BUYER = 'buyer',
-  SELLER = 'seller',
-  ADMIN = 'admin',
-}
+/** The graph names roles in capitals (BUYER) for the domain's lowercase values (buyer). */
+export const UserRoleEnum = Object.fromEntries(
+  USER_ROLE.values.map((role) => [role.toUpperCase(), role]),
+) as {
+  readonly [R in Role as Uppercase<R>]: R;
+};
 registerEnumType(UserRoleEnum, { name: 'UserRole' });
 
-export enum StoreStatusEnum {
-  PENDING = 'PENDING',
-  ACTIVE = 'ACTIVE',
-  SUSPENDED = 'SUSPENDED',
-}
-registerEnumType(StoreStatusEnum, {
-  name: 'StoreStatus',
+export const StoreStatusEnum = graphqlEnum(STORE_STATUS, {
   description: 'PENDING until an admin approves; SUSPENDED and ACTIVE in turn after that.',
 });
 
@@ -87,7 +82,7 @@ export class StoreNode {
   slug!: string;
 
   @Field(() => StoreStatusEnum)
-  status!: StoreStatusEnum;
+  status!: StoreStatus;
 
   @Field(() => String, { nullable: true, description: 'Why an admin suspended the store.' })
   suspensionReason!: string | null;
@@ -107,7 +102,7 @@ export class StoreNode {
       ownerUserId: store.ownerUserId,
       name: store.name,
       slug: store.slug,
-      status: store.status as StoreStatusEnum,
+      status: store.status,
       suspensionReason: store.suspensionReason,
       version: store.version,
       createdAt: store.createdAt.toISOString(),
@@ -131,14 +126,14 @@ export class SellerNode {
   slug!: string;
 
   @Field(() => StoreStatusEnum)
-  status!: StoreStatusEnum;
+  status!: StoreStatus;
 
   static of(store: Store): SellerNode {
     return Object.assign(new SellerNode(), {
       id: store.id,
       name: store.name,
       slug: store.slug,
-      status: store.status as StoreStatusEnum,
+      status: store.status,
     });
   }
 }
@@ -153,7 +148,7 @@ export class UserNode {
   name!: string;
 
   @Field(() => UserRoleEnum)
-  role!: UserRoleEnum;
+  role!: Role;
 
   @Field(() => String, { nullable: true, description: 'Only for the user and admins.' })
   email!: string | null;
@@ -169,7 +164,7 @@ export class UserNode {
     return Object.assign(new UserNode(), {
       id: user.id,
       name: user.name,
-      role: user.role as Role as UserRoleEnum,
+      role: user.role,
       email: self || admin ? user.email : null,
       sellerId: user.sellerId,
       viewerIsSelf: self,

@@ -1,42 +1,70 @@
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, type RequestContext } from '@marketplace/platform';
-import { err, type Clock, type Result } from '@marketplace/shared-kernel';
+import { defineUseCases, storedWhere, type OutboxRelay, type ServiceDeps } from '@marketplace/platform';
+import { err, ok, systemClock, type Clock, type DomainError, type Result } from '@marketplace/shared-kernel';
 import { AddressBook } from '../../domain/address-book.js';
 import { RefreshTokenFamily } from '../../domain/refresh-token-family.js';
 import { Store, type StoreStatus } from '../../domain/store.js';
 import { User } from '../../domain/user.js';
 import type {
-  AccountsContext,
   AccountsReads,
-  AccountsTransaction,
+  AccountsRepositories,
+  AccountsServices,
   AddressBookRepository,
-  LoginThrottle,
-  RegistrationThrottle,
-  PasswordHasher,
   RefreshTokenRepository,
   StoreRepository,
-  TokenIssuer,
   UserRepository,
 } from '../../application/ports.js';
 import { emailTaken, slugTaken } from '../../application/register.js';
-import { Constraints, IssuedRefreshToken } from './accounts.schema.js';
+import { Argon2PasswordHasher } from '../security/argon2-password-hasher.js';
+import { StoreLoginThrottle, StoreRegistrationThrottle } from '../security/login-throttle.js';
+import { JwtTokenIssuer } from '../security/tokens.js';
+import { accountsSettings } from '../../config.js';
+import {
+  Constraints,
+  IssuedRefreshToken,
+  RefreshTokenFamilySchema,
+  StoreSchema,
+  UserSchema,
+} from './accounts.schema.js';
 
 const forUpdate = { lockMode: LockMode.PESSIMISTIC_WRITE } as const;
+
+/**
+ * Inserts a new aggregate at once. A unique index is the last word when two requests race past
+ * the use case's own check: its violation becomes the typed error the check would have given
+ * (Postgres has aborted the transaction, which the rejection rolls back).
+ */
+async function insert(em: EntityManager, entity: object, lost: Record<string, () => DomainError>) {
+  try {
+    await em.persist(entity).flush();
+    return ok(undefined);
+  } catch (error) {
+    const constraint =
+      error instanceof UniqueConstraintViolationException
+        ? (error as { constraint?: string }).constraint
+        : undefined;
+    const refusal = constraint === undefined ? undefined : lost[constraint];
+    if (refusal) return err(refusal());
+    throw error;
+  }
+}
+
+const byEmail = (email: string) => storedWhere(User, UserSchema, { _email: email });
 
 class MikroUsers implements UserRepository {
   constructor(private readonly em: EntityManager) {}
   byEmail(email: string) {
-    return this.em.findOne(User, { _email: email } as never);
+    return this.em.findOne(User, byEmail(email));
   }
   byIdForUpdate(id: string) {
     return this.em.findOne(User, { id }, forUpdate);
   }
   byEmailForUpdate(email: string) {
-    return this.em.findOne(User, { _email: email } as never, forUpdate);
+    return this.em.findOne(User, byEmail(email), forUpdate);
   }
-  add(user: User) {
-    this.em.persist(user);
+  add(user: User): Promise<Result<void>> {
+    return insert(this.em, user, { [Constraints.userEmail]: emailTaken });
   }
 }
 
@@ -46,10 +74,10 @@ class MikroStores implements StoreRepository {
     return this.em.findOne(Store, { id }, forUpdate);
   }
   async slugTaken(slug: string) {
-    return (await this.em.count(Store, { _slug: slug } as never)) > 0;
+    return (await this.em.count(Store, storedWhere(Store, StoreSchema, { _slug: slug }))) > 0;
   }
-  add(store: Store) {
-    this.em.persist(store);
+  add(store: Store): Promise<Result<void>> {
+    return insert(this.em, store, { [Constraints.storeSlug]: slugTaken });
   }
 }
 
@@ -60,7 +88,11 @@ class MikroRefreshTokens implements RefreshTokenRepository {
     return issued ? this.em.findOne(RefreshTokenFamily, { id: issued.familyId }, forUpdate) : null;
   }
   activeFamiliesOfUserForUpdate(userId: string) {
-    return this.em.find(RefreshTokenFamily, { userId, _revokedAt: null } as never, forUpdate);
+    return this.em.find(
+      RefreshTokenFamily,
+      storedWhere(RefreshTokenFamily, RefreshTokenFamilySchema, { userId, _revokedAt: null }),
+      forUpdate,
+    );
   }
   add(family: RefreshTokenFamily) {
     this.em.persist(family);
@@ -94,16 +126,17 @@ class MikroAddressBooks implements AddressBookRepository {
   }
 }
 
+/** Reads outside any transaction, each on a fresh entity manager of the service's pool. */
 export class MikroAccountsReads implements AccountsReads {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly fork: () => EntityManager) {}
   userByEmail(email: string) {
-    return this.em.findOne(User, { _email: email } as never);
+    return this.fork().findOne(User, byEmail(email));
   }
   userById(id: string) {
-    return this.em.findOne(User, { id });
+    return this.fork().findOne(User, { id });
   }
   storeById(id: string) {
-    return this.em.findOne(Store, { id });
+    return this.fork().findOne(Store, { id });
   }
   stores({
     status,
@@ -114,9 +147,12 @@ export class MikroAccountsReads implements AccountsReads {
     afterId?: string | null;
     limit: number;
   }) {
-    return this.em.find(
+    return this.fork().find(
       Store,
-      { ...(status ? { _status: status } : {}), ...(afterId ? { id: { $gt: afterId } } : {}) } as never,
+      storedWhere(Store, StoreSchema, {
+        ...(status ? { _status: status } : {}),
+        ...(afterId ? { id: { $gt: afterId } } : {}),
+      }),
       { orderBy: { id: 'asc' }, limit },
     );
   }
@@ -130,65 +166,60 @@ export const usersByIds = (em: EntityManager, ids: readonly string[]) =>
 export const addressBooksByUserIds = (em: EntityManager, ids: readonly string[]) =>
   em.find(AddressBook, { id: { $in: [...ids] } });
 
-/**
- * A unique index is the last word when two requests race past the use case's own check:
- * its violation becomes the same typed error the check would have given.
- */
-function raceLost(error: unknown): Result<never> | null {
-  if (!(error instanceof UniqueConstraintViolationException)) return null;
-  const constraint = (error as { constraint?: string }).constraint;
-  if (constraint === Constraints.userEmail) return err(emailTaken());
-  if (constraint === Constraints.storeSlug) return err(slugTaken());
-  return null;
-}
-
-export interface AccountsAdapters {
-  clock: Clock;
-  passwords: PasswordHasher;
-  tokens: TokenIssuer;
-  throttle: LoginThrottle;
-  registrations: RegistrationThrottle;
-  onCommit?: () => void;
-}
-
-/** Wires the ports for one request (or one CLI run) on its entity manager. */
-export function accountsContext(
-  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'> & { client?: string | null },
-  adapters: AccountsAdapters,
-): AccountsContext {
-  const { clock } = adapters;
+/** The ports' adapters of one running service: its store (throttles), its JWT secret, its reads. */
+export function accountsServices(
+  deps: Pick<ServiceDeps, 'config' | 'store' | 'orm'>,
+  clock: Clock = systemClock,
+): AccountsServices {
+  const settings = accountsSettings();
   return {
-    actor: ctx.actor,
-    correlationId: ctx.correlationId,
     clock,
-    client: ctx.client ?? null,
-    reads: new MikroAccountsReads(ctx.em),
-    passwords: adapters.passwords,
-    tokens: adapters.tokens,
-    throttle: adapters.throttle,
-    registrations: adapters.registrations,
-    afterCommit: adapters.onCommit,
-    transaction: async (work) => {
-      try {
-        return await inTransaction(
-          ctx.em,
-          { producer: 'accounts', correlationId: ctx.correlationId, traceparent: ctx.traceparent },
-          (scope) => {
-            const tx: AccountsTransaction = {
-              users: new MikroUsers(scope.em),
-              stores: new MikroStores(scope.em),
-              refreshTokens: new MikroRefreshTokens(scope.em),
-              addressBooks: new MikroAddressBooks(scope.em, clock),
-              track: (aggregate) => scope.track(aggregate),
-            };
-            return work(tx);
-          },
-        );
-      } catch (error) {
-        const lost = raceLost(error);
-        if (lost) return lost;
-        throw error;
-      }
-    },
+    reads: new MikroAccountsReads(() => deps.orm.em.fork() as EntityManager),
+    passwords: new Argon2PasswordHasher(),
+    tokens: new JwtTokenIssuer({
+      jwtSecret: deps.config.jwtSecret,
+      accessTtlSeconds: settings.accessTtlSeconds,
+      refreshTtlMs: settings.refreshTtlMs,
+    }),
+    throttle: new StoreLoginThrottle(deps.store, {
+      maxFailuresPerEmail: settings.maxFailuresPerEmail,
+      maxFailuresPerClient: settings.maxFailuresPerClient,
+      windowSeconds: settings.throttleWindowSeconds,
+    }),
+    registrations: new StoreRegistrationThrottle(deps.store, {
+      maxPerClient: settings.registrationsPerClient,
+      windowSeconds: settings.registrationWindowSeconds,
+      prefix: settings.registrationPrefix,
+    }),
   };
+}
+
+/**
+ * How accounts' use cases get their context, once: the platform builds it for a request or a
+ * job, commits once per use case and wakes the relay after a commit that wrote events.
+ */
+export function accountsUseCases(settings: { clock?: Clock } = {}) {
+  const clock = settings.clock ?? systemClock;
+  return defineUseCases({
+    producer: 'accounts',
+    repositories: (em): AccountsRepositories => ({
+      users: new MikroUsers(em),
+      stores: new MikroStores(em),
+      refreshTokens: new MikroRefreshTokens(em),
+      addressBooks: new MikroAddressBooks(em, clock),
+    }),
+    extras: (deps) => accountsServices(deps, clock),
+  });
+}
+
+/** What a tool running without the service has (the create-admin CLI): no bus, no relay. */
+export type ToolDeps = Pick<ServiceDeps, 'config' | 'store' | 'orm' | 'logger'>;
+
+/**
+ * Deps for binding the kit in such a tool. There is no relay to wake: the rows it commits wait
+ * in the outbox for the service's relay, which polls on its own. Nothing here sends.
+ */
+export function withoutRelay(deps: ToolDeps): ServiceDeps {
+  const idle: Pick<OutboxRelay, 'nudge'> = { nudge: () => undefined };
+  return { ...deps, relay: idle as OutboxRelay } as ServiceDeps;
 }

@@ -1,5 +1,5 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity } from '@marketplace/platform';
 import { AddressBook } from '../../domain/address-book.js';
 import { RefreshTokenFamily } from '../../domain/refresh-token-family.js';
 import { Store } from '../../domain/store.js';
@@ -15,10 +15,48 @@ export class IssuedRefreshToken {
   ) {}
 }
 
-// The domain classes are mapped without decorators; MikroORM hydrates them without running
-// their constructors, so invariants live in their methods.
-export const UserSchema = new EntitySchema<User>({
-  class: User as never,
+// The rows below name the stored fields, private ones included, with indexed access types
+// (checked by the compiler). The domain classes are mapped without decorators; MikroORM hydrates
+// them without running their constructors, so invariants live in their methods.
+
+/** A user as stored. */
+export type UserRow = Pick<User, 'id' | 'role' | 'sellerId' | 'createdAt'> & {
+  _email: User['_email'];
+  _name: User['_name'];
+  _passwordHash: User['_passwordHash'];
+  _version: User['_version'];
+  _updatedAt: User['_updatedAt'];
+};
+
+/** A store as stored. */
+export type StoreRow = Pick<Store, 'id' | 'ownerUserId' | 'createdAt'> & {
+  _name: Store['_name'];
+  _slug: Store['_slug'];
+  _status: Store['_status'];
+  _suspensionReason: Store['_suspensionReason'];
+  _version: Store['_version'];
+  _updatedAt: Store['_updatedAt'];
+};
+
+/** A session (refresh-token family) as stored. */
+export type RefreshTokenFamilyRow = Pick<RefreshTokenFamily, 'id' | 'userId' | 'createdAt'> & {
+  _currentTokenHash: RefreshTokenFamily['_currentTokenHash'];
+  _generation: RefreshTokenFamily['_generation'];
+  _lastRotatedAt: RefreshTokenFamily['_lastRotatedAt'];
+  _expiresAt: RefreshTokenFamily['_expiresAt'];
+  _revokedAt: RefreshTokenFamily['_revokedAt'];
+  _revokedReason: RefreshTokenFamily['_revokedReason'];
+};
+
+/** An address book as stored: one row per user. */
+export type AddressBookRow = Pick<AddressBook, 'id'> & {
+  _entries: AddressBook['_entries'];
+  _defaultId: AddressBook['_defaultId'];
+  _version: AddressBook['_version'];
+  _updatedAt: AddressBook['_updatedAt'];
+};
+
+export const UserSchema = mapEntity<UserRow>(User, {
   tableName: 'app_user',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -30,11 +68,10 @@ export const UserSchema = new EntitySchema<User>({
     _version: { type: 'integer', fieldName: 'version' },
     createdAt: { type: 'datetime' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
-  } as never,
+  },
 });
 
-export const StoreSchema = new EntitySchema<Store>({
-  class: Store as never,
+export const StoreSchema = mapEntity<StoreRow>(Store, {
   tableName: 'store',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -46,11 +83,10 @@ export const StoreSchema = new EntitySchema<Store>({
     _version: { type: 'integer', fieldName: 'version' },
     createdAt: { type: 'datetime' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
-  } as never,
+  },
 });
 
-export const RefreshTokenFamilySchema = new EntitySchema<RefreshTokenFamily>({
-  class: RefreshTokenFamily as never,
+export const RefreshTokenFamilySchema = mapEntity<RefreshTokenFamilyRow>(RefreshTokenFamily, {
   tableName: 'refresh_token_family',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -62,22 +98,20 @@ export const RefreshTokenFamilySchema = new EntitySchema<RefreshTokenFamily>({
     _expiresAt: { type: 'datetime', fieldName: 'expires_at' },
     _revokedAt: { type: 'datetime', fieldName: 'revoked_at', nullable: true },
     _revokedReason: { type: 'text', fieldName: 'revoked_reason', nullable: true },
-  } as never,
+  },
 });
 
-export const IssuedRefreshTokenSchema = new EntitySchema<IssuedRefreshToken>({
-  class: IssuedRefreshToken,
+export const IssuedRefreshTokenSchema = mapEntity<IssuedRefreshToken>(IssuedRefreshToken, {
   tableName: 'refresh_token',
   properties: {
     tokenHash: { type: 'text', primary: true },
     familyId: { type: 'uuid' },
     generation: { type: 'integer' },
     issuedAt: { type: 'datetime' },
-  } as never,
+  },
 });
 
-export const AddressBookSchema = new EntitySchema<AddressBook>({
-  class: AddressBook as never,
+export const AddressBookSchema = mapEntity<AddressBookRow>(AddressBook, {
   tableName: 'address_book',
   properties: {
     id: { type: 'uuid', primary: true, fieldName: 'user_id' },
@@ -85,7 +119,7 @@ export const AddressBookSchema = new EntitySchema<AddressBook>({
     _defaultId: { type: 'uuid', fieldName: 'default_id', nullable: true },
     _version: { type: 'integer', fieldName: 'version' },
     _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
-  } as never,
+  },
 });
 
 export const accountsEntities = [
@@ -94,7 +128,7 @@ export const accountsEntities = [
   RefreshTokenFamilySchema,
   IssuedRefreshTokenSchema,
   AddressBookSchema,
-] as EntitySchema[];
+];
 
 /** Names of the unique constraints a racing request can hit; the adapter maps them to error codes. */
 export const Constraints = {

@@ -1,15 +1,36 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity } from '@marketplace/platform';
 import { Order, type SubOrder } from '../../domain/order.js';
 import { orderNumberOf, subOrderNumberOf } from '../../domain/order-number.js';
+
+/** An order as stored: its fields by name, private ones included (checked by the compiler). */
+export type OrderRow = Pick<
+  Order,
+  | 'id'
+  | 'number'
+  | 'checkoutId'
+  | 'buyerId'
+  | 'currency'
+  | 'shippingAddress'
+  | 'subOrders'
+  | 'refundRequests'
+  | 'timeline'
+  | 'paymentId'
+  | 'cancellation'
+  | 'paidAt'
+  | 'createdAt'
+  | 'updatedAt'
+> & {
+  _status: Order['_status'];
+  _version: Order['_version'];
+};
 
 /**
  * The order is stored as one row: sub-orders, lines, refund requests and the timeline are JSON
  * documents of the aggregate (always read and written whole). `sub_order` is a lookup table kept
  * in step on every save, for seller queries and `SubOrder` references.
  */
-export const OrderSchema = new EntitySchema<Order>({
-  class: Order as never,
+export const OrderSchema = mapEntity<OrderRow>(Order, {
   tableName: 'orders',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -28,7 +49,7 @@ export const OrderSchema = new EntitySchema<Order>({
     updatedAt: { type: 'datetime' },
     _status: { type: 'text', fieldName: 'status' },
     _version: { type: 'integer', fieldName: 'version' },
-  } as never,
+  },
 });
 
 export const orderEntities = [OrderSchema];

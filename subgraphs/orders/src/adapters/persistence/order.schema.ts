@@ -150,8 +150,21 @@ export class Migration20261231000100OrderNumbers extends Migration {
   }
 }
 
+/**
+ * The sub-order lookup's status gets the CHECK the order's status has had from the start: both
+ * hold exactly the domain's closed sets (`ORDER_STATUS`, `SUB_ORDER_STATUS`), which the
+ * integration spec compares with the live constraints.
+ */
+export class Migration20270101000100SubOrderStatusCheck extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table sub_order add constraint sub_order_status_check
+      check (status in ('PENDING', 'CONFIRMED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'REFUNDED'))`);
+  }
+}
+
 export const orderMigrations = [
   { name: 'Migration20261121000100CreateOrders', class: Migration20261121000100CreateOrders },
   { name: 'Migration20261221000100OrderTombstone', class: Migration20261221000100OrderTombstone },
   { name: 'Migration20261231000100OrderNumbers', class: Migration20261231000100OrderNumbers },
+  { name: 'Migration20270101000100SubOrderStatusCheck', class: Migration20270101000100SubOrderStatusCheck },
 ];

@@ -4,6 +4,7 @@ import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import type { Actor } from '@marketplace/platform';
 import { newBuyer, newSeller, testEnvelope, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { createOrdersService } from '../src/service.js';
+import { ORDER_STATUS, SUB_ORDER_STATUS } from '../src/domain/order-status.js';
 
 // The consumers first work through whatever other runs left on the shared topics.
 const CONSUMED_MS = 30_000;
@@ -166,6 +167,13 @@ function shipmentEvent(type: 'dispatched' | 'delivered', p: Placed, seller: Acto
 const ORDER_FIELDS = `id status currency subtotal { amount } shippingTotal { amount } discountTotal { amount }
   total { amount } subOrders { id sellerId seller { id } status total { amount } lines { id sku quantity } }
   lines { id } cancellation { code message } timeline { status note } refundRequests { id status amount { amount } }`;
+
+describe('storage', () => {
+  it('keeps the CHECKs of order and sub-order statuses equal to the domain sets', async () => {
+    expect(await sut.checkedValues('orders', 'status')).toEqual([...ORDER_STATUS.values]);
+    expect(await sut.checkedValues('sub_order', 'status')).toEqual([...SUB_ORDER_STATUS.values]);
+  });
+});
 
 describe('saga commands', () => {
   it('creates a PENDING order per command, replying order-created caused by the command', async () => {

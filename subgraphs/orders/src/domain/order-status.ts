@@ -1,7 +1,17 @@
-import { StateMachine } from '@marketplace/shared-kernel';
+import { StateMachine, closedSet, type MemberOf } from '@marketplace/shared-kernel';
 
-export type OrderStatus =
-  'PENDING' | 'CONFIRMED' | 'PAID' | 'SHIPPED' | 'COMPLETED' | 'CANCELLED' | 'REFUNDED' | 'FAILED';
+/** Declared once: the GraphQL enum and the table's CHECK derive from it (in this order). */
+export const ORDER_STATUS = closedSet('OrderStatus', [
+  'PENDING',
+  'CONFIRMED',
+  'PAID',
+  'SHIPPED',
+  'COMPLETED',
+  'CANCELLED',
+  'REFUNDED',
+  'FAILED',
+]);
+export type OrderStatus = MemberOf<typeof ORDER_STATUS>;
 
 /**
  * The order's life, as data. CANCELLED stays CANCELLED even once a paid-then-cancelled order is
@@ -19,8 +29,17 @@ export const orderMachine = new StateMachine<OrderStatus>('ORDER', {
   FAILED: [],
 });
 
-export type SubOrderStatus =
-  'PENDING' | 'CONFIRMED' | 'PAID' | 'SHIPPED' | 'DELIVERED' | 'CANCELLED' | 'REFUNDED';
+/** A sub-order's own status (the `sub_order` lookup table's CHECK derives from it). */
+export const SUB_ORDER_STATUS = closedSet('SubOrderStatus', [
+  'PENDING',
+  'CONFIRMED',
+  'PAID',
+  'SHIPPED',
+  'DELIVERED',
+  'CANCELLED',
+  'REFUNDED',
+]);
+export type SubOrderStatus = MemberOf<typeof SUB_ORDER_STATUS>;
 
 /** A partial refund does not change a sub-order's status; its lines carry the refunded units. */
 export const subOrderMachine = new StateMachine<SubOrderStatus>('SUB_ORDER', {
@@ -34,7 +53,15 @@ export const subOrderMachine = new StateMachine<SubOrderStatus>('SUB_ORDER', {
   REFUNDED: [],
 });
 
-export type RefundStatus = 'REQUESTED' | 'APPROVED' | 'REJECTED' | 'COMPLETED' | 'FAILED';
+/** A refund request's status (stored inside the order's `refund_requests` document). */
+export const REFUND_STATUS = closedSet('RefundStatus', [
+  'REQUESTED',
+  'APPROVED',
+  'REJECTED',
+  'COMPLETED',
+  'FAILED',
+]);
+export type RefundStatus = MemberOf<typeof REFUND_STATUS>;
 
 export const refundMachine = new StateMachine<RefundStatus>('REFUND', {
   REQUESTED: ['APPROVED', 'REJECTED'],

@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
 import { Order, paidForUnits, type CreateOrderInput } from './order.js';
-import { orderMachine, refundMachine, subOrderMachine, type OrderStatus } from './order-status.js';
+import {
+  ORDER_STATUS,
+  REFUND_STATUS,
+  SUB_ORDER_STATUS,
+  orderMachine,
+  refundMachine,
+  subOrderMachine,
+  type OrderStatus,
+} from './order-status.js';
 
 const now = new Date('2026-06-01T12:00:00Z');
 const DAY = 86_400_000;
@@ -116,6 +124,12 @@ describe('order state machine', () => {
     expect(refundMachine.can('REQUESTED', 'APPROVED')).toBe(true);
     expect(refundMachine.can('REJECTED', 'APPROVED')).toBe(false);
     expect(refundMachine.isTerminal('COMPLETED')).toBe(true);
+  });
+
+  it('each table covers exactly its closed set of statuses', () => {
+    expect(Object.keys(orderMachine.table)).toEqual([...ORDER_STATUS.values]);
+    expect(Object.keys(subOrderMachine.table)).toEqual([...SUB_ORDER_STATUS.values]);
+    expect(Object.keys(refundMachine.table)).toEqual([...REFUND_STATUS.values]);
   });
 });
 

@@ -39,7 +39,8 @@ export interface SubOrder {
   /** The order's number and the sub-order's place, e.g. `MP-7KQ2M4XD-2`. */
   number: string;
   sellerId: string;
-  status: SubOrderStatus;
+  /** Changes only through `subOrderMachine` (the order's `moveSubOrder`). */
+  readonly status: SubOrderStatus;
   lines: OrderLine[];
   shipping: number;
   shippingDiscount: number;
@@ -56,7 +57,8 @@ export interface RefundRequest {
   id: string;
   subOrderId: string;
   sellerId: string;
-  status: RefundStatus;
+  /** Changes only through `refundMachine` (the order's `moveRefund`). */
+  readonly status: RefundStatus;
   lines: RefundLine[];
   /** The sub-order's shipping (after its discount), refunded with its last units. */
   shippingAmount: number;
@@ -813,8 +815,8 @@ export class Order extends AggregateRoot<OrderEvents> {
       if (!refunded.ok) return refunded;
     }
     const fully = this.subOrders.every((s) => s.status === 'REFUNDED');
-    if (fully && orderMachine.can(this.status, 'REFUNDED')) {
-      this.moveTo('REFUNDED');
+    // A cancelled order stays CANCELLED: its table has no move to REFUNDED.
+    if (fully && this.moveTo('REFUNDED').ok) {
       this.touch(now, 'REFUNDED', 'Order fully refunded');
     } else {
       this.touch(now, this.status, 'Refund paid out', request.subOrderId);
@@ -878,14 +880,14 @@ export class Order extends AggregateRoot<OrderEvents> {
   /** The only way a sub-order's status changes. */
   private static moveSubOrder(sub: SubOrder, to: SubOrderStatus): Result<SubOrderStatus> {
     const moved = subOrderMachine.transition(sub.status, to);
-    if (moved.ok) sub.status = moved.value;
+    if (moved.ok) enter(sub, moved.value);
     return moved;
   }
 
   /** The only way a refund request's status changes. */
   private static moveRefund(request: RefundRequest, to: RefundStatus): Result<RefundStatus> {
     const moved = refundMachine.transition(request.status, to);
-    if (moved.ok) request.status = moved.value;
+    if (moved.ok) enter(request, moved.value);
     return moved;
   }
 
@@ -960,6 +962,14 @@ export class Order extends AggregateRoot<OrderEvents> {
     if (!sub) throw new Error(`sub-order ${subOrderId} is not part of order ${this.id}`);
     return sub.number;
   }
+}
+
+/**
+ * Writes a status its table allowed (`moveSubOrder`, `moveRefund` only): `status` is read-only
+ * everywhere else, so no other code can set it.
+ */
+function enter<S extends string>(holder: { readonly status: S }, status: S): void {
+  (holder as { status: S }).status = status;
 }
 
 export const subOrderSubtotal = (s: SubOrder) => sum(s.lines.map(lineGross));

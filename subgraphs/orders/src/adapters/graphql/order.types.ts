@@ -1,7 +1,7 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { MoneyType as Money, resultUnion } from '@marketplace/platform';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { MoneyType as Money, graphqlEnum, resultUnion } from '@marketplace/platform';
 import {
   subOrderDiscount,
   subOrderSubtotal,
@@ -11,45 +11,22 @@ import {
   type RefundRequest,
   type SubOrder,
 } from '../../domain/order.js';
-import type { OrderStatus, SubOrderStatus } from '../../domain/order-status.js';
+import {
+  ORDER_STATUS,
+  REFUND_STATUS,
+  SUB_ORDER_STATUS,
+  type OrderStatus,
+  type RefundStatus,
+  type SubOrderStatus,
+} from '../../domain/order-status.js';
 
-export enum OrderStatusEnum {
-  PENDING = 'PENDING',
-  CONFIRMED = 'CONFIRMED',
-  PAID = 'PAID',
-  SHIPPED = 'SHIPPED',
-  COMPLETED = 'COMPLETED',
-  CANCELLED = 'CANCELLED',
-  REFUNDED = 'REFUNDED',
-  FAILED = 'FAILED',
-}
-registerEnumType(OrderStatusEnum, {
-  name: 'OrderStatus',
+export const OrderStatusEnum = graphqlEnum(ORDER_STATUS, {
   description: 'PENDING -> CONFIRMED -> PAID -> SHIPPED -> COMPLETED; CANCELLED, REFUNDED, FAILED.',
 });
-
-export enum SubOrderStatusEnum {
-  PENDING = 'PENDING',
-  CONFIRMED = 'CONFIRMED',
-  PAID = 'PAID',
-  SHIPPED = 'SHIPPED',
-  DELIVERED = 'DELIVERED',
-  CANCELLED = 'CANCELLED',
-  REFUNDED = 'REFUNDED',
-}
-registerEnumType(SubOrderStatusEnum, {
-  name: 'SubOrderStatus',
+export const SubOrderStatusEnum = graphqlEnum(SUB_ORDER_STATUS, {
   description: "One seller's part of an order.",
 });
-
-export enum RefundStatusEnum {
-  REQUESTED = 'REQUESTED',
-  APPROVED = 'APPROVED',
-  REJECTED = 'REJECTED',
-  COMPLETED = 'COMPLETED',
-  FAILED = 'FAILED',
-}
-registerEnumType(RefundStatusEnum, { name: 'RefundStatus' });
+export const RefundStatusEnum = graphqlEnum(REFUND_STATUS);
 
 @Directive('@key(fields: "id", resolvable: false)')
 @ObjectType('Seller', { description: 'The store selling a sub-order (owned by the accounts subgraph).' })
@@ -123,7 +100,7 @@ export class RefundRequestNode {
   @Field(() => ID) orderId!: string;
   @Field(() => ID) subOrderId!: string;
   @Field(() => ID) sellerId!: string;
-  @Field(() => RefundStatusEnum) status!: string;
+  @Field(() => RefundStatusEnum) status!: RefundStatus;
   @Field(() => [RefundLineNode]) lines!: RefundLineNode[];
   @Field(() => Money, { description: "Included only when the request refunds the sub-order's last units." })
   shipping!: Money;

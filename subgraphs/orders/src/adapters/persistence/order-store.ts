@@ -1,10 +1,10 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { defineUseCases } from '@marketplace/platform';
+import { defineUseCases, storedOrder, storedWhere } from '@marketplace/platform';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import { Order, type Cancellation } from '../../domain/order.js';
 import type { OrderPolicy, OrderRepository, OrdersRepositories } from '../../application/ports.js';
-import { ORDER_NUMBER_SEQUENCE } from './order.schema.js';
+import { ORDER_NUMBER_SEQUENCE, OrderSchema } from './order.schema.js';
 
 export class MikroOrderRepository implements OrderRepository {
   constructor(private readonly em: EntityManager) {}
@@ -124,7 +124,7 @@ export function ordersOfBuyer(
 ): Promise<Order[]> {
   return em.find(
     Order,
-    {
+    storedWhere(Order, OrderSchema, {
       buyerId,
       ...(after
         ? {
@@ -134,8 +134,8 @@ export function ordersOfBuyer(
             ],
           }
         : {}),
-    } as never,
-    { orderBy: { createdAt: 'desc', id: 'desc' }, limit: first + 1 },
+    }),
+    { orderBy: storedOrder(Order, OrderSchema, { createdAt: 'desc', id: 'desc' }), limit: first + 1 },
   );
 }
 

@@ -1,15 +1,36 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity } from '@marketplace/platform';
 import { Order, type SubOrder } from '../../domain/order.js';
 import { orderNumberOf, subOrderNumberOf } from '../../domain/order-number.js';
+
+/** An order as stored: its fields by name, private ones included (checked by the compiler). */
+export type OrderRow = Pick<
+  Order,
+  | 'id'
+  | 'number'
+  | 'checkoutId'
+  | 'buyerId'
+  | 'currency'
+  | 'shippingAddress'
+  | 'subOrders'
+  | 'refundRequests'
+  | 'timeline'
+  | 'paymentId'
+  | 'cancellation'
+  | 'paidAt'
+  | 'createdAt'
+  | 'updatedAt'
+> & {
+  _status: Order['_status'];
+  _version: Order['_version'];
+};
 
 /**
  * The order is stored as one row: sub-orders, lines, refund requests and the timeline are JSON
  * documents of the aggregate (always read and written whole). `sub_order` is a lookup table kept
  * in step on every save, for seller queries and `SubOrder` references.
  */
-export const OrderSchema = new EntitySchema<Order>({
-  class: Order as never,
+export const OrderSchema = mapEntity<OrderRow>(Order, {
   tableName: 'orders',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -28,7 +49,7 @@ export const OrderSchema = new EntitySchema<Order>({
     updatedAt: { type: 'datetime' },
     _status: { type: 'text', fieldName: 'status' },
     _version: { type: 'integer', fieldName: 'version' },
-  } as never,
+  },
 });
 
 export const orderEntities = [OrderSchema];
@@ -129,8 +150,21 @@ export class Migration20261231000100OrderNumbers extends Migration {
   }
 }
 
+/**
+ * The sub-order lookup's status gets the CHECK the order's status has had from the start: both
+ * hold exactly the domain's closed sets (`ORDER_STATUS`, `SUB_ORDER_STATUS`), which the
+ * integration spec compares with the live constraints.
+ */
+export class Migration20270101000100SubOrderStatusCheck extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table sub_order add constraint sub_order_status_check
+      check (status in ('PENDING', 'CONFIRMED', 'PAID', 'SHIPPED', 'DELIVERED', 'CANCELLED', 'REFUNDED'))`);
+  }
+}
+
 export const orderMigrations = [
   { name: 'Migration20261121000100CreateOrders', class: Migration20261121000100CreateOrders },
   { name: 'Migration20261221000100OrderTombstone', class: Migration20261221000100OrderTombstone },
   { name: 'Migration20261231000100OrderNumbers', class: Migration20261231000100OrderNumbers },
+  { name: 'Migration20270101000100SubOrderStatusCheck', class: Migration20270101000100SubOrderStatusCheck },
 ];

@@ -2,7 +2,8 @@ import { domainError, err, ok, type Result } from './result.js';
 
 /**
  * A closed set of names (statuses, kinds) declared once in the domain. Its GraphQL enum
- * (`graphqlEnum` in platform) and its SQL CHECK (`sqlCheckIn`) derive from `values`.
+ * (`graphqlEnum` in platform) derives from `values`; the SQL CHECK a migration wrote is compared
+ * with it by a test (`checkedValues` in platform).
  */
 export interface ClosedSet<V extends string> {
   /** Names the set in error codes and in the GraphQL enum, e.g. `OrderStatus`. */

@@ -243,6 +243,42 @@ describe('KafkaBus publishing after a failed send', () => {
     expect(first.disconnected).toBe(true);
   });
 
+  it('makes one new producer for publishes that wait for it together', async () => {
+    const first = new FakeProducer('first');
+    first.refuse = 1;
+    let made = 0;
+    const bus = new KafkaBus({} as Kafka, first as unknown as Producer, 3, 1_000, async () => {
+      made++;
+      await new Promise((r) => setTimeout(r, 5));
+      return new FakeProducer(`new-${made}`) as unknown as Producer;
+    });
+    await expect(bus.publish(batch('a'))).rejects.toThrow();
+    await Promise.all([bus.publish(batch('b')), bus.publish(batch('c')), bus.publish(batch('d'))]);
+    expect(made).toBe(1);
+    expect((bus.producer as unknown as FakeProducer).sent.sort()).toEqual(['b', 'c', 'd']);
+  });
+
+  it('refuses to publish once closed, and lets go of a producer that connects after the close', async () => {
+    const first = new FakeProducer('first');
+    first.refuse = 1;
+    const late = new FakeProducer('late');
+    let connected!: () => void;
+    const bus = new KafkaBus({} as Kafka, first as unknown as Producer, 3, 1_000, async () => {
+      await new Promise<void>((r) => (connected = r));
+      return late as unknown as Producer;
+    });
+    await expect(bus.publish(batch('a'))).rejects.toThrow();
+    const waiting = bus.publish(batch('b'));
+    await new Promise((r) => setImmediate(r));
+    const closing = bus.close();
+    connected();
+    await expect(waiting).rejects.toThrow('closed');
+    await closing;
+    expect(late.disconnected).toBe(true);
+    expect(late.sent).toEqual([]);
+    await expect(bus.publish(batch('c'))).rejects.toThrow('closed');
+  });
+
   it('closes the producer in use, not the one it replaced', async () => {
     const first = new FakeProducer('first');
     first.refuse = 1;

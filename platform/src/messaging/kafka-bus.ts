@@ -22,6 +22,7 @@ export class KafkaBus implements MessageBus {
   /** A send of the producer in use failed: the next publish starts on a new one. */
   private spoiled = false;
   private replacing?: Promise<void>;
+  private closed = false;
 
   /** Wraps a connected producer (tests hand in their own); `connect` makes both. */
   constructor(
@@ -105,7 +106,8 @@ export class KafkaBus implements MessageBus {
    */
   async publish(batches: { topic: string; messages: BusMessage[] }[]): Promise<void> {
     if (batches.every((b) => b.messages.length === 0)) return;
-    if (this.spoiled) await this.replaceProducer();
+    if (this.closed) throw new Error('the Kafka bus is closed');
+    while (this.spoiled) await this.replaceProducer();
     const producer = this.current;
     try {
       await producer.sendBatch({
@@ -121,14 +123,21 @@ export class KafkaBus implements MessageBus {
     }
   }
 
-  /** Connects a new producer, then lets the old one go; if the broker is away, the next publish tries again. */
+  /**
+   * Connects a new producer (one at a time however many publishes wait for it), then lets the old
+   * one go without waiting; if the broker is away, the next publish tries again.
+   */
   private replaceProducer(): Promise<void> {
     this.replacing ??= (async () => {
       const fresh = await this.newProducer(this.kafka);
+      if (this.closed) {
+        await fresh.disconnect().catch(() => undefined);
+        throw new Error('the Kafka bus is closed');
+      }
       const old = this.current;
       this.current = fresh;
       this.spoiled = false;
-      await old.disconnect().catch(() => undefined);
+      void old.disconnect().catch(() => undefined);
     })().finally(() => (this.replacing = undefined));
     return this.replacing;
   }
@@ -245,6 +254,7 @@ export class KafkaBus implements MessageBus {
   async close(): Promise<void> {
     const admin = await this.admin?.catch(() => undefined);
     await admin?.disconnect();
+    this.closed = true;
     await this.replacing?.catch(() => undefined);
     await this.current.disconnect();
   }

@@ -5,7 +5,6 @@ import {
   type QueryOrderMap,
 } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ClosedSet } from '@marketplace/shared-kernel';
 
 /**
  * Maps a domain class whose state is private. `Row` names the stored fields with indexed access
@@ -47,16 +46,6 @@ export function storedOrder<E extends object, Row extends object>(
   orderBy: QueryOrderMap<Row>,
 ): QueryOrderMap<E> {
   return orderBy as unknown as QueryOrderMap<E>;
-}
-
-const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
-
-/**
- * The SQL CHECK of a closed set, for a migration: `check (status in ('A','B'))`. A migration
- * records the set as it was; `checkedValues` compares the live constraint with the domain's set.
- */
-export function sqlCheckIn(column: string, set: ClosedSet<string>): string {
-  return `check (${column} in (${set.values.map(quote).join(', ')}))`;
 }
 
 /**

@@ -47,9 +47,16 @@ export function checkoutCommandsConsumer(uc: InventoryUseCases): ConsumerDefinit
     handlers: {
       ...uc.on('inventory.reserve-stock@1', {
         run: (command, ctx) => reserveForCheckout(command, ctx),
+        // Any refusal is answered, so the saga compensates at once instead of waiting out its
+        // step: a rejected result (nothing reserved, its transaction rolled back) as well.
         reply: (answer, command) => {
-          if (!answer.ok || answer.value.outcome === 'RESERVED') return null;
-          const { code, message, shortages } = answer.value;
+          const failure = !answer.ok
+            ? { code: answer.error.code, message: answer.error.message.slice(0, 1000), shortages: [] }
+            : answer.value.outcome === 'RESERVED'
+              ? null
+              : answer.value;
+          if (!failure) return null;
+          const { code, message, shortages } = failure;
           return {
             contract: 'inventory.reservation-failed@1',
             aggregateType: 'Reservation',

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
-import { mapEntity, sqlCheckIn } from '@marketplace/platform';
+import { mapEntity } from '@marketplace/platform';
 import { StockItem } from '../../domain/stock-item.js';
-import { RESERVATION_KIND, RESERVATION_STATUS, Reservation } from '../../domain/reservation.js';
+import { Reservation } from '../../domain/reservation.js';
 
 /** A stock item as stored: its fields by name, private ones included (checked by the compiler). */
 export type StockItemRow = Pick<StockItem, 'id' | 'sku' | 'productId' | 'sellerId' | 'createdAt'> & {
@@ -145,24 +145,6 @@ export class Migration20261220000100CartHoldOfReservation extends Migration {
   }
 }
 
-/**
- * The reservation's status and kind are closed sets of the domain (`RESERVATION_STATUS`,
- * `RESERVATION_KIND`): their CHECKs are written from the sets, under stable names, replacing the
- * column checks of the table's first migration (which allowed the same values).
- */
-export class Migration20261228000100ReservationClosedSets extends Migration {
-  override async up(): Promise<void> {
-    this.addSql('alter table reservation drop constraint reservation_status_check');
-    this.addSql(
-      `alter table reservation add constraint reservation_status_check ${sqlCheckIn('status', RESERVATION_STATUS)}`,
-    );
-    this.addSql('alter table reservation drop constraint reservation_kind_check');
-    this.addSql(
-      `alter table reservation add constraint reservation_kind_check ${sqlCheckIn('kind', RESERVATION_KIND)}`,
-    );
-  }
-}
-
 export const inventoryMigrations = [
   { name: 'Migration20261121000200CreateStockItem', class: Migration20261121000200CreateStockItem },
   { name: 'Migration20261201000100StockPerSku', class: Migration20261201000100StockPerSku },
@@ -170,9 +152,5 @@ export const inventoryMigrations = [
   {
     name: 'Migration20261220000100CartHoldOfReservation',
     class: Migration20261220000100CartHoldOfReservation,
-  },
-  {
-    name: 'Migration20261228000100ReservationClosedSets',
-    class: Migration20261228000100ReservationClosedSets,
   },
 ];

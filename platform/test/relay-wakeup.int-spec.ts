@@ -185,7 +185,12 @@ describe('unit of work wake-up', () => {
         productId: newId(),
         sellerId: newId(),
         version: 1,
-        snapshot: { name: 'again', description: '', price: { amount: 100, currency: 'EUR' }, status: 'DRAFT' },
+        snapshot: {
+          name: 'again',
+          description: '',
+          price: { amount: 100, currency: 'EUR' },
+          status: 'DRAFT',
+        },
       });
       return new OutboxMessage(newId(), Topics.product, envelope.aggregateId, envelope.type, 1, envelope);
     };

@@ -71,7 +71,12 @@ export async function replayDeadLetter(id: string, ctx: OperationsContext): Prom
     }
     const envelope = validateEnvelope(parsed);
     if (!envelope.ok) return err(DeadLetterErrors.notReplayable(envelope.error.message));
-    tx.replays.publish(replay.value.topic, replay.value.key ?? envelope.value.aggregateId, messageId, envelope.value);
+    tx.replays.publish(
+      replay.value.topic,
+      replay.value.key ?? envelope.value.aggregateId,
+      messageId,
+      envelope.value,
+    );
     return ok(letter);
   });
 }

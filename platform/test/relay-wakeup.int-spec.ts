@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AggregateRoot, newId, ok } from '@marketplace/shared-kernel';
+import { AggregateRoot, domainError, err, newId, ok } from '@marketplace/shared-kernel';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import {
   ConsumerRunner,
@@ -15,6 +15,7 @@ import {
   loadConfig,
   migrate,
   oldestUnsentAt,
+  OutboxMessage,
   type Orm,
   type Producer,
 } from '@marketplace/platform';
@@ -170,5 +171,56 @@ describe('consumer runner after commit', () => {
     expect(await runner.handle(Topics.product, 0, message)).toBe('processed');
     expect(await runner.handle(Topics.product, 0, message)).toBe('duplicate');
     expect(await Promise.all(seen)).toEqual([1]);
+  });
+});
+
+describe('unit of work wake-up', () => {
+  it('wakes the relay after committing outbox rows the work persisted itself, not after a rollback', async () => {
+    let woken = 0;
+    const options = { onEvents: () => void (woken += 1) };
+    const meta = { producer: 'test', correlationId: 'forward' };
+    // A message sent on as it was (operations' replay of a dead letter): its own envelope and id.
+    const forwarded = () => {
+      const envelope = testEnvelope('products.product-created', 'Product', newId(), {
+        productId: newId(),
+        sellerId: newId(),
+        version: 1,
+        snapshot: {
+          name: 'again',
+          description: '',
+          price: { amount: 100, currency: 'EUR' },
+          status: 'DRAFT',
+        },
+      });
+      return new OutboxMessage(newId(), Topics.product, envelope.aggregateId, envelope.type, 1, envelope);
+    };
+    const em = orm.em as EntityManager;
+
+    const rolledBack = forwarded();
+    await inTransaction(
+      em,
+      meta,
+      async (scope) => {
+        scope.em.persist(rolledBack);
+        return err(domainError('TEST.REFUSED', 'refused'));
+      },
+      options,
+    );
+    expect(woken).toBe(0);
+    await inTransaction(em, meta, async () => ok(true), options);
+    expect(woken).toBe(0);
+
+    const row = forwarded();
+    await inTransaction(
+      em,
+      meta,
+      async (scope) => {
+        scope.em.persist(row);
+        return ok(true);
+      },
+      options,
+    );
+    expect(woken).toBe(1);
+    expect(await count('outbox where id in (?, ?)', [row.id, rolledBack.id])).toBe(1);
   });
 });

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { EventSource, Result } from '@marketplace/shared-kernel';
 import { appendToOutbox, type MessageMeta } from '../messaging/outbox.js';
+import { OutboxMessage } from './outbox-message.js';
 import { afterCommit, withCommitScope } from './commit-scope.js';
 
 /** What a use case sees of a transaction: its entity manager and a way to enlist aggregates. */
@@ -30,7 +31,10 @@ class Rejected<T> {
 }
 
 export interface TransactionOptions {
-  /** Runs after the outermost commit when this transaction wrote outbox rows (the relay's nudge). */
+  /**
+   * Runs after the outermost commit when this transaction wrote outbox rows (the relay's nudge):
+   * its tracked aggregates' events, or rows it persisted itself and had not flushed yet.
+   */
   onEvents?: () => unknown;
   /** A commit hook that failed (logged by the caller; the change itself is committed). */
   onHookError?: (error: unknown) => void;
@@ -59,7 +63,11 @@ export async function inTransaction<T>(
           // A rejection undoes everything the work did, including statements already sent.
           if (!result.ok) throw new Rejected(result);
           const written = appendToOutbox(tx, scope.drainEvents(), meta);
-          if (written.length > 0 && options.onEvents) scope.afterCommit(options.onEvents);
+          // Outbox rows the work persisted itself (a message sent on as it was: operations'
+          // replay of a dead letter) wake the relay too, once they are committed.
+          const forwarded = () =>
+            [...tx.getUnitOfWork().getPersistStack()].some((entity) => entity instanceof OutboxMessage);
+          if ((written.length > 0 || forwarded()) && options.onEvents) scope.afterCommit(options.onEvents);
           return result;
         });
       } catch (error) {

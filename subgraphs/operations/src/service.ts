@@ -1,6 +1,7 @@
 import { intFromEnv, type ServiceDefinition, type ServiceFactory } from '@marketplace/platform';
 import { Topics } from '@marketplace/event-contracts';
 import { operationsEntities, operationsMigrations } from './adapters/persistence/operations.schema.js';
+import { operationsUseCases } from './adapters/persistence/operations-store.js';
 import { createOperationsResolvers } from './adapters/graphql/operations.resolver.js';
 import { DeadLetterIngest } from './adapters/messaging/dead-letter-ingest.js';
 import { rebuildRepliesConsumer } from './adapters/messaging/rebuild-replies.js';
@@ -29,17 +30,18 @@ export function createOperationsService(
   const pattern = new RegExp(
     env.OPERATIONS_DEAD_LETTER_PATTERN ?? (suffix ? `\\.${escape(suffix)}\\.dlt$` : '\\.dlt$'),
   );
+  const kit = operationsUseCases();
   return {
     name: 'operations',
     entities: operationsEntities,
     migrations: operationsMigrations,
     // Rebuild commands; a replay goes back to whichever topic the message failed on (it exists).
     publishes: [Topics.operationsCommands],
-    graphql: ({ relay }) => ({
-      resolvers: createOperationsResolvers({ onCommit: () => relay.nudge() }),
+    graphql: (deps) => ({
+      resolvers: createOperationsResolvers(kit.bind(deps)),
       referenceResolvers: {},
     }),
-    consumers: () => [rebuildRepliesConsumer()],
+    consumers: (deps) => [rebuildRepliesConsumer(kit.bind(deps))],
     jobs: ({ bus, orm, logger }) => {
       const ingest = new DeadLetterIngest({
         bus,

@@ -14,6 +14,8 @@ import {
 import { createOperationsService } from '../src/service.js';
 import { parkedFromRecord } from '../src/domain/dead-letter-record.js';
 import { parkAll } from '../src/adapters/persistence/operations-store.js';
+import { DEAD_LETTER_STATUS } from '../src/domain/dead-letter.js';
+import { READ_MODEL, REBUILD_STATUS } from '../src/domain/rebuild-job.js';
 
 type Row = Record<string, unknown>;
 
@@ -346,5 +348,22 @@ describe('operations: rebuild jobs', () => {
     const second = (await gql(REBUILD, { m: 'REVIEW_RATINGS' }, admin)).rebuildReadModel.job;
     expect((await gql(JOBS, {}, admin)).rebuildJobs.jobs.map((j: Row) => j.id)).toEqual([second.id, job.id]);
     expect(await jobOf(job.id, buyer)).toEqual({ __typename: 'ErrorResult', code: 'AUTH.FORBIDDEN' });
+  });
+
+  it("consumes a reply about another stack's job and records nothing", async () => {
+    const stranger = newId();
+    const reply = await ownerReply('operations.rebuild-started', stranger, {
+      startedAt: new Date().toISOString(),
+    });
+    await handled(reply);
+    expect(await sql('select 1 from rebuild_job where id = ?', [stranger])).toHaveLength(0);
+  });
+});
+
+describe('operations: storage', () => {
+  it('stores exactly the statuses and read models the domain declares', async () => {
+    expect(await sut.checkedValues('dead_letter', 'status')).toEqual([...DEAD_LETTER_STATUS.values]);
+    expect(await sut.checkedValues('rebuild_job', 'status')).toEqual([...REBUILD_STATUS.values]);
+    expect(await sut.checkedValues('rebuild_job', 'read_model')).toEqual([...READ_MODEL.values]);
   });
 });

@@ -57,7 +57,7 @@ export async function replayDeadLetter(id: string, ctx: OperationsContext): Prom
   if (!admin.ok) return admin;
   if (!isUuid(id)) return err(DeadLetterErrors.notFound());
   return ctx.transaction(async (tx) => {
-    const letter = await tx.byIdForUpdate(id.toLowerCase());
+    const letter = await tx.deadLetters.byIdForUpdate(id.toLowerCase());
     if (!letter) return err(DeadLetterErrors.notFound());
     // The outbox row's own id: the envelope keeps its id, so consumers dedupe it as the same message.
     const messageId = newId();
@@ -71,7 +71,12 @@ export async function replayDeadLetter(id: string, ctx: OperationsContext): Prom
     }
     const envelope = validateEnvelope(parsed);
     if (!envelope.ok) return err(DeadLetterErrors.notReplayable(envelope.error.message));
-    tx.publish(replay.value.topic, replay.value.key ?? envelope.value.aggregateId, messageId, envelope.value);
+    tx.replays.publish(
+      replay.value.topic,
+      replay.value.key ?? envelope.value.aggregateId,
+      messageId,
+      envelope.value,
+    );
     return ok(letter);
   });
 }
@@ -85,7 +90,7 @@ export async function discardDeadLetter(
   if (!admin.ok) return admin;
   if (!isUuid(id)) return err(DeadLetterErrors.notFound());
   return ctx.transaction(async (tx) => {
-    const letter = await tx.byIdForUpdate(id.toLowerCase());
+    const letter = await tx.deadLetters.byIdForUpdate(id.toLowerCase());
     if (!letter) return err(DeadLetterErrors.notFound());
     const discarded = letter.discard(admin.value.userId, reason, ctx.clock.now());
     return discarded.ok ? ok(letter) : discarded;

@@ -1,5 +1,11 @@
 import { err, isUuid, newId, ok, type Result } from '@marketplace/shared-kernel';
-import { READ_MODELS, RebuildErrors, RebuildJob, type ReadModel } from '../domain/rebuild-job.js';
+import {
+  READ_MODELS,
+  RebuildErrors,
+  RebuildJob,
+  type ReadModel,
+  type RebuildReply,
+} from '../domain/rebuild-job.js';
 import { requireAdmin } from './dead-letters.js';
 import type { OperationsContext } from './ports.js';
 
@@ -16,7 +22,8 @@ export async function requestRebuild(readModel: string, ctx: OperationsContext):
     return err(RebuildErrors.unknownReadModel(readModel));
   return ctx.transaction(async (tx) => {
     const job = RebuildJob.request(newId(), readModel as ReadModel, admin.value.userId, ctx.clock.now());
-    tx.addJob(job);
+    tx.rebuildJobs.add(job);
+    tx.track(job);
     return ok(job);
   });
 }
@@ -35,4 +42,21 @@ export async function latestRebuildJobs(
   const admin = requireAdmin(ctx.actor);
   if (!admin.ok) return admin;
   return ok(await ctx.rebuildJobs.latest(Math.min(Math.max(first, 1), 100)));
+}
+
+/**
+ * An owner's reply moves its job along. A job this database does not have is another stack's on
+ * the same broker (topics are shared, groups are not), and a reply the job is past (a redelivery,
+ * a late one) changes nothing: both are ignored.
+ */
+export async function applyRebuildReply(
+  jobId: string,
+  reply: RebuildReply,
+  ctx: OperationsContext,
+): Promise<Result<'applied' | 'ignored'>> {
+  return ctx.transaction(async (tx) => {
+    const job = await tx.rebuildJobs.byIdForUpdate(jobId);
+    if (!job) return ok('ignored' as const);
+    return job.apply(reply);
+  });
 }

@@ -1,10 +1,12 @@
 import {
+  closedSet,
   domainError,
   Guard,
   err,
   ok,
   StateMachine,
   type DomainError,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 
@@ -12,7 +14,8 @@ import {
  * NEW: parked, waiting for an admin. REPLAYED: sent back to its original topic (a second failure
  * parks it again as a new dead letter). DISCARDED: an admin decided it is not worth replaying.
  */
-export type DeadLetterStatus = 'NEW' | 'REPLAYED' | 'DISCARDED';
+export const DEAD_LETTER_STATUS = closedSet('DeadLetterStatus', ['NEW', 'REPLAYED', 'DISCARDED']);
+export type DeadLetterStatus = MemberOf<typeof DEAD_LETTER_STATUS>;
 
 export const deadLetterStatus = new StateMachine<DeadLetterStatus>('DEAD_LETTER', {
   NEW: ['REPLAYED', 'DISCARDED'],
@@ -145,7 +148,7 @@ export class DeadLetter {
     if (!allowed.ok) return allowed;
     if (!this.originalTopic) return err(DeadLetterErrors.notReplayable('its original topic is unknown'));
     if (this.value === null) return err(DeadLetterErrors.notReplayable('it has no value'));
-    this.decide('REPLAYED', by, now);
+    this.decide(allowed.value, by, now);
     this._replayMessageId = messageId;
     return ok({ topic: this.originalTopic, key: this.key, value: this.value });
   }
@@ -159,12 +162,15 @@ export class DeadLetter {
     if (!checked.ok) return checked;
     const length = [...checked.value].length;
     if (length < 1 || length > 500) return err(DeadLetterErrors.reasonRequired());
-    this.decide('DISCARDED', by, now);
+    this.decide(allowed.value, by, now);
     this._discardReason = checked.value;
     return ok(undefined);
   }
 
-  /** Clearer codes than INVALID_TRANSITION for the two decisions an admin can collide with. */
+  /**
+   * The transition table's answer for the move; clearer codes than INVALID_TRANSITION for the two
+   * decisions an admin can collide with. Only a status the table allowed is ever stored (`decide`).
+   */
   private transition(to: DeadLetterStatus): Result<DeadLetterStatus> {
     if (this._status === 'REPLAYED') return err(DeadLetterErrors.alreadyReplayed());
     if (this._status === 'DISCARDED') return err(DeadLetterErrors.discarded());

@@ -1,7 +1,7 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, type NonEmptyArray } from 'type-graphql';
-import { systemClock, type Clock, type Result } from '@marketplace/shared-kernel';
+import type { Result } from '@marketplace/shared-kernel';
 import { ErrorResult, type RequestContext } from '@marketplace/platform';
 import type { DeadLetter } from '../../domain/dead-letter.js';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../../application/dead-letters.js';
 import { getRebuildJob, latestRebuildJobs, requestRebuild } from '../../application/rebuild-jobs.js';
 import type { ReadModel, RebuildJob } from '../../domain/rebuild-job.js';
-import { operationsContext } from '../persistence/operations-store.js';
+import type { OperationsUseCases } from '../persistence/operations-store.js';
 import {
   DeadLetterConnection,
   DeadLetterFilterInput,
@@ -28,16 +28,9 @@ import {
   RebuildJobsResult,
 } from './operations.types.js';
 
-export interface OperationsResolverDeps {
-  clock?: Clock;
-  /** Wakes the outbox relay after a commit (a replay goes out at once). */
-  onCommit?: () => void;
-}
-
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
-export function createOperationsResolvers(deps: OperationsResolverDeps = {}): NonEmptyArray<Function> {
-  const clock = deps.clock ?? systemClock;
-  const useCases = (ctx: RequestContext) => operationsContext(ctx, { clock, onCommit: deps.onCommit });
+export function createOperationsResolvers(uc: OperationsUseCases): NonEmptyArray<Function> {
+  const useCases = (ctx: RequestContext) => uc.forRequest(ctx);
   const present = async (result: Promise<Result<DeadLetter | null>>): Promise<typeof DeadLetterResult> => {
     const r = await result;
     if (!r.ok) return ErrorResult.of(r.error);

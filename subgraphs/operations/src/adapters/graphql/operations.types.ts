@@ -1,8 +1,8 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { graphqlEnum, resultUnion } from '@marketplace/platform';
-import type { DeadLetter } from '../../domain/dead-letter.js';
+import { DEAD_LETTER_STATUS, type DeadLetter, type DeadLetterStatus } from '../../domain/dead-letter.js';
 import {
   READ_MODEL,
   REBUILD_STATUS,
@@ -11,13 +11,7 @@ import {
   type RebuildStatus,
 } from '../../domain/rebuild-job.js';
 
-export enum DeadLetterStatusEnum {
-  NEW = 'NEW',
-  REPLAYED = 'REPLAYED',
-  DISCARDED = 'DISCARDED',
-}
-registerEnumType(DeadLetterStatusEnum, {
-  name: 'DeadLetterStatus',
+export const DeadLetterStatusEnum = graphqlEnum(DEAD_LETTER_STATUS, {
   description: 'NEW -> REPLAYED (sent back to its topic once) or NEW -> DISCARDED.',
 });
 
@@ -33,7 +27,7 @@ export class DeadLetterNode {
   id!: string;
 
   @Field(() => DeadLetterStatusEnum)
-  status!: DeadLetterStatusEnum;
+  status!: DeadLetterStatus;
 
   @Field(() => String, { description: 'The consumer group that failed it, e.g. search.indexer.' })
   group!: string;
@@ -103,7 +97,7 @@ export class DeadLetterNode {
     }
     return Object.assign(new DeadLetterNode(), {
       id: d.id,
-      status: d.status as DeadLetterStatusEnum,
+      status: d.status,
       group: d.group,
       code: d.code,
       reason: d.reason,
@@ -130,7 +124,7 @@ export class DeadLetterNode {
 
 @InputType('DeadLetterFilter', { description: 'All given fields must match.' })
 export class DeadLetterFilterInput {
-  @Field(() => DeadLetterStatusEnum, { nullable: true }) status?: DeadLetterStatusEnum | null;
+  @Field(() => DeadLetterStatusEnum, { nullable: true }) status?: DeadLetterStatus | null;
   @Field(() => String, { nullable: true, description: 'Consumer group, e.g. search.indexer.' })
   group?: string | null;
   @Field(() => String, { nullable: true }) code?: string | null;

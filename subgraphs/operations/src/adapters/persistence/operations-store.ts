@@ -1,27 +1,81 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, OutboxMessage, type RequestContext } from '@marketplace/platform';
+import { defineUseCases, OutboxMessage, storedWhere, type UseCases } from '@marketplace/platform';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
-import { DeadLetter, type ParkedMessage } from '../../domain/dead-letter.js';
+import type { ParkedMessage } from '../../domain/dead-letter.js';
+import { DeadLetter } from '../../domain/dead-letter.js';
 import { RebuildJob } from '../../domain/rebuild-job.js';
-import type { DeadLetterFilter, DeadLetterReader, OperationsContext } from '../../application/ports.js';
+import type {
+  DeadLetterFilter,
+  DeadLetterReader,
+  DeadLetterRepository,
+  OperationsContext,
+  OperationsExtras,
+  OperationsRepositories,
+  RebuildJobReader,
+  RebuildJobRepository,
+  ReplayOutbox,
+} from '../../application/ports.js';
+import { DeadLetterSchema } from './operations.schema.js';
 
+/** The admin's listings, each read on a fresh entity manager (no transaction, no locks). */
 export class MikroDeadLetterReader implements DeadLetterReader {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly fork: () => EntityManager) {}
 
   byId(id: string): Promise<DeadLetter | null> {
-    return this.em.findOne(DeadLetter, { id });
+    return this.fork().findOne(DeadLetter, { id });
   }
 
   page(filter: DeadLetterFilter, beforeId: string | null, limit: number): Promise<DeadLetter[]> {
-    const where = {
+    const where = storedWhere(DeadLetter, DeadLetterSchema, {
       ...(filter.status ? { _status: filter.status } : {}),
       ...(filter.group ? { group: filter.group } : {}),
       ...(filter.code ? { code: filter.code } : {}),
       ...(filter.originalTopic ? { originalTopic: filter.originalTopic } : {}),
       ...(beforeId ? { id: { $lt: beforeId } } : {}),
-    };
-    return this.em.find(DeadLetter, where as never, { orderBy: { id: 'desc' }, limit });
+    });
+    return this.fork().find(DeadLetter, where, { orderBy: { id: 'desc' }, limit });
+  }
+}
+
+export class MikroRebuildJobReader implements RebuildJobReader {
+  constructor(private readonly fork: () => EntityManager) {}
+
+  byId(id: string): Promise<RebuildJob | null> {
+    return this.fork().findOne(RebuildJob, { id });
+  }
+
+  latest(limit: number): Promise<RebuildJob[]> {
+    return this.fork().find(RebuildJob, {}, { orderBy: { id: 'desc' }, limit });
+  }
+}
+
+export class MikroDeadLetterRepository implements DeadLetterRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  byIdForUpdate(id: string): Promise<DeadLetter | null> {
+    return this.em.findOne(DeadLetter, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true });
+  }
+}
+
+export class MikroRebuildJobRepository implements RebuildJobRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  byIdForUpdate(id: string): Promise<RebuildJob | null> {
+    return this.em.findOne(RebuildJob, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+  }
+
+  add(job: RebuildJob): void {
+    this.em.persist(job);
+  }
+}
+
+/** The replayed record goes into the outbox as it was: its envelope keeps its id and producer. */
+export class OutboxReplays implements ReplayOutbox {
+  constructor(private readonly em: EntityManager) {}
+
+  publish(...[topic, key, messageId, envelope]: Parameters<ReplayOutbox['publish']>): void {
+    this.em.persist(new OutboxMessage(messageId, topic, key, envelope.type, envelope.version, envelope));
   }
 }
 
@@ -60,40 +114,29 @@ export async function parkAll(em: EntityManager, messages: readonly ParkedMessag
   return rows.length;
 }
 
-/** Wires the use-case context to MikroORM and the outbox. */
-export function operationsContext(
-  ctx: Pick<RequestContext, 'actor' | 'correlationId' | 'traceparent' | 'em'>,
-  options: { clock?: Clock; onCommit?: () => void } = {},
-): OperationsContext {
-  return {
-    actor: ctx.actor,
-    clock: options.clock ?? systemClock,
-    deadLetters: new MikroDeadLetterReader(ctx.em),
-    rebuildJobs: {
-      byId: (id) => ctx.em.findOne(RebuildJob, { id }),
-      latest: (limit) => ctx.em.find(RebuildJob, {}, { orderBy: { id: 'desc' }, limit }),
+/**
+ * How the operations use cases get their context, once: the platform builds it for a request or a
+ * consumed reply, commits once per use case and wakes the relay after a commit that wrote to the
+ * outbox (a rebuild command, a replayed record).
+ */
+export function operationsUseCases(settings: { clock?: Clock } = {}) {
+  return defineUseCases<OperationsRepositories, OperationsExtras>({
+    producer: 'operations',
+    repositories: (em) => ({
+      deadLetters: new MikroDeadLetterRepository(em),
+      rebuildJobs: new MikroRebuildJobRepository(em),
+      replays: new OutboxReplays(em),
+    }),
+    extras: ({ orm }) => {
+      const fork = () => orm.em.fork() as EntityManager;
+      return {
+        clock: settings.clock ?? systemClock,
+        deadLetters: new MikroDeadLetterReader(fork),
+        rebuildJobs: new MikroRebuildJobReader(fork),
+      };
     },
-    transaction: async (work) => {
-      const result = await inTransaction(
-        ctx.em,
-        { producer: 'operations', correlationId: ctx.correlationId, traceparent: ctx.traceparent },
-        (scope) =>
-          work({
-            byIdForUpdate: (id) =>
-              scope.em.findOne(DeadLetter, { id }, { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true }),
-            publish: (topic, key, messageId, envelope) => {
-              scope.em.persist(
-                new OutboxMessage(messageId, topic, key, envelope.type, envelope.version, envelope),
-              );
-            },
-            addJob: (job) => {
-              scope.em.persist(job);
-              scope.track(job);
-            },
-          }),
-      );
-      if (result.ok) options.onCommit?.();
-      return result;
-    },
-  };
+  });
 }
+
+/** The operations kit bound to a running service. */
+export type OperationsUseCases = UseCases<OperationsContext>;

@@ -1,11 +1,46 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity } from '@marketplace/platform';
 import { DeadLetter } from '../../domain/dead-letter.js';
 import { RebuildJob } from '../../domain/rebuild-job.js';
 
-/** Maps the domain class without decorators; MikroORM hydrates it without running a constructor. */
-export const DeadLetterSchema = new EntitySchema<DeadLetter>({
-  class: DeadLetter as never,
+/** A dead letter as stored: its fields by name, private ones included (checked by the compiler). */
+export type DeadLetterRow = Pick<
+  DeadLetter,
+  | 'id'
+  | 'dltTopic'
+  | 'dltPartition'
+  | 'dltOffset'
+  | 'group'
+  | 'originalTopic'
+  | 'originalPartition'
+  | 'originalOffset'
+  | 'key'
+  | 'value'
+  | 'headers'
+  | 'code'
+  | 'reason'
+  | 'attempts'
+  | 'failedAt'
+  | 'receivedAt'
+> & {
+  _status: DeadLetter['_status'];
+  _decidedAt: DeadLetter['_decidedAt'];
+  _decidedBy: DeadLetter['_decidedBy'];
+  _discardReason: DeadLetter['_discardReason'];
+  _replayMessageId: DeadLetter['_replayMessageId'];
+};
+
+/** A rebuild job as stored: its fields by name, private ones included (checked by the compiler). */
+export type RebuildJobRow = Pick<RebuildJob, 'id' | 'readModel' | 'requestedBy' | 'requestedAt'> & {
+  _status: RebuildJob['_status'];
+  _startedAt: RebuildJob['_startedAt'];
+  _finishedAt: RebuildJob['_finishedAt'];
+  _detail: RebuildJob['_detail'];
+  _errorCode: RebuildJob['_errorCode'];
+};
+
+/** Maps the domain classes without decorators; MikroORM hydrates them without running constructors. */
+export const DeadLetterSchema = mapEntity<DeadLetterRow>(DeadLetter, {
   tableName: 'dead_letter',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -29,11 +64,10 @@ export const DeadLetterSchema = new EntitySchema<DeadLetter>({
     _decidedBy: { type: 'text', fieldName: 'decided_by', nullable: true },
     _discardReason: { type: 'text', fieldName: 'discard_reason', nullable: true },
     _replayMessageId: { type: 'uuid', fieldName: 'replay_message_id', nullable: true },
-  } as never,
+  },
 });
 
-export const RebuildJobSchema = new EntitySchema<RebuildJob>({
-  class: RebuildJob as never,
+export const RebuildJobSchema = mapEntity<RebuildJobRow>(RebuildJob, {
   tableName: 'rebuild_job',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -45,7 +79,7 @@ export const RebuildJobSchema = new EntitySchema<RebuildJob>({
     _finishedAt: { type: 'datetime', fieldName: 'finished_at', nullable: true },
     _detail: { type: 'text', fieldName: 'detail', nullable: true },
     _errorCode: { type: 'text', fieldName: 'error_code', nullable: true },
-  } as never,
+  },
 });
 
 export const operationsEntities = [DeadLetterSchema, RebuildJobSchema];

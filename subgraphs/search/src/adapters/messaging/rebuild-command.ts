@@ -2,11 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ConsumerDefinition, Logger, Orm, UseCases } from '@marketplace/platform';
 import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import { rebuildIndex } from '../../application/rebuild-index.js';
-import {
-  acceptRebuild,
-  REBUILD_EXPIRED,
-  recordRebuildOutcome,
-} from '../../application/rebuild-command.js';
+import { acceptRebuild, REBUILD_EXPIRED, recordRebuildOutcome } from '../../application/rebuild-command.js';
 import type { IndexAdmin, SearchContext } from '../../application/ports.js';
 import { IndexRebuild } from '../../domain/index-rebuild.js';
 import { SqlSearchState } from '../persistence/search-state.js';

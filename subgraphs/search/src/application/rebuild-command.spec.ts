@@ -1,5 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Result } from '@marketplace/shared-kernel';
 import { acceptRebuild } from './rebuild-command.js';
 import type { SearchContext } from './ports.js';
 
@@ -13,8 +12,8 @@ function context(): { ctx: SearchContext; committed: () => void } {
     correlationId: 'corr-1',
     causationId: 'msg-1',
     clock: { now: () => now },
-    transaction: async <T>(work: (tx: never) => Promise<Result<T>>) =>
-      work({ afterCommit: (hook: () => unknown) => void hooks.push(hook) } as never),
+    transaction: (work: (tx: { afterCommit(hook: () => unknown): void }) => Promise<unknown>) =>
+      work({ afterCommit: (hook) => void hooks.push(hook) }),
   } as unknown as SearchContext;
   return { ctx, committed: () => hooks.forEach((hook) => hook()) };
 }

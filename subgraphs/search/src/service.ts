@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import {
   intFromEnv,
+  type ConsumerDefinition,
   type ServiceDefinition,
   type ServiceDeps,
   type ServiceFactory,
@@ -17,6 +18,7 @@ import {
 import type { IndexAdmin } from './application/ports.js';
 import { Topics } from '@marketplace/event-contracts';
 import { searchMigrations } from './adapters/persistence/search-state.migrations.js';
+import { searchUseCases } from './adapters/persistence/search-state.js';
 
 export const DEFAULT_INDEX_ALIAS = 'products';
 
@@ -45,14 +47,26 @@ const common = {
 const commandTtl = (env: NodeJS.ProcessEnv) =>
   intFromEnv('OPERATIONS_COMMAND_TTL_MS', REBUILD_COMMAND_TTL_MS, env);
 
-/** Operations' rebuild command, run in this process on the given index. */
-const rebuilder = (deps: ServiceDeps, index: (em: EntityManager) => IndexAdmin) =>
-  new SearchRebuildRunner({
+const kit = searchUseCases();
+
+/**
+ * The projection consumers and operations' rebuild command, run in this process on the given
+ * index; `runner` is handed back so the service waits for a rebuild in progress when it stops.
+ */
+function consumersOn(
+  deps: ServiceDeps,
+  index: (em: EntityManager) => IndexAdmin,
+  ttlMs: number,
+): { consumers: ConsumerDefinition[]; runner: SearchRebuildRunner } {
+  const uc = kit.bind(deps);
+  const runner = new SearchRebuildRunner({
     orm: deps.orm,
+    uc,
     index,
     logger: deps.logger.child({ component: 'search-rebuild' }),
-    onReply: () => deps.relay.nudge(),
   });
+  return { consumers: [...searchConsumers(index), rebuildCommandConsumer(uc, runner, ttlMs)], runner };
+}
 
 /**
  * The search subgraph: a projection of product, stock and store events into a search engine,
@@ -84,8 +98,9 @@ function elasticsearchSearch(env: NodeJS.ProcessEnv): ServiceDefinition {
       referenceResolvers: {},
     }),
     consumers: (deps) => {
-      runner = rebuilder(deps, () => indexFor(deps));
-      return [...searchConsumers(() => indexFor(deps)), rebuildCommandConsumer(runner, commandTtl(env))];
+      const wired = consumersOn(deps, () => indexFor(deps), commandTtl(env));
+      runner = wired.runner;
+      return wired.consumers;
     },
     readiness: (deps) => ({ elasticsearch: () => indexFor(deps).healthy() }),
     stop: async () => {
@@ -108,8 +123,9 @@ function postgresSearch(env: NodeJS.ProcessEnv): ServiceDefinition {
     ...common,
     graphql: () => ({ resolvers: [createSearchResolver(indexOn)], referenceResolvers: {} }),
     consumers: (deps) => {
-      runner = rebuilder(deps, indexOn);
-      return [...searchConsumers(indexOn), rebuildCommandConsumer(runner, commandTtl(env))];
+      const wired = consumersOn(deps, indexOn, commandTtl(env));
+      runner = wired.runner;
+      return wired.consumers;
     },
     stop: async () => {
       await runner?.stop();

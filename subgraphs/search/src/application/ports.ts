@@ -1,3 +1,5 @@
+import type { UseCaseContext } from '@marketplace/platform';
+import type { Clock } from '@marketplace/shared-kernel';
 import type {
   ProductDocument,
   ProductSnapshot,
@@ -139,3 +141,11 @@ export interface SourceProduct {
 export interface ProductSource {
   page(after: string | null, first: number): Promise<{ items: SourceProduct[]; nextCursor: string | null }>;
 }
+
+/** What a use case's transaction works on: search's own state, in that transaction. */
+export interface SearchRepositories {
+  state: SearchStateTransaction;
+}
+
+/** Search's use-case context (the platform kit's, see `searchUseCases`). */
+export type SearchContext = UseCaseContext<SearchRepositories, { clock: Clock }>;

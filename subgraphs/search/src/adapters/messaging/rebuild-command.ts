@@ -1,39 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  appendToOutbox,
-  type ConsumerDefinition,
-  type Logger,
-  type MessageMeta,
-  type Orm,
-} from '@marketplace/platform';
-import { systemClock, type Clock, type DomainEvent } from '@marketplace/shared-kernel';
-import { contractKey, Topics, type EventEnvelope, type PayloadOf } from '@marketplace/event-contracts';
+import type { ConsumerDefinition, Logger, Orm, UseCases } from '@marketplace/platform';
+import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import { rebuildIndex } from '../../application/rebuild-index.js';
-import type { IndexAdmin } from '../../application/ports.js';
+import { acceptRebuild, REBUILD_EXPIRED, recordRebuildOutcome } from '../../application/rebuild-command.js';
+import type { IndexAdmin, SearchContext } from '../../application/ports.js';
+import { IndexRebuild } from '../../domain/index-rebuild.js';
 import { SqlSearchState } from '../persistence/search-state.js';
-
-type RebuildCommand = PayloadOf<'operations.rebuild-read-model@1'>;
 
 export interface SearchRebuildDeps {
   orm: Orm;
+  /** Search's use cases: the outcome is written in a context caused by the command. */
+  uc: UseCases<SearchContext>;
   /** The index to rebuild, bound to an entity manager (Postgres search writes through it). */
   index: (em: EntityManager) => IndexAdmin;
   logger: Logger;
-  /** Wakes the outbox relay once the outcome is written. */
-  onReply: () => void;
-  clock?: Clock;
-  /** How long to wait for the command's transaction to commit before leaving it to the redelivery. */
-  commitWaitMs?: number;
 }
-
-const reply = (type: string, command: RebuildCommand, now: Date, fields: object): DomainEvent => ({
-  type,
-  version: 1,
-  aggregateType: 'RebuildJob',
-  aggregateId: command.jobId,
-  occurredAt: now,
-  payload: { jobId: command.jobId, readModel: command.readModel, ...fields },
-});
 
 /**
  * A command older than this is answered REBUILD.EXPIRED instead of run: the admin who asked has
@@ -49,23 +30,21 @@ const clip = (text: string) => (text.length > 1000 ? `${text.slice(0, 999)}…` 
  * (see `rebuildIndex` without a source): a new index filled while live writes go to both, then
  * the alias swap. A rebuild takes longer than a consumer may hold its partition and its
  * transaction, so the command's handler only replies `operations.rebuild-started` (in its
- * transaction, with the inbox row) and hands the job here; the rebuild starts once that
- * transaction committed, and its outcome goes out through the outbox. A process that dies
- * mid-rebuild leaves the job RUNNING; its half-built index counts as abandoned after ten
+ * transaction, with the inbox row) and hands the job here from a commit hook: the rebuild starts
+ * once that transaction committed, and its outcome goes out through the outbox. A process that
+ * dies mid-rebuild leaves the job RUNNING; its half-built index counts as abandoned after ten
  * minutes, and a new request then takes over (until then it is refused: SEARCH.REBUILD_RUNNING).
  */
 export class SearchRebuildRunner {
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly clock: Clock;
 
-  constructor(private readonly deps: SearchRebuildDeps) {
-    this.clock = deps.clock ?? systemClock;
-  }
+  constructor(private readonly deps: SearchRebuildDeps) {}
 
-  /** Starts the job once the message `messageId` is committed in the inbox. */
-  start(command: RebuildCommand, messageId: string, meta: MessageMeta): void {
-    const run = this.run(command, messageId, meta).catch((error: unknown) =>
-      this.deps.logger.error({ err: error, jobId: command.jobId }, 'search rebuild reply not written'),
+  /** Starts the job asked for by `command` (call it once the command is committed in the inbox). */
+  start(command: EventEnvelope<{ jobId: string }>): void {
+    const jobId = command.payload.jobId;
+    const run = this.run(jobId, command).catch((error: unknown) =>
+      this.deps.logger.error({ err: error, jobId }, 'search rebuild reply not written'),
     );
     this.inFlight.add(run);
     void run.finally(() => this.inFlight.delete(run));
@@ -76,61 +55,39 @@ export class SearchRebuildRunner {
     await Promise.all([...this.inFlight]);
   }
 
-  private async committed(messageId: string): Promise<boolean> {
-    const deadline = Date.now() + (this.deps.commitWaitMs ?? 30_000);
-    while (Date.now() < deadline) {
-      const rows = await this.deps.orm.em
-        .fork()
-        .execute('select 1 from inbox where message_id = ?', [messageId]);
-      if (rows.length > 0) return true;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return false;
-  }
-
-  private async run(command: RebuildCommand, messageId: string, meta: MessageMeta): Promise<void> {
-    // Rolled back: the command is delivered again and starts the job then.
-    if (!(await this.committed(messageId))) return;
-    const { orm, index, logger } = this.deps;
-    let outcome: DomainEvent;
+  private async run(jobId: string, command: EventEnvelope): Promise<void> {
+    const { orm, index, logger, uc } = this.deps;
+    const ctx = uc.forMessage(command, orm.em.fork() as EntityManager);
+    const job = new IndexRebuild(jobId);
     try {
       const result = await rebuildIndex({
         state: new SqlSearchState(orm.em.fork() as EntityManager),
         index: index(orm.em.fork() as EntityManager),
-        clock: this.clock,
+        clock: ctx.clock,
       });
-      const now = this.clock.now();
-      outcome = result.ok
-        ? reply('operations.rebuild-completed', command, now, {
-            finishedAt: now.toISOString(),
-            detail: `${result.value.indexed} products indexed into ${result.value.index} in ${result.value.elapsedMs} ms`,
-          })
-        : reply('operations.rebuild-failed', command, now, {
-            finishedAt: now.toISOString(),
-            code: result.error.code,
-            message: clip(result.error.message),
-          });
+      const now = ctx.clock.now();
+      if (result.ok)
+        job.completed(
+          `${result.value.indexed} products indexed into ${result.value.index} in ${result.value.elapsedMs} ms`,
+          now,
+        );
+      else job.failed(result.error.code, clip(result.error.message), now);
     } catch (error) {
-      logger.error(
-        { err: error, jobId: command.jobId },
-        'search rebuild failed; the alias still points at the old index',
+      logger.error({ err: error, jobId }, 'search rebuild failed; the alias still points at the old index');
+      job.failed(
+        'SEARCH.REBUILD_FAILED',
+        clip(error instanceof Error ? error.message : String(error)),
+        ctx.clock.now(),
       );
-      const now = this.clock.now();
-      outcome = reply('operations.rebuild-failed', command, now, {
-        finishedAt: now.toISOString(),
-        code: 'SEARCH.REBUILD_FAILED',
-        message: clip(error instanceof Error ? error.message : String(error)),
-      });
     }
-    await orm.em.fork().transactional(async (em) => {
-      appendToOutbox(em, [outcome], meta);
-    });
-    this.deps.onReply();
+    const written = await recordRebuildOutcome(job, ctx);
+    if (!written.ok) throw new Error(`${written.error.code}: ${written.error.message}`);
   }
 }
 
 /** Consumes operations' commands; only SEARCH_INDEX is search's. */
 export function rebuildCommandConsumer(
+  uc: UseCases<SearchContext>,
   runner: SearchRebuildRunner,
   /** Commands older than this are answered REBUILD.EXPIRED (OPERATIONS_COMMAND_TTL_MS). */
   ttlMs = REBUILD_COMMAND_TTL_MS,
@@ -138,36 +95,35 @@ export function rebuildCommandConsumer(
   return {
     groupId: 'search.operations',
     topics: [Topics.operationsCommands],
-    handlers: {
-      [contractKey('operations.rebuild-read-model', 1)]: async (
-        envelope: EventEnvelope,
-        em: EntityManager,
-      ) => {
-        const command = envelope.payload as RebuildCommand;
-        if (command.readModel !== 'SEARCH_INDEX') return;
-        const meta: MessageMeta = {
-          producer: 'search',
-          correlationId: envelope.correlationId,
-          causationId: envelope.id,
-          ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
+    handlers: uc.on('operations.rebuild-read-model@1', {
+      run: (command, ctx, envelope) =>
+        acceptRebuild({ ...command, askedAt: envelope.occurredAt }, ctx, {
+          ttlMs,
+          start: () => runner.start(envelope),
+        }),
+      reply: (outcome, { jobId, readModel }) => {
+        const about = { aggregateType: 'RebuildJob', aggregateId: jobId };
+        if (!outcome.ok)
+          return outcome.error.code === REBUILD_EXPIRED
+            ? {
+                contract: 'operations.rebuild-failed@1',
+                ...about,
+                payload: {
+                  jobId,
+                  readModel,
+                  finishedAt: new Date().toISOString(),
+                  code: REBUILD_EXPIRED,
+                  message: outcome.error.message,
+                },
+              }
+            : null;
+        if (outcome.value === null) return null;
+        return {
+          contract: 'operations.rebuild-started@1',
+          ...about,
+          payload: { jobId, readModel, startedAt: outcome.value.startedAt.toISOString() },
         };
-        const now = new Date();
-        if (now.getTime() - Date.parse(envelope.occurredAt) > ttlMs) {
-          const expired = {
-            finishedAt: now.toISOString(),
-            code: 'REBUILD.EXPIRED',
-            message: 'asked too long ago; ask again',
-          };
-          appendToOutbox(em, [reply('operations.rebuild-failed', command, now, expired)], meta);
-          return;
-        }
-        appendToOutbox(
-          em,
-          [reply('operations.rebuild-started', command, now, { startedAt: now.toISOString() })],
-          meta,
-        );
-        runner.start(command, envelope.id, meta);
       },
-    },
+    }),
   };
 }

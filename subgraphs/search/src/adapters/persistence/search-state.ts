@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { defineUseCases } from '@marketplace/platform';
+import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import type { ProductSnapshot, ProductState, StockLevel } from '../../domain/product-document.js';
 import type {
+  SearchRepositories,
   SearchState,
   SearchStateTransaction,
   StockLevelChange,
@@ -206,4 +209,17 @@ export class SqlSearchState implements SearchState {
       index,
     ]);
   }
+}
+
+/**
+ * How search's use cases get their context, once: the platform builds it for a consumed message,
+ * commits once per use case, appends the declared replies and the tracked events to the outbox
+ * and wakes the relay after the commit.
+ */
+export function searchUseCases(settings: { clock?: Clock } = {}) {
+  return defineUseCases({
+    producer: 'search',
+    repositories: (em): SearchRepositories => ({ state: new SqlSearchStateTransaction(em) }),
+    extras: () => ({ clock: settings.clock ?? systemClock }),
+  });
 }

@@ -8,6 +8,7 @@ import {
   type ServiceFactory,
 } from '@marketplace/platform';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { paymentsUseCases } from './adapters/persistence/payment-store.js';
 import { Topics } from '@marketplace/event-contracts';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import {
@@ -29,7 +30,6 @@ import { createStripeProvider } from './adapters/providers/stripe.js';
 import { createRazorpayProvider } from './adapters/providers/razorpay.js';
 import type { PaymentProvider, ProviderName, ProviderRegistry } from './application/ports.js';
 import type { RetryPolicySettings } from './domain/retry-policy.js';
-import type { PaymentsDeps } from './application/payments.js';
 
 /**
  * Builds the configured providers: Stripe and Razorpay when their keys are set, the sandbox only
@@ -106,12 +106,12 @@ export function createPaymentsService(
   });
   const providers = options.providers ?? providersFromEnv(env, [], sandboxStore);
   const clock = options.clock ?? systemClock;
-  const deps: PaymentsDeps = {
+  const kit = paymentsUseCases({
     providers,
     commissionBps,
     clock,
     ...(options.retry ? { retry: options.retry } : {}),
-  };
+  });
   return {
     name: 'payments',
     entities: [],
@@ -143,25 +143,18 @@ export function createPaymentsService(
     stop: async () => {
       await sandboxOrm?.close(true);
     },
-    graphql: ({ relay }) => ({
-      resolvers: [...createPaymentResolvers(deps, () => relay.nudge())],
+    graphql: (deps) => ({
+      resolvers: [...createPaymentResolvers(kit.bind(deps))],
       orphanedTypes: [OrderRef],
       referenceResolvers: { Payment: paymentReference, Order: orderReference },
     }),
-    consumers: ({ logger, relay, orm }) =>
-      paymentConsumers(
-        deps,
-        logger.child({ component: 'payments.consumers' }),
-        () => relay.nudge(),
-        () => orm.em.fork() as EntityManager,
-      ),
-    jobs: ({ orm, logger, relay }) => [
+    consumers: (deps) => paymentConsumers(kit.bind(deps), () => deps.orm.em.fork() as EntityManager),
+    jobs: (deps) => [
       reconciliationJob({
-        orm,
-        deps,
-        logger,
+        orm: deps.orm,
+        uc: kit.bind(deps),
+        logger: deps.logger,
         intervalMs: reconcileIntervalMs,
-        onCommit: () => relay.nudge(),
       }),
     ],
   };

@@ -1,4 +1,5 @@
-import { Money, type EventSource, newId, ok, type Clock, type Result } from '@marketplace/shared-kernel';
+import type { TransactionTools, UseCaseContext } from '@marketplace/platform';
+import { Money, newId, ok, type Clock, type Result } from '@marketplace/shared-kernel';
 import { Payment, type AttemptKind, type PaymentAttempt, type ProviderKind } from '../domain/payment.js';
 import { PaymentReply } from '../domain/reply.js';
 import {
@@ -16,37 +17,40 @@ import {
 import type { Ledger, PaymentRepository } from './repository.js';
 import { ProviderCallInTransactionError, guardProvider } from './provider-guard.js';
 
-export interface PaymentsTransaction {
+/** The repositories of one payments transaction. */
+export interface PaymentsRepositories {
   payments: PaymentRepository;
   ledger: Ledger;
-  /** Enlists an aggregate whose recorded events go to the outbox on commit. */
-  track(aggregate: EventSource): void;
-  /** Runs once the outermost transaction has committed; dropped when it rolls back. */
-  afterCommit(hook: () => unknown): void;
 }
 
-export interface PaymentsDeps {
+/** A payments transaction: its repositories, `track` (events to the outbox) and `afterCommit`. */
+export type PaymentsTransaction = PaymentsRepositories & TransactionTools;
+
+/** What payments is configured with, declared once in its kit (`paymentsUseCases`). */
+export interface PaymentsSettings {
   providers: ProviderRegistry;
   commissionBps: number;
   clock: Clock;
   retry?: RetryPolicySettings;
   sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PaymentsDeps extends PaymentsSettings {
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }
 
-/** Runs the work in one transaction (effect + outbox + the consumer's inbox record). */
-export type RunInTransaction = <T>(
-  work: (tx: PaymentsTransaction) => Promise<Result<T>>,
-) => Promise<Result<T>>;
+/** A payments use case's context, built by the kit for a request, a message or a job. */
+export type PaymentsContext = UseCaseContext<PaymentsRepositories, PaymentsDeps>;
 
 /**
- * The two transactions around every provider call. `intent` is the caller's unit (inside a
- * consumer it commits with the message's inbox record): it records the call it is about to make.
- * `outcome` is a unit of its own, opened after `intent` committed, that applies the answer.
+ * The two transactions around every provider call. `intent` is the caller's context (inside a
+ * consumer its transaction commits with the message's inbox record): it records the call it is
+ * about to make. `outcome` runs on a connection of its own, opened after `intent` committed, and
+ * applies the answer. Both carry the caller's correlation.
  */
 export interface PaymentUnits {
-  intent: RunInTransaction;
-  outcome: RunInTransaction;
+  intent: PaymentsContext;
+  outcome: PaymentsContext;
 }
 
 export interface AuthorizePaymentCommand {
@@ -149,7 +153,7 @@ function applyAnswer(
   tries: Tried[],
   apply: (payment: Payment, tx: PaymentsTransaction, now: Date) => Promise<void>,
 ): Promise<Result<Payment | null>> {
-  return units.outcome(async (tx) => {
+  return units.outcome.transaction(async (tx) => {
     const payment = await tx.payments.byIdForUpdate(paymentId);
     if (!payment) return ok(null);
     settle(payment, started, tries);
@@ -193,7 +197,7 @@ async function inPhases(
   ) => Promise<Result<Payment | null>>,
 ): Promise<Result<Payment | null>> {
   const settled: { result?: Result<Payment | null> } = {};
-  const first = await units.intent((tx) => phase1(tx, settled));
+  const first = await units.intent.transaction((tx) => phase1(tx, settled));
   return settled.result ?? first;
 }
 
@@ -244,8 +248,8 @@ const alone = (units: PaymentUnits): PaymentUnits => ({ intent: units.outcome, o
 export async function authorizePayment(
   cmd: AuthorizePaymentCommand,
   units: PaymentUnits,
-  deps: PaymentsDeps,
 ): Promise<Result<Payment | null>> {
+  const deps = units.intent;
   return inPhases(units, async (tx, settled) => {
     const now = deps.clock.now();
     const provider = providerOf(deps, cmd.method.provider);
@@ -291,7 +295,7 @@ export async function authorizePayment(
       tx.track(
         new PaymentReply(
           cmd.paymentId,
-          'payments.payment-failed',
+          'payments.payment-failed@1',
           {
             paymentId: cmd.paymentId,
             orderId: cmd.orderId,
@@ -345,8 +349,8 @@ export async function authorizePayment(
 export async function resumeAuthorization(
   paymentId: string,
   units: PaymentUnits,
-  deps: PaymentsDeps,
 ): Promise<Result<Payment | null>> {
+  const deps = units.intent;
   return inPhases(units, async (tx, settled) => {
     const now = deps.clock.now();
     const payment = await tx.payments.byIdForUpdate(paymentId);
@@ -486,11 +490,7 @@ async function authorizeAtProvider(
   });
   if (orphanHold) await releaseOrphanHold(cmd.paymentId, orphanHold, units, deps);
   if (voidReason === null) return applied;
-  return voidPayment(
-    { paymentId: cmd.paymentId, orderId: cmd.orderId, reason: voidReason },
-    alone(units),
-    deps,
-  );
+  return voidPayment({ paymentId: cmd.paymentId, orderId: cmd.orderId, reason: voidReason }, alone(units));
 }
 
 /**
@@ -530,8 +530,8 @@ const callVoid = (call: StartedCall, deps: PaymentsDeps) =>
 export async function voidPayment(
   input: { paymentId: string; orderId: string; reason: string },
   units: PaymentUnits,
-  deps: PaymentsDeps,
 ): Promise<Result<Payment | null>> {
+  const deps = units.intent;
   return inPhases(units, async (tx, settled) => {
     const now = deps.clock.now();
     const payment = await tx.payments.byIdForUpdate(input.paymentId);
@@ -610,8 +610,8 @@ async function voidAtProvider(
 export async function capturePayment(
   paymentId: string,
   units: PaymentUnits,
-  deps: PaymentsDeps,
 ): Promise<Result<Payment | null>> {
+  const deps = units.intent;
   return inPhases(units, async (tx, settled) => {
     const now = deps.clock.now();
     const payment = await tx.payments.byIdForUpdate(paymentId);
@@ -681,15 +681,15 @@ async function captureAtProvider(
   });
   if (!refused || !applied.ok || !applied.value) return applied;
   const { orderId } = applied.value;
-  return voidPayment({ paymentId, orderId, reason: CAPTURE_FAILED }, alone(units), deps);
+  return voidPayment({ paymentId, orderId, reason: CAPTURE_FAILED }, alone(units));
 }
 
 /** The refund saga step: one Refund per approved request (idempotency key = refundRequestId). */
 export async function refundPayment(
   cmd: RefundApprovedCommand,
   units: PaymentUnits,
-  deps: PaymentsDeps,
 ): Promise<Result<Payment | null>> {
+  const deps = units.intent;
   return inPhases(units, async (tx, settled) => {
     const now = deps.clock.now();
     const payment = await tx.payments.byIdForUpdate(cmd.paymentId);
@@ -697,7 +697,7 @@ export async function refundPayment(
       tx.track(
         new PaymentReply(
           cmd.paymentId,
-          'payments.refund-failed',
+          'payments.refund-failed@1',
           {
             paymentId: cmd.paymentId,
             orderId: cmd.orderId,
@@ -826,9 +826,9 @@ export interface ReceivedProviderEvent {
  */
 export async function applyProviderEvent(
   received: ReceivedProviderEvent,
-  run: RunInTransaction,
-  deps: PaymentsDeps,
+  ctx: PaymentsContext,
 ): Promise<Result<Payment | null>> {
+  const deps = ctx;
   const provider = providerOf(deps, received.provider);
   if (!provider) {
     deps.log?.('provider event skipped: provider not configured', { provider: received.provider });
@@ -837,7 +837,7 @@ export async function applyProviderEvent(
   const event = provider.normaliseEvent(received);
   if (event.kind === 'IGNORED' || !event.providerReference) return ok(null);
   const reference = event.providerReference;
-  return run(async (tx) => {
+  return ctx.transaction(async (tx) => {
     const now = deps.clock.now();
     const payment = await tx.payments.byReferenceForUpdate(reference);
     if (!payment) {

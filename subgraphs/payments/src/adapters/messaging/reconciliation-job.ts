@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { IntervalJob, type Logger, type Orm } from '@marketplace/platform';
 import { newId } from '@marketplace/shared-kernel';
+import { IntervalJob, type Logger, type Orm, type UseCases } from '@marketplace/platform';
 import { compareWithProvider, type Difference } from '../../application/reconcile.js';
 import {
   IN_FLIGHT_MS,
@@ -9,7 +9,8 @@ import {
   refundPayment,
   resumeAuthorization,
   voidPayment,
-  type PaymentsDeps,
+  type PaymentUnits,
+  type PaymentsContext,
 } from '../../application/payments.js';
 import {
   paymentIdsAwaitingCapture,
@@ -19,7 +20,6 @@ import {
   saveReconciliationReport,
   staleAuthorizations,
 } from '../persistence/payment-store.js';
-import { paymentUnits } from '../persistence/payments-context.js';
 
 export interface ReconciliationReport {
   id: string;
@@ -44,12 +44,16 @@ const LOOKBACK_MS = 24 * 60 * 60 * 1000;
  * ledgers go wrong.
  */
 export async function runReconciliation(
+  uc: UseCases<PaymentsContext>,
   em: EntityManager,
-  deps: PaymentsDeps,
-  onCommit?: () => void,
 ): Promise<ReconciliationReport> {
+  const deps = uc.forJob();
   const { clock } = deps;
-  const run = () => paymentUnits(em.fork(), () => em.fork(), { correlationId: newId() }, onCommit);
+  // Each retry is a job run of its own; the outcome of its call shares its correlation id.
+  const run = (): PaymentUnits => {
+    const intent = uc.forJob();
+    return { intent, outcome: uc.forActor(null, { correlationId: intent.correlationId }) };
+  };
   // One payment the provider still refuses to answer must not hold up the others.
   const retry = async (what: string, paymentId: string, work: () => Promise<unknown>) => {
     try {
@@ -63,16 +67,16 @@ export async function runReconciliation(
   // again (same key, same hold); a void waiting for it then releases that hold.
   const idempotencyWindow = new Date(clock.now().getTime() - IDEMPOTENCY_WINDOW_MS);
   for (const paymentId of await staleAuthorizations(em, startedBefore, idempotencyWindow)) {
-    await retry('authorize', paymentId, () => resumeAuthorization(paymentId, run(), deps));
+    await retry('authorize', paymentId, () => resumeAuthorization(paymentId, run()));
   }
   for (const v of await pendingVoids(em)) {
-    await retry('void', v.paymentId, () => voidPayment(v, run(), deps));
+    await retry('void', v.paymentId, () => voidPayment(v, run()));
   }
   for (const paymentId of await paymentIdsAwaitingCapture(em, startedBefore)) {
-    await retry('capture', paymentId, () => capturePayment(paymentId, run(), deps));
+    await retry('capture', paymentId, () => capturePayment(paymentId, run()));
   }
   for (const refund of await pendingRefunds(em)) {
-    await retry('refund', refund.paymentId, () => refundPayment(refund, run(), deps));
+    await retry('refund', refund.paymentId, () => refundPayment(refund, run()));
   }
   const now = clock.now();
   const payments = await paymentsToReconcile(em, new Date(now.getTime() - LOOKBACK_MS));
@@ -99,21 +103,16 @@ export async function runReconciliation(
 
 export function reconciliationJob(options: {
   orm: Orm;
-  deps: PaymentsDeps;
+  uc: UseCases<PaymentsContext>;
   logger: Logger;
   intervalMs: number;
-  onCommit?: () => void;
 }): IntervalJob {
   return new IntervalJob({
     name: 'payments.reconciliation',
     intervalMs: options.intervalMs,
     logger: options.logger,
     run: async () => {
-      const report = await runReconciliation(
-        options.orm.em.fork() as EntityManager,
-        options.deps,
-        options.onCommit,
-      );
+      const report = await runReconciliation(options.uc, options.orm.em.fork() as EntityManager);
       if (report.differences.length > 0)
         options.logger.warn(
           { reportId: report.id, differences: report.differences.length },

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { defineUseCases } from '@marketplace/platform';
 import { Money } from '@marketplace/shared-kernel';
 import {
   Payment,
@@ -13,7 +14,13 @@ import {
 } from '../../domain/payment.js';
 import { balancesOf, type AccountBalance, type JournalEntry, type LedgerLine } from '../../domain/ledger.js';
 import type { Ledger, LedgerEntryView, PaymentRepository } from '../../application/repository.js';
-import { PROVIDER_ERROR, type RefundApprovedCommand } from '../../application/payments.js';
+import {
+  PROVIDER_ERROR,
+  type PaymentsDeps,
+  type PaymentsRepositories,
+  type PaymentsSettings,
+  type RefundApprovedCommand,
+} from '../../application/payments.js';
 
 /*
  * Rows as Postgres returns them: bigint as a string, timestamptz as a Date (a string from the
@@ -521,4 +528,20 @@ export interface ReconciliationDifference {
   field: string;
   local: string;
   provider: string;
+}
+
+/**
+ * How payments' use cases get their context, once: the platform builds it for a request, a
+ * consumed message and a job, commits once per use case and wakes the relay after the commit.
+ * The extras are the settings plus the service's logger.
+ */
+export function paymentsUseCases(settings: PaymentsSettings) {
+  return defineUseCases<PaymentsRepositories, PaymentsDeps>({
+    producer: 'payments',
+    repositories: (em) => ({ payments: new SqlPaymentRepository(em), ledger: new SqlLedger(em) }),
+    extras: ({ logger }) => {
+      const log = logger.child({ component: 'payments' });
+      return { ...settings, log: (message, detail) => log.info(detail ?? {}, message) };
+    },
+  });
 }

@@ -277,10 +277,10 @@ export class Payment extends AggregateRoot<PaymentEvents> {
   get capturedAt() {
     return this.p.capturedAt;
   }
-  get attempts(): readonly PaymentAttempt[] {
+  get attempts(): readonly Readonly<PaymentAttempt>[] {
     return this.p.attempts;
   }
-  get refunds(): readonly Refund[] {
+  get refunds(): readonly Readonly<Refund>[] {
     return this.p.refunds;
   }
   /** Props for persistence. */
@@ -313,16 +313,21 @@ export class Payment extends AggregateRoot<PaymentEvents> {
   }
 
   /** The call of this kind still waiting for the provider's answer, if the last one is. */
-  inFlight(kind: AttemptKind): PaymentAttempt | undefined {
+  inFlight(kind: AttemptKind): Readonly<PaymentAttempt> | undefined {
     const last = this.p.attempts.filter((a) => a.kind === kind).at(-1);
     return last?.outcome === 'STARTED' ? last : undefined;
   }
 
-  refundByRequest(refundRequestId: string): Refund | undefined {
+  refundByRequest(refundRequestId: string): Readonly<Refund> | undefined {
     return this.p.refunds.find((r) => r.refundRequestId === refundRequestId);
   }
 
-  refundById(id: string): Refund | undefined {
+  /** The refund itself, for this aggregate's own changes; callers get read-only views. */
+  private refundToChange(id: string): Refund | undefined {
+    return this.p.refunds.find((r) => r.id === id);
+  }
+
+  refundById(id: string): Readonly<Refund> | undefined {
     return this.p.refunds.find((r) => r.id === id);
   }
 
@@ -400,7 +405,7 @@ export class Payment extends AggregateRoot<PaymentEvents> {
   requestRefund(
     input: { id: string; refundRequestId: string; subOrderId: string; sellerId: string; amount: Money },
     now: Date,
-  ): Result<Refund> {
+  ): Result<Readonly<Refund>> {
     const policy = this.checkRefund(input);
     const refund: Refund = {
       id: input.id,
@@ -444,7 +449,7 @@ export class Payment extends AggregateRoot<PaymentEvents> {
 
   /** The provider refunded: the only place refunded money grows. Repeats change nothing. */
   completeRefund(refundId: string, providerRefundId: string | null, now: Date): Result<boolean> {
-    const refund = this.refundById(refundId);
+    const refund = this.refundToChange(refundId);
     if (!refund) return err(domainError('REFUND.NOT_FOUND', 'No such refund'));
     if (refund.status !== 'PENDING') return ok(false);
     const settled = moveRefund(refund, 'SUCCEEDED');
@@ -459,19 +464,19 @@ export class Payment extends AggregateRoot<PaymentEvents> {
 
   /** The provider accepted the refund but settles it later (a webhook completes it). */
   refundPending(refundId: string, providerRefundId: string, now: Date): void {
-    const refund = this.refundById(refundId);
+    const refund = this.refundToChange(refundId);
     if (refund && refund.status === 'PENDING') {
       refund.providerRefundId = providerRefundId;
       refund.updatedAt = now;
     }
   }
 
-  refundByProviderId(providerRefundId: string): Refund | undefined {
+  refundByProviderId(providerRefundId: string): Readonly<Refund> | undefined {
     return this.p.refunds.find((r) => r.providerRefundId === providerRefundId);
   }
 
   failRefund(refundId: string, code: string, message: string, now: Date): Result<boolean> {
-    const refund = this.refundById(refundId);
+    const refund = this.refundToChange(refundId);
     if (!refund) return err(domainError('REFUND.NOT_FOUND', 'No such refund'));
     if (refund.status !== 'PENDING') return ok(false);
     const settled = moveRefund(refund, 'FAILED');
@@ -494,7 +499,7 @@ export class Payment extends AggregateRoot<PaymentEvents> {
     else if (this.p.status !== 'CREATED' && this.p.status !== 'VOIDED') this.recordAuthorized(now);
   }
 
-  replayRefundReply(refund: Refund, now: Date): void {
+  replayRefundReply(refund: Readonly<Refund>, now: Date): void {
     if (refund.status === 'FAILED') this.recordRefundFailed(refund, now);
     else if (refund.status === 'SUCCEEDED') this.recordRefunded(refund, now);
   }
@@ -591,7 +596,7 @@ export class Payment extends AggregateRoot<PaymentEvents> {
     );
   }
 
-  private recordRefunded(refund: Refund, now: Date): void {
+  private recordRefunded(refund: Readonly<Refund>, now: Date): void {
     this.raise(
       'payments.payment-refunded@1',
       {
@@ -608,7 +613,7 @@ export class Payment extends AggregateRoot<PaymentEvents> {
     );
   }
 
-  private recordRefundFailed(refund: Refund, now: Date): void {
+  private recordRefundFailed(refund: Readonly<Refund>, now: Date): void {
     this.raise(
       'payments.refund-failed@1',
       {

@@ -11,16 +11,11 @@ import {
 } from '../src/application/ports.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ok } from '@marketplace/shared-kernel';
-import {
-  IN_FLIGHT_MS,
-  authorizePayment,
-  capturePayment,
-  providerOf,
-  voidPayment,
-  type PaymentUnits,
-  type PaymentsContext,
-  type PaymentsSettings,
-} from '../src/application/payments.js';
+import type { PaymentUnits, PaymentsContext, PaymentsSettings } from '../src/application/ports.js';
+import { IN_FLIGHT_MS, providerOf } from '../src/application/provider-call.js';
+import { authorizePayment } from '../src/application/authorize-payment.js';
+import { capturePayment } from '../src/application/capture-payment.js';
+import { voidPayment } from '../src/application/void-payment.js';
 import { ProviderCallInTransactionError } from '../src/application/provider-guard.js';
 import { paymentsUseCases } from '../src/adapters/persistence/payment-store.js';
 import { runReconciliation } from '../src/adapters/messaging/reconciliation-job.js';

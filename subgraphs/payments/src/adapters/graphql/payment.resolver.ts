@@ -14,7 +14,7 @@ import {
 } from '@marketplace/platform';
 import type { Payment } from '../../domain/payment.js';
 import { Accounts } from '../../domain/ledger.js';
-import type { PaymentsContext } from '../../application/payments.js';
+import type { PaymentsContext } from '../../application/ports.js';
 import {
   ledgerBalances,
   ledgerEntriesOf,

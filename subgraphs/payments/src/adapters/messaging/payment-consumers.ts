@@ -2,15 +2,12 @@ import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import { ok } from '@marketplace/shared-kernel';
 import type { ConsumerDefinition, UseCases } from '@marketplace/platform';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import {
-  applyProviderEvent,
-  authorizePayment,
-  capturePayment,
-  refundPayment,
-  voidPayment,
-  type PaymentUnits,
-  type PaymentsContext,
-} from '../../application/payments.js';
+import type { PaymentUnits, PaymentsContext } from '../../application/ports.js';
+import { authorizePayment } from '../../application/authorize-payment.js';
+import { voidPayment } from '../../application/void-payment.js';
+import { capturePayment } from '../../application/capture-payment.js';
+import { refundPayment } from '../../application/refund-payment.js';
+import { applyProviderEvent } from '../../application/apply-provider-event.js';
 
 /**
  * Commands from the checkout saga, order events and provider webhooks. Every handler is

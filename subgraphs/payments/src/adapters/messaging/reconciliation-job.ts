@@ -2,16 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { newId } from '@marketplace/shared-kernel';
 import { IntervalJob, type Logger, type Orm, type UseCases } from '@marketplace/platform';
 import { compareWithProvider, type Difference } from '../../application/reconcile.js';
-import {
-  IN_FLIGHT_MS,
-  capturePayment,
-  providerOf,
-  refundPayment,
-  resumeAuthorization,
-  voidPayment,
-  type PaymentUnits,
-  type PaymentsContext,
-} from '../../application/payments.js';
+import type { PaymentUnits, PaymentsContext } from '../../application/ports.js';
+import { IN_FLIGHT_MS, providerOf } from '../../application/provider-call.js';
+import { resumeAuthorization } from '../../application/resume-authorization.js';
+import { voidPayment } from '../../application/void-payment.js';
+import { capturePayment } from '../../application/capture-payment.js';
+import { refundPayment } from '../../application/refund-payment.js';
 import {
   paymentIdsAwaitingCapture,
   paymentsToReconcile,

@@ -14,13 +14,9 @@ import {
 } from '../../domain/payment.js';
 import { balancesOf, type AccountBalance, type JournalEntry, type LedgerLine } from '../../domain/ledger.js';
 import type { Ledger, LedgerEntryView, PaymentRepository } from '../../application/repository.js';
-import {
-  PROVIDER_ERROR,
-  type PaymentsDeps,
-  type PaymentsRepositories,
-  type PaymentsSettings,
-  type RefundApprovedCommand,
-} from '../../application/payments.js';
+import type { PaymentsDeps, PaymentsRepositories, PaymentsSettings } from '../../application/ports.js';
+import { PROVIDER_ERROR } from '../../application/provider-call.js';
+import type { RefundApprovedCommand } from '../../application/refund-payment.js';
 
 /*
  * Rows as Postgres returns them: bigint as a string, timestamptz as a Date (a string from the

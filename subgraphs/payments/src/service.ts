@@ -30,6 +30,7 @@ import { createStripeProvider } from './adapters/providers/stripe.js';
 import { createRazorpayProvider } from './adapters/providers/razorpay.js';
 import type { PaymentProvider, ProviderName, ProviderRegistry } from './application/ports.js';
 import type { RetryPolicySettings } from './domain/retry-policy.js';
+import { MAX_PROVIDER_ERRORS } from './application/provider-call.js';
 
 /**
  * Builds the configured providers: Stripe and Razorpay when their keys are set, the sandbox only
@@ -83,8 +84,8 @@ export interface PaymentsServiceOptions {
 /**
  * The payments subgraph: payments and their provider attempts, refunds, the double-entry ledger
  * and reconciliation. Env: PAYMENTS_COMMISSION_BPS (default 1000 = 10%),
- * PAYMENTS_RECONCILE_INTERVAL_MS (default 60000), PAYMENTS_SANDBOX_ENABLED (default off),
- * SANDBOX_WEBHOOK_URL / SANDBOX_WEBHOOK_SECRET,
+ * PAYMENTS_RECONCILE_INTERVAL_MS (default 60000), PAYMENTS_MAX_PROVIDER_ERRORS (default 5),
+ * PAYMENTS_SANDBOX_ENABLED (default off), SANDBOX_WEBHOOK_URL / SANDBOX_WEBHOOK_SECRET,
  * STRIPE_SECRET_KEY / STRIPE_API_BASE, RAZORPAY_KEY_ID / RAZORPAY_KEY_SECRET / RAZORPAY_API_BASE.
  */
 export function createPaymentsService(
@@ -95,6 +96,7 @@ export function createPaymentsService(
   if (commissionBps < 0 || commissionBps > 10_000)
     throw new Error('PAYMENTS_COMMISSION_BPS must be 0..10000');
   const reconcileIntervalMs = intFromEnv('PAYMENTS_RECONCILE_INTERVAL_MS', 60_000, env);
+  const maxProviderErrors = intFromEnv('PAYMENTS_MAX_PROVIDER_ERRORS', MAX_PROVIDER_ERRORS, env);
   // The sandbox stands in for an outside processor, so it gets its own small pool on the same
   // database: on the service's pool, payment transactions waiting for the sandbox could hold
   // every connection the sandbox needs to answer them (seen under 50 concurrent checkouts).
@@ -110,6 +112,7 @@ export function createPaymentsService(
     providers,
     commissionBps,
     clock,
+    maxProviderErrors,
     ...(options.retry ? { retry: options.retry } : {}),
   });
   return {

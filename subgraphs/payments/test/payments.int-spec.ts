@@ -17,7 +17,7 @@ import { authorizePayment } from '../src/application/authorize-payment.js';
 import { capturePayment } from '../src/application/capture-payment.js';
 import { voidPayment } from '../src/application/void-payment.js';
 import { ProviderCallInTransactionError } from '../src/application/provider-guard.js';
-import { paymentsUseCases } from '../src/adapters/persistence/payment-store.js';
+import { paymentIdsAwaitingCapture, paymentsUseCases } from '../src/adapters/persistence/payment-store.js';
 import { runReconciliation } from '../src/adapters/messaging/reconciliation-job.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -33,6 +33,8 @@ let voidDown = false;
 let refundDown = false;
 /** The provider refuses captures for good (an expired authorization). */
 let captureRefused = false;
+/** The provider's capture answers something the adapter cannot read (a PROVIDER_ERROR). */
+let captureBroken = false;
 let authorizeDown = false;
 const providers = new Map<ProviderName, PaymentProvider>([
   [
@@ -48,7 +50,9 @@ const providers = new Map<ProviderName, PaymentProvider>([
           ? Promise.reject(new ProviderUnavailableError('sandbox capture is down'))
           : captureRefused
             ? Promise.resolve({ status: 'FAILED' as const, message: 'authorization expired' })
-            : sandbox.capture(input),
+            : captureBroken
+              ? Promise.reject(new Error('unexpected answer from the provider'))
+              : sandbox.capture(input),
       void: (input) =>
         voidDown ? Promise.reject(new ProviderUnavailableError('sandbox void is down')) : sandbox.void(input),
       refund: (input) =>
@@ -460,6 +464,64 @@ describe('crash between the provider call and applying its answer', () => {
       ok(await provider.retrieve('sbx_none')),
     );
     await expect(inside).rejects.toBeInstanceOf(ProviderCallInTransactionError);
+  });
+
+  it('a capture that keeps ending in PROVIDER_ERROR is retried up to the bound, then left for an operator and reported', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    const bounded = { ...deps, maxProviderErrors: 2 };
+    captureBroken = true;
+    try {
+      await confirmOrder(order);
+      await waitFor(async () => (await attemptCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
+      await runReconciliation(kit(bounded), fresh());
+      expect(await attemptCount(order.paymentId, 'CAPTURE')).toBe(2);
+      const report = await runReconciliation(kit(bounded), fresh());
+      // Not asked a third time: the call waits for an operator, and every report shows it until then.
+      expect(await attemptCount(order.paymentId, 'CAPTURE')).toBe(2);
+      expect((await paymentRow(order.paymentId))!.status).toBe('AUTHORIZED');
+      expect(report.differences).toContainEqual({
+        paymentId: order.paymentId,
+        providerReference: expect.any(String),
+        field: 'retries',
+        local: `CAPTURE capture:${order.paymentId}`,
+        provider: 'PAYMENT.RETRIES_EXHAUSTED: 2 tries ended in PAYMENT.PROVIDER_ERROR',
+      });
+    } finally {
+      captureBroken = false;
+    }
+  });
+
+  it('the retries take the calls tried longest ago first: one that failed again moves to the back', async () => {
+    const first = newOrder();
+    const second = newOrder();
+    for (const order of [first, second]) {
+      await authorize(order, 'tok_sandbox_approve');
+      await waitStatus(order.paymentId, 'AUTHORIZED');
+    }
+    captureBroken = true;
+    try {
+      for (const order of [first, second]) {
+        await confirmOrder(order);
+        await waitFor(async () => (await attemptCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
+      }
+      const queue = async () => {
+        const ids = await paymentIdsAwaitingCapture(fresh(), new Date(), 5, 1_000);
+        return [first, second].map((o) => ids.indexOf(o.paymentId));
+      };
+      const [a, b] = await queue();
+      expect(a).toBeGreaterThanOrEqual(0);
+      expect(a).toBeLessThan(b!);
+      // The first is tried again and fails again: now the second comes before it.
+      await capturePayment(first.paymentId, unitsOf({ correlationId: newId() }));
+      expect(await attemptCount(first.paymentId, 'CAPTURE')).toBe(2);
+      const [again, other] = await queue();
+      expect(other).toBeGreaterThanOrEqual(0);
+      expect(other).toBeLessThan(again!);
+    } finally {
+      captureBroken = false;
+    }
   });
 });
 

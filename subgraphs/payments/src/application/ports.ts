@@ -99,6 +99,11 @@ export interface PaymentsSettings {
   commissionBps: number;
   clock: Clock;
   retry?: RetryPolicySettings;
+  /**
+   * How many `PAYMENT.PROVIDER_ERROR` tries reconciliation makes of one capture, void, refund or
+   * resumed authorization before it leaves it for an operator (default `MAX_PROVIDER_ERRORS`).
+   */
+  maxProviderErrors?: number;
   sleep?: (ms: number) => Promise<void>;
 }
 

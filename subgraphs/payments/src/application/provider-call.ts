@@ -29,6 +29,14 @@ export type Call<T> = { ok: true; value: T } | { ok: false; error: { code: strin
  * failure is visible on the attempt, and reconciliation asks again where the call must happen.
  */
 export const PROVIDER_ERROR = 'PAYMENT.PROVIDER_ERROR';
+
+/**
+ * A provider error is not transient, so its retries are bounded: after this many tries of one
+ * call that ended in `PROVIDER_ERROR`, reconciliation stops asking and reports the call with
+ * `RETRIES_EXHAUSTED` for an operator; the payment or refund stays as it is.
+ */
+export const MAX_PROVIDER_ERRORS = 5;
+export const RETRIES_EXHAUSTED = 'PAYMENT.RETRIES_EXHAUSTED';
 type Answer = Pick<PaymentAttempt, 'outcome' | 'errorCode' | 'message'>;
 type Tried = Answer & { at: Date };
 

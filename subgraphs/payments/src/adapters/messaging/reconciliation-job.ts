@@ -3,12 +3,19 @@ import { newId } from '@marketplace/shared-kernel';
 import { IntervalJob, type Logger, type Orm, type UseCases } from '@marketplace/platform';
 import { compareWithProvider, type Difference } from '../../application/reconcile.js';
 import type { PaymentUnits, PaymentsContext } from '../../application/ports.js';
-import { IN_FLIGHT_MS, providerOf } from '../../application/provider-call.js';
+import {
+  IN_FLIGHT_MS,
+  MAX_PROVIDER_ERRORS,
+  PROVIDER_ERROR,
+  RETRIES_EXHAUSTED,
+  providerOf,
+} from '../../application/provider-call.js';
 import { resumeAuthorization } from '../../application/resume-authorization.js';
 import { voidPayment } from '../../application/void-payment.js';
 import { capturePayment } from '../../application/capture-payment.js';
 import { refundPayment } from '../../application/refund-payment.js';
 import {
+  exhaustedRetries,
   paymentIdsAwaitingCapture,
   paymentsToReconcile,
   pendingRefunds,
@@ -59,19 +66,20 @@ export async function runReconciliation(
     }
   };
   const startedBefore = new Date(clock.now().getTime() - IN_FLIGHT_MS);
+  const maxErrors = deps.maxProviderErrors ?? MAX_PROVIDER_ERRORS;
   // First: an authorization that took a hold and died before its answer was applied is asked
   // again (same key, same hold); a void waiting for it then releases that hold.
   const idempotencyWindow = new Date(clock.now().getTime() - IDEMPOTENCY_WINDOW_MS);
-  for (const paymentId of await staleAuthorizations(em, startedBefore, idempotencyWindow)) {
+  for (const paymentId of await staleAuthorizations(em, startedBefore, idempotencyWindow, maxErrors)) {
     await retry('authorize', paymentId, () => resumeAuthorization(paymentId, run()));
   }
-  for (const v of await pendingVoids(em)) {
+  for (const v of await pendingVoids(em, maxErrors)) {
     await retry('void', v.paymentId, () => voidPayment(v, run()));
   }
-  for (const paymentId of await paymentIdsAwaitingCapture(em, startedBefore)) {
+  for (const paymentId of await paymentIdsAwaitingCapture(em, startedBefore, maxErrors)) {
     await retry('capture', paymentId, () => capturePayment(paymentId, run()));
   }
-  for (const refund of await pendingRefunds(em)) {
+  for (const refund of await pendingRefunds(em, maxErrors)) {
     await retry('refund', refund.paymentId, () => refundPayment(refund, run()));
   }
   const now = clock.now();
@@ -91,6 +99,17 @@ export async function runReconciliation(
         provider: error instanceof Error ? error.message.slice(0, 200) : 'unknown error',
       });
     }
+  }
+  // Calls no longer retried for their provider errors stay in every report until someone acts.
+  for (const call of await exhaustedRetries(em, maxErrors)) {
+    deps.log?.('provider call left for an operator', { ...call, code: RETRIES_EXHAUSTED });
+    differences.push({
+      paymentId: call.paymentId,
+      providerReference: call.providerReference ?? '',
+      field: 'retries',
+      local: `${call.kind} ${call.idempotencyKey}`,
+      provider: `${RETRIES_EXHAUSTED}: ${call.errors} tries ended in ${PROVIDER_ERROR}`,
+    });
   }
   const report = { id: newId(), ranAt: now, checked: payments.length, differences };
   await saveReconciliationReport(em, report);

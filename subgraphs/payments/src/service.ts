@@ -8,6 +8,7 @@ import {
   type ServiceFactory,
 } from '@marketplace/platform';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { paymentsUseCases } from './adapters/persistence/payment-store.js';
 import { Topics } from '@marketplace/event-contracts';
 import { systemClock, type Clock } from '@marketplace/shared-kernel';
 import {
@@ -29,7 +30,7 @@ import { createStripeProvider } from './adapters/providers/stripe.js';
 import { createRazorpayProvider } from './adapters/providers/razorpay.js';
 import type { PaymentProvider, ProviderName, ProviderRegistry } from './application/ports.js';
 import type { RetryPolicySettings } from './domain/retry-policy.js';
-import type { PaymentsDeps } from './application/payments.js';
+import { MAX_PROVIDER_ERRORS } from './application/provider-call.js';
 
 /**
  * Builds the configured providers: Stripe and Razorpay when their keys are set, the sandbox only
@@ -83,8 +84,8 @@ export interface PaymentsServiceOptions {
 /**
  * The payments subgraph: payments and their provider attempts, refunds, the double-entry ledger
  * and reconciliation. Env: PAYMENTS_COMMISSION_BPS (default 1000 = 10%),
- * PAYMENTS_RECONCILE_INTERVAL_MS (default 60000), PAYMENTS_SANDBOX_ENABLED (default off),
- * SANDBOX_WEBHOOK_URL / SANDBOX_WEBHOOK_SECRET,
+ * PAYMENTS_RECONCILE_INTERVAL_MS (default 60000), PAYMENTS_MAX_PROVIDER_ERRORS (default 5),
+ * PAYMENTS_SANDBOX_ENABLED (default off), SANDBOX_WEBHOOK_URL / SANDBOX_WEBHOOK_SECRET,
  * STRIPE_SECRET_KEY / STRIPE_API_BASE, RAZORPAY_KEY_ID / RAZORPAY_KEY_SECRET / RAZORPAY_API_BASE.
  */
 export function createPaymentsService(
@@ -95,6 +96,7 @@ export function createPaymentsService(
   if (commissionBps < 0 || commissionBps > 10_000)
     throw new Error('PAYMENTS_COMMISSION_BPS must be 0..10000');
   const reconcileIntervalMs = intFromEnv('PAYMENTS_RECONCILE_INTERVAL_MS', 60_000, env);
+  const maxProviderErrors = intFromEnv('PAYMENTS_MAX_PROVIDER_ERRORS', MAX_PROVIDER_ERRORS, env);
   // The sandbox stands in for an outside processor, so it gets its own small pool on the same
   // database: on the service's pool, payment transactions waiting for the sandbox could hold
   // every connection the sandbox needs to answer them (seen under 50 concurrent checkouts).
@@ -106,12 +108,13 @@ export function createPaymentsService(
   });
   const providers = options.providers ?? providersFromEnv(env, [], sandboxStore);
   const clock = options.clock ?? systemClock;
-  const deps: PaymentsDeps = {
+  const kit = paymentsUseCases({
     providers,
     commissionBps,
     clock,
+    maxProviderErrors,
     ...(options.retry ? { retry: options.retry } : {}),
-  };
+  });
   return {
     name: 'payments',
     entities: [],
@@ -143,25 +146,18 @@ export function createPaymentsService(
     stop: async () => {
       await sandboxOrm?.close(true);
     },
-    graphql: ({ relay }) => ({
-      resolvers: [...createPaymentResolvers(deps, () => relay.nudge())],
+    graphql: (deps) => ({
+      resolvers: [...createPaymentResolvers(kit.bind(deps))],
       orphanedTypes: [OrderRef],
       referenceResolvers: { Payment: paymentReference, Order: orderReference },
     }),
-    consumers: ({ logger, relay, orm }) =>
-      paymentConsumers(
-        deps,
-        logger.child({ component: 'payments.consumers' }),
-        () => relay.nudge(),
-        () => orm.em.fork() as EntityManager,
-      ),
-    jobs: ({ orm, logger, relay }) => [
+    consumers: (deps) => paymentConsumers(kit.bind(deps), () => deps.orm.em.fork() as EntityManager),
+    jobs: (deps) => [
       reconciliationJob({
-        orm,
-        deps,
-        logger,
+        orm: deps.orm,
+        uc: kit.bind(deps),
+        logger: deps.logger,
         intervalMs: reconcileIntervalMs,
-        onCommit: () => relay.nudge(),
       }),
     ],
   };

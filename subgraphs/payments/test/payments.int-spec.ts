@@ -11,17 +11,13 @@ import {
 } from '../src/application/ports.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ok } from '@marketplace/shared-kernel';
-import {
-  IN_FLIGHT_MS,
-  authorizePayment,
-  capturePayment,
-  providerOf,
-  voidPayment,
-  type PaymentUnits,
-  type PaymentsDeps,
-} from '../src/application/payments.js';
+import type { PaymentUnits, PaymentsContext, PaymentsSettings } from '../src/application/ports.js';
+import { IN_FLIGHT_MS, providerOf } from '../src/application/provider-call.js';
+import { authorizePayment } from '../src/application/authorize-payment.js';
+import { capturePayment } from '../src/application/capture-payment.js';
+import { voidPayment } from '../src/application/void-payment.js';
 import { ProviderCallInTransactionError } from '../src/application/provider-guard.js';
-import { paymentUnits, runInTransaction } from '../src/adapters/persistence/payments-context.js';
+import { paymentIdsAwaitingCapture, paymentsUseCases } from '../src/adapters/persistence/payment-store.js';
 import { runReconciliation } from '../src/adapters/messaging/reconciliation-job.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -37,6 +33,8 @@ let voidDown = false;
 let refundDown = false;
 /** The provider refuses captures for good (an expired authorization). */
 let captureRefused = false;
+/** The provider's capture answers something the adapter cannot read (a PROVIDER_ERROR). */
+let captureBroken = false;
 let authorizeDown = false;
 const providers = new Map<ProviderName, PaymentProvider>([
   [
@@ -52,7 +50,9 @@ const providers = new Map<ProviderName, PaymentProvider>([
           ? Promise.reject(new ProviderUnavailableError('sandbox capture is down'))
           : captureRefused
             ? Promise.resolve({ status: 'FAILED' as const, message: 'authorization expired' })
-            : sandbox.capture(input),
+            : captureBroken
+              ? Promise.reject(new Error('unexpected answer from the provider'))
+              : sandbox.capture(input),
       void: (input) =>
         voidDown ? Promise.reject(new ProviderUnavailableError('sandbox void is down')) : sandbox.void(input),
       refund: (input) =>
@@ -275,11 +275,28 @@ describe('authorize through commands', () => {
 
 describe('crash between the provider call and applying its answer', () => {
   const fresh = () => service.orm.em.fork() as EntityManager;
-  const deps: PaymentsDeps = {
+  const deps: PaymentsSettings = {
     providers: { get: (n) => providers.get(n), names: () => [...providers.keys()] },
     commissionBps: 1_000,
     clock: systemClock,
   };
+  const kit = (settings: PaymentsSettings) => paymentsUseCases(settings).bind(service);
+  /** A context on a connection of its own, as the kit builds for a caller. */
+  const contextOf = (meta: { correlationId: string }, settings = deps): PaymentsContext =>
+    kit(settings).forActor(null, { correlationId: meta.correlationId, em: fresh() });
+  const unitsOf = (meta: { correlationId: string }, settings = deps): PaymentUnits => ({
+    intent: contextOf(meta, settings),
+    outcome: contextOf(meta, settings),
+  });
+  /** The same context whose transactions run `work` and then fail as `failure` says. */
+  const failing = (ctx: PaymentsContext, failure: () => Promise<never>): PaymentsContext => ({
+    ...ctx,
+    transaction: (work) =>
+      ctx.transaction(async (tx) => {
+        await work(tx);
+        return failure();
+      }),
+  });
 
   it('the intent commits first; the re-sent command resumes it and gets the same authorization back: one hold, one payment', async () => {
     const order = newOrder();
@@ -296,14 +313,9 @@ describe('crash between the provider call and applying its answer', () => {
       ],
     };
     const meta = { correlationId: newId() };
-    const outcome = runInTransaction(fresh(), meta);
     const crashing: PaymentUnits = {
-      intent: runInTransaction(fresh(), meta),
-      outcome: (work) =>
-        outcome(async (tx) => {
-          await work(tx);
-          throw new Error('process died before commit');
-        }),
+      intent: contextOf(meta),
+      outcome: failing(contextOf(meta), () => Promise.reject(new Error('process died before commit'))),
     };
     // The service's consumers share this sandbox and may authorize other tests' payments
     // meanwhile: only holds of this test's amount are ours.
@@ -315,20 +327,20 @@ describe('crash between the provider call and applying its answer', () => {
         .map((e) => e.data.reference);
     const attempts = () =>
       sql('select kind, outcome from payment_attempt where payment_id = ?', [order.paymentId]);
-    await authorizePayment(command, crashing, deps);
+    await authorizePayment(command, crashing);
     expect(await paymentRow(order.paymentId)).toMatchObject({ status: 'CREATED', provider_reference: null });
     expect(await attempts()).toEqual([{ kind: 'AUTHORIZE', outcome: 'STARTED' }]);
     const held = holds();
     expect(held).toHaveLength(1);
 
     // While the call may still be in flight a re-sent command changes nothing and calls nobody.
-    await authorizePayment(command, paymentUnits(fresh(), fresh, meta), deps);
+    await authorizePayment(command, unitsOf(meta));
     expect(holds()).toEqual(held);
     expect(await attempts()).toEqual([{ kind: 'AUTHORIZE', outcome: 'STARTED' }]);
 
     // The saga re-sends after its step timeout, longer than any call takes.
     const later = { ...deps, clock: { now: () => new Date(Date.now() + IN_FLIGHT_MS) } };
-    const redone = await authorizePayment(command, paymentUnits(fresh(), fresh, meta), later);
+    const redone = await authorizePayment(command, unitsOf(meta, later));
     expect(redone.ok && redone.value?.status).toBe('AUTHORIZED');
     expect(await paymentRow(order.paymentId)).toMatchObject({
       status: 'AUTHORIZED',
@@ -350,8 +362,11 @@ describe('crash between the provider call and applying its answer', () => {
     const order = newOrder();
     const meta = { correlationId: newId() };
     const lost: PaymentUnits = {
-      intent: runInTransaction(fresh(), meta),
-      outcome: () => Promise.reject(new Error('database gone while applying the answer')),
+      intent: contextOf(meta),
+      outcome: {
+        ...contextOf(meta),
+        transaction: () => Promise.reject(new Error('database gone while applying the answer')),
+      },
     };
     const before = sandbox.events.length;
     const holds = () =>
@@ -373,7 +388,6 @@ describe('crash between the provider call and applying its answer', () => {
         ],
       },
       lost,
-      deps,
     );
     const held = holds();
     expect(held).toHaveLength(1);
@@ -383,8 +397,7 @@ describe('crash between the provider call and applying its answer', () => {
     const later = { ...deps, clock: { now: () => new Date(Date.now() + IN_FLIGHT_MS) } };
     await voidPayment(
       { paymentId: order.paymentId, orderId: order.orderId, reason: 'CHECKOUT_TIMEOUT' },
-      paymentUnits(fresh(), fresh, meta),
-      later,
+      unitsOf(meta, later),
     );
     expect((await paymentRow(order.paymentId))!.status).toBe('CREATED');
     expect(await sandbox.retrieve(held[0]!)).toMatchObject({ status: 'AUTHORIZED' });
@@ -393,12 +406,12 @@ describe('crash between the provider call and applying its answer', () => {
     // the provider is still down the payment stays open, to be asked again on the next run.
     authorizeDown = true;
     try {
-      await runReconciliation(fresh(), later);
+      await runReconciliation(kit(later), fresh());
     } finally {
       authorizeDown = false;
     }
     expect(await paymentRow(order.paymentId)).toMatchObject({ status: 'CREATED', provider_reference: null });
-    await runReconciliation(fresh(), later);
+    await runReconciliation(kit(later), fresh());
     expect(holds()).toEqual(held);
     expect(await paymentRow(order.paymentId)).toMatchObject({
       status: 'VOIDED',
@@ -418,16 +431,20 @@ describe('crash between the provider call and applying its answer', () => {
     const meta = { correlationId: newId() };
     let outcomes = 0;
     // The refusal is applied and committed; the process dies before the release starts.
+    const outcome = contextOf(meta);
     const dying: PaymentUnits = {
-      intent: runInTransaction(fresh(), meta),
-      outcome: (work) =>
-        ++outcomes === 1
-          ? runInTransaction(fresh(), meta)(work)
-          : Promise.reject(new Error('process died before the release')),
+      intent: contextOf(meta),
+      outcome: {
+        ...outcome,
+        transaction: (work) =>
+          ++outcomes === 1
+            ? outcome.transaction(work)
+            : Promise.reject(new Error('process died before the release')),
+      },
     };
     captureRefused = true;
     try {
-      await capturePayment(order.paymentId, dying, deps);
+      await capturePayment(order.paymentId, dying);
     } finally {
       captureRefused = false;
     }
@@ -435,7 +452,7 @@ describe('crash between the provider call and applying its answer', () => {
     expect(
       await sql('select reason from payment_void_intent where payment_id = ?', [order.paymentId]),
     ).toEqual([{ reason: 'CAPTURE_FAILED' }]);
-    await runReconciliation(fresh(), deps);
+    await runReconciliation(kit(deps), fresh());
     expect((await paymentRow(order.paymentId))!.status).toBe('VOIDED');
     expect((await sandbox.retrieve(reference)).status).toBe('VOIDED');
     expect(await attemptCount(order.paymentId, 'CAPTURE')).toBe(1);
@@ -443,10 +460,68 @@ describe('crash between the provider call and applying its answer', () => {
 
   it('the guard refuses a provider call made inside a transaction', async () => {
     const provider = providerOf(deps, 'SANDBOX')!;
-    const inside = runInTransaction(fresh(), { correlationId: newId() })(async () =>
+    const inside = contextOf({ correlationId: newId() }).transaction(async () =>
       ok(await provider.retrieve('sbx_none')),
     );
     await expect(inside).rejects.toBeInstanceOf(ProviderCallInTransactionError);
+  });
+
+  it('a capture that keeps ending in PROVIDER_ERROR is retried up to the bound, then left for an operator and reported', async () => {
+    const order = newOrder();
+    await authorize(order, 'tok_sandbox_approve');
+    await waitStatus(order.paymentId, 'AUTHORIZED');
+    const bounded = { ...deps, maxProviderErrors: 2 };
+    captureBroken = true;
+    try {
+      await confirmOrder(order);
+      await waitFor(async () => (await attemptCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
+      await runReconciliation(kit(bounded), fresh());
+      expect(await attemptCount(order.paymentId, 'CAPTURE')).toBe(2);
+      const report = await runReconciliation(kit(bounded), fresh());
+      // Not asked a third time: the call waits for an operator, and every report shows it until then.
+      expect(await attemptCount(order.paymentId, 'CAPTURE')).toBe(2);
+      expect((await paymentRow(order.paymentId))!.status).toBe('AUTHORIZED');
+      expect(report.differences).toContainEqual({
+        paymentId: order.paymentId,
+        providerReference: expect.any(String),
+        field: 'retries',
+        local: `CAPTURE capture:${order.paymentId}`,
+        provider: 'PAYMENT.RETRIES_EXHAUSTED: 2 tries ended in PAYMENT.PROVIDER_ERROR',
+      });
+    } finally {
+      captureBroken = false;
+    }
+  });
+
+  it('the retries take the calls tried longest ago first: one that failed again moves to the back', async () => {
+    const first = newOrder();
+    const second = newOrder();
+    for (const order of [first, second]) {
+      await authorize(order, 'tok_sandbox_approve');
+      await waitStatus(order.paymentId, 'AUTHORIZED');
+    }
+    captureBroken = true;
+    try {
+      for (const order of [first, second]) {
+        await confirmOrder(order);
+        await waitFor(async () => (await attemptCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
+      }
+      const queue = async () => {
+        const ids = await paymentIdsAwaitingCapture(fresh(), new Date(), 5, 1_000);
+        return [first, second].map((o) => ids.indexOf(o.paymentId));
+      };
+      const [a, b] = await queue();
+      expect(a).toBeGreaterThanOrEqual(0);
+      expect(a).toBeLessThan(b!);
+      // The first is tried again and fails again: now the second comes before it.
+      await capturePayment(first.paymentId, unitsOf({ correlationId: newId() }));
+      expect(await attemptCount(first.paymentId, 'CAPTURE')).toBe(2);
+      const [again, other] = await queue();
+      expect(other).toBeGreaterThanOrEqual(0);
+      expect(other).toBeLessThan(again!);
+    } finally {
+      captureBroken = false;
+    }
   });
 });
 

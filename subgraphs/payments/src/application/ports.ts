@@ -1,4 +1,7 @@
-import type { Money } from '@marketplace/shared-kernel';
+import type { TransactionTools, UseCaseContext } from '@marketplace/platform';
+import type { Clock, Money } from '@marketplace/shared-kernel';
+import type { RetryPolicySettings } from '../domain/retry-policy.js';
+import type { Ledger, PaymentRepository } from './repository.js';
 
 /**
  * Provider port: binding between the payments application and the provider adapters
@@ -79,4 +82,45 @@ export class ProviderUnavailableError extends Error {
 export interface ProviderRegistry {
   get(name: ProviderName): PaymentProvider | undefined;
   names(): ProviderName[];
+}
+
+/** The repositories of one payments transaction. */
+export interface PaymentsRepositories {
+  payments: PaymentRepository;
+  ledger: Ledger;
+}
+
+/** A payments transaction: its repositories, `track` (events to the outbox) and `afterCommit`. */
+export type PaymentsTransaction = PaymentsRepositories & TransactionTools;
+
+/** What payments is configured with, declared once in its kit (`paymentsUseCases`). */
+export interface PaymentsSettings {
+  providers: ProviderRegistry;
+  commissionBps: number;
+  clock: Clock;
+  retry?: RetryPolicySettings;
+  /**
+   * How many `PAYMENT.PROVIDER_ERROR` tries reconciliation makes of one capture, void, refund or
+   * resumed authorization before it leaves it for an operator (default `MAX_PROVIDER_ERRORS`).
+   */
+  maxProviderErrors?: number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface PaymentsDeps extends PaymentsSettings {
+  log?: (message: string, detail?: Record<string, unknown>) => void;
+}
+
+/** A payments use case's context, built by the kit for a request, a message or a job. */
+export type PaymentsContext = UseCaseContext<PaymentsRepositories, PaymentsDeps>;
+
+/**
+ * The two transactions around every provider call. `intent` is the caller's context (inside a
+ * consumer its transaction commits with the message's inbox record): it records the call it is
+ * about to make. `outcome` runs on a connection of its own, opened after `intent` committed, and
+ * applies the answer. Both carry the caller's correlation.
+ */
+export interface PaymentUnits {
+  intent: PaymentsContext;
+  outcome: PaymentsContext;
 }

@@ -4,7 +4,7 @@ import type { ProviderPaymentState } from './ports.js';
 export interface Difference {
   paymentId: string;
   providerReference: string;
-  field: 'status' | 'capturedAmount' | 'refundedAmount' | 'currency' | 'retrieve';
+  field: 'status' | 'capturedAmount' | 'refundedAmount' | 'currency' | 'retrieve' | 'retries';
   local: string;
   provider: string;
 }

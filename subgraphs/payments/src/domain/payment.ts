@@ -1,11 +1,10 @@
 import {
-  LegacyAggregateRoot,
+  AggregateRoot,
   Money,
   StateMachine,
   domainError,
   err,
   ok,
-  type DomainEvent,
   type DomainError,
   type Result,
 } from '@marketplace/shared-kernel';
@@ -104,6 +103,36 @@ export interface PaymentProps {
   refunds: Refund[];
 }
 
+type MoneyJson = { amount: number; currency: string };
+/** What every payment event names: the payment, its order, and the payment's version. */
+type AboutPayment = { paymentId: string; orderId: string; version: number };
+type AboutBuyer = AboutPayment & { buyerId: string };
+
+/** The events a payment raises, by contract (the platform checks them against the schemas). */
+export type PaymentEvents = {
+  'payments.payment-authorized@1': AboutBuyer & {
+    checkoutId: string;
+    amount: MoneyJson;
+    provider: ProviderKind;
+    providerReference: string;
+  };
+  'payments.payment-captured@1': AboutBuyer & { amount: MoneyJson; capturedAt: string };
+  'payments.payment-failed@1': AboutBuyer & {
+    checkoutId: string;
+    code: string;
+    message: string;
+    declineCode: string | null;
+  };
+  'payments.payment-refunded@1': AboutBuyer & {
+    refundId: string;
+    refundRequestId: string;
+    amount: MoneyJson;
+    refundedTotal: MoneyJson;
+  };
+  'payments.payment-voided@1': AboutPayment & { reason: string };
+  'payments.refund-failed@1': AboutPayment & { refundRequestId: string; code: string; message: string };
+};
+
 export const PaymentErrors = {
   invalid: (message: string, field?: string) => domainError('PAYMENT.INVALID', message, field),
   notRefundable: (status: PaymentStatus) =>
@@ -122,9 +151,13 @@ export const PaymentErrors = {
  * change currency. Methods return ok(false) for facts already applied, so replays and late
  * provider events are harmless.
  */
-export class Payment extends LegacyAggregateRoot<DomainEvent> {
+export class Payment extends AggregateRoot<PaymentEvents> {
   private constructor(private p: PaymentProps) {
     super();
+  }
+
+  protected override get aggregateType(): string {
+    return 'Payment';
   }
 
   static restore(props: PaymentProps): Payment {
@@ -244,10 +277,10 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
   get capturedAt() {
     return this.p.capturedAt;
   }
-  get attempts(): readonly PaymentAttempt[] {
+  get attempts(): readonly Readonly<PaymentAttempt>[] {
     return this.p.attempts;
   }
-  get refunds(): readonly Refund[] {
+  get refunds(): readonly Readonly<Refund>[] {
     return this.p.refunds;
   }
   /** Props for persistence. */
@@ -280,16 +313,21 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
   }
 
   /** The call of this kind still waiting for the provider's answer, if the last one is. */
-  inFlight(kind: AttemptKind): PaymentAttempt | undefined {
+  inFlight(kind: AttemptKind): Readonly<PaymentAttempt> | undefined {
     const last = this.p.attempts.filter((a) => a.kind === kind).at(-1);
     return last?.outcome === 'STARTED' ? last : undefined;
   }
 
-  refundByRequest(refundRequestId: string): Refund | undefined {
+  refundByRequest(refundRequestId: string): Readonly<Refund> | undefined {
     return this.p.refunds.find((r) => r.refundRequestId === refundRequestId);
   }
 
-  refundById(id: string): Refund | undefined {
+  /** The refund itself, for this aggregate's own changes; callers get read-only views. */
+  private refundToChange(id: string): Refund | undefined {
+    return this.p.refunds.find((r) => r.id === id);
+  }
+
+  refundById(id: string): Readonly<Refund> | undefined {
     return this.p.refunds.find((r) => r.id === id);
   }
 
@@ -335,14 +373,17 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
     if (wasCreated) this.recordAuthorized(now);
     this.p.capturedAmount = amount.amount;
     this.p.capturedAt = now;
-    this.record(
-      this.event('payments.payment-captured', now, {
+    this.raise(
+      'payments.payment-captured@1',
+      {
         paymentId: this.id,
         orderId: this.orderId,
         buyerId: this.buyerId,
         amount: amount.toJSON(),
         capturedAt: now.toISOString(),
-      }),
+        version: this.eventVersion,
+      },
+      { occurredAt: now },
     );
     return ok(true);
   }
@@ -352,8 +393,10 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
     const moved = paymentStateMachine.transition(this.p.status, 'VOIDED');
     if (!moved.ok) return moved;
     this.move('VOIDED', now);
-    this.record(
-      this.event('payments.payment-voided', now, { paymentId: this.id, orderId: this.orderId, reason }),
+    this.raise(
+      'payments.payment-voided@1',
+      { paymentId: this.id, orderId: this.orderId, reason, version: this.eventVersion },
+      { occurredAt: now },
     );
     return ok(true);
   }
@@ -362,7 +405,7 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
   requestRefund(
     input: { id: string; refundRequestId: string; subOrderId: string; sellerId: string; amount: Money },
     now: Date,
-  ): Result<Refund> {
+  ): Result<Readonly<Refund>> {
     const policy = this.checkRefund(input);
     const refund: Refund = {
       id: input.id,
@@ -406,7 +449,7 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
 
   /** The provider refunded: the only place refunded money grows. Repeats change nothing. */
   completeRefund(refundId: string, providerRefundId: string | null, now: Date): Result<boolean> {
-    const refund = this.refundById(refundId);
+    const refund = this.refundToChange(refundId);
     if (!refund) return err(domainError('REFUND.NOT_FOUND', 'No such refund'));
     if (refund.status !== 'PENDING') return ok(false);
     const settled = moveRefund(refund, 'SUCCEEDED');
@@ -415,35 +458,25 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
     refund.updatedAt = now;
     this.p.refundedAmount += refund.amount.amount;
     this.move(this.p.refundedAmount === this.p.capturedAmount ? 'REFUNDED' : 'PARTIALLY_REFUNDED', now);
-    this.record(
-      this.event('payments.payment-refunded', now, {
-        paymentId: this.id,
-        orderId: this.orderId,
-        buyerId: this.buyerId,
-        refundId: refund.id,
-        refundRequestId: refund.refundRequestId,
-        amount: refund.amount.toJSON(),
-        refundedTotal: this.refundedAmount.toJSON(),
-      }),
-    );
+    this.recordRefunded(refund, now);
     return ok(true);
   }
 
   /** The provider accepted the refund but settles it later (a webhook completes it). */
   refundPending(refundId: string, providerRefundId: string, now: Date): void {
-    const refund = this.refundById(refundId);
+    const refund = this.refundToChange(refundId);
     if (refund && refund.status === 'PENDING') {
       refund.providerRefundId = providerRefundId;
       refund.updatedAt = now;
     }
   }
 
-  refundByProviderId(providerRefundId: string): Refund | undefined {
+  refundByProviderId(providerRefundId: string): Readonly<Refund> | undefined {
     return this.p.refunds.find((r) => r.providerRefundId === providerRefundId);
   }
 
   failRefund(refundId: string, code: string, message: string, now: Date): Result<boolean> {
-    const refund = this.refundById(refundId);
+    const refund = this.refundToChange(refundId);
     if (!refund) return err(domainError('REFUND.NOT_FOUND', 'No such refund'));
     if (refund.status !== 'PENDING') return ok(false);
     const settled = moveRefund(refund, 'FAILED');
@@ -466,20 +499,9 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
     else if (this.p.status !== 'CREATED' && this.p.status !== 'VOIDED') this.recordAuthorized(now);
   }
 
-  replayRefundReply(refund: Refund, now: Date): void {
+  replayRefundReply(refund: Readonly<Refund>, now: Date): void {
     if (refund.status === 'FAILED') this.recordRefundFailed(refund, now);
-    else if (refund.status === 'SUCCEEDED')
-      this.record(
-        this.event('payments.payment-refunded', now, {
-          paymentId: this.id,
-          orderId: this.orderId,
-          buyerId: this.buyerId,
-          refundId: refund.id,
-          refundRequestId: refund.refundRequestId,
-          amount: refund.amount.toJSON(),
-          refundedTotal: this.refundedAmount.toJSON(),
-        }),
-      );
+    else if (refund.status === 'SUCCEEDED') this.recordRefunded(refund, now);
   }
 
   /** Dr buyer the total; Cr each seller its split net of commission; Cr the platform the commission. */
@@ -541,8 +563,9 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
   }
 
   private recordAuthorized(now: Date): void {
-    this.record(
-      this.event('payments.payment-authorized', now, {
+    this.raise(
+      'payments.payment-authorized@1',
+      {
         paymentId: this.id,
         orderId: this.orderId,
         checkoutId: this.checkoutId,
@@ -550,13 +573,16 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
         amount: this.amount.toJSON(),
         provider: this.provider,
         providerReference: this.p.providerReference ?? `pending:${this.id}`,
-      }),
+        version: this.eventVersion,
+      },
+      { occurredAt: now },
     );
   }
 
   private recordFailed(now: Date): void {
-    this.record(
-      this.event('payments.payment-failed', now, {
+    this.raise(
+      'payments.payment-failed@1',
+      {
         paymentId: this.id,
         orderId: this.orderId,
         checkoutId: this.checkoutId,
@@ -564,30 +590,46 @@ export class Payment extends LegacyAggregateRoot<DomainEvent> {
         code: this.p.failureCode ?? 'PAYMENT.FAILED',
         message: this.p.failureMessage ?? 'The payment failed',
         declineCode: this.p.declineCode,
-      }),
+        version: this.eventVersion,
+      },
+      { occurredAt: now },
     );
   }
 
-  private recordRefundFailed(refund: Refund, now: Date): void {
-    this.record(
-      this.event('payments.refund-failed', now, {
+  private recordRefunded(refund: Readonly<Refund>, now: Date): void {
+    this.raise(
+      'payments.payment-refunded@1',
+      {
+        paymentId: this.id,
+        orderId: this.orderId,
+        buyerId: this.buyerId,
+        refundId: refund.id,
+        refundRequestId: refund.refundRequestId,
+        amount: refund.amount.toJSON(),
+        refundedTotal: this.refundedAmount.toJSON(),
+        version: this.eventVersion,
+      },
+      { occurredAt: now },
+    );
+  }
+
+  private recordRefundFailed(refund: Readonly<Refund>, now: Date): void {
+    this.raise(
+      'payments.refund-failed@1',
+      {
         paymentId: this.id,
         orderId: this.orderId,
         refundRequestId: refund.refundRequestId,
         code: refund.failureCode ?? 'REFUND.FAILED',
         message: refund.failureMessage ?? 'The refund failed',
-      }),
+        version: this.eventVersion,
+      },
+      { occurredAt: now },
     );
   }
 
-  private event(type: string, now: Date, payload: Record<string, unknown>): DomainEvent {
-    return {
-      type,
-      version: 1,
-      aggregateType: 'Payment',
-      aggregateId: this.id,
-      occurredAt: now,
-      payload: { ...payload, version: Math.max(1, this.p.version) },
-    };
+  /** The version every event carries: the payment's, at least 1. */
+  private get eventVersion(): number {
+    return Math.max(1, this.p.version);
   }
 }

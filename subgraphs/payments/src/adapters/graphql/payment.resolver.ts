@@ -10,10 +10,11 @@ import {
   unauthenticated,
   type ReferenceResolver,
   type RequestContext,
+  type UseCases,
 } from '@marketplace/platform';
 import type { Payment } from '../../domain/payment.js';
 import { Accounts } from '../../domain/ledger.js';
-import type { PaymentsDeps } from '../../application/payments.js';
+import type { PaymentsContext } from '../../application/ports.js';
 import {
   ledgerBalances,
   ledgerEntriesOf,
@@ -62,7 +63,7 @@ export const orderReference: ReferenceResolver<OrderRef> = (reference) =>
 const isAdmin = (ctx: RequestContext) => ctx.actor?.role === 'admin';
 const denied = (ctx: RequestContext) => ErrorResult.of(ctx.actor ? forbidden() : unauthenticated());
 
-export function createPaymentResolvers(deps: PaymentsDeps, onCommit?: () => void) {
+export function createPaymentResolvers(uc: UseCases<PaymentsContext>) {
   @Resolver(() => PaymentNode)
   class PaymentResolver {
     @Query(() => PaymentNode, {
@@ -129,7 +130,7 @@ export function createPaymentResolvers(deps: PaymentsDeps, onCommit?: () => void
     })
     async runReconciliation(@Ctx() ctx: RequestContext): Promise<typeof ReconciliationResult> {
       if (!isAdmin(ctx)) return denied(ctx);
-      const report = await runReconciliation(ctx.em, deps, onCommit);
+      const report = await runReconciliation(uc, ctx.em);
       return Object.assign(new ReconciliationPayload(), {
         report: Object.assign(new ReconciliationReportNode(), report),
       });

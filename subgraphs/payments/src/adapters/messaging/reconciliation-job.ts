@@ -1,17 +1,21 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { IntervalJob, type Logger, type Orm } from '@marketplace/platform';
 import { newId } from '@marketplace/shared-kernel';
+import { IntervalJob, type Logger, type Orm, type UseCases } from '@marketplace/platform';
 import { compareWithProvider, type Difference } from '../../application/reconcile.js';
+import type { PaymentUnits, PaymentsContext } from '../../application/ports.js';
 import {
   IN_FLIGHT_MS,
-  capturePayment,
+  MAX_PROVIDER_ERRORS,
+  PROVIDER_ERROR,
+  RETRIES_EXHAUSTED,
   providerOf,
-  refundPayment,
-  resumeAuthorization,
-  voidPayment,
-  type PaymentsDeps,
-} from '../../application/payments.js';
+} from '../../application/provider-call.js';
+import { resumeAuthorization } from '../../application/resume-authorization.js';
+import { voidPayment } from '../../application/void-payment.js';
+import { capturePayment } from '../../application/capture-payment.js';
+import { refundPayment } from '../../application/refund-payment.js';
 import {
+  exhaustedRetries,
   paymentIdsAwaitingCapture,
   paymentsToReconcile,
   pendingRefunds,
@@ -19,7 +23,6 @@ import {
   saveReconciliationReport,
   staleAuthorizations,
 } from '../persistence/payment-store.js';
-import { paymentUnits } from '../persistence/payments-context.js';
 
 export interface ReconciliationReport {
   id: string;
@@ -44,12 +47,16 @@ const LOOKBACK_MS = 24 * 60 * 60 * 1000;
  * ledgers go wrong.
  */
 export async function runReconciliation(
+  uc: UseCases<PaymentsContext>,
   em: EntityManager,
-  deps: PaymentsDeps,
-  onCommit?: () => void,
 ): Promise<ReconciliationReport> {
+  const deps = uc.forJob();
   const { clock } = deps;
-  const run = () => paymentUnits(em.fork(), () => em.fork(), { correlationId: newId() }, onCommit);
+  // Each retry is a job run of its own; the outcome of its call shares its correlation id.
+  const run = (): PaymentUnits => {
+    const intent = uc.forJob();
+    return { intent, outcome: uc.forActor(null, { correlationId: intent.correlationId }) };
+  };
   // One payment the provider still refuses to answer must not hold up the others.
   const retry = async (what: string, paymentId: string, work: () => Promise<unknown>) => {
     try {
@@ -59,20 +66,21 @@ export async function runReconciliation(
     }
   };
   const startedBefore = new Date(clock.now().getTime() - IN_FLIGHT_MS);
+  const maxErrors = deps.maxProviderErrors ?? MAX_PROVIDER_ERRORS;
   // First: an authorization that took a hold and died before its answer was applied is asked
   // again (same key, same hold); a void waiting for it then releases that hold.
   const idempotencyWindow = new Date(clock.now().getTime() - IDEMPOTENCY_WINDOW_MS);
-  for (const paymentId of await staleAuthorizations(em, startedBefore, idempotencyWindow)) {
-    await retry('authorize', paymentId, () => resumeAuthorization(paymentId, run(), deps));
+  for (const paymentId of await staleAuthorizations(em, startedBefore, idempotencyWindow, maxErrors)) {
+    await retry('authorize', paymentId, () => resumeAuthorization(paymentId, run()));
   }
-  for (const v of await pendingVoids(em)) {
-    await retry('void', v.paymentId, () => voidPayment(v, run(), deps));
+  for (const v of await pendingVoids(em, maxErrors)) {
+    await retry('void', v.paymentId, () => voidPayment(v, run()));
   }
-  for (const paymentId of await paymentIdsAwaitingCapture(em, startedBefore)) {
-    await retry('capture', paymentId, () => capturePayment(paymentId, run(), deps));
+  for (const paymentId of await paymentIdsAwaitingCapture(em, startedBefore, maxErrors)) {
+    await retry('capture', paymentId, () => capturePayment(paymentId, run()));
   }
-  for (const refund of await pendingRefunds(em)) {
-    await retry('refund', refund.paymentId, () => refundPayment(refund, run(), deps));
+  for (const refund of await pendingRefunds(em, maxErrors)) {
+    await retry('refund', refund.paymentId, () => refundPayment(refund, run()));
   }
   const now = clock.now();
   const payments = await paymentsToReconcile(em, new Date(now.getTime() - LOOKBACK_MS));
@@ -92,6 +100,17 @@ export async function runReconciliation(
       });
     }
   }
+  // Calls no longer retried for their provider errors stay in every report until someone acts.
+  for (const call of await exhaustedRetries(em, maxErrors)) {
+    deps.log?.('provider call left for an operator', { ...call, code: RETRIES_EXHAUSTED });
+    differences.push({
+      paymentId: call.paymentId,
+      providerReference: call.providerReference ?? '',
+      field: 'retries',
+      local: `${call.kind} ${call.idempotencyKey}`,
+      provider: `${RETRIES_EXHAUSTED}: ${call.errors} tries ended in ${PROVIDER_ERROR}`,
+    });
+  }
   const report = { id: newId(), ranAt: now, checked: payments.length, differences };
   await saveReconciliationReport(em, report);
   return report;
@@ -99,21 +118,16 @@ export async function runReconciliation(
 
 export function reconciliationJob(options: {
   orm: Orm;
-  deps: PaymentsDeps;
+  uc: UseCases<PaymentsContext>;
   logger: Logger;
   intervalMs: number;
-  onCommit?: () => void;
 }): IntervalJob {
   return new IntervalJob({
     name: 'payments.reconciliation',
     intervalMs: options.intervalMs,
     logger: options.logger,
     run: async () => {
-      const report = await runReconciliation(
-        options.orm.em.fork() as EntityManager,
-        options.deps,
-        options.onCommit,
-      );
+      const report = await runReconciliation(options.uc, options.orm.em.fork() as EntityManager);
       if (report.differences.length > 0)
         options.logger.warn(
           { reportId: report.id, differences: report.differences.length },

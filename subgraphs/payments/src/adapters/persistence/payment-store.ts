@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { defineUseCases } from '@marketplace/platform';
 import { Money } from '@marketplace/shared-kernel';
 import {
   Payment,
@@ -13,7 +14,9 @@ import {
 } from '../../domain/payment.js';
 import { balancesOf, type AccountBalance, type JournalEntry, type LedgerLine } from '../../domain/ledger.js';
 import type { Ledger, LedgerEntryView, PaymentRepository } from '../../application/repository.js';
-import { PROVIDER_ERROR, type RefundApprovedCommand } from '../../application/payments.js';
+import type { PaymentsDeps, PaymentsRepositories, PaymentsSettings } from '../../application/ports.js';
+import { PROVIDER_ERROR } from '../../application/provider-call.js';
+import type { RefundApprovedCommand } from '../../application/refund-payment.js';
 
 /*
  * Rows as Postgres returns them: bigint as a string, timestamptz as a Date (a string from the
@@ -338,6 +341,24 @@ export async function paymentsToReconcile(em: EntityManager, since: Date, limit 
   return load(em, rows);
 }
 
+/*
+ * The retry queries below leave out a call with `maxErrors` or more PROVIDER_ERROR tries (those
+ * are reported for an operator, see `exhaustedRetries`), and take the calls tried longest ago
+ * first: a call that failed again moves to the back, so a batch of failing ones cannot starve
+ * the rest.
+ */
+
+/** The PROVIDER_ERROR tries of the call `kind` on payment `p` (`key`: one refund's calls). */
+const providerErrors = (kind: AttemptKind, key = '') =>
+  `(select count(*) from payment_attempt e where e.payment_id = p.id and e.kind = '${kind}'
+      and e.error_code = '${PROVIDER_ERROR}'${key ? ` and e.idempotency_key = ${key}` : ''})`;
+
+/** When the call `kind` on payment `p` was last tried (`key`: one refund's calls). */
+const lastTried = (kind: AttemptKind, key = '') =>
+  `(select max(a.at) from payment_attempt a where a.payment_id = p.id and a.kind = '${kind}'${
+    key ? ` and a.idempotency_key = ${key}` : ''
+  })`;
+
 /**
  * AUTHORIZED payments whose last CAPTURE attempt met an unavailable provider, or was started
  * before `startedBefore` and never answered (its process died during the call). A capture the
@@ -346,6 +367,7 @@ export async function paymentsToReconcile(em: EntityManager, since: Date, limit 
 export async function paymentIdsAwaitingCapture(
   em: EntityManager,
   startedBefore: Date,
+  maxErrors: number,
   limit = 100,
 ): Promise<string[]> {
   const rows = await em.execute<{ id: string }[]>(
@@ -353,8 +375,9 @@ export async function paymentIdsAwaitingCapture(
          select a.error_code, a.outcome, a.at from payment_attempt a where a.payment_id = p.id and a.kind = 'CAPTURE'
          order by a.at desc, a.id desc limit 1) last
        where p.status = 'AUTHORIZED' and (last.error_code in (?, ?) or (last.outcome = 'STARTED' and last.at < ?))
-     order by p.updated_at limit ?`,
-    ['PAYMENT.PROVIDER_UNAVAILABLE', PROVIDER_ERROR, startedBefore, limit],
+         and ${providerErrors('CAPTURE')} < ?
+     order by last.at, p.id limit ?`,
+    ['PAYMENT.PROVIDER_UNAVAILABLE', PROVIDER_ERROR, startedBefore, maxErrors, limit],
   );
   return rows.map((r) => r.id);
 }
@@ -370,6 +393,7 @@ export async function staleAuthorizations(
   em: EntityManager,
   startedBefore: Date,
   createdAfter: Date,
+  maxErrors: number,
   limit = 100,
 ): Promise<string[]> {
   const rows = await em.execute<{ id: string }[]>(
@@ -379,8 +403,9 @@ export async function staleAuthorizations(
          order by a.at desc, a.id desc limit 1) last
        where p.status = 'CREATED' and p.created_at > ?
          and ((last.outcome = 'STARTED' and last.at < ?) or last.outcome = 'FAILED')
-     order by p.updated_at limit ?`,
-    [createdAfter, startedBefore, limit],
+         and ${providerErrors('AUTHORIZE')} < ?
+     order by last.at, p.id limit ?`,
+    [createdAfter, startedBefore, maxErrors, limit],
   );
   return rows.map((r) => r.id);
 }
@@ -388,12 +413,14 @@ export async function staleAuthorizations(
 /** Voids asked for that met an unavailable provider: still voidable, with a void intent. */
 export async function pendingVoids(
   em: EntityManager,
+  maxErrors: number,
   limit = 100,
 ): Promise<{ paymentId: string; orderId: string; reason: string }[]> {
   const rows = await em.execute<{ id: string; order_id: string; reason: string }[]>(
     `select p.id, p.order_id, v.reason from payment p join payment_void_intent v on v.payment_id = p.id
-       where p.status in ('CREATED', 'AUTHORIZED') order by p.updated_at limit ?`,
-    [limit],
+       where p.status in ('CREATED', 'AUTHORIZED') and ${providerErrors('VOID')} < ?
+     order by coalesce(${lastTried('VOID')}, v.created_at), p.id limit ?`,
+    [maxErrors, limit],
   );
   return rows.map((r) => ({ paymentId: r.id, orderId: r.order_id, reason: r.reason }));
 }
@@ -402,11 +429,17 @@ export async function pendingVoids(
  * Refunds the provider never answered (unavailable): PENDING without a provider refund id. A
  * refund the provider accepted as pending has its id and is completed by the webhook.
  */
-export async function pendingRefunds(em: EntityManager, limit = 100): Promise<RefundApprovedCommand[]> {
+export async function pendingRefunds(
+  em: EntityManager,
+  maxErrors: number,
+  limit = 100,
+): Promise<RefundApprovedCommand[]> {
   const rows = await em.execute<(RefundRow & { order_id: string })[]>(
     `select r.*, p.order_id from refund r join payment p on p.id = r.payment_id
-       where r.status = 'PENDING' and r.provider_refund_id is null order by r.created_at limit ?`,
-    [limit],
+       where r.status = 'PENDING' and r.provider_refund_id is null
+         and ${providerErrors('REFUND', 'r.refund_request_id::text')} < ?
+     order by coalesce(${lastTried('REFUND', 'r.refund_request_id::text')}, r.created_at), r.id limit ?`,
+    [maxErrors, limit],
   );
   return rows.map((r) => ({
     refundRequestId: r.refund_request_id,
@@ -415,6 +448,45 @@ export async function pendingRefunds(em: EntityManager, limit = 100): Promise<Re
     sellerId: r.seller_id,
     paymentId: r.payment_id,
     amount: { amount: num(r.amount), currency: String(r.currency) },
+  }));
+}
+
+/** A call reconciliation no longer retries: it ended in PROVIDER_ERROR `errors` times. */
+export interface ExhaustedRetry {
+  paymentId: string;
+  providerReference: string | null;
+  kind: AttemptKind;
+  idempotencyKey: string;
+  errors: number;
+}
+
+/**
+ * The calls the retry queries leave out for their PROVIDER_ERROR tries, while what they were for
+ * is still open: for an operator, through the reconciliation report.
+ */
+export async function exhaustedRetries(em: EntityManager, maxErrors: number): Promise<ExhaustedRetry[]> {
+  const rows = await em.execute<
+    { payment_id: string; provider_reference: string | null; kind: AttemptKind; key: string; errors: Int }[]
+  >(
+    `select e.payment_id, p.provider_reference, e.kind, e.idempotency_key as key, count(*) as errors
+       from payment_attempt e join payment p on p.id = e.payment_id
+      where e.error_code = ? and case e.kind
+        when 'CAPTURE' then p.status = 'AUTHORIZED'
+        when 'AUTHORIZE' then p.status = 'CREATED'
+        when 'VOID' then p.status in ('CREATED', 'AUTHORIZED')
+          and exists (select 1 from payment_void_intent v where v.payment_id = p.id)
+        else exists (select 1 from refund r where r.payment_id = p.id and r.refund_request_id::text = e.idempotency_key
+          and r.status = 'PENDING' and r.provider_refund_id is null) end
+      group by e.payment_id, p.provider_reference, e.kind, e.idempotency_key
+     having count(*) >= ? order by e.payment_id, e.kind`,
+    [PROVIDER_ERROR, maxErrors],
+  );
+  return rows.map((r) => ({
+    paymentId: r.payment_id,
+    providerReference: r.provider_reference,
+    kind: r.kind,
+    idempotencyKey: r.key,
+    errors: num(r.errors),
   }));
 }
 
@@ -521,4 +593,20 @@ export interface ReconciliationDifference {
   field: string;
   local: string;
   provider: string;
+}
+
+/**
+ * How payments' use cases get their context, once: the platform builds it for a request, a
+ * consumed message and a job, commits once per use case and wakes the relay after the commit.
+ * The extras are the settings plus the service's logger.
+ */
+export function paymentsUseCases(settings: PaymentsSettings) {
+  return defineUseCases<PaymentsRepositories, PaymentsDeps>({
+    producer: 'payments',
+    repositories: (em) => ({ payments: new SqlPaymentRepository(em), ledger: new SqlLedger(em) }),
+    extras: ({ logger }) => {
+      const log = logger.child({ component: 'payments' });
+      return { ...settings, log: (message, detail) => log.info(detail ?? {}, message) };
+    },
+  });
 }

@@ -646,7 +646,7 @@ export class CheckoutSaga extends LegacyAggregateRoot {
         step,
       );
     }
-    this.startDependents(step, timing);
+    this.startReady(timing);
     if (this.inFlight.length === 0) this.complete(timing);
     else this.touch(timing.now);
     return 'applied';
@@ -797,16 +797,20 @@ export class CheckoutSaga extends LegacyAggregateRoot {
     return step === 'REDEEM_COUPONS' && this.snapshot !== null && this.snapshot.couponCodes.length === 0;
   }
 
-  /** Starts (or skips) every step waiting for `done` whose prerequisites are now all satisfied. */
-  private startDependents(done: CheckoutStep, timing: SagaTiming): void {
+  /**
+   * Starts every step not started yet whose prerequisites are all satisfied, and records the skip
+   * of a step that needs no command (once). Looks at all steps, not only at those waiting for the
+   * step just done, so a saga persisted by the one-step-at-a-time version also starts what it
+   * has not started yet.
+   */
+  private startReady(timing: SagaTiming): void {
     for (const next of STEPS) {
-      if (!STEP_PREREQUISITES[next].includes(done)) continue;
-      if (this.completedSteps.includes(next) || this.inFlight.some((f) => f.step === next)) continue;
+      if (this.inFlight.some((f) => f.step === next)) continue;
       if (!STEP_PREREQUISITES[next].every((p) => this.satisfied(p))) continue;
       if (this.skips(next)) {
-        this.log(timing.now, next, 'SKIPPED', 'no coupon codes');
-        this.startDependents(next, timing);
-      } else this.enter(next, timing);
+        if (!this.timeline.some((t) => t.step === next && t.event === 'SKIPPED'))
+          this.log(timing.now, next, 'SKIPPED', 'no coupon codes');
+      } else if (!this.completedSteps.includes(next)) this.enter(next, timing);
     }
   }
 

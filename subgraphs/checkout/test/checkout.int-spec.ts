@@ -70,10 +70,25 @@ const sent = (type: string, key: string) =>
 const sagaRow = async (id: string) =>
   (
     await sql<{ status: string; current_step: string; attempt: number }>(
-      'select status, current_step, attempt from checkout_saga where id = ?',
+      // The current step is the first in flight; its attempt, 0 once finished.
+      "select status, current_step, coalesce((in_flight->0->>'attempt')::int, 0) as attempt from checkout_saga where id = ?",
       [id],
     )
   )[0]!;
+
+/**
+ * Lets every step in flight pass its deadline (the swept column and each step's own), as if
+ * `attempt` sends of it had been made when given.
+ */
+const expireSteps = (id: string, attempt: number | null = null) =>
+  sql(
+    `update checkout_saga set deadline_at = now() - interval '1 second',
+       in_flight = coalesce((select jsonb_agg(f || jsonb_build_object(
+         'deadlineAt', '2000-01-01T00:00:00.000Z',
+         'attempt', coalesce(cast(? as int), (f->>'attempt')::int))) from jsonb_array_elements(in_flight) f), '[]')
+     where id = ?`,
+    [attempt, id],
+  );
 
 /** Publishes a participant's reply exactly as its producer would (contract-checked envelope). */
 async function reply(
@@ -327,10 +342,7 @@ describe('checkout subgraph', () => {
     expect(await sent('cart.snapshot-cart', cartId)).toHaveLength(1);
     // The first checkout ends (its last attempt times out): the cart may be checked out again.
     const first = placed[0]!.checkout;
-    await sql(
-      "update checkout_saga set attempt = 3, deadline_at = now() - interval '1 second' where id = ?",
-      [first.id],
-    );
+    await expireSteps(first.id, 3);
     await waitFor(async () => (await sagaRow(first.id)).status === 'FAILED', CONSUMED_MS);
     const again = await place(buyer, { cartId });
     expect(again.__typename).toBe('CheckoutPayload');
@@ -382,9 +394,7 @@ describe('checkout subgraph', () => {
     try {
       const cartId = newId();
       const checkout = (await place(buyer, { cartId })).checkout;
-      await sql("update checkout_saga set deadline_at = now() - interval '1 second' where id = ?", [
-        checkout.id,
-      ]);
+      await expireSteps(checkout.id);
       await waitFor(async () => (await sagaRow(checkout.id)).attempt === 2, CONSUMED_MS);
       // Several sweeps of both instances later, still exactly one re-send.
       await new Promise((r) => setTimeout(r, 500));
@@ -422,8 +432,7 @@ describe('checkout subgraph', () => {
   it('re-sends a silent step with the same ids, then fails it with CHECKOUT.STEP_TIMED_OUT', async () => {
     const cartId = newId();
     const checkout = (await place(buyer, { cartId })).checkout;
-    const expire = () =>
-      sql("update checkout_saga set deadline_at = now() - interval '1 second' where id = ?", [checkout.id]);
+    const expire = () => expireSteps(checkout.id);
     for (const attempt of [2, 3]) {
       await expire();
       await waitFor(async () => (await sagaRow(checkout.id)).attempt === attempt, CONSUMED_MS);
@@ -457,9 +466,7 @@ describe('checkout subgraph', () => {
     );
     // While checkout is down the step's deadline passes (simulated through the database it left behind).
     await sut.restart();
-    await sql("update checkout_saga set deadline_at = now() - interval '1 second' where id = ?", [
-      checkout.id,
-    ]);
+    await expireSteps(checkout.id);
     await waitFor(async () => (await sagaRow(checkout.id)).attempt === 2, CONSUMED_MS);
     expect(await sent('cart.snapshot-cart', cartId)).toHaveLength(2);
   }, 60_000);
@@ -508,10 +515,7 @@ describe('checkout subgraph', () => {
       await driveToPayment(checkout, cartId);
       await authorizeAndConfirm(checkout, 'sbx_2');
       // The cart consumer is down: the last attempt of clear-cart passes its deadline.
-      await sql(
-        "update checkout_saga set attempt = 3, deadline_at = now() - interval '1 second' where id = ?",
-        [checkout.id],
-      );
+      await expireSteps(checkout.id, 3);
       await waitFor(async () => (await sagaRow(checkout.id)).status === 'COMPLETED', CONSUMED_MS);
       const done = await readCheckout(checkout.id);
       expect(done.failure).toBeNull();

@@ -1,36 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
-import { createOrm, loadConfig, migrate, type Orm, type OrmOptions } from '@marketplace/platform';
-import { dropDatabases, uniqueSuffix } from '@marketplace/platform/testing';
+import { createOrm, loadConfig, migrate, type Orm } from '@marketplace/platform';
+import { databasePlaces, type DatabasePlace } from '@marketplace/platform/testing';
 import { orderMigrations } from '../src/adapters/persistence/order.schema.js';
 
-/** Where the database of a profile lives: a Postgres database or a PGlite directory (embedded). */
-type Place = Pick<OrmOptions, 'dbName' | 'pgliteDir'>;
-const cleanups: (() => Promise<void>)[] = [];
+const { places: profiles, cleanup } = databasePlaces('order_numbers', 'orders');
 
-const profiles: [string, () => Promise<Place>][] = [
-  [
-    'services (Postgres)',
-    async () => {
-      const dbName = `mp_test_order_numbers_${uniqueSuffix()}`;
-      cleanups.push(() => dropDatabases([dbName]));
-      return { dbName };
-    },
-  ],
-  [
-    'embedded (PGlite)',
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'order-numbers-'));
-      cleanups.push(() => rm(dir, { recursive: true, force: true }));
-      return { dbName: 'orders', pgliteDir: dir };
-    },
-  ],
-];
-
-const open = (place: Place, migrations = orderMigrations): Promise<Orm> =>
+const open = (place: DatabasePlace, migrations = orderMigrations): Promise<Orm> =>
   createOrm({ postgresUrl: loadConfig().postgresUrl, ...place, entities: [], migrations });
 
 /** An order row as the subgraph wrote it before numbers existed (with its sub-order lookup rows). */
@@ -59,9 +35,7 @@ async function insertLegacyOrder(orm: Orm, createdAt: Date, sellers: number) {
   return { id, subOrderIds: subOrders.map((s) => s.id) };
 }
 
-afterAll(async () => {
-  for (const cleanup of cleanups) await cleanup();
-});
+afterAll(cleanup);
 
 describe.each(profiles)('order numbers migration, %s', (_profile, place) => {
   it('numbers the orders placed before it (same minute included), sub-orders by place, and keeps them unique', async () => {

@@ -208,8 +208,8 @@ describe('handleReply', () => {
       'checkout.checkout-started',
       'cart.snapshot-cart',
       'shipping.quote-shipping',
-      'orders.create-order',
       'inventory.reserve-stock',
+      'orders.create-order',
       'coupons.redeem-coupons',
       'payments.authorize-payment',
       'orders.confirm-order',
@@ -228,11 +228,12 @@ describe('handleReply', () => {
     expect(saga.currentStep).toBe('REDEEM_COUPONS');
   });
 
+  // The steps started together with the failing one are compensated too (they are in flight).
   const compensations: Record<string, string[]> = {
     SNAPSHOT_CART: [],
-    QUOTE_SHIPPING: [],
-    CREATE_ORDER: [],
-    RESERVE_STOCK: ['orders.cancel-order'],
+    QUOTE_SHIPPING: ['inventory.release-reservation'],
+    CREATE_ORDER: ['coupons.release-redemptions', 'inventory.release-reservation'],
+    RESERVE_STOCK: ['coupons.release-redemptions', 'orders.cancel-order'],
     REDEEM_COUPONS: ['inventory.release-reservation', 'orders.cancel-order'],
     AUTHORIZE_PAYMENT: [
       'coupons.release-redemptions',
@@ -248,7 +249,7 @@ describe('handleReply', () => {
   };
 
   it.each(Object.entries(compensations))(
-    'a failure at %s sends the compensations of the completed steps in reverse, then checkout-failed',
+    'a failure at %s sends the compensations of the completed and in-flight steps, latest first, then checkout-failed',
     async (step, expected) => {
       const world = new World();
       const { saga } = await started(world);

@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import {
   CheckoutSaga,
   STEPS,
+  STEP_PREREQUISITES,
   checkoutStatus,
-  stepTransitions,
   type CheckoutStep,
   type Line,
 } from './checkout-saga.js';
@@ -29,8 +29,14 @@ describe('CheckoutSaga state machine', () => {
     expect(checkoutStatus.can('COMPENSATING', 'FAILED')).toBe(true);
     expect(checkoutStatus.can('COMPLETED', 'FAILED')).toBe(false);
     expect(checkoutStatus.isTerminal('FAILED')).toBe(true);
-    expect(stepTransitions.can('RESERVE_STOCK', 'AUTHORIZE_PAYMENT')).toBe(true);
-    expect(stepTransitions.can('SNAPSHOT_CART', 'CREATE_ORDER')).toBe(false);
+  });
+
+  it('orders the steps by what each one needs: every prerequisite comes earlier in STEPS', () => {
+    for (const step of STEPS)
+      for (const before of STEP_PREREQUISITES[step])
+        expect(STEPS.indexOf(before)).toBeLessThan(STEPS.indexOf(step));
+    expect(STEP_PREREQUISITES.RESERVE_STOCK).toEqual(['SNAPSHOT_CART']);
+    expect(STEP_PREREQUISITES.AUTHORIZE_PAYMENT).toEqual(['CREATE_ORDER', 'RESERVE_STOCK', 'REDEEM_COUPONS']);
   });
 
   it('starts RUNNING at SNAPSHOT_CART with checkout-started and the snapshot command', () => {
@@ -42,7 +48,7 @@ describe('CheckoutSaga state machine', () => {
     expect(commandTypes(saga)).toEqual(['checkout.checkout-started', 'cart.snapshot-cart']);
   });
 
-  it('walks every step in order to COMPLETED, committing the reservation at confirmation', () => {
+  it('walks every step to COMPLETED (independent ones started together), committing the reservation at confirmation', () => {
     const saga = CheckoutSaga.start(startInput(), timing());
     const sent: string[] = commandTypes(saga);
     const lines = defaultLines();
@@ -56,8 +62,8 @@ describe('CheckoutSaga state machine', () => {
       'checkout.checkout-started',
       'cart.snapshot-cart',
       'shipping.quote-shipping',
-      'orders.create-order',
       'inventory.reserve-stock',
+      'orders.create-order',
       'coupons.redeem-coupons',
       'payments.authorize-payment',
       'orders.confirm-order',
@@ -66,6 +72,7 @@ describe('CheckoutSaga state machine', () => {
       'checkout.checkout-completed',
     ]);
     expect(saga.deadlineAt).toBeNull();
+    expect(saga.inFlight).toEqual([]);
     expect(saga.timeline.at(-1)?.event).toBe('COMPLETED');
   });
 
@@ -103,27 +110,214 @@ describe('CheckoutSaga state machine', () => {
   });
 });
 
-describe('compensation', () => {
-  const compensationOf: Partial<Record<CheckoutStep, string>> = {
-    CREATE_ORDER: 'orders.cancel-order',
-    RESERVE_STOCK: 'inventory.release-reservation',
-    REDEEM_COUPONS: 'coupons.release-redemptions',
-    AUTHORIZE_PAYMENT: 'payments.void-payment',
-  };
+describe('steps in parallel', () => {
+  const lines = defaultLines();
+  const reply = (saga: CheckoutSaga, step: CheckoutStep, codes = ['SAVE10'], ms = 0) =>
+    saga.handleReply(successFor(saga, lines, codes, step), timing(ms));
+  const inFlight = (saga: CheckoutSaga) => saga.inFlight.map((f) => f.step);
 
-  it.each(STEPS.filter((s) => s !== 'CLEAR_CART'))(
-    'a rejection at %s compensates exactly the completed steps, latest first',
-    (failing) => {
+  it('starts the reservation with the shipping quote once the cart is snapshotted', () => {
+    const saga = CheckoutSaga.start(startInput(), timing());
+    saga.pullEvents();
+    expect(reply(saga, 'SNAPSHOT_CART', ['SAVE10'], 5)).toBe('applied');
+    expect(commandTypes(saga)).toEqual(['shipping.quote-shipping', 'inventory.reserve-stock']);
+    expect(inFlight(saga)).toEqual(['QUOTE_SHIPPING', 'RESERVE_STOCK']);
+    expect(saga.inFlight.map((f) => f.attempt)).toEqual([1, 1]);
+    expect(saga.currentStep).toBe('QUOTE_SHIPPING');
+    expect(saga.deadlineAt).toEqual(new Date(timing(5).now.getTime() + 30_000));
+    expect(saga.timeline.filter((t) => t.event === 'COMMAND_SENT').map((t) => t.step)).toEqual([
+      'SNAPSHOT_CART',
+      'QUOTE_SHIPPING',
+      'RESERVE_STOCK',
+    ]);
+  });
+
+  it('starts the order and the coupons together once shipping is quoted', () => {
+    const saga = runUntil('QUOTE_SHIPPING', lines);
+    saga.pullEvents();
+    reply(saga, 'QUOTE_SHIPPING');
+    expect(commandTypes(saga)).toEqual(['orders.create-order', 'coupons.redeem-coupons']);
+    expect(inFlight(saga)).toEqual(['CREATE_ORDER', 'RESERVE_STOCK', 'REDEEM_COUPONS']);
+    expect(saga.orderRequested).toBe(true);
+  });
+
+  it.each([
+    ['CREATE_ORDER', 'RESERVE_STOCK', 'REDEEM_COUPONS'],
+    ['REDEEM_COUPONS', 'RESERVE_STOCK', 'CREATE_ORDER'],
+    ['RESERVE_STOCK', 'REDEEM_COUPONS', 'CREATE_ORDER'],
+  ] as CheckoutStep[][])(
+    'authorizes the payment once order, stock and coupons answered, in any order (%s, %s, %s)',
+    (...order) => {
+      const saga = runUntil('QUOTE_SHIPPING', lines);
+      reply(saga, 'QUOTE_SHIPPING');
+      saga.pullEvents();
+      for (const step of order.slice(0, 2)) {
+        expect(reply(saga, step)).toBe('applied');
+        expect(commandTypes(saga)).toEqual([]);
+      }
+      expect(saga.currentStep).toBe(order[2]);
+      expect(reply(saga, order[2]!)).toBe('applied');
+      expect(commandTypes(saga)).toEqual(['payments.authorize-payment']);
+      expect(saga.status).toBe('RUNNING');
+      expect(inFlight(saga)).toEqual(['AUTHORIZE_PAYMENT']);
+      // The discounts were checked without the sub-orders, the splits use both.
+      expect(saga.splits().reduce((a, x) => a + x.amount, 0)).toBe(saga.totals().total);
+      // A second answer of a step already done is ignored.
+      expect(reply(saga, order[0]!)).toBe('ignored');
+    },
+  );
+
+  it('answers the reservation before shipping is quoted', () => {
+    const saga = runUntil('QUOTE_SHIPPING', lines);
+    saga.pullEvents();
+    expect(reply(saga, 'RESERVE_STOCK')).toBe('applied');
+    expect(commandTypes(saga)).toEqual([]);
+    expect(inFlight(saga)).toEqual(['QUOTE_SHIPPING']);
+    reply(saga, 'QUOTE_SHIPPING');
+    expect(commandTypes(saga)).toEqual(['orders.create-order', 'coupons.redeem-coupons']);
+    expect(saga.completedSteps).toEqual(['SNAPSHOT_CART', 'RESERVE_STOCK', 'QUOTE_SHIPPING']);
+  });
+
+  it('skips the coupons without codes: payment waits for order and stock only', () => {
+    const saga = runUntil('QUOTE_SHIPPING', lines, []);
+    saga.pullEvents();
+    reply(saga, 'QUOTE_SHIPPING', []);
+    expect(commandTypes(saga)).toEqual(['orders.create-order']);
+    expect(saga.timeline.filter((t) => t.step === 'REDEEM_COUPONS').map((t) => t.event)).toEqual(['SKIPPED']);
+    reply(saga, 'CREATE_ORDER', []);
+    expect(commandTypes(saga)).toEqual([]);
+    reply(saga, 'RESERVE_STOCK', []);
+    expect(commandTypes(saga)).toEqual(['payments.authorize-payment']);
+    expect(saga.completedSteps).not.toContain('REDEEM_COUPONS');
+  });
+
+  it('a rejection of the stock while order and coupons are in flight undoes both, and ignores their late replies', () => {
+    const saga = runUntil('QUOTE_SHIPPING', lines);
+    reply(saga, 'QUOTE_SHIPPING');
+    saga.pullEvents();
+    saga.handleReply(
+      { kind: 'REJECTED', step: 'RESERVE_STOCK', code: 'INVENTORY.OUT_OF_STOCK', message: 'none left' },
+      timing(),
+    );
+    // Not the reservation: its rejection proves it reserved nothing.
+    expect(commandTypes(saga)).toEqual([
+      'coupons.release-redemptions',
+      'orders.cancel-order',
+      'checkout.checkout-failed',
+    ]);
+    expect(saga.failure).toEqual({
+      step: 'RESERVE_STOCK',
+      code: 'INVENTORY.OUT_OF_STOCK',
+      message: 'none left',
+    });
+    expect(saga.currentStep).toBe('RESERVE_STOCK');
+    const version = saga.version;
+    expect(reply(saga, 'CREATE_ORDER')).toBe('ignored');
+    expect(reply(saga, 'REDEEM_COUPONS')).toBe('ignored');
+    expect(saga.version).toBe(version);
+    expect(commandTypes(saga)).toEqual([]);
+  });
+
+  it('a rejection of shipping while the reservation is in flight releases it (no order was asked for)', () => {
+    const saga = runUntil('QUOTE_SHIPPING', lines);
+    saga.pullEvents();
+    saga.handleReply(
+      { kind: 'REJECTED', step: 'QUOTE_SHIPPING', code: 'SHIPPING.NO_ROUTE', message: 'no' },
+      timing(),
+    );
+    expect(commandTypes(saga)).toEqual(['inventory.release-reservation', 'checkout.checkout-failed']);
+    expect(saga.orderRequested).toBe(false);
+    expect(saga.handleReply({ kind: 'STOCK_RESERVED' }, timing())).toBe('ignored');
+  });
+
+  it('names the failed step in checkout-failed', () => {
+    const saga = runUntil('QUOTE_SHIPPING', lines);
+    reply(saga, 'QUOTE_SHIPPING');
+    reply(saga, 'CREATE_ORDER');
+    saga.pullEvents();
+    saga.handleReply({ kind: 'REJECTED', step: 'REDEEM_COUPONS', code: 'COUPON.X', message: 'no' }, timing());
+    const failed = saga.pullEvents().find((e) => e.type === 'checkout.checkout-failed');
+    expect(failed?.payload).toMatchObject({ failedStep: 'REDEEM_COUPONS', code: 'COUPON.X' });
+  });
+
+  it('times out one of two steps in flight on its own deadline; giving up undoes the other too', () => {
+    const saga = CheckoutSaga.start(startInput(), timing());
+    reply(saga, 'SNAPSHOT_CART');
+    reply(saga, 'QUOTE_SHIPPING', ['SAVE10'], 10_000);
+    // In flight: RESERVE_STOCK (deadline 30 s), CREATE_ORDER and REDEEM_COUPONS (40 s).
+    reply(saga, 'CREATE_ORDER', ['SAVE10'], 11_000);
+    saga.pullEvents();
+    expect(saga.deadlineAt).toEqual(new Date(timing(30_000).now));
+    expect(saga.timeOut(timing(30_000), 2)).toBe('retried');
+    expect(commandTypes(saga)).toEqual(['inventory.reserve-stock']);
+    const attempts = () => Object.fromEntries(saga.inFlight.map((f) => [f.step, f.attempt]));
+    expect(attempts()).toEqual({ RESERVE_STOCK: 2, REDEEM_COUPONS: 1 });
+    expect(saga.deadlineAt).toEqual(new Date(timing(40_000).now));
+    expect(saga.timeOut(timing(39_000), 2)).toBe('ignored');
+    expect(saga.timeOut(timing(40_000), 2)).toBe('retried');
+    expect(commandTypes(saga)).toEqual(['coupons.redeem-coupons']);
+    expect(attempts()).toEqual({ RESERVE_STOCK: 2, REDEEM_COUPONS: 2 });
+    // The coupons answer; the reservation stays silent and gives up after its second send.
+    reply(saga, 'REDEEM_COUPONS', ['SAVE10'], 41_000);
+    expect(saga.timeOut(timing(60_000), 2)).toBe('failed');
+    expect(commandTypes(saga)).toEqual([
+      'inventory.release-reservation',
+      'coupons.release-redemptions',
+      'orders.cancel-order',
+      'checkout.checkout-failed',
+    ]);
+    expect(saga.failure).toMatchObject({ step: 'RESERVE_STOCK', code: 'CHECKOUT.STEP_TIMED_OUT' });
+  });
+
+  it('postpones each due step once per outage and counts no attempt', () => {
+    const saga = runUntil('QUOTE_SHIPPING', lines);
+    saga.pullEvents();
+    expect(saga.postpone(timing(29_000), 'broker down')).toBe(false);
+    expect(saga.postpone(timing(30_000), 'broker down')).toBe(true);
+    expect(saga.postpone(timing(60_000), 'broker down')).toBe(true);
+    const postponed = saga.timeline.filter((t) => t.event === 'POSTPONED').map((t) => t.step);
+    expect(postponed).toEqual(['QUOTE_SHIPPING', 'RESERVE_STOCK']);
+    expect(saga.inFlight.map((f) => f.attempt)).toEqual([1, 1]);
+    expect(saga.deadlineAt).toEqual(new Date(timing(90_000).now));
+    expect(commandTypes(saga)).toEqual([]);
+  });
+});
+
+describe('compensation', () => {
+  // When `failing` is the current step, which steps are done and which others are in flight
+  // (runUntil answers the earliest step in flight first): all of them are undone, latest first.
+  const undone: [CheckoutStep, string[]][] = [
+    ['SNAPSHOT_CART', []],
+    ['QUOTE_SHIPPING', ['inventory.release-reservation']],
+    ['CREATE_ORDER', ['coupons.release-redemptions', 'inventory.release-reservation']],
+    ['RESERVE_STOCK', ['coupons.release-redemptions', 'orders.cancel-order']],
+    ['REDEEM_COUPONS', ['inventory.release-reservation', 'orders.cancel-order']],
+    [
+      'AUTHORIZE_PAYMENT',
+      ['coupons.release-redemptions', 'inventory.release-reservation', 'orders.cancel-order'],
+    ],
+    [
+      'CONFIRM_ORDER',
+      [
+        'payments.void-payment',
+        'coupons.release-redemptions',
+        'inventory.release-reservation',
+        'orders.cancel-order',
+      ],
+    ],
+  ];
+
+  it.each(undone)(
+    'a rejection at %s compensates the completed steps and the others in flight, not itself',
+    (failing, expected) => {
       const saga = runUntil(failing);
       saga.pullEvents();
       saga.handleReply({ kind: 'REJECTED', step: failing, code: 'X.FAILED', message: 'it failed' }, timing());
-      const completed = STEPS.slice(0, STEPS.indexOf(failing));
-      const expected = [...completed]
-        .reverse()
-        .flatMap((s) => (compensationOf[s] ? [compensationOf[s]] : []));
       expect(commandTypes(saga)).toEqual([...expected, 'checkout.checkout-failed']);
       expect(saga.status).toBe('FAILED');
       expect(saga.failure).toEqual({ step: failing, code: 'X.FAILED', message: 'it failed' });
+      expect(saga.inFlight).toEqual([]);
+      expect(saga.deadlineAt).toBeNull();
       expect(saga.timeline.some((t) => t.event === 'FAILED')).toBe(true);
     },
   );
@@ -175,7 +369,8 @@ describe('order cancelled under the saga', () => {
 
 describe('timeouts', () => {
   it('re-sends the same command until the attempts run out, then compensates (the silent step too) with STEP_TIMED_OUT', () => {
-    const saga = runUntil('RESERVE_STOCK');
+    // Without codes nothing else is in flight beside the reservation.
+    const saga = runUntil('RESERVE_STOCK', defaultLines(), []);
     const first = saga.pullEvents().find((e) => e.type === 'inventory.reserve-stock');
     expect(saga.timeOut(timing(29_000), 3)).toBe('ignored');
     expect(saga.timeOut({ now: new Date(saga.deadlineAt!.getTime()), stepTimeoutMs: 30_000 }, 3)).toBe(

@@ -137,17 +137,35 @@ export const checkoutStatus = new StateMachine<CheckoutStatus>('CHECKOUT', {
   FAILED: [],
 });
 
-/** The order of the steps; RESERVE_STOCK may skip REDEEM_COUPONS when the cart has no codes. */
-export const stepTransitions = new StateMachine<CheckoutStep>('CHECKOUT_STEP', {
-  SNAPSHOT_CART: ['QUOTE_SHIPPING'],
-  QUOTE_SHIPPING: ['CREATE_ORDER'],
-  CREATE_ORDER: ['RESERVE_STOCK'],
-  RESERVE_STOCK: ['REDEEM_COUPONS', 'AUTHORIZE_PAYMENT'],
-  REDEEM_COUPONS: ['AUTHORIZE_PAYMENT'],
-  AUTHORIZE_PAYMENT: ['CONFIRM_ORDER'],
-  CONFIRM_ORDER: ['CLEAR_CART'],
-  CLEAR_CART: [],
-});
+/**
+ * Which steps each step waits for: a step starts as soon as all of them completed, so steps that
+ * do not need each other's answers run at the same time. RESERVE_STOCK needs only the snapshot
+ * (its reference `order:<orderId>` is known from the start); CREATE_ORDER and REDEEM_COUPONS need
+ * the quotes (shipping per seller); AUTHORIZE_PAYMENT needs the sub-orders (splits), the discounts
+ * and the reservation. REDEEM_COUPONS is skipped (satisfied without a command) when the cart has
+ * no codes. From the pivot (CONFIRM_ORDER) on the steps run one after the other.
+ */
+export const STEP_PREREQUISITES: Readonly<Record<CheckoutStep, readonly CheckoutStep[]>> = {
+  SNAPSHOT_CART: [],
+  QUOTE_SHIPPING: ['SNAPSHOT_CART'],
+  CREATE_ORDER: ['QUOTE_SHIPPING'],
+  RESERVE_STOCK: ['SNAPSHOT_CART'],
+  REDEEM_COUPONS: ['QUOTE_SHIPPING'],
+  AUTHORIZE_PAYMENT: ['CREATE_ORDER', 'RESERVE_STOCK', 'REDEEM_COUPONS'],
+  CONFIRM_ORDER: ['AUTHORIZE_PAYMENT'],
+  CLEAR_CART: ['CONFIRM_ORDER'],
+};
+
+/** A step whose command was sent and whose reply the saga waits for. */
+export interface InFlightStep {
+  step: CheckoutStep;
+  /** Sends of the step's command so far (1 = first send). */
+  attempt: number;
+  /** When the step times out (ISO 8601). */
+  deadlineAt: string;
+  /** Re-sent verbatim (same ids, new message id) after a timeout. */
+  command: SagaCommand;
+}
 
 export const STEPS: readonly CheckoutStep[] = [
   'SNAPSHOT_CART',
@@ -403,8 +421,9 @@ export interface SagaTiming {
 
 /**
  * The orchestrated checkout: one row holds everything the saga knows (snapshot, quotes,
- * order split, discounts), the step it waits on, its deadline and its timeline, so any
- * instance can pick it up after a crash. Commands leave as recorded events through the outbox.
+ * order split, discounts), the steps in flight (each with its command, attempt and deadline) and
+ * its timeline, so any instance can pick it up after a crash. Commands leave as recorded events
+ * through the outbox.
  */
 export class CheckoutSaga extends LegacyAggregateRoot {
   id!: string;
@@ -418,11 +437,12 @@ export class CheckoutSaga extends LegacyAggregateRoot {
   paymentMethod!: { provider: PaymentProvider; token: string };
   reservationTtlSeconds!: number;
   status!: CheckoutStatus;
+  /** The earliest step in flight (in `STEPS` order); once finished, the step the saga ended at. */
   currentStep!: CheckoutStep;
-  /** Sends of the current step's command so far (1 = first send). */
-  attempt!: number;
+  /** The steps whose reply the saga waits for, in `STEPS` order; empty once finished. */
+  inFlight!: InFlightStep[];
+  /** The earliest deadline of the steps in flight (what the timeout sweep looks for); null once finished. */
   deadlineAt!: Date | null;
-  pendingCommand!: SagaCommand | null;
   completedSteps!: CheckoutStep[];
   snapshot!: CartSnapshot | null;
   quotes!: ShippingQuote[] | null;
@@ -441,9 +461,8 @@ export class CheckoutSaga extends LegacyAggregateRoot {
       reservationTtlSeconds,
       status: 'RUNNING',
       currentStep: 'SNAPSHOT_CART',
-      attempt: 0,
+      inFlight: [],
       deadlineAt: null,
-      pendingCommand: null,
       completedSteps: [],
       snapshot: null,
       quotes: null,
@@ -467,12 +486,22 @@ export class CheckoutSaga extends LegacyAggregateRoot {
     return saga;
   }
 
+  /** The current step while it is in flight (`null` once finished). */
+  get current(): InFlightStep | null {
+    return this.inFlight.find((f) => f.step === this.currentStep) ?? null;
+  }
+
+  /** Sends of the current step's command so far (1 = first send; 0 once finished). */
+  get attempt(): number {
+    return this.current?.attempt ?? 0;
+  }
+
   /**
-   * Whether the order may exist: the saga got as far as asking for it. A checkout that failed
-   * before (the cart could not be checked out, no shipping) never has one.
+   * Whether the order may exist: the saga asked for it. A checkout that failed before (the cart
+   * could not be checked out, no shipping, no stock) never has one.
    */
   get orderRequested(): boolean {
-    return STEPS.indexOf(this.currentStep) >= STEPS.indexOf('CREATE_ORDER');
+    return this.timeline.some((t) => t.step === 'CREATE_ORDER' && t.event === 'COMMAND_SENT');
   }
 
   /** CONFIRM_ORDER is the point of no return: after it nothing is compensated. */
@@ -520,8 +549,9 @@ export class CheckoutSaga extends LegacyAggregateRoot {
   /**
    * Each seller's share: its lines − their discounts + its shipping − its shipping discount.
    * Every term of the total belongs to exactly one seller, so the shares sum to the total exactly.
+   * Needs no sub-orders: the discounts may arrive before the order is created.
    */
-  splits(): Split[] {
+  shares(): { sellerId: string; amount: number }[] {
     const snapshot = this.requireSnapshot();
     const d = this.discounts ?? { lineDiscounts: [], shippingDiscounts: [] };
     const sellerOfLine = new Map(snapshot.lines.map((l) => [l.lineId, l.sellerId]));
@@ -535,16 +565,24 @@ export class CheckoutSaga extends LegacyAggregateRoot {
       const shippingDiscount = d.shippingDiscounts
         .filter((x) => x.sellerId === sellerId)
         .reduce((a, x) => a + x.amount.amount, 0);
+      return { sellerId, amount: lines - lineDiscount + shipping - shippingDiscount };
+    });
+  }
+
+  /** The shares with each seller's sub-order: what the payment is split into. */
+  splits(): Split[] {
+    return this.shares().map(({ sellerId, amount }) => {
       const subOrderId = this.subOrders?.find((s) => s.sellerId === sellerId)?.subOrderId;
       if (!subOrderId)
         throw new InvariantViolation('CHECKOUT.NO_SUB_ORDER', `no sub-order for seller ${sellerId}`);
-      return { sellerId, subOrderId, amount: lines - lineDiscount + shipping - shippingDiscount };
+      return { sellerId, subOrderId, amount };
     });
   }
 
   /**
-   * Applies a participant's reply. A reply for another step, or for a finished saga, is
-   * `ignored` (a late duplicate, or an answer to a command re-sent after a timeout).
+   * Applies a participant's reply. A reply for a step not in flight, or for a finished saga, is
+   * `ignored` (a late duplicate, or an answer to a command re-sent after a timeout). Replies of
+   * steps running at the same time may arrive in any order.
    */
   handleReply(reply: SagaReply, timing: SagaTiming): 'applied' | 'ignored' {
     if (reply.kind === 'ORDER_CANCELLED') {
@@ -554,15 +592,17 @@ export class CheckoutSaga extends LegacyAggregateRoot {
       // voids or refunds), so the saga only finishes clearing the cart.
       if (this.status !== 'RUNNING' || !this.completedSteps.includes('CREATE_ORDER') || this.pastPivot)
         return 'ignored';
-      this.log(timing.now, this.currentStep, 'REJECTED', `order cancelled: ${reply.code}: ${reply.message}`);
-      this.fail({ code: reply.code, message: reply.message }, timing, true);
+      const step = this.currentStep;
+      this.log(timing.now, step, 'REJECTED', `order cancelled: ${reply.code}: ${reply.message}`);
+      this.fail({ code: reply.code, message: reply.message }, timing, step, null);
       return 'applied';
     }
     const step = reply.kind === 'REJECTED' ? reply.step : REPLY_STEP[reply.kind];
-    if (this.status !== 'RUNNING' || step !== this.currentStep) return 'ignored';
+    if (this.status !== 'RUNNING' || !this.inFlight.some((f) => f.step === step)) return 'ignored';
     if (reply.kind === 'REJECTED') {
+      // A rejection proves the step had no effect: only the others (done or in flight) are undone.
       this.log(timing.now, step, 'REJECTED', `${reply.code}: ${reply.message}`);
-      this.fail({ code: reply.code, message: reply.message }, timing);
+      this.fail({ code: reply.code, message: reply.message }, timing, step, step);
       return 'applied';
     }
     this.log(timing.now, step, 'REPLY_RECEIVED', reply.kind);
@@ -585,10 +625,12 @@ export class CheckoutSaga extends LegacyAggregateRoot {
       default:
         break;
     }
+    this.inFlight = this.inFlight.filter((f) => f.step !== step);
     this.completedSteps = [...this.completedSteps, step];
+    this.syncProgress();
     const checked = this.checkInvariants(step);
     if (!checked.ok) {
-      this.fail(checked.error, timing);
+      this.fail(checked.error, timing, step, null);
       return 'applied';
     }
     if (step === 'CONFIRM_ORDER') {
@@ -604,63 +646,98 @@ export class CheckoutSaga extends LegacyAggregateRoot {
         step,
       );
     }
-    const next = this.nextStep(step, timing.now);
-    if (next === null) this.complete(timing);
-    else this.enter(next, timing);
+    this.startReady(timing);
+    if (this.inFlight.length === 0) this.complete(timing);
+    else this.touch(timing.now);
     return 'applied';
   }
 
   /**
-   * The step's deadline passed while this subgraph's outbox could not publish (the broker is
-   * unreachable): the participant may not even have the command, so the wait starts again and no
-   * attempt is counted. Consecutive postponements of one step are logged once.
+   * Deadlines passed while this subgraph's outbox could not publish (the broker is unreachable):
+   * the participants may not even have the commands, so the waits start again and no attempt is
+   * counted. Consecutive postponements of one step are logged once.
    */
   postpone(timing: SagaTiming, reason: string): boolean {
-    if (this.status !== 'RUNNING' || !this.deadlineAt || this.deadlineAt > timing.now) return false;
-    const step = this.currentStep;
-    this.deadlineAt = new Date(timing.now.getTime() + timing.stepTimeoutMs);
-    const last = this.timeline[this.timeline.length - 1];
-    if (last?.event !== 'POSTPONED' || last.step !== step) this.log(timing.now, step, 'POSTPONED', reason);
+    const due = this.due(timing.now);
+    if (due.length === 0) return false;
+    const deadlineAt = new Date(timing.now.getTime() + timing.stepTimeoutMs).toISOString();
+    for (const { step } of due) {
+      const last = this.timeline.findLast((t) => t.step === step);
+      if (last?.event !== 'POSTPONED') this.log(timing.now, step, 'POSTPONED', reason);
+    }
+    this.inFlight = this.inFlight.map((f) => (due.includes(f) ? { ...f, deadlineAt } : f));
+    this.syncProgress();
     this.touch(timing.now);
     return true;
   }
 
-  /** The step's deadline passed: re-send the same command, or give up after `maxAttempts` sends. */
+  /**
+   * Deadlines passed: each due step's command is re-sent as it was, or, after `maxAttempts`
+   * sends of one step, the saga gives up (the other steps in flight are compensated too).
+   */
   timeOut(timing: SagaTiming, maxAttempts: number): 'retried' | 'failed' | 'completed' | 'ignored' {
-    if (this.status !== 'RUNNING' || !this.deadlineAt || this.deadlineAt > timing.now) return 'ignored';
-    const step = this.currentStep;
-    this.log(timing.now, step, 'TIMED_OUT', `attempt ${this.attempt} of ${maxAttempts}`);
-    if (this.attempt < maxAttempts && this.pendingCommand) {
-      this.attempt += 1;
-      this.deadlineAt = new Date(timing.now.getTime() + timing.stepTimeoutMs);
-      this.log(timing.now, step, 'RETRIED', `attempt ${this.attempt}`);
-      this.record(this.toEvent(this.pendingCommand, timing.now));
-      this.touch(timing.now);
-      return 'retried';
+    const due = this.due(timing.now);
+    if (due.length === 0) return 'ignored';
+    for (const flight of due) {
+      const { step } = flight;
+      this.log(timing.now, step, 'TIMED_OUT', `attempt ${flight.attempt} of ${maxAttempts}`);
+      if (flight.attempt >= maxAttempts) {
+        // Unlike a rejection, silence does not prove the command had no effect (the reply may be
+        // lost), so the silent step is compensated too; compensations of what never happened are no-ops.
+        const outcome = this.pastPivot ? 'completed' : 'failed';
+        this.fail(
+          { code: CheckoutErrorCode.StepTimedOut, message: `Checkout step ${step} got no answer in time` },
+          timing,
+          step,
+          null,
+        );
+        return outcome;
+      }
+      const retried: InFlightStep = {
+        ...flight,
+        attempt: flight.attempt + 1,
+        deadlineAt: new Date(timing.now.getTime() + timing.stepTimeoutMs).toISOString(),
+      };
+      this.inFlight = this.inFlight.map((f) => (f === flight ? retried : f));
+      this.log(timing.now, step, 'RETRIED', `attempt ${retried.attempt}`);
+      this.record(this.toEvent(flight.command, timing.now));
     }
-    // Unlike a rejection, silence does not prove the command had no effect (the reply may be
-    // lost), so the step in flight is compensated too; compensations of what never happened are no-ops.
-    const outcome = this.pastPivot ? 'completed' : 'failed';
-    this.fail(
-      { code: CheckoutErrorCode.StepTimedOut, message: `Checkout step ${step} got no answer in time` },
-      timing,
-      true,
-    );
-    return outcome;
+    this.syncProgress();
+    this.touch(timing.now);
+    return 'retried';
   }
 
-  /** Compensations of the completed steps, latest first: what `fail` sends. */
-  compensations(reason: FailureReason, includeCurrent = false): SagaCommand[] {
-    const steps = includeCurrent ? [...this.completedSteps, this.currentStep] : this.completedSteps;
-    return [...steps].reverse().flatMap((step) => {
+  /**
+   * What `fail` sends: the compensations of the steps in flight (latest in `STEPS` order first;
+   * `except` the one whose rejection proves it had no effect), then of the completed steps, latest
+   * first. A compensation leaves on the same topic with the same key as its step's command, so a
+   * participant that has not handled the command yet handles it first and then undoes it.
+   */
+  compensations(reason: FailureReason, except: CheckoutStep | null = null): SagaCommand[] {
+    const inFlight = this.inFlight.map((f) => f.step).filter((step) => step !== except);
+    return [...inFlight.reverse(), ...[...this.completedSteps].reverse()].flatMap((step) => {
       const compensate = SAGA_STEPS[step].compensation;
       return compensate ? [compensate(this, reason)] : [];
     });
   }
 
-  private fail(given: FailureReason, timing: SagaTiming, inFlightToo = false): void {
+  /** The steps in flight whose deadline passed (none once the saga is finished). */
+  private due(now: Date): InFlightStep[] {
+    if (this.status !== 'RUNNING') return [];
+    return this.inFlight.filter((f) => new Date(f.deadlineAt) <= now);
+  }
+
+  /**
+   * Ends the saga at `step`. Before the pivot: compensates everything done or in flight except
+   * `rejected`, then FAILED with `checkout.checkout-failed` naming `step`.
+   */
+  private fail(
+    given: FailureReason,
+    timing: SagaTiming,
+    step: CheckoutStep,
+    rejected: CheckoutStep | null,
+  ): void {
     const reason = { code: clip(given.code, 100), message: clip(given.message) };
-    const step = this.currentStep;
     if (this.pastPivot) {
       // The order is confirmed (its payment usually captured already): a cart that was not
       // cleared is only a leftover the buyer can tidy, never a reason to undo the order.
@@ -670,13 +747,12 @@ export class CheckoutSaga extends LegacyAggregateRoot {
       return;
     }
     this.move('COMPENSATING', timing.now);
-    for (const command of this.compensations(reason, inFlightToo)) {
+    for (const command of this.compensations(reason, rejected)) {
       this.record(this.toEvent(command, timing.now));
       this.log(timing.now, step, 'COMPENSATION_SENT', command.type);
     }
     this.failure = { step, code: reason.code, message: reason.message };
-    this.deadlineAt = null;
-    this.pendingCommand = null;
+    this.finish(step);
     this.move('FAILED', timing.now);
     this.log(timing.now, step, 'FAILED', `${reason.code}: ${reason.message}`);
     this.emit('checkout.checkout-failed', {
@@ -691,8 +767,7 @@ export class CheckoutSaga extends LegacyAggregateRoot {
 
   private complete(timing: SagaTiming): void {
     this.move('COMPLETED', timing.now);
-    this.deadlineAt = null;
-    this.pendingCommand = null;
+    this.finish(this.currentStep);
     this.log(timing.now, this.currentStep, 'COMPLETED', null);
     const totals = this.totals();
     this.emit('checkout.checkout-completed', {
@@ -704,28 +779,63 @@ export class CheckoutSaga extends LegacyAggregateRoot {
     });
   }
 
-  private nextStep(step: CheckoutStep, now: Date): CheckoutStep | null {
-    const allowed = stepTransitions.table[step];
-    if (allowed.length === 0) return null;
-    // No codes, nothing to redeem: the only branch in the table.
-    if (step === 'RESERVE_STOCK' && this.requireSnapshot().couponCodes.length === 0) {
-      this.log(now, 'REDEEM_COUPONS', 'SKIPPED', 'no coupon codes');
-      return 'AUTHORIZE_PAYMENT';
+  /** Nothing in flight any more; `currentStep` keeps the step the saga ended at. */
+  private finish(at: CheckoutStep): void {
+    this.inFlight = [];
+    this.currentStep = at;
+    this.deadlineAt = null;
+  }
+
+  /** Done, or skipped (REDEEM_COUPONS without codes, once its own prerequisites are done). */
+  private satisfied(step: CheckoutStep): boolean {
+    if (this.completedSteps.includes(step)) return true;
+    return this.skips(step) && STEP_PREREQUISITES[step].every((p) => this.satisfied(p));
+  }
+
+  /** No codes, nothing to redeem: the only step that may be skipped. */
+  private skips(step: CheckoutStep): boolean {
+    return step === 'REDEEM_COUPONS' && this.snapshot !== null && this.snapshot.couponCodes.length === 0;
+  }
+
+  /**
+   * Starts every step not started yet whose prerequisites are all satisfied, and records the skip
+   * of a step that needs no command (once). Looks at all steps, not only at those waiting for the
+   * step just done, so a saga persisted by the one-step-at-a-time version also starts what it
+   * has not started yet.
+   */
+  private startReady(timing: SagaTiming): void {
+    for (const next of STEPS) {
+      if (this.inFlight.some((f) => f.step === next)) continue;
+      if (!STEP_PREREQUISITES[next].every((p) => this.satisfied(p))) continue;
+      if (this.skips(next)) {
+        if (!this.timeline.some((t) => t.step === next && t.event === 'SKIPPED'))
+          this.log(timing.now, next, 'SKIPPED', 'no coupon codes');
+      } else if (!this.completedSteps.includes(next)) this.enter(next, timing);
     }
-    return allowed[0] ?? null;
   }
 
   private enter(step: CheckoutStep, timing: SagaTiming): void {
-    if (step !== 'SNAPSHOT_CART') {
-      const moved = stepTransitions.transition(this.currentStep, step);
-      if (!moved.ok) throw new InvariantViolation(moved.error.code, moved.error.message);
-    }
-    this.currentStep = step;
-    this.attempt = 1;
-    this.deadlineAt = new Date(timing.now.getTime() + timing.stepTimeoutMs);
+    const missing = STEP_PREREQUISITES[step].filter((p) => !this.satisfied(p));
+    if (missing.length > 0)
+      throw new InvariantViolation(
+        'CHECKOUT_STEP.INVALID_TRANSITION',
+        `${step} waits for ${missing.join(', ')}`,
+      );
     const command = SAGA_STEPS[step].action(this);
-    this.pendingCommand = command;
+    const deadlineAt = new Date(timing.now.getTime() + timing.stepTimeoutMs).toISOString();
+    const inFlight = [...this.inFlight, { step, attempt: 1, deadlineAt, command }];
+    this.inFlight = STEPS.flatMap((s) => inFlight.filter((f) => f.step === s));
+    this.syncProgress();
     this.send(command, timing.now, step);
+  }
+
+  /** `currentStep` and `deadlineAt` follow the steps in flight (unchanged once none is). */
+  private syncProgress(): void {
+    const first = this.inFlight[0];
+    if (!first) return;
+    this.currentStep = first.step;
+    const earliest = Math.min(...this.inFlight.map((f) => new Date(f.deadlineAt).getTime()));
+    this.deadlineAt = new Date(earliest);
   }
 
   private send(command: SagaCommand, now: Date, step: CheckoutStep): void {
@@ -767,7 +877,7 @@ export class CheckoutSaga extends LegacyAggregateRoot {
           return invalid('A discount is for a line outside the cart');
         if (d.shippingDiscounts.some((x) => !sellers.has(x.sellerId)))
           return invalid('A shipping discount is for a seller without lines');
-        if (this.splits().some((x) => x.amount < 0)) return invalid('Discounts exceed what a seller is paid');
+        if (this.shares().some((x) => x.amount < 0)) return invalid('Discounts exceed what a seller is paid');
         return ok(undefined);
       }
       default:

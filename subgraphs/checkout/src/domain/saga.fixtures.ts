@@ -1,5 +1,5 @@
 // Builders shared by the specs: a started saga and the replies that drive it.
-import type { CheckoutSaga, Line, SagaReply, StartCheckout } from './checkout-saga.js';
+import type { CheckoutSaga, CheckoutStep, Line, SagaReply, StartCheckout } from './checkout-saga.js';
 
 export const SELLER_A = '0190a000-0000-7000-8000-00000000000a';
 export const SELLER_B = '0190a000-0000-7000-8000-00000000000b';
@@ -50,9 +50,14 @@ export const startInput = (overrides: Partial<StartCheckout> = {}): StartCheckou
 
 export const defaultLines = () => [line(SELLER_A, 1000, 2, 'SKU-A'), line(SELLER_B, 333, 3, 'SKU-B')];
 
-/** The successful reply for each step, given what the saga already knows. */
-export function successFor(saga: CheckoutSaga, lines: Line[], codes: string[]): SagaReply {
-  switch (saga.currentStep) {
+/** The successful reply for a step (by default the current one), given what the saga already knows. */
+export function successFor(
+  saga: CheckoutSaga,
+  lines: Line[],
+  codes: string[],
+  step: CheckoutStep = saga.currentStep,
+): SagaReply {
+  switch (step) {
     case 'SNAPSHOT_CART':
       return { kind: 'CART_SNAPSHOTTED', snapshot: { currency: 'EUR', couponCodes: codes, lines } };
     case 'QUOTE_SHIPPING':

@@ -160,8 +160,8 @@ export class CheckoutNode {
               cartId: saga.cartId,
               completedSteps: [...saga.completedSteps],
               attempt: saga.attempt,
-              deadlineAt: saga.deadlineAt,
-              awaiting: saga.pendingCommand?.type ?? null,
+              deadlineAt: saga.current ? new Date(saga.current.deadlineAt) : null,
+              awaiting: saga.current?.command.type ?? null,
             })
           : null,
       createdAt: saga.createdAt,

@@ -19,9 +19,8 @@ export const CheckoutSagaSchema = new EntitySchema<CheckoutSaga>({
     reservationTtlSeconds: { type: 'integer' },
     status: { type: 'text' },
     currentStep: { type: 'text' },
-    attempt: { type: 'integer' },
+    inFlight: { type: 'json' },
     deadlineAt: { type: 'datetime', nullable: true },
-    pendingCommand: { type: 'json', nullable: true },
     completedSteps: { type: 'json' },
     snapshot: { type: 'json', nullable: true },
     quotes: { type: 'json', nullable: true },
@@ -104,6 +103,27 @@ export class Migration20261231000300RunningCheckoutPerBuyerCart extends Migratio
   }
 }
 
+/**
+ * Steps run at the same time: the single step in flight (`attempt`, `pending_command`) becomes a
+ * list of steps in flight, each with its command, attempt and deadline. `deadline_at` stays, the
+ * earliest of their deadlines, for the timeout sweep; `current_step` stays, the earliest step in
+ * flight. A running saga's one pending step is carried over as it was.
+ */
+export class Migration20261231000400StepsInFlight extends Migration {
+  override async up(): Promise<void> {
+    this.addSql("alter table checkout_saga add column in_flight jsonb not null default '[]'");
+    this.addSql(`
+      update checkout_saga set in_flight = jsonb_build_array(jsonb_build_object(
+        'step', current_step,
+        'attempt', attempt,
+        'deadlineAt', to_char(deadline_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+        'command', pending_command))
+      where status = 'RUNNING' and pending_command is not null and deadline_at is not null`);
+    this.addSql('alter table checkout_saga alter column in_flight drop default');
+    this.addSql('alter table checkout_saga drop column attempt, drop column pending_command');
+  }
+}
+
 export const checkoutMigrations = [
   { name: 'Migration20261121000100CreateCheckoutSaga', class: Migration20261121000100CreateCheckoutSaga },
   {
@@ -114,4 +134,5 @@ export const checkoutMigrations = [
     name: 'Migration20261231000300RunningCheckoutPerBuyerCart',
     class: Migration20261231000300RunningCheckoutPerBuyerCart,
   },
+  { name: 'Migration20261231000400StepsInFlight', class: Migration20261231000400StepsInFlight },
 ];

@@ -10,7 +10,7 @@ const ACTIVE_STATES = (Object.keys(checkoutStatus.table) as CheckoutStatus[]).fi
 /**
  * Saga states on checkout's `/metrics`, read from the database when scraped:
  * `checkout_sagas{state}` counts sagas per status, and `checkout_sagas_running{step}` the
- * running ones per step, where a stuck step shows (a state or step without sagas reports 0,
+ * running ones per step in flight (a saga waiting on two steps counts for both), where a stuck step shows (a state or step without sagas reports 0,
  * so a drop to zero is a sample, not a gap).
  */
 export function observeSagaStates(metrics: ServiceMetrics, orm: Orm): void {
@@ -33,11 +33,11 @@ export function observeSagaStates(metrics: ServiceMetrics, orm: Orm): void {
   });
   metrics.scrapedGauge({
     name: 'checkout_sagas_running',
-    help: 'Running checkout sagas per current step',
+    help: 'Running checkout sagas per step in flight',
     labelNames: ['step'],
     read: async () => {
       const byStep = await counts(
-        "select current_step as key, count(*) as count from checkout_saga where status = 'RUNNING' group by current_step",
+        "select f.step as key, count(*) as count from checkout_saga, jsonb_to_recordset(in_flight) as f(step text) where status = 'RUNNING' group by f.step",
       );
       return STEPS.map((step) => ({ labels: { step }, value: byStep.get(step) ?? 0 }));
     },

@@ -4,3 +4,4 @@ export * from './actors.js';
 export * from './subgraph.js';
 export * from './stack.js';
 export * from './use-case-context.js';
+export * from './topics.js';

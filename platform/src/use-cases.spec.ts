@@ -1,13 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  AggregateRoot,
-  domainError,
-  err,
-  newId,
-  ok,
-  type DomainError,
-  type Result,
-} from '@marketplace/shared-kernel';
+import { AggregateRoot, domainError, err, newId, ok } from '@marketplace/shared-kernel';
+import type { DomainError, Result } from '@marketplace/shared-kernel';
 import type { PayloadOf } from '@marketplace/event-contracts';
 import { afterCommit, insideTransaction, withCommitScope } from './persistence/commit-scope.js';
 import type { EventHandler } from './messaging/consumer.js';

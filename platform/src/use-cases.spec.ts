@@ -1,8 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { AggregateRoot, newId } from '@marketplace/shared-kernel';
+import { AggregateRoot, domainError, err, newId, ok } from '@marketplace/shared-kernel';
+import type { DomainError, Result } from '@marketplace/shared-kernel';
 import type { PayloadOf } from '@marketplace/event-contracts';
 import { afterCommit, insideTransaction, withCommitScope } from './persistence/commit-scope.js';
-import type { TransactionTools } from './use-cases.js';
+import type { EventHandler } from './messaging/consumer.js';
+import type { TransactionTools, UseCases } from './use-cases.js';
 
 type Sent = PayloadOf<'notifications.notification-sent@1'>;
 
@@ -95,5 +97,44 @@ describe('commit hooks', () => {
     });
     seen.after = insideTransaction();
     expect(seen).toEqual({ before: false, nested: true, outer: true, hook: false, after: false });
+  });
+});
+
+describe('a consumer handler spec', () => {
+  /** The kit's `on` as a subgraph sees it, recording the lists it was given. */
+  const seen: { expected?: readonly string[]; retry?: readonly string[] }[] = [];
+  const kit: Pick<UseCases<object>, 'on'> = {
+    on(contract, spec) {
+      seen.push({ expected: spec.expected, retry: spec.retry });
+      const handler: EventHandler = async () => {};
+      return { [contract]: handler } as { readonly [P in typeof contract]: EventHandler };
+    },
+  };
+
+  type ClearRefusal = DomainError<'CART.NOT_FOUND' | 'CART.NOT_OWNER'>;
+  const clear = async (): Promise<Result<void, ClearRefusal>> =>
+    err(domainError('CART.NOT_FOUND', 'no cart'));
+
+  it('names only codes its run can return, when run declares them (checked by tsc)', () => {
+    kit.on('cart.clear-cart@1', { run: clear, expected: ['CART.NOT_FOUND'], retry: ['CART.NOT_OWNER'] });
+    // Inferred from an unannotated run: `domainError` keeps the code literal.
+    kit.on('cart.clear-cart@1', {
+      run: async () => err(domainError('CART.INVALID_TRANSITION', 'not open')),
+      expected: ['CART.INVALID_TRANSITION'],
+    });
+    // @ts-expect-error: a typo is no code of run's
+    kit.on('cart.clear-cart@1', { run: clear, expected: ['CART.NOT_FUOND'] });
+    // @ts-expect-error: run cannot return this code
+    kit.on('cart.clear-cart@1', { run: clear, retry: ['CART.CHECKOUT_REUSED'] });
+    // A run typed with any code (`Result<T>`) leaves the lists as loose as they were.
+    const loose = async (): Promise<Result<void>> => ok(undefined);
+    kit.on('cart.clear-cart@1', { run: loose, expected: ['ANY.CODE'] });
+    expect(seen.map((s) => [...(s.expected ?? []), ...(s.retry ?? [])])).toEqual([
+      ['CART.NOT_FOUND', 'CART.NOT_OWNER'],
+      ['CART.INVALID_TRANSITION'],
+      ['CART.NOT_FUOND'],
+      ['CART.CHECKOUT_REUSED'],
+      ['ANY.CODE'],
+    ]);
   });
 });

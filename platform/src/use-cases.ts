@@ -1,5 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { newId, type DomainEvent, type EventSource, type Result } from '@marketplace/shared-kernel';
+import {
+  newId,
+  type DomainError,
+  type DomainEvent,
+  type EventSource,
+  type Result,
+} from '@marketplace/shared-kernel';
 import type { ContractKey, EventEnvelope, PayloadOf } from '@marketplace/event-contracts';
 import type { Actor } from './graphql/auth.js';
 import type { RequestContext } from './graphql/context.js';
@@ -57,9 +63,12 @@ export type UseCaseContext<Tx, Extra = object> = Extra & {
   /**
    * Runs `work` in one transaction: the repositories over its entity manager, the tracked
    * aggregates' events into the outbox, one commit (or a rollback when the result is rejected).
-   * The outbox relay is woken once, after the outermost commit.
+   * The outbox relay is woken once, after the outermost commit. The error codes `work` returns
+   * (`C`) are the transaction's: a use case keeps them typed up to a consumer's `expected`.
    */
-  transaction<T>(work: (tx: Tx & TransactionTools) => Promise<Result<T>>): Promise<Result<T>>;
+  transaction<T, C extends string = string>(
+    work: (tx: Tx & TransactionTools) => Promise<Result<T, DomainError<C>>>,
+  ): Promise<Result<T, DomainError<C>>>;
 };
 
 /** A subgraph's declaration: its producer name, its repositories and its own context fields. */
@@ -82,12 +91,22 @@ export type Reply<K extends ContractKey = ContractKey> = K extends ContractKey
  * a `reply` answers it (the saga's rejection reply) and the message is consumed; a code listed in
  * `expected` is a normal outcome (logged, consumed); a code listed in `retry` may pass later and
  * is retried with backoff, then dead-lettered; any other rejection is dead-lettered at once.
+ *
+ * `C` is the error codes `run` can return, inferred from its result (`DomainError<C>`), never
+ * from the lists: when `run` declares its codes (`domainError` keeps them literal, so an
+ * unannotated use case does), `expected` and `retry` may only name codes it can return, and a typo
+ * or a code it no longer returns is a compile error. A `run` typed with plain `Result<T>` (code
+ * `string`) leaves the lists unchecked, as before.
  */
-export interface MessageHandlerSpec<K extends ContractKey, Ctx, T> {
-  run(payload: PayloadOf<K>, ctx: Ctx, envelope: EventEnvelope<PayloadOf<K>>): Promise<Result<T>>;
-  reply?(outcome: Result<T>, payload: PayloadOf<K>): Reply | null;
-  expected?: readonly string[];
-  retry?: readonly string[];
+export interface MessageHandlerSpec<K extends ContractKey, Ctx, T, C extends string = string> {
+  run(
+    payload: PayloadOf<K>,
+    ctx: Ctx,
+    envelope: EventEnvelope<PayloadOf<K>>,
+  ): Promise<Result<T, DomainError<C>>>;
+  reply?(outcome: Result<T, DomainError<C>>, payload: PayloadOf<K>): Reply | null;
+  expected?: readonly NoInfer<C>[];
+  retry?: readonly NoInfer<C>[];
 }
 
 /** The kit bound to a running service: contexts for requests, messages and jobs, and handlers. */
@@ -103,9 +122,9 @@ export interface UseCases<Ctx> {
    * is taken from the first argument only, so a `run` that accepts a union of payloads cannot make
    * the entry claim contracts it does not register.
    */
-  on<K extends ContractKey, T>(
+  on<K extends ContractKey, T, C extends string = string>(
     contract: K,
-    spec: MessageHandlerSpec<NoInfer<K>, Ctx, T>,
+    spec: MessageHandlerSpec<NoInfer<K>, Ctx, T, C>,
   ): { readonly [P in K]: EventHandler };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { KafkaBus, createOrm, loadConfig, migrate } from '@marketplace/platform';
-import { uniqueSuffix } from '@marketplace/platform/testing';
+import { createTestTopics, uniqueSuffix } from '@marketplace/platform/testing';
 import { busContract, effectMigration } from './bus.contract.js';
 
 // The services profile's bus: the contract on the shared Kafka broker and Postgres server.
@@ -43,19 +43,10 @@ describe('KafkaBus after a batch the broker took in part', () => {
 
   beforeAll(async () => {
     bus = await KafkaBus.connect(`bus-desync-${suffix}`, config.kafkaBrokers);
-    const admin = bus.kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          { topic: small, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '1000' }] },
-          { topic: fine, numPartitions: 1 },
-        ],
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    await createTestTopics(bus.kafka, [
+      { topic: small, numPartitions: 1, configEntries: [{ name: 'max.message.bytes', value: '1000' }] },
+      { topic: fine, numPartitions: 1 },
+    ]);
   }, 60_000);
 
   afterAll(async () => {

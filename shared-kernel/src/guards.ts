@@ -1,4 +1,4 @@
-import { domainError, err, ok, type Result } from './result.js';
+import { domainError, err, ok, type DomainError, type Result } from './result.js';
 import { isUuid } from './ids.js';
 
 /**
@@ -87,7 +87,7 @@ export function pattern(
     : err(domainError('VALIDATION.PATTERN', `${field} must be ${rule.description}`, field));
 }
 
-export function uuid(field: string, value: string): Result<string> {
+export function uuid(field: string, value: string): Result<string, DomainError<'VALIDATION.MALFORMED_ID'>> {
   return isUuid(value)
     ? ok(value.toLowerCase())
     : err(domainError('VALIDATION.MALFORMED_ID', `${field} is not a valid id`, field));

@@ -1,12 +1,17 @@
-/** A domain rejection that survives process boundaries: the `code` is stable, `instanceof` is not. */
-export interface DomainError {
-  readonly code: string;
+/**
+ * A domain rejection that survives process boundaries: the `code` is stable, `instanceof` is not.
+ * `C` narrows the code to the literals a function can return (inferred from `domainError`); the
+ * default, `string`, is any code, and every narrowed error is also a `DomainError`.
+ */
+export interface DomainError<C extends string = string> {
+  readonly code: C;
   readonly message: string;
   /** The input field the error is about, when there is one. */
   readonly field?: string;
 }
 
-export const domainError = (code: string, message: string, field?: string): DomainError =>
+/** A rejection whose code keeps its literal type, so what a use case can return may be typed. */
+export const domainError = <C extends string>(code: C, message: string, field?: string): DomainError<C> =>
   field === undefined ? { code, message } : { code, message, field };
 
 export type Ok<T> = { readonly ok: true; readonly value: T };

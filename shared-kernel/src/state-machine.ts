@@ -7,22 +7,27 @@ export type TransitionTable<S extends string> = { readonly [K in S]: readonly S[
  * A rule that depends on more than the current state ("cancel only before dispatch"): given the
  * subject, it returns the rejection, or null when the move is allowed.
  */
-export type TransitionGuard<T> = (subject: T) => DomainError | null;
+export type TransitionGuard<T, G extends string = string> = (subject: T) => DomainError<G> | null;
 
 /**
  * Guards as data, keyed by target state (`CANCELLED`) or by edge (`PAID->CANCELLED`); an edge's
  * guard runs after its target's.
  */
-export type TransitionGuards<S extends string, T> = {
-  readonly [K in S | `${S}->${S}`]?: TransitionGuard<T>;
+export type TransitionGuards<S extends string, T, G extends string = string> = {
+  readonly [K in S | `${S}->${S}`]?: TransitionGuard<T, G>;
 };
 
-export class StateMachine<S extends string, T = void> {
+/**
+ * `N` (the name) and `G` (the guards' codes) type the codes a transition can return; with their
+ * defaults they are any code. A machine that spells them (`StateMachine<Status, void, 'CART',
+ * never>`) lets its callers' results say which codes they return.
+ */
+export class StateMachine<S extends string, T = void, N extends string = string, G extends string = string> {
   constructor(
     /** Prefix of the error code, e.g. `PRODUCT` gives `PRODUCT.INVALID_TRANSITION`. */
-    private readonly name: string,
+    private readonly name: N,
     readonly table: TransitionTable<S>,
-    readonly guards: TransitionGuards<S, T> = {},
+    readonly guards: TransitionGuards<S, T, G> = {},
   ) {}
 
   /** Whether the table lists the move (guards are not consulted). */
@@ -34,11 +39,15 @@ export class StateMachine<S extends string, T = void> {
    * The only way a status changes: the table must list the move and its guards (if any) must
    * pass for `subject`. Returns the new state, or `<NAME>.INVALID_TRANSITION` / the guard's error.
    */
-  transition(from: S, to: S, ...subject: T extends void ? [] : [T]): Result<S> {
+  transition(
+    from: S,
+    to: S,
+    ...subject: T extends void ? [] : [T]
+  ): Result<S, DomainError<`${N}.INVALID_TRANSITION` | G>> {
     if (!this.can(from, to))
       return err(
         domainError(
-          `${this.name}.INVALID_TRANSITION`,
+          `${this.name}.INVALID_TRANSITION` as const,
           `${this.name.toLowerCase()} cannot go from ${from} to ${to}`,
         ),
       );

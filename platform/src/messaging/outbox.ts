@@ -42,15 +42,27 @@ export function toEnvelope(event: DomainEvent, meta: MessageMeta): EventEnvelope
 }
 
 /**
+ * An outbox row `o` the relay is still to publish: unsent, not refused for good by the bus (dead),
+ * and not held back behind a dead row of its message key. Dead rows and the rows behind them wait
+ * for an operator, not for the relay.
+ */
+export const RELAYABLE = `o.sent_at is null and o.dead_at is null and not exists (
+    select 1 from outbox dead
+    where dead.message_key = o.message_key and dead.seq < o.seq
+      and dead.sent_at is null and dead.dead_at is not null)`;
+
+/**
  * When the oldest message still waiting in this database's outbox was written, or null when none
  * waits: by the writing process's clock (`OutboxMessage.createdAt`), so compare it with the same
  * system clock, not the database's. The relay publishes within milliseconds while the broker
  * takes messages, so a wait of seconds means it does not: whoever waits on an answer to one of
- * those messages should not count that time against the other side.
+ * those messages should not count that time against the other side. Rows the relay will not
+ * publish without an operator (dead ones and those held back behind them) do not count: they say
+ * nothing about the broker taking messages now.
  */
 export async function oldestUnsentAt(em: SqlEntityManager): Promise<Date | null> {
   const rows = await em.execute<{ created_at: Date | string }[]>(
-    'select created_at from outbox where sent_at is null order by seq limit 1',
+    `select o.created_at from outbox o where ${RELAYABLE} order by o.seq limit 1`,
   );
   return rows[0] ? new Date(rows[0].created_at) : null;
 }

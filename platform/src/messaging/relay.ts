@@ -4,8 +4,10 @@ import type { MessageBus } from './bus.js';
 import type { Logger } from '../logger.js';
 import type { Orm } from '../persistence/orm.js';
 import { publishSpans } from '../observability/messaging.js';
+import { RELAYABLE } from './outbox.js';
+import { classifyPublishFailure, refusalType } from './refusal.js';
 
-interface ClaimedRow {
+export interface ClaimedRow {
   id: string;
   topic: string;
   message_key: string;
@@ -22,13 +24,15 @@ interface ClaimedRow {
  * Claims the oldest unsent rows with FOR UPDATE SKIP LOCKED, so several relay instances
  * share the work without handing out a row twice. A claimed row is held back when an
  * earlier unsent row of the same aggregate is locked by another relay: that keeps the
- * events of one aggregate in order across relay instances.
+ * events of one aggregate in order across relay instances. Dead rows (refused for good by the
+ * bus) and the rows behind them are not claimed at all (`RELAYABLE`): they would otherwise fill
+ * the batch every time and starve the other keys.
  */
 const CLAIM_SQL = `
   with claimed as (
-    select id, seq, message_key from outbox
-    where sent_at is null
-    order by seq
+    select o.id, o.seq, o.message_key from outbox o
+    where ${RELAYABLE}
+    order by o.seq
     limit ?
     for update skip locked
   )
@@ -73,51 +77,90 @@ export class OutboxRelay {
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
-  /** Publishes one batch; returns how many rows were published. */
+  /**
+   * Publishes one batch; returns how many rows it settled (published, or marked dead). A batch the
+   * bus refuses for good is published again row by row: only the refused row is marked dead, the
+   * others are published and marked sent (see `publishIsolating`). A transient failure rejects;
+   * the rows stay unsent and are retried.
+   */
   async publishBatch(): Promise<number> {
-    const { orm, bus, batchSize = DEFAULT_BATCH_SIZE, beforeMark } = this.options;
+    const { orm, batchSize = DEFAULT_BATCH_SIZE, beforeMark, logger } = this.options;
     const em = orm.em.fork() as EntityManager;
-    return em.transactional(async (tx) => {
+    let failure: { error: unknown } | undefined;
+    const settled = await em.transactional(async (tx) => {
       const rows = await tx.execute<ClaimedRow[]>(CLAIM_SQL, [batchSize]);
       if (rows.length === 0) return 0;
-      const byTopic = new Map<string, ClaimedRow[]>();
-      for (const row of rows) {
-        const list = byTopic.get(row.topic) ?? [];
-        list.push(row);
-        byTopic.set(row.topic, list);
+      const outcome = await publishIsolating(rows, (part) => this.publish(part));
+      const ids = outcome.sent.map((r) => r.id);
+      if (ids.length > 0) {
+        await beforeMark?.(ids);
+        // One array parameter rather than a placeholder per row.
+        await tx.execute(
+          'update outbox set sent_at = now(), attempts = attempts + 1 where id = any(?::uuid[])',
+          [`{${ids.join(',')}}`],
+        );
       }
-      // A producer span per message; its context travels as a `traceparent` header.
-      const spans = publishSpans(rows.map((row) => ({ ...row, system: bus.kind })));
-      const published = bus.publish(
-        [...byTopic].map(([topic, list]) => ({
-          topic,
-          messages: list.map((row) => ({
-            key: row.message_key,
-            value: row.value,
-            headers: {
-              // The row id is the envelope id.
-              'message-id': row.id,
-              'event-type': row.event_type,
-              'event-version': String(row.event_version),
-              'correlation-id': row.correlation_id,
-              ...spans.headers(row.id),
-            },
-          })),
-        })),
-      );
-      await spans.settle(published);
-      const ids = rows.map((r) => r.id);
-      await beforeMark?.(ids);
-      // One array parameter rather than a placeholder per row.
-      await tx.execute(
-        'update outbox set sent_at = now(), attempts = attempts + 1 where id = any(?::uuid[])',
-        [`{${ids.join(',')}}`],
-      );
-      return rows.length;
+      for (const { row, error } of outcome.dead) {
+        const refusal = refusalType(error) ?? 'refused';
+        const reason = `${refusal}: ${error instanceof Error ? error.message : String(error)}`;
+        await tx.execute(
+          'update outbox set dead_at = now(), attempts = attempts + 1, last_error = ? where id = ?',
+          [reason, row.id],
+        );
+        logger.error(
+          {
+            err: error,
+            outboxId: row.id,
+            topic: row.topic,
+            eventType: row.event_type,
+            eventVersion: row.event_version,
+            messageKey: row.message_key,
+            correlationId: row.correlation_id,
+            refusal,
+          },
+          'outbox row refused for good by the bus: marked dead; later rows of its key are held back until an operator releases it',
+        );
+      }
+      // The rows settled before a transient failure are committed; the failure is the caller's.
+      if (outcome.failure !== undefined) failure = { error: outcome.failure };
+      return outcome.sent.length + outcome.dead.length;
     });
+    if (failure) throw failure.error;
+    return settled;
   }
 
-  /** Publishes until the outbox is empty; for tests and one-shot tools. */
+  /** One bus publish of the rows, grouped by topic, each with its producer span. */
+  private async publish(rows: readonly ClaimedRow[]): Promise<void> {
+    const { bus } = this.options;
+    const byTopic = new Map<string, ClaimedRow[]>();
+    for (const row of rows) {
+      const list = byTopic.get(row.topic) ?? [];
+      list.push(row);
+      byTopic.set(row.topic, list);
+    }
+    // A producer span per message; its context travels as a `traceparent` header.
+    const spans = publishSpans(rows.map((row) => ({ ...row, system: bus.kind })));
+    const published = bus.publish(
+      [...byTopic].map(([topic, list]) => ({
+        topic,
+        messages: list.map((row) => ({
+          key: row.message_key,
+          value: row.value,
+          headers: {
+            // The row id is the envelope id.
+            'message-id': row.id,
+            'event-type': row.event_type,
+            'event-version': String(row.event_version),
+            'correlation-id': row.correlation_id,
+            ...spans.headers(row.id),
+          },
+        })),
+      })),
+    );
+    await spans.settle(published);
+  }
+
+  /** Publishes until nothing is left to publish; for tests and one-shot tools. */
   async drain(): Promise<number> {
     let total = 0;
     for (let n = await this.publishBatch(); n > 0; n = await this.publishBatch()) total += n;
@@ -165,11 +208,11 @@ export class OutboxRelay {
     }
   }
 
-  /** One indexed read outside a transaction: is there any unsent row at all? */
+  /** One indexed read outside a transaction: is there any row to publish at all? */
   private async hasUnsent(): Promise<boolean> {
     const rows = await this.options.orm.em
       .fork()
-      .execute<unknown[]>('select 1 from outbox where sent_at is null limit 1');
+      .execute<unknown[]>(`select 1 from outbox o where ${RELAYABLE} limit 1`);
     return rows.length > 0;
   }
 
@@ -206,4 +249,46 @@ export class OutboxRelay {
       }
     }
   }
+}
+
+/** What became of a claimed batch: rows the bus took, rows it refused for good, a failure that may pass. */
+export interface PublishOutcome<R> {
+  sent: R[];
+  dead: { row: R; error: unknown }[];
+  /** A transient failure that stopped the batch; the rows neither sent nor dead stay unsent. */
+  failure?: unknown;
+}
+
+/**
+ * Publishes the rows (in outbox order) as one batch. When the bus refuses the batch for good
+ * (`classifyPublishFailure`), it publishes them again one by one, so only the row the bus cannot
+ * take is told apart: that row is dead, the later rows of its message key are skipped (left
+ * unsent, held back behind it: order per aggregate), the other rows are sent. A transient failure
+ * of the batch rejects (today's retry with backoff); one during the row-by-row pass ends it with
+ * what was settled so far. Rows the failed batch did append come again; inboxes drop them.
+ */
+export async function publishIsolating<R extends { message_key: string }>(
+  rows: readonly R[],
+  publish: (rows: readonly R[]) => Promise<void>,
+): Promise<PublishOutcome<R>> {
+  try {
+    await publish(rows);
+    return { sent: [...rows], dead: [] };
+  } catch (error) {
+    if (classifyPublishFailure(error) === 'transient') throw error;
+  }
+  const outcome: PublishOutcome<R> = { sent: [], dead: [] };
+  const deadKeys = new Set<string>();
+  for (const row of rows) {
+    if (deadKeys.has(row.message_key)) continue;
+    try {
+      await publish([row]);
+      outcome.sent.push(row);
+    } catch (error) {
+      if (classifyPublishFailure(error) === 'transient') return { ...outcome, failure: error };
+      outcome.dead.push({ row, error });
+      deadKeys.add(row.message_key);
+    }
+  }
+  return outcome;
 }

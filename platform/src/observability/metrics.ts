@@ -137,31 +137,42 @@ export class ServiceMetrics {
 }
 
 /**
- * `outbox_backlog` (unsent rows) and `outbox_lag_seconds` (age of the oldest unsent row; 0 when
- * none) from the service's outbox table. One query serves both gauges of a scrape; it reads
- * the partial index of unsent rows, so its cost is the backlog's size, not the table's.
+ * `outbox_backlog` (unsent rows), `outbox_lag_seconds` (age of the oldest unsent row; 0 when
+ * none) and `outbox_dead_rows` (rows the bus refused for good, waiting for an operator) from the
+ * service's outbox table. One query serves the gauges of a scrape; it reads the partial index of
+ * unsent rows, so its cost is the backlog's size, not the table's.
  */
 export function observeOutbox(metrics: ServiceMetrics, orm: Orm): void {
-  // Both gauges are collected in the same pass of a scrape: the second one joins the query in flight.
-  let inFlight: Promise<{ backlog: number; lag: number }> | undefined;
+  // The gauges are collected in the same pass of a scrape: the later ones join the query in flight.
+  let inFlight: Promise<{ backlog: number; lag: number; dead: number }> | undefined;
   const read = () =>
     (inFlight ??= (orm.em.fork() as EntityManager)
-      .execute<{ backlog: string | number; lag: string | number | null }[]>(
+      .execute<{ backlog: string | number; lag: string | number | null; dead: string | number }[]>(
         `select count(*) as backlog,
-           greatest(extract(epoch from clock_timestamp() - min(created_at)), 0) as lag
+           greatest(extract(epoch from clock_timestamp() - min(created_at)), 0) as lag,
+           count(*) filter (where dead_at is not null) as dead
          from outbox where sent_at is null`,
       )
-      .then(([row]) => ({ backlog: Number(row?.backlog ?? 0), lag: Number(row?.lag ?? 0) }))
+      .then(([row]) => ({
+        backlog: Number(row?.backlog ?? 0),
+        lag: Number(row?.lag ?? 0),
+        dead: Number(row?.dead ?? 0),
+      }))
       .finally(() => (inFlight = undefined)));
   metrics.scrapedGauge({
     name: 'outbox_backlog',
-    help: 'Outbox rows committed but not yet published',
+    help: 'Outbox rows committed but not yet published (dead rows and the rows they hold back included)',
     read: async () => [{ value: (await read()).backlog }],
   });
   metrics.scrapedGauge({
     name: 'outbox_lag_seconds',
     help: 'Age in seconds of the oldest unpublished outbox row (0 when the outbox is drained)',
     read: async () => [{ value: (await read()).lag }],
+  });
+  metrics.scrapedGauge({
+    name: 'outbox_dead_rows',
+    help: 'Outbox rows the bus refused for good (too large, invalid): unsent, holding back their key until released',
+    read: async () => [{ value: (await read()).dead }],
   });
 }
 

@@ -3,6 +3,7 @@ import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { Migrator } from '@mikro-orm/migrations';
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000PlatformOutboxInbox } from './platform-migration.js';
+import { Migration20261207000000PlatformOutboxDeadRows } from './platform-outbox-dead-migration.js';
 import { OutboxMessageSchema } from './outbox-message.js';
 
 export type { EntityManager };
@@ -13,7 +14,7 @@ export interface OrmOptions {
   postgresUrl: string;
   dbName: string;
   entities: EntitySchema[];
-  /** The subgraph's own migrations, in order; the platform migration is prepended. */
+  /** The subgraph's own migrations, in order; the platform's migrations are prepended. */
   migrations: MigrationObject[];
   /** Counts statements, for tests that assert batching. */
   onQuery?: (sql: string) => void;
@@ -49,6 +50,11 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         {
           name: 'Migration20261121000000PlatformOutboxInbox',
           class: Migration20261121000000PlatformOutboxInbox,
+        },
+        // A database migrated before it runs it as pending, after its subgraph's own migrations.
+        {
+          name: 'Migration20261207000000PlatformOutboxDeadRows',
+          class: Migration20261207000000PlatformOutboxDeadRows,
         },
         ...options.migrations,
       ],

@@ -16,6 +16,8 @@ export class OutboxMessage {
   sentAt: Date | null = null;
   attempts = 0;
   lastError: string | null = null;
+  /** Set when the bus refused the row for good: it stays unsent and holds back its key. */
+  deadAt: Date | null = null;
 }
 
 export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
@@ -32,5 +34,6 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
     sentAt: { type: 'datetime', nullable: true },
     attempts: { type: 'integer' },
     lastError: { type: 'text', nullable: true },
+    deadAt: { type: 'datetime', nullable: true },
   },
 });

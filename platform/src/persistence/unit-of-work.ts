@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { EventSource, Result } from '@marketplace/shared-kernel';
+import type { DomainError, EventSource, Result } from '@marketplace/shared-kernel';
 import { appendToOutbox, type MessageMeta } from '../messaging/outbox.js';
 import { OutboxMessage } from './outbox-message.js';
 import { afterCommit, withCommitScope } from './commit-scope.js';
@@ -26,8 +26,8 @@ export class TransactionScope {
 }
 
 /** Carries a rejected result out of the transaction callback so the transaction rolls back. */
-class Rejected<T> {
-  constructor(readonly result: Result<T>) {}
+class Rejected<T, E> {
+  constructor(readonly result: Result<T, E>) {}
 }
 
 export interface TransactionOptions {
@@ -47,12 +47,12 @@ export interface TransactionOptions {
  * runs. Inside a consumer's transaction (inbox + effect) it nests as a savepoint, and its commit
  * hooks wait for the consumer's commit.
  */
-export async function inTransaction<T>(
+export async function inTransaction<T, E = DomainError>(
   em: EntityManager,
   meta: MessageMeta,
-  work: (scope: TransactionScope) => Promise<Result<T>>,
+  work: (scope: TransactionScope) => Promise<Result<T, E>>,
   options: TransactionOptions = {},
-): Promise<Result<T>> {
+): Promise<Result<T, E>> {
   const runner = em.isInTransaction() ? em : em.fork();
   return withCommitScope(
     async () => {
@@ -71,7 +71,7 @@ export async function inTransaction<T>(
           return result;
         });
       } catch (error) {
-        if (error instanceof Rejected) return error.result as Result<T>;
+        if (error instanceof Rejected) return error.result as Result<T, E>;
         throw error;
       }
     },

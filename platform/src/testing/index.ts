@@ -5,3 +5,4 @@ export * from './subgraph.js';
 export * from './stack.js';
 export * from './use-case-context.js';
 export * from './database-places.js';
+export * from './topics.js';

@@ -1,5 +1,5 @@
-import { domainError, err, ok, type Result } from '@marketplace/shared-kernel';
-import type { CartCheckedOutPayload } from '../domain/cart.js';
+import { domainError, err, ok, type DomainError, type Result } from '@marketplace/shared-kernel';
+import type { CartCheckedOutPayload, CheckOutRefusal } from '../domain/cart.js';
 import { CheckoutErrors, checkoutSnapshot, type CheckoutSnapshot } from '../domain/checkout-snapshot.js';
 import { trackCart } from './cart-caller.js';
 import type { CartContext } from './ports.js';
@@ -41,10 +41,13 @@ export interface ClearCartCommand {
  * publishes the first reply again and changes nothing. Refusals that no retry can fix (no such
  * cart, a guest cart, a checkout that cleared another cart) are returned, never thrown.
  */
+/** Every way `clearCart` can refuse: the consumer's `expected` list is checked against it. */
+export type ClearCartRefusal = DomainError<'CART.NOT_FOUND' | 'CART.CHECKOUT_REUSED'> | CheckOutRefusal;
+
 export async function clearCart(
   command: ClearCartCommand,
   ctx: CartContext,
-): Promise<Result<CartCheckedOutPayload>> {
+): Promise<Result<CartCheckedOutPayload, ClearCartRefusal>> {
   return ctx.transaction(async (tx) => {
     const now = ctx.clock.now();
     const cart = await tx.carts.byIdForUpdate(command.cartId);

@@ -8,6 +8,7 @@ import {
   err,
   newId,
   ok,
+  type DomainError,
   type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
@@ -21,12 +22,18 @@ export type CartStatus = MemberOf<typeof CART_STATUS>;
  * A cart is open until it is merged into a buyer's cart, expires, or a checkout took its last
  * lines (CHECKED_OUT); all three are final.
  */
-export const cartLifecycle = new StateMachine<CartStatus>('CART', {
+export const cartLifecycle = new StateMachine<CartStatus, void, 'CART', never>('CART', {
   ACTIVE: ['MERGED', 'EXPIRED', 'CHECKED_OUT'],
   MERGED: [],
   EXPIRED: [],
   CHECKED_OUT: [],
 });
+
+/** Why a cart cannot close: it is closed already (merged, expired or checked out). */
+export type CloseRefusal = DomainError<'CART.INVALID_TRANSITION'>;
+
+/** Why `checkOut` refuses: a guest cart, or a cart that cannot close. */
+export type CheckOutRefusal = DomainError<'CART.NOT_OWNER'> | CloseRefusal;
 
 export interface CartLine {
   id: string;
@@ -508,7 +515,7 @@ export class Cart extends AggregateRoot<CartEvents> {
     checkout: { checkoutId: string; orderId: string; lineIds: readonly string[] },
     policy: CartPolicy,
     now: Date,
-  ): Result<CartCheckedOutPayload> {
+  ): Result<CartCheckedOutPayload, CheckOutRefusal> {
     if (this.buyerId === null)
       return err(domainError('CART.NOT_OWNER', 'A guest cart cannot be checked out', 'cartId'));
     const leaving = new Set(checkout.lineIds);
@@ -565,7 +572,7 @@ export class Cart extends AggregateRoot<CartEvents> {
   }
 
   /** The one place the status moves: only along `cartLifecycle`, and every move closes the cart. */
-  private close(to: Exclude<CartStatus, 'ACTIVE'>, now: Date): Result<void> {
+  private close(to: Exclude<CartStatus, 'ACTIVE'>, now: Date): Result<void, CloseRefusal> {
     const moved = cartLifecycle.transition(this._status, to);
     if (!moved.ok) return moved;
     this._status = moved.value;

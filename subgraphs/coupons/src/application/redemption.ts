@@ -1,4 +1,4 @@
-import { Guard, domainError, err, ok, type Result } from '@marketplace/shared-kernel';
+import { Guard, domainError, err, ok, type DomainError, type Result } from '@marketplace/shared-kernel';
 import { CouponErrors, couponsNamedIn, normaliseCode } from '../domain/coupon.js';
 import type { Redemption } from '../domain/redemption.js';
 import type {
@@ -80,10 +80,15 @@ function replay(
  * Compensation for "redeem coupons": gives back every coupon the order redeemed. Idempotent:
  * releasing again (or for an order that redeemed nothing) succeeds and changes nothing.
  */
+/** Every way `releaseRedemption` can refuse: the consumer's `expected` list is checked against it. */
+export type ReleaseRefusal = DomainError<
+  'VALIDATION.MALFORMED_ID' | 'COUPON.NOT_FOUND' | 'REDEMPTION.INVALID_TRANSITION'
+>;
+
 export async function releaseRedemption(
   orderId: string,
   ctx: CouponsContext,
-): Promise<Result<ReleaseOutcome>> {
+): Promise<Result<ReleaseOutcome, ReleaseRefusal>> {
   const id = Guard.uuid('orderId', orderId);
   if (!id.ok) return id;
   return ctx.transaction(async (tx) => {

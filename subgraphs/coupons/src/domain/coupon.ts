@@ -9,6 +9,7 @@ import {
   err,
   newId,
   ok,
+  type DomainError,
   type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
@@ -363,7 +364,10 @@ export class Coupon extends AggregateRoot<CouponEvents> {
   }
 
   /** Gives a redemption back (checkout compensation). Releasing twice changes nothing. */
-  release(redemption: Redemption, now: Date): Result<boolean> {
+  release(
+    redemption: Redemption,
+    now: Date,
+  ): Result<boolean, DomainError<'COUPON.NOT_FOUND' | 'REDEMPTION.INVALID_TRANSITION'>> {
     if (redemption.couponId !== this.id) return err(CouponErrors.notFound('orderId'));
     if (!redemption.isActive()) return ok(false);
     const released = redemption.markReleased(now);

@@ -4,6 +4,7 @@ import {
   StateMachine,
   closedSet,
   ok,
+  type DomainError,
   type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
@@ -12,10 +13,13 @@ export const REDEMPTION_STATUS = closedSet('RedemptionStatus', ['REDEEMED', 'REL
 export type RedemptionStatus = MemberOf<typeof REDEMPTION_STATUS>;
 
 /** A redemption is held for an order until the order's checkout gives it back (compensation). */
-export const redemptionLifecycle = new StateMachine<RedemptionStatus>('REDEMPTION', {
-  REDEEMED: ['RELEASED'],
-  RELEASED: [],
-});
+export const redemptionLifecycle = new StateMachine<RedemptionStatus, void, 'REDEMPTION', never>(
+  'REDEMPTION',
+  {
+    REDEEMED: ['RELEASED'],
+    RELEASED: [],
+  },
+);
 
 export interface NewRedemption {
   id: string;
@@ -71,7 +75,7 @@ export class Redemption extends Entity {
   }
 
   /** Only Coupon.release calls this, so the coupon's count moves with it. */
-  markReleased(now: Date): Result<void> {
+  markReleased(now: Date): Result<void, DomainError<'REDEMPTION.INVALID_TRANSITION'>> {
     const moved = redemptionLifecycle.transition(this._status, 'RELEASED');
     if (!moved.ok) return moved;
     this._status = moved.value;

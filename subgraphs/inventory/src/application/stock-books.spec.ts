@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { levelsHold, type StockItem } from '../domain/stock-item.js';
 import { Reservation, cartHoldReference } from '../domain/reservation.js';
-import { newId, type Clock, type EventSource, type Result } from '@marketplace/shared-kernel';
+import {
+  newId,
+  type Clock,
+  type DomainError,
+  type EventSource,
+  type Result,
+} from '@marketplace/shared-kernel';
 import type { Actor } from '@marketplace/platform';
 import { holdCartLines, releaseCartHold, type CartHoldPolicy } from './cart-holds.js';
 import { reserveForCheckout, restockCancelledOrder, restockRefund, shipParcel } from './checkout-stock.js';
@@ -28,7 +34,9 @@ class InMemoryInventory {
       causationId: null,
       clock: this.clock,
       cartHolds: policy,
-      transaction: async <T>(work: (tx: InventoryTransaction) => Promise<Result<T>>) => {
+      transaction: async <T, C extends string = string>(
+        work: (tx: InventoryTransaction) => Promise<Result<T, DomainError<C>>>,
+      ) => {
         const saved = {
           stock: new Map([...this.stock].map(([k, v]) => [k, copy(v)])),
           reservations: new Map([...this.reservations].map(([k, v]) => [k, copy(v)])),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { err, type EventSource, type Result } from '@marketplace/shared-kernel';
+import { err, type DomainError, type EventSource, type Result } from '@marketplace/shared-kernel';
 import type { Actor, TransactionTools } from '@marketplace/platform';
 import { ProductRating, type RatingTotals } from '../domain/rating.js';
 import type { Purchase, Review } from '../domain/review.js';
@@ -32,7 +32,9 @@ function world(delivered: Purchase[] = []) {
     correlationId: 'test',
     causationId: null,
     clock: { now: () => now },
-    async transaction<T>(work: (tx: ReviewsRepositories & TransactionTools) => Promise<Result<T>>) {
+    async transaction<T, C extends string = string>(
+      work: (tx: ReviewsRepositories & TransactionTools) => Promise<Result<T, DomainError<C>>>,
+    ) {
       const added: Review[] = [];
       const sellerDeltas: [string, RatingTotals][] = [];
       const tracked = new Set<EventSource>();

@@ -612,9 +612,11 @@ export function paymentsUseCases(settings: PaymentsSettings) {
   return defineUseCases<PaymentsRepositories, PaymentsDeps>({
     producer: 'payments',
     repositories: (em) => ({ payments: new SqlPaymentRepository(em), ledger: new SqlLedger(em) }),
-    extras: ({ logger }) => {
-      const log = logger.child({ component: 'payments' });
-      return { ...settings, log: (message, detail) => log.info(detail ?? {}, message) };
-    },
+    // The logger is looked up when something is logged: printing the schema binds the kit
+    // without a running service, so without a logger.
+    extras: (deps) => ({
+      ...settings,
+      log: (message, detail) => deps.logger.child({ component: 'payments' }).info(detail ?? {}, message),
+    }),
   });
 }

@@ -16,6 +16,7 @@ import {
   PROVIDER_EVENT_KIND,
   PROVIDER_KIND,
   REFUND_STATUS,
+  type AttemptKind,
 } from '../src/domain/payment.js';
 import { ENTRY_KIND, LEDGER_SIDE } from '../src/domain/ledger.js';
 import { DIFFERENCE_FIELD } from '../src/application/reconcile.js';
@@ -110,8 +111,16 @@ const replies = async (paymentId: string, type?: string) =>
 
 const paymentRow = async (id: string) => (await sql('select * from payment where id = ?', [id]))[0];
 /** How many provider calls of one kind the payment has recorded. */
-const attemptCount = async (paymentId: string, kind: 'AUTHORIZE' | 'CAPTURE' | 'VOID' | 'REFUND') =>
+const attemptCount = async (paymentId: string, kind: AttemptKind) =>
   (await sql('select 1 from payment_attempt where payment_id = ? and kind = ?', [paymentId, kind])).length;
+/** The attempts the provider's answer settled (a STARTED one is still in its call). */
+const answeredCount = async (paymentId: string, kind: AttemptKind) =>
+  (
+    await sql("select 1 from payment_attempt where payment_id = ? and kind = ? and outcome <> 'STARTED'", [
+      paymentId,
+      kind,
+    ])
+  ).length;
 
 interface Order {
   orderId: string;
@@ -484,7 +493,7 @@ describe('crash between the provider call and applying its answer', () => {
     captureBroken = true;
     try {
       await confirmOrder(order);
-      await waitFor(async () => (await attemptCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
+      await waitFor(async () => (await answeredCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
       await runReconciliation(kit(bounded), fresh());
       expect(await attemptCount(order.paymentId, 'CAPTURE')).toBe(2);
       const report = await runReconciliation(kit(bounded), fresh());
@@ -514,7 +523,7 @@ describe('crash between the provider call and applying its answer', () => {
     try {
       for (const order of [first, second]) {
         await confirmOrder(order);
-        await waitFor(async () => (await attemptCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
+        await waitFor(async () => (await answeredCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
       }
       const queue = async () => {
         const ids = await paymentIdsAwaitingCapture(fresh(), new Date(), 5, 1_000);

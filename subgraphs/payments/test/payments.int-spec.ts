@@ -9,6 +9,17 @@ import {
   type PaymentProvider,
   type ProviderName,
 } from '../src/application/ports.js';
+import {
+  ATTEMPT_KIND,
+  ATTEMPT_OUTCOME,
+  PAYMENT_STATUS,
+  PROVIDER_EVENT_KIND,
+  PROVIDER_KIND,
+  REFUND_STATUS,
+  type AttemptKind,
+} from '../src/domain/payment.js';
+import { ENTRY_KIND, LEDGER_SIDE } from '../src/domain/ledger.js';
+import { DIFFERENCE_FIELD } from '../src/application/reconcile.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { ok } from '@marketplace/shared-kernel';
 import type { PaymentUnits, PaymentsContext, PaymentsSettings } from '../src/application/ports.js';
@@ -100,8 +111,16 @@ const replies = async (paymentId: string, type?: string) =>
 
 const paymentRow = async (id: string) => (await sql('select * from payment where id = ?', [id]))[0];
 /** How many provider calls of one kind the payment has recorded. */
-const attemptCount = async (paymentId: string, kind: 'AUTHORIZE' | 'CAPTURE' | 'VOID' | 'REFUND') =>
+const attemptCount = async (paymentId: string, kind: AttemptKind) =>
   (await sql('select 1 from payment_attempt where payment_id = ? and kind = ?', [paymentId, kind])).length;
+/** The attempts the provider's answer settled (a STARTED one is still in its call). */
+const answeredCount = async (paymentId: string, kind: AttemptKind) =>
+  (
+    await sql("select 1 from payment_attempt where payment_id = ? and kind = ? and outcome <> 'STARTED'", [
+      paymentId,
+      kind,
+    ])
+  ).length;
 
 interface Order {
   orderId: string;
@@ -474,7 +493,7 @@ describe('crash between the provider call and applying its answer', () => {
     captureBroken = true;
     try {
       await confirmOrder(order);
-      await waitFor(async () => (await attemptCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
+      await waitFor(async () => (await answeredCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
       await runReconciliation(kit(bounded), fresh());
       expect(await attemptCount(order.paymentId, 'CAPTURE')).toBe(2);
       const report = await runReconciliation(kit(bounded), fresh());
@@ -504,7 +523,7 @@ describe('crash between the provider call and applying its answer', () => {
     try {
       for (const order of [first, second]) {
         await confirmOrder(order);
-        await waitFor(async () => (await attemptCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
+        await waitFor(async () => (await answeredCount(order.paymentId, 'CAPTURE')) === 1, CONSUMED_MS);
       }
       const queue = async () => {
         const ids = await paymentIdsAwaitingCapture(fresh(), new Date(), 5, 1_000);
@@ -892,6 +911,48 @@ describe('void, capture and refunds', () => {
         (message.payload as { providerEventId: string }).providerEventId,
       ]),
     ).toHaveLength(0);
+  });
+});
+
+describe('storage', () => {
+  it("keeps every closed set's CHECK equal to the domain's set", async () => {
+    const checked: [string, string, readonly string[]][] = [
+      ['payment', 'status', PAYMENT_STATUS.values],
+      ['payment', 'provider', PROVIDER_KIND.values],
+      ['payment_attempt', 'kind', ATTEMPT_KIND.values],
+      ['payment_attempt', 'outcome', ATTEMPT_OUTCOME.values],
+      ['refund', 'status', REFUND_STATUS.values],
+      ['ledger_entry', 'kind', ENTRY_KIND.values],
+      ['ledger_line', 'side', LEDGER_SIDE.values],
+      ['provider_event', 'provider', PROVIDER_KIND.values],
+      ['provider_event', 'kind', PROVIDER_EVENT_KIND.values],
+    ];
+    for (const [table, column, values] of checked)
+      expect({ table, column, values: await sut.checkedValues(table, column) }).toEqual({
+        table,
+        column,
+        values: [...values],
+      });
+  });
+
+  it("keeps the fields a reconciliation report's differences may name equal to the set", async () => {
+    const [constraint] = await sql(
+      `select pg_get_constraintdef(oid) as definition from pg_constraint
+        where conname = 'reconciliation_report_differences_check'`,
+    );
+    const listed = /'(\[[^']*\])'::jsonb/.exec(String(constraint?.definition))?.[1];
+    expect(listed && JSON.parse(listed)).toEqual([...DIFFERENCE_FIELD.values]);
+    const difference = { paymentId: newId(), providerReference: 'ref', local: 'a', provider: 'b' };
+    const store = (differences: unknown[]) =>
+      sql(
+        `insert into reconciliation_report (id, ran_at, checked, differences) values (?, now(), 1, ?::jsonb)`,
+        [newId(), JSON.stringify(differences)],
+      );
+    await expect(store([{ ...difference, field: 'retries' }])).resolves.toBeDefined();
+    await expect(store([{ ...difference, field: 'amount' }])).rejects.toThrow(/differences_check/);
+    await expect(store([{ ...difference, field: 'status' }, difference])).rejects.toThrow(
+      /differences_check/,
+    );
   });
 });
 

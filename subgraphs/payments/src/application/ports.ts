@@ -1,5 +1,6 @@
 import type { TransactionTools, UseCaseContext } from '@marketplace/platform';
 import type { Clock, Money } from '@marketplace/shared-kernel';
+import type { ProviderEventKind, ProviderKind } from '../domain/payment.js';
 import type { RetryPolicySettings } from '../domain/retry-policy.js';
 import type { Ledger, PaymentRepository } from './repository.js';
 
@@ -7,7 +8,7 @@ import type { Ledger, PaymentRepository } from './repository.js';
  * Provider port: binding between the payments application and the provider adapters
  * (sandbox, Stripe, Razorpay). Declines are answers; transient failures throw ProviderUnavailableError.
  */
-export type ProviderName = 'SANDBOX' | 'STRIPE' | 'RAZORPAY';
+export type ProviderName = ProviderKind;
 export interface ProviderAuthorization {
   providerReference: string;
   status: 'AUTHORIZED' | 'DECLINED' | 'PENDING';
@@ -62,7 +63,7 @@ export interface PaymentProvider {
 export interface NormalisedProviderEvent {
   provider: ProviderName;
   providerEventId: string;
-  kind: 'AUTHORIZED' | 'CAPTURED' | 'FAILED' | 'VOIDED' | 'REFUNDED' | 'IGNORED';
+  kind: ProviderEventKind;
   providerReference: string | null;
   providerRefundId: string | null;
   amount: Money | null;

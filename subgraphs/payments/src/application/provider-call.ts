@@ -1,5 +1,5 @@
 import { newId, ok, type Money, type Result } from '@marketplace/shared-kernel';
-import type { AttemptKind, Payment, PaymentAttempt } from '../domain/payment.js';
+import { PROVIDER_KIND, type AttemptKind, type Payment, type PaymentAttempt } from '../domain/payment.js';
 import { backoffMs, defaultRetryPolicy, shouldRetry } from '../domain/retry-policy.js';
 import {
   ProviderUnavailableError,
@@ -8,7 +8,6 @@ import {
   type PaymentsDeps,
   type PaymentsTransaction,
   type ProviderCapture,
-  type ProviderName,
   type ProviderRefund,
 } from './ports.js';
 import { ProviderCallInTransactionError, guardProvider } from './provider-guard.js';
@@ -183,7 +182,8 @@ export const inFlightNow = (payment: Payment, kind: AttemptKind, now: Date) => {
 
 /** The configured provider, behind the guard that refuses calls inside a transaction. */
 export const providerOf = (deps: PaymentsDeps, name: string): PaymentProvider | undefined => {
-  const provider = deps.providers.get(name.toUpperCase() as ProviderName);
+  const kind = name.toUpperCase();
+  const provider = PROVIDER_KIND.has(kind) ? deps.providers.get(kind) : undefined;
   return provider && guardProvider(provider);
 };
 

@@ -1,10 +1,25 @@
+import { closedSet, type MemberOf } from '@marketplace/shared-kernel';
 import type { Payment, PaymentStatus } from '../domain/payment.js';
 import type { ProviderPaymentState } from './ports.js';
+
+/**
+ * What a reconciliation difference is about: a field compared with the provider, a `retrieve`
+ * that failed, or a call whose `retries` ran out.
+ */
+export const DIFFERENCE_FIELD = closedSet('DifferenceField', [
+  'status',
+  'capturedAmount',
+  'refundedAmount',
+  'currency',
+  'retrieve',
+  'retries',
+]);
+export type DifferenceField = MemberOf<typeof DIFFERENCE_FIELD>;
 
 export interface Difference {
   paymentId: string;
   providerReference: string;
-  field: 'status' | 'capturedAmount' | 'refundedAmount' | 'currency' | 'retrieve' | 'retries';
+  field: DifferenceField;
   local: string;
   provider: string;
 }

@@ -1,5 +1,5 @@
-import type { Payment } from '../domain/payment.js';
-import type { JournalEntry, LedgerLine, AccountBalance } from '../domain/ledger.js';
+import type { Payment, ProviderEventKind, ProviderKind } from '../domain/payment.js';
+import type { JournalEntry, LedgerLine, AccountBalance, EntryKind } from '../domain/ledger.js';
 
 export interface PaymentRepository {
   /** Loads and row-locks the payment (with attempts and refunds) for the rest of the transaction. */
@@ -18,9 +18,9 @@ export interface PaymentRepository {
   authorizeTokenOf(paymentId: string): Promise<string | null>;
   /** Records a provider event as applied; false when it already was. */
   markProviderEvent(input: {
-    provider: string;
+    provider: ProviderKind;
     providerEventId: string;
-    kind: string;
+    kind: ProviderEventKind;
     paymentId: string | null;
     at: Date;
   }): Promise<boolean>;
@@ -34,7 +34,7 @@ export interface Ledger {
 export interface LedgerEntryView {
   id: string;
   reference: string;
-  kind: string;
+  kind: EntryKind;
   paymentId: string;
   orderId: string;
   postedAt: Date;

@@ -1,6 +1,19 @@
-import { domainError, err, ok, type Money, type Result } from '@marketplace/shared-kernel';
+import {
+  closedSet,
+  domainError,
+  err,
+  ok,
+  type MemberOf,
+  type Money,
+  type Result,
+} from '@marketplace/shared-kernel';
 
-export type Side = 'DEBIT' | 'CREDIT';
+/** The side of a posting (`ledger_line.side`'s CHECK holds exactly these). */
+export const LEDGER_SIDE = closedSet('LedgerSide', ['DEBIT', 'CREDIT']);
+export type Side = MemberOf<typeof LEDGER_SIDE>;
+/** What a journal entry books (`ledger_entry.kind`'s CHECK holds exactly these). */
+export const ENTRY_KIND = closedSet('EntryKind', ['CAPTURE', 'REFUND']);
+export type EntryKind = MemberOf<typeof ENTRY_KIND>;
 export interface LedgerLine {
   account: string;
   side: Side;
@@ -21,7 +34,7 @@ export class JournalEntry {
   private constructor(
     readonly id: string,
     readonly reference: string,
-    readonly kind: 'CAPTURE' | 'REFUND',
+    readonly kind: EntryKind,
     readonly paymentId: string,
     readonly orderId: string,
     readonly lines: readonly LedgerLine[],
@@ -31,7 +44,7 @@ export class JournalEntry {
   static create(input: {
     id: string;
     reference: string;
-    kind: 'CAPTURE' | 'REFUND';
+    kind: EntryKind;
     paymentId: string;
     orderId: string;
     lines: LedgerLine[];

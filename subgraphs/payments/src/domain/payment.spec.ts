@@ -1,6 +1,12 @@
 import { describe, expect, it } from '@jest/globals';
 import { Money, newId } from '@marketplace/shared-kernel';
-import { Payment, paymentStateMachine } from './payment.js';
+import {
+  PAYMENT_STATUS,
+  Payment,
+  REFUND_STATUS,
+  paymentStateMachine,
+  refundStateMachine,
+} from './payment.js';
 import { balancesOf, isBalanced, type LedgerLine } from './ledger.js';
 import { commissionOn, refundShares } from './fees.js';
 import { backoffMs, isRetryable, shouldRetry } from './retry-policy.js';
@@ -48,6 +54,11 @@ describe('Payment state machine', () => {
     expect(paymentStateMachine.can('CAPTURED', 'VOIDED')).toBe(false);
     for (const s of ['REFUNDED', 'FAILED', 'VOIDED'] as const)
       expect(paymentStateMachine.isTerminal(s)).toBe(true);
+  });
+
+  it('each transition table covers exactly its closed set of statuses', () => {
+    expect(Object.keys(paymentStateMachine.table)).toEqual([...PAYMENT_STATUS.values]);
+    expect(Object.keys(refundStateMachine.table)).toEqual([...REFUND_STATUS.values]);
   });
 
   it('rejects splits that do not sum to the amount, non-integer and mixed-currency amounts', () => {

@@ -2,18 +2,51 @@ import {
   AggregateRoot,
   Money,
   StateMachine,
+  closedSet,
   domainError,
   err,
   ok,
   type DomainError,
+  type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
 import { Accounts, JournalEntry, type LedgerLine } from './ledger.js';
 import { commissionOn, refundShares } from './fees.js';
 
-export type PaymentStatus =
-  'CREATED' | 'AUTHORIZED' | 'CAPTURED' | 'PARTIALLY_REFUNDED' | 'REFUNDED' | 'FAILED' | 'VOIDED';
-export type ProviderKind = 'SANDBOX' | 'STRIPE' | 'RAZORPAY';
+/*
+ * Payments' closed sets, declared once: the GraphQL enum (`PaymentStatus`) and the tables' CHECKs
+ * hold exactly these values, in this order (the integration spec compares the live CHECKs).
+ */
+
+export const PAYMENT_STATUS = closedSet('PaymentStatus', [
+  'CREATED',
+  'AUTHORIZED',
+  'CAPTURED',
+  'PARTIALLY_REFUNDED',
+  'REFUNDED',
+  'FAILED',
+  'VOIDED',
+]);
+export type PaymentStatus = MemberOf<typeof PAYMENT_STATUS>;
+
+/** The providers a payment can be made with (`payment.provider`, `provider_event.provider`). */
+export const PROVIDER_KIND = closedSet('ProviderKind', ['SANDBOX', 'STRIPE', 'RAZORPAY']);
+export type ProviderKind = MemberOf<typeof PROVIDER_KIND>;
+
+/**
+ * What a provider's webhook event means to a payment, as its provider's adapter normalises it.
+ * IGNORED events are dropped before anything is stored; the others are recorded once each
+ * (`provider_event.kind`).
+ */
+export const PROVIDER_EVENT_KIND = closedSet('ProviderEventKind', [
+  'AUTHORIZED',
+  'CAPTURED',
+  'FAILED',
+  'VOIDED',
+  'REFUNDED',
+  'IGNORED',
+]);
+export type ProviderEventKind = MemberOf<typeof PROVIDER_EVENT_KIND>;
 
 /**
  * CREATED -> CAPTURED is allowed because provider events can arrive out of order: a "captured"
@@ -36,9 +69,17 @@ function moveRefund(refund: Refund, to: RefundStatus): Result<RefundStatus> {
   return moved;
 }
 
-export type AttemptKind = 'AUTHORIZE' | 'CAPTURE' | 'VOID' | 'REFUND';
+export const ATTEMPT_KIND = closedSet('AttemptKind', ['AUTHORIZE', 'CAPTURE', 'VOID', 'REFUND']);
+export type AttemptKind = MemberOf<typeof ATTEMPT_KIND>;
 /** STARTED: recorded (and committed) before the call; the provider's answer settles it. */
-export type AttemptOutcome = 'STARTED' | 'SUCCEEDED' | 'PENDING' | 'DECLINED' | 'FAILED';
+export const ATTEMPT_OUTCOME = closedSet('AttemptOutcome', [
+  'STARTED',
+  'SUCCEEDED',
+  'PENDING',
+  'DECLINED',
+  'FAILED',
+]);
+export type AttemptOutcome = MemberOf<typeof ATTEMPT_OUTCOME>;
 
 /** One call to the provider, kept for audit and reconciliation. */
 export interface PaymentAttempt {
@@ -51,7 +92,8 @@ export interface PaymentAttempt {
   at: Date;
 }
 
-export type RefundStatus = 'PENDING' | 'SUCCEEDED' | 'FAILED';
+export const REFUND_STATUS = closedSet('RefundStatus', ['PENDING', 'SUCCEEDED', 'FAILED']);
+export type RefundStatus = MemberOf<typeof REFUND_STATUS>;
 
 /** A refund is answered once: the provider paid it out or refused it. */
 export const refundStateMachine = new StateMachine<RefundStatus>('REFUND', {

@@ -1,22 +1,12 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { MoneyType, resultUnion, SafeIntScalar } from '@marketplace/platform';
-import type { Payment } from '../../domain/payment.js';
+import { Directive, Field, ID, Int, ObjectType } from 'type-graphql';
+import { graphqlEnum, MoneyType, resultUnion, SafeIntScalar } from '@marketplace/platform';
+import { PAYMENT_STATUS, type Payment, type PaymentStatus } from '../../domain/payment.js';
 import type { AccountBalance } from '../../domain/ledger.js';
 import type { LedgerEntryView } from '../../application/repository.js';
 
-export enum PaymentStatusEnum {
-  CREATED = 'CREATED',
-  AUTHORIZED = 'AUTHORIZED',
-  CAPTURED = 'CAPTURED',
-  PARTIALLY_REFUNDED = 'PARTIALLY_REFUNDED',
-  REFUNDED = 'REFUNDED',
-  FAILED = 'FAILED',
-  VOIDED = 'VOIDED',
-}
-registerEnumType(PaymentStatusEnum, {
-  name: 'PaymentStatus',
+export const PaymentStatusEnum = graphqlEnum(PAYMENT_STATUS, {
   description: 'Where a payment is in its life.',
 });
 
@@ -52,7 +42,7 @@ export class RefundNode {
 export class PaymentNode {
   @Field(() => ID) id!: string;
   @Field(() => ID) orderId!: string;
-  @Field(() => PaymentStatusEnum) status!: PaymentStatusEnum;
+  @Field(() => PaymentStatusEnum) status!: PaymentStatus;
   @Field(() => MoneyType) amount!: MoneyType;
   @Field(() => MoneyType) capturedAmount!: MoneyType;
   @Field(() => MoneyType) refundedAmount!: MoneyType;
@@ -69,7 +59,7 @@ export class PaymentNode {
     return Object.assign(new PaymentNode(), {
       id: p.id,
       orderId: p.orderId,
-      status: p.status as PaymentStatusEnum,
+      status: p.status,
       amount: MoneyType.of(p.amount),
       capturedAmount: MoneyType.of(p.capturedAmount),
       refundedAmount: MoneyType.of(p.refundedAmount),

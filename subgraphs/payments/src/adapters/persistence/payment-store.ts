@@ -7,16 +7,24 @@ import {
   type AttemptOutcome,
   type PaymentAttempt,
   type PaymentProps,
+  type ProviderEventKind,
   type ProviderKind,
   type Refund,
   type RefundStatus,
   type PaymentStatus,
 } from '../../domain/payment.js';
-import { balancesOf, type AccountBalance, type JournalEntry, type LedgerLine } from '../../domain/ledger.js';
+import {
+  balancesOf,
+  type AccountBalance,
+  type EntryKind,
+  type JournalEntry,
+  type LedgerLine,
+} from '../../domain/ledger.js';
 import type { Ledger, LedgerEntryView, PaymentRepository } from '../../application/repository.js';
 import type { PaymentsDeps, PaymentsRepositories, PaymentsSettings } from '../../application/ports.js';
 import { PROVIDER_ERROR } from '../../application/provider-call.js';
 import type { RefundApprovedCommand } from '../../application/refund-payment.js';
+import type { DifferenceField } from '../../application/reconcile.js';
 
 /*
  * Rows as Postgres returns them: bigint as a string, timestamptz as a Date (a string from the
@@ -281,9 +289,9 @@ export class SqlPaymentRepository implements PaymentRepository {
   }
 
   async markProviderEvent(input: {
-    provider: string;
+    provider: ProviderKind;
     providerEventId: string;
-    kind: string;
+    kind: ProviderEventKind;
     paymentId: string | null;
     at: Date;
   }): Promise<boolean> {
@@ -494,7 +502,7 @@ export async function exhaustedRetries(em: EntityManager, maxErrors: number): Pr
 interface LedgerLineRow {
   id: string;
   reference: string;
-  kind: string;
+  kind: EntryKind;
   payment_id: string;
   order_id: string;
   posted_at: Timestamp;
@@ -590,7 +598,7 @@ interface ReportRow {
 export interface ReconciliationDifference {
   paymentId: string;
   providerReference: string;
-  field: string;
+  field: DifferenceField;
   local: string;
   provider: string;
 }
@@ -604,9 +612,11 @@ export function paymentsUseCases(settings: PaymentsSettings) {
   return defineUseCases<PaymentsRepositories, PaymentsDeps>({
     producer: 'payments',
     repositories: (em) => ({ payments: new SqlPaymentRepository(em), ledger: new SqlLedger(em) }),
-    extras: ({ logger }) => {
-      const log = logger.child({ component: 'payments' });
-      return { ...settings, log: (message, detail) => log.info(detail ?? {}, message) };
-    },
+    // The logger is looked up when something is logged: printing the schema binds the kit
+    // without a running service, so without a logger.
+    extras: (deps) => ({
+      ...settings,
+      log: (message, detail) => deps.logger.child({ component: 'payments' }).info(detail ?? {}, message),
+    }),
   });
 }

@@ -178,9 +178,34 @@ export class Migration20261207000200AuthorizeCall extends Migration {
   }
 }
 
+/**
+ * CHECKs for the closed sets stored without one until now, spelled out as the sets are today
+ * (`PROVIDER_KIND`, `PROVIDER_EVENT_KIND`, `DIFFERENCE_FIELD`; the integration spec compares them
+ * with the live constraints): a provider event's provider and kind, and the `field` of every
+ * element of a reconciliation report's `differences` array (each element names one, and only
+ * values of the set). Existing rows pass: these columns were only ever written from the same
+ * typed values.
+ */
+export class Migration20261208000100ClosedSetChecks extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      alter table provider_event
+        add constraint provider_event_provider_check check (provider in ('SANDBOX', 'STRIPE', 'RAZORPAY')),
+        add constraint provider_event_kind_check
+        check (kind in ('AUTHORIZED', 'CAPTURED', 'FAILED', 'VOIDED', 'REFUNDED', 'IGNORED'))`);
+    this.addSql(`
+      alter table reconciliation_report add constraint reconciliation_report_differences_check check (
+        jsonb_typeof(differences) = 'array'
+        and jsonb_array_length(jsonb_path_query_array(differences, '$[*].field')) = jsonb_array_length(differences)
+        and jsonb_path_query_array(differences, '$[*].field')
+          <@ '["status", "capturedAmount", "refundedAmount", "currency", "retrieve", "retries"]'::jsonb)`);
+  }
+}
+
 export const paymentMigrations = [
   { name: 'Migration20261122000900CreatePayments', class: Migration20261122000900CreatePayments },
   { name: 'Migration20261122001000CreateSandboxState', class: Migration20261122001000CreateSandboxState },
   { name: 'Migration20261207000100AttemptStarted', class: Migration20261207000100AttemptStarted },
   { name: 'Migration20261207000200AuthorizeCall', class: Migration20261207000200AuthorizeCall },
+  { name: 'Migration20261208000100ClosedSetChecks', class: Migration20261208000100ClosedSetChecks },
 ];

@@ -124,6 +124,8 @@ describe('outbox relay and a row the bus refuses for good', () => {
     const exposition = await metrics.registry.metrics();
     expect(exposition).toMatch(/^outbox_dead_rows\{service="outbox-poison-test"\} 1$/m);
     expect(exposition).toMatch(/^outbox_backlog\{service="outbox-poison-test"\} 2$/m);
+    // The lag speaks of what the relay still has to publish: the dead row and its key wait for an operator.
+    expect(exposition).toMatch(/^outbox_lag_seconds\{service="outbox-poison-test"\} 0$/m);
 
     // An operator gives the row up (it stays for audit, dead and marked sent): its key flows again.
     await em().execute('update outbox set sent_at = now() where id = ?', [poison]);

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { MessageBus } from '../messaging/bus.js';
+import { RELAYABLE } from '../messaging/outbox.js';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Orm } from '../persistence/orm.js';
 import { withTimeout } from '../timeout.js';
@@ -137,8 +138,9 @@ export class ServiceMetrics {
 }
 
 /**
- * `outbox_backlog` (unsent rows), `outbox_lag_seconds` (age of the oldest unsent row; 0 when
- * none) and `outbox_dead_rows` (rows the bus refused for good, waiting for an operator) from the
+ * `outbox_backlog` (unsent rows), `outbox_lag_seconds` (age of the oldest row the relay is still
+ * to publish; 0 when none: dead rows and the rows they hold back wait for an operator and are
+ * counted by `outbox_dead_rows` instead, so the lag keeps meaning "the bus takes no messages") and `outbox_dead_rows` (rows the bus refused for good, waiting for an operator) from the
  * service's outbox table. One query serves the gauges of a scrape; it reads the partial index of
  * unsent rows, so its cost is the backlog's size, not the table's.
  */
@@ -149,7 +151,8 @@ export function observeOutbox(metrics: ServiceMetrics, orm: Orm): void {
     (inFlight ??= (orm.em.fork() as EntityManager)
       .execute<{ backlog: string | number; lag: string | number | null; dead: string | number }[]>(
         `select count(*) as backlog,
-           greatest(extract(epoch from clock_timestamp() - min(created_at)), 0) as lag,
+           (select greatest(extract(epoch from clock_timestamp() - min(o.created_at)), 0)
+              from outbox o where ${RELAYABLE}) as lag,
            count(*) filter (where dead_at is not null) as dead
          from outbox where sent_at is null`,
       )
@@ -166,7 +169,7 @@ export function observeOutbox(metrics: ServiceMetrics, orm: Orm): void {
   });
   metrics.scrapedGauge({
     name: 'outbox_lag_seconds',
-    help: 'Age in seconds of the oldest unpublished outbox row (0 when the outbox is drained)',
+    help: 'Age in seconds of the oldest outbox row the relay is still to publish (0 when none; dead rows and the rows they hold back excluded)',
     read: async () => [{ value: (await read()).lag }],
   });
   metrics.scrapedGauge({

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { FixedClock, newId, type DomainEvent } from '@marketplace/shared-kernel';
+import { FixedClock, newId, ok, type DomainEvent, type EventSource } from '@marketplace/shared-kernel';
 import type { Actor } from '@marketplace/platform';
 import { CheckoutSaga, STEPS, type CheckoutStep } from '../domain/checkout-saga.js';
 import { address, BUYER, CART, defaultLines, successFor } from '../domain/saga.fixtures.js';
@@ -20,6 +20,7 @@ class World {
     return {
       actor,
       correlationId: newId(),
+      causationId: null,
       clock: this.clock,
       settings: {
         stepTimeoutMs: 30_000,
@@ -32,7 +33,7 @@ class World {
       hash: (t) => createHash('sha256').update(t).digest('hex'),
       transaction: async (work) => {
         const added: CheckoutSaga[] = [];
-        const tracked = new Set<CheckoutSaga>();
+        const tracked = new Set<EventSource>();
         const repo: CheckoutRepository = {
           byIdForUpdate: async (id) => this.sagas.get(id) ?? null,
           byOrderIdForUpdate: async (orderId) =>
@@ -43,10 +44,18 @@ class World {
             [...this.sagas.values()].filter(
               (s) => s.status === 'RUNNING' && s.deadlineAt && s.deadlineAt <= now,
             ),
-          add: (saga) => added.push(saga),
+          add: async (saga) => {
+            added.push(saga);
+            return ok(undefined);
+          },
           oldestUnsentAt: async () => this.unsentSince,
         };
-        const result = await work({ checkouts: repo, track: (s) => tracked.add(s) });
+        const hooks: (() => unknown)[] = [];
+        const result = await work({
+          checkouts: repo,
+          track: (s) => void tracked.add(s),
+          afterCommit: (hook) => void hooks.push(hook),
+        });
         // Like the partial unique index: one RUNNING checkout per cart, else the whole transaction rolls back.
         const running = (s: CheckoutSaga) =>
           [...this.sagas.values()].some((o) => o.status === 'RUNNING' && o.cartId === s.cartId);
@@ -54,6 +63,7 @@ class World {
         if (result.ok) {
           for (const s of added) this.sagas.set(s.id, s);
           for (const s of tracked) this.outbox.push(...s.pullEvents());
+          for (const hook of hooks) await hook();
         }
         return result;
       },

@@ -8,22 +8,23 @@ import {
   type Result,
 } from '@marketplace/shared-kernel';
 import type { CheckoutEvents, NonEmpty, SagaCommand } from './checkout.events.js';
-import type {
-  CheckoutStatus,
-  CheckoutStep,
-  TimelineEvent,
-  PaymentProvider,
-  MoneyData,
-  Address,
-  CartSnapshot,
-  ShippingQuote,
-  SubOrderRef,
-  Discounts,
-  TimelineEntry,
-  Failure,
+import {
+  CHECKOUT_STEP,
+  type CheckoutStatus,
+  type CheckoutStep,
+  type TimelineEvent,
+  type PaymentProvider,
+  type MoneyData,
+  type Address,
+  type CartSnapshot,
+  type ShippingQuote,
+  type SubOrderRef,
+  type Discounts,
+  type TimelineEntry,
+  type Failure,
 } from './checkout-values.js';
 
-export type * from './checkout-values.js';
+export * from './checkout-values.js';
 export type { CheckoutEvents, SagaCommand } from './checkout.events.js';
 
 /** What a participant answered, already mapped from its reply event by the consumer. */
@@ -97,16 +98,7 @@ export interface InFlightStep {
   command: SagaCommand;
 }
 
-export const STEPS: readonly CheckoutStep[] = [
-  'SNAPSHOT_CART',
-  'QUOTE_SHIPPING',
-  'CREATE_ORDER',
-  'RESERVE_STOCK',
-  'REDEEM_COUPONS',
-  'AUTHORIZE_PAYMENT',
-  'CONFIRM_ORDER',
-  'CLEAR_CART',
-];
+export const STEPS: readonly CheckoutStep[] = CHECKOUT_STEP.values;
 
 export interface FailureReason {
   code: string;

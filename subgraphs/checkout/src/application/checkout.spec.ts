@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { FixedClock, newId, ok, type DomainEvent, type EventSource } from '@marketplace/shared-kernel';
+import { FixedClock, err, newId, ok, type DomainEvent, type EventSource } from '@marketplace/shared-kernel';
 import type { Actor } from '@marketplace/platform';
 import { CheckoutSaga, STEPS, type CheckoutStep } from '../domain/checkout-saga.js';
 import { address, BUYER, CART, defaultLines, successFor } from '../domain/saga.fixtures.js';
@@ -15,6 +15,8 @@ class World {
   readonly clock = new FixedClock(new Date('2026-11-21T12:00:00Z'));
   /** When the oldest message the relay has not published yet was written (null: the broker takes them). */
   unsentSince: Date | null = null;
+  /** Sagas inserted by transactions still running. */
+  private readonly uncommitted = new Set<CheckoutSaga>();
 
   context(actor: Actor | null = { userId: BUYER, role: 'buyer', sellerId: null }): CheckoutContext {
     return {
@@ -44,7 +46,14 @@ class World {
             [...this.sagas.values()].filter(
               (s) => s.status === 'RUNNING' && s.deadlineAt && s.deadlineAt <= now,
             ),
+          // Like the partial unique index: one RUNNING checkout per cart, counting the ones
+          // other transactions inserted and have not committed yet (as the index does).
           add: async (saga) => {
+            const clash = [...this.sagas.values(), ...this.uncommitted].some(
+              (o) => o.status === 'RUNNING' && o.cartId === saga.cartId,
+            );
+            if (clash) return err(cartInCheckout());
+            this.uncommitted.add(saga);
             added.push(saga);
             return ok(undefined);
           },
@@ -56,10 +65,7 @@ class World {
           track: (s) => void tracked.add(s),
           afterCommit: (hook) => void hooks.push(hook),
         });
-        // Like the partial unique index: one RUNNING checkout per cart, else the whole transaction rolls back.
-        const running = (s: CheckoutSaga) =>
-          [...this.sagas.values()].some((o) => o.status === 'RUNNING' && o.cartId === s.cartId);
-        if (result.ok && added.some(running)) return { ok: false, error: cartInCheckout() };
+        for (const s of added) this.uncommitted.delete(s);
         if (result.ok) {
           for (const s of added) this.sagas.set(s.id, s);
           for (const s of tracked) this.outbox.push(...s.pullEvents());

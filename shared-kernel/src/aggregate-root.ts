@@ -97,28 +97,6 @@ export abstract class ValueObject<P extends object> {
   }
 }
 
-/**
- * @deprecated The shape before the one aggregate shape: events built by hand and recorded with
- * `record()`. Being replaced by `AggregateRoot<EventMap>` subgraph by subgraph; removed after.
- */
-export abstract class LegacyAggregateRoot<E extends DomainEvent = DomainEvent> extends Entity {
-  private pendingEvents?: E[];
-
-  protected record(event: E): void {
-    (this.pendingEvents ??= []).push(event);
-  }
-
-  pullEvents(): E[] {
-    const events = this.pendingEvents ?? [];
-    this.pendingEvents = [];
-    return events;
-  }
-
-  peekEvents(): readonly E[] {
-    return this.pendingEvents ?? [];
-  }
-}
-
 /** Anything whose recorded events a transaction drains into the outbox. */
 export interface EventSource {
   pullEvents(): DomainEvent[];

@@ -6,6 +6,7 @@ import { OrderRef } from './adapters/graphql/checkout.types.js';
 import { replyConsumer } from './adapters/messaging/reply-consumer.js';
 import { stepTimeoutJob } from './adapters/messaging/timeout-job.js';
 import { observeSagaStates } from './adapters/persistence/saga-metrics.js';
+import { checkoutUseCases } from './adapters/persistence/checkout-store.js';
 
 /**
  * The checkout subgraph: the orchestrated checkout saga (cart → shipping → order → stock →
@@ -26,6 +27,7 @@ export function createCheckoutService(env: NodeJS.ProcessEnv = process.env): Ser
     busStallMaxAgeMs: intFromEnv('CHECKOUT_BUS_STALL_MAX_AGE_MS', 300_000, env),
   };
   const sweepMs = intFromEnv('CHECKOUT_TIMEOUT_SWEEP_MS', 1_000, env);
+  const kit = checkoutUseCases(settings);
   return {
     name: 'checkout',
     entities: checkoutEntities,
@@ -40,16 +42,14 @@ export function createCheckoutService(env: NodeJS.ProcessEnv = process.env): Ser
       Topics.couponCommands,
       Topics.paymentCommands,
     ],
-    graphql: ({ relay }) => ({
-      resolvers: [createCheckoutResolver({ settings, onCommit: () => relay.nudge() })],
+    graphql: (deps) => ({
+      resolvers: [createCheckoutResolver(kit.bind(deps))],
       orphanedTypes: [OrderRef],
       referenceResolvers: { Checkout: checkoutReference },
     }),
-    consumers: ({ relay }) => [replyConsumer({ settings, onCommit: () => relay.nudge() })],
+    consumers: (deps) => [replyConsumer(kit.bind(deps))],
     metrics: ({ orm }, metrics) => observeSagaStates(metrics, orm),
-    jobs: ({ orm, logger, relay }) => [
-      stepTimeoutJob({ orm, logger, intervalMs: sweepMs, settings, onCommit: () => relay.nudge() }),
-    ],
+    jobs: (deps) => [stepTimeoutJob(kit.bind(deps), { logger: deps.logger, intervalMs: sweepMs })],
   };
 }
 

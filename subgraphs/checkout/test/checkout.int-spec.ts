@@ -11,6 +11,7 @@ import {
 } from '@marketplace/platform/testing';
 import { isKnownContract } from '@marketplace/event-contracts';
 import { createCheckoutService } from '../src/service.js';
+import { CHECKOUT_STATUS, CHECKOUT_STEP } from '../src/domain/checkout-saga.js';
 
 /** A fresh consumer group first replays the reply topics' history; under a full suite that takes a while. */
 const CONSUMED_MS = 60_000;
@@ -247,6 +248,11 @@ async function authorizeAndConfirm(
 }
 
 describe('checkout subgraph', () => {
+  it('keeps the CHECKs of the saga status and current step equal to the domain sets', async () => {
+    expect(await sut.checkedValues('checkout_saga', 'status')).toEqual([...CHECKOUT_STATUS.values]);
+    expect(await sut.checkedValues('checkout_saga', 'current_step')).toEqual([...CHECKOUT_STEP.values]);
+  });
+
   it('placeOrder persists a RUNNING saga and publishes the cart snapshot command through the outbox', async () => {
     const cartId = newId();
     const result = await place(buyer, { cartId });

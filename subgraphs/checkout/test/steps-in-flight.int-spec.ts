@@ -92,7 +92,12 @@ describe.each(profiles)('steps in flight migration, %s', (_profile, place) => {
       type: 'inventory.reserve-stock',
       aggregateType: 'Reservation',
       aggregateId: 'order:x',
-      payload: { reference: 'order:x' },
+      payload: {
+        reference: 'order:x',
+        lines: [{ sku: 'SKU-A', quantity: 1 }],
+        ttlSeconds: 900,
+        releaseCartHold: 'cart:x',
+      },
     };
     const running = await insertLegacySaga(before, {
       status: 'RUNNING',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { FixedClock, newId, type DomainEvent } from '@marketplace/shared-kernel';
+import { FixedClock, err, newId, ok, type DomainEvent, type EventSource } from '@marketplace/shared-kernel';
 import type { Actor } from '@marketplace/platform';
 import { CheckoutSaga, STEPS, type CheckoutStep } from '../domain/checkout-saga.js';
 import { address, BUYER, CART, defaultLines, successFor } from '../domain/saga.fixtures.js';
@@ -15,11 +15,14 @@ class World {
   readonly clock = new FixedClock(new Date('2026-11-21T12:00:00Z'));
   /** When the oldest message the relay has not published yet was written (null: the broker takes them). */
   unsentSince: Date | null = null;
+  /** Sagas inserted by transactions still running. */
+  private readonly uncommitted = new Set<CheckoutSaga>();
 
   context(actor: Actor | null = { userId: BUYER, role: 'buyer', sellerId: null }): CheckoutContext {
     return {
       actor,
       correlationId: newId(),
+      causationId: null,
       clock: this.clock,
       settings: {
         stepTimeoutMs: 30_000,
@@ -32,7 +35,7 @@ class World {
       hash: (t) => createHash('sha256').update(t).digest('hex'),
       transaction: async (work) => {
         const added: CheckoutSaga[] = [];
-        const tracked = new Set<CheckoutSaga>();
+        const tracked = new Set<EventSource>();
         const repo: CheckoutRepository = {
           byIdForUpdate: async (id) => this.sagas.get(id) ?? null,
           byOrderIdForUpdate: async (orderId) =>
@@ -43,17 +46,30 @@ class World {
             [...this.sagas.values()].filter(
               (s) => s.status === 'RUNNING' && s.deadlineAt && s.deadlineAt <= now,
             ),
-          add: (saga) => added.push(saga),
+          // Like the partial unique index: one RUNNING checkout per cart, counting the ones
+          // other transactions inserted and have not committed yet (as the index does).
+          add: async (saga) => {
+            const clash = [...this.sagas.values(), ...this.uncommitted].some(
+              (o) => o.status === 'RUNNING' && o.cartId === saga.cartId,
+            );
+            if (clash) return err(cartInCheckout());
+            this.uncommitted.add(saga);
+            added.push(saga);
+            return ok(undefined);
+          },
           oldestUnsentAt: async () => this.unsentSince,
         };
-        const result = await work({ checkouts: repo, track: (s) => tracked.add(s) });
-        // Like the partial unique index: one RUNNING checkout per cart, else the whole transaction rolls back.
-        const running = (s: CheckoutSaga) =>
-          [...this.sagas.values()].some((o) => o.status === 'RUNNING' && o.cartId === s.cartId);
-        if (result.ok && added.some(running)) return { ok: false, error: cartInCheckout() };
+        const hooks: (() => unknown)[] = [];
+        const result = await work({
+          checkouts: repo,
+          track: (s) => void tracked.add(s),
+          afterCommit: (hook) => void hooks.push(hook),
+        });
+        for (const s of added) this.uncommitted.delete(s);
         if (result.ok) {
           for (const s of added) this.sagas.set(s.id, s);
           for (const s of tracked) this.outbox.push(...s.pullEvents());
+          for (const hook of hooks) await hook();
         }
         return result;
       },

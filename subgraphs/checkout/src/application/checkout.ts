@@ -66,7 +66,8 @@ export async function placeOrder(
       timing(ctx),
       ctx.settings.reservationTtlSeconds,
     );
-    tx.checkouts.add(saga);
+    const added = await tx.checkouts.add(saga);
+    if (!added.ok) return added;
     tx.track(saga);
     return ok(saga);
   });

@@ -1,4 +1,4 @@
-import type { Actor } from '@marketplace/platform';
+import type { UseCaseContext } from '@marketplace/platform';
 import type { Clock, Result } from '@marketplace/shared-kernel';
 import type { CheckoutSaga } from '../domain/checkout-saga.js';
 
@@ -12,15 +12,19 @@ export interface CheckoutRepository {
    * instance (or a reply) holds is left to it, so two sweepers never act on one saga.
    */
   claimTimedOut(now: Date, limit: number): Promise<CheckoutSaga[]>;
-  add(saga: CheckoutSaga): void;
+  /**
+   * Inserts the new saga at once: a race on the idempotency key is refused as
+   * CHECKOUT.CONCURRENT_PLACE, a second running checkout of one cart as CHECKOUT.CART_IN_CHECKOUT
+   * (the transaction then rolls back).
+   */
+  add(saga: CheckoutSaga): Promise<Result<void>>;
   /** When the oldest command or event still waiting in this subgraph's outbox was written; null when none waits. */
   oldestUnsentAt(): Promise<Date | null>;
 }
 
-export interface CheckoutTransaction {
+/** The repositories of one checkout transaction (the kit adds `track` and `afterCommit`). */
+export interface CheckoutRepositories {
   checkouts: CheckoutRepository;
-  /** Enlists the saga: its commands and events go to the outbox on commit. */
-  track(saga: CheckoutSaga): void;
 }
 
 export interface SagaSettings {
@@ -40,18 +44,14 @@ export interface SagaSettings {
   busStallMaxAgeMs: number;
 }
 
-export interface CheckoutContext {
-  actor: Actor | null;
-  correlationId: string;
-  causationId?: string;
+/** The checkout's own context fields, declared once in its kit. */
+export interface CheckoutExtras {
   clock: Clock;
   settings: SagaSettings;
   newId(): string;
   /** A stable hash (hex) of a canonical string. */
   hash(text: string): string;
-  /**
-   * One transaction; a rejected result rolls it back. A race on the idempotency key surfaces as
-   * CHECKOUT.CONCURRENT_PLACE, a second running checkout of one cart as CHECKOUT.CART_IN_CHECKOUT.
-   */
-  transaction<T>(work: (tx: CheckoutTransaction) => Promise<Result<T>>): Promise<Result<T>>;
 }
+
+/** What every checkout use case receives: the kit's context for a request, a reply or the sweep. */
+export type CheckoutContext = UseCaseContext<CheckoutRepositories, CheckoutExtras>;

@@ -1,7 +1,5 @@
 import { Guard, domainError, err, isUuid, ok, type Result } from '@marketplace/shared-kernel';
-import type { Address, PaymentProvider } from './checkout-saga.js';
-
-export const PROVIDERS: readonly PaymentProvider[] = ['SANDBOX', 'STRIPE', 'RAZORPAY'];
+import { PAYMENT_PROVIDER, type Address, type PaymentProvider } from './checkout-values.js';
 
 export interface PlaceOrderInput {
   cartId: string;
@@ -59,8 +57,8 @@ export function validatePlaceOrder(input: PlaceOrderInput): Result<ValidPlaceOrd
   if (!/^[A-Z]{2}$/.test(country))
     return invalid('shippingAddress.country', 'country must be an ISO-3166 alpha-2 code');
   const provider = input.paymentMethod.provider;
-  if (!PROVIDERS.includes(provider as PaymentProvider))
-    return invalid('paymentMethod.provider', `provider must be one of ${PROVIDERS.join(', ')}`);
+  if (!PAYMENT_PROVIDER.has(provider))
+    return invalid('paymentMethod.provider', `provider must be one of ${PAYMENT_PROVIDER.values.join(', ')}`);
   const token = input.paymentMethod.token.trim();
   if (token.length < 1 || token.length > 500)
     return invalid('paymentMethod.token', 'token must be 1..500 characters');
@@ -79,7 +77,7 @@ export function validatePlaceOrder(input: PlaceOrderInput): Result<ValidPlaceOrd
       country,
       phone: lines.value.phone ?? null,
     },
-    paymentMethod: { provider: provider as PaymentProvider, token },
+    paymentMethod: { provider, token },
     idempotencyKey: key,
   });
 }

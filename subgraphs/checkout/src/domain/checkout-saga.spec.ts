@@ -100,7 +100,7 @@ describe('CheckoutSaga state machine', () => {
 
   it('carries the same ids in every command (orderId, paymentId, reference)', () => {
     const saga = runUntil('CONFIRM_ORDER');
-    const payloads = saga.pullEvents().map((e) => e.payload as Record<string, unknown>);
+    const payloads = saga.pullEvents().map((e): Record<string, unknown> => ({ ...e.payload }));
     const reserve = payloads.find((p) => 'reference' in p);
     expect(reserve?.reference).toBe(`order:${saga.orderId}`);
     expect(reserve?.releaseCartHold).toBe(`cart:${saga.cartId}`);

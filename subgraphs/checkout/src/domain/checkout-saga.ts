@@ -1,100 +1,31 @@
 import {
-  LegacyAggregateRoot,
+  AggregateRoot,
   domainError,
   err,
   InvariantViolation,
   ok,
   StateMachine,
-  type DomainEvent,
   type Result,
 } from '@marketplace/shared-kernel';
+import type { CheckoutEvents, NonEmpty, SagaCommand } from './checkout.events.js';
+import {
+  CHECKOUT_STEP,
+  type CheckoutStatus,
+  type CheckoutStep,
+  type TimelineEvent,
+  type PaymentProvider,
+  type MoneyData,
+  type Address,
+  type CartSnapshot,
+  type ShippingQuote,
+  type SubOrderRef,
+  type Discounts,
+  type TimelineEntry,
+  type Failure,
+} from './checkout-values.js';
 
-export type CheckoutStatus = 'RUNNING' | 'COMPENSATING' | 'COMPLETED' | 'FAILED';
-export type CheckoutStep =
-  | 'SNAPSHOT_CART'
-  | 'QUOTE_SHIPPING'
-  | 'CREATE_ORDER'
-  | 'RESERVE_STOCK'
-  | 'REDEEM_COUPONS'
-  | 'AUTHORIZE_PAYMENT'
-  | 'CONFIRM_ORDER'
-  | 'CLEAR_CART';
-export type TimelineEvent =
-  | 'STARTED'
-  | 'COMMAND_SENT'
-  | 'REPLY_RECEIVED'
-  | 'REJECTED'
-  | 'SKIPPED'
-  | 'TIMED_OUT'
-  | 'RETRIED'
-  | 'POSTPONED'
-  | 'COMPENSATION_SENT'
-  | 'COMPLETED'
-  | 'FAILED';
-export type PaymentProvider = 'SANDBOX' | 'STRIPE' | 'RAZORPAY';
-
-export interface MoneyData {
-  amount: number;
-  currency: string;
-}
-export interface Address {
-  fullName: string;
-  line1: string;
-  line2: string | null;
-  city: string;
-  region: string | null;
-  postalCode: string;
-  country: string;
-  phone: string | null;
-}
-export interface Line {
-  lineId: string;
-  sku: string;
-  variantId: string;
-  productId: string;
-  sellerId: string;
-  productName: string;
-  variantName: string | null;
-  quantity: number;
-  unitPrice: MoneyData;
-}
-export interface CartSnapshot {
-  currency: string;
-  couponCodes: string[];
-  lines: Line[];
-}
-export interface ShippingQuote {
-  sellerId: string;
-  service: string;
-  amount: MoneyData;
-  weightGrams: number;
-}
-export interface SubOrderRef {
-  subOrderId: string;
-  sellerId: string;
-}
-export interface Discounts {
-  lineDiscounts: { lineId: string; amount: MoneyData }[];
-  shippingDiscounts: { sellerId: string; amount: MoneyData }[];
-}
-export interface TimelineEntry {
-  at: string;
-  step: CheckoutStep | null;
-  event: TimelineEvent;
-  detail: string | null;
-}
-export interface Failure {
-  step: CheckoutStep;
-  code: string;
-  message: string;
-}
-/** A command as the saga sends it: re-sent verbatim (same ids, new message id) after a timeout. */
-export interface SagaCommand {
-  type: string;
-  aggregateType: string;
-  aggregateId: string;
-  payload: Record<string, unknown>;
-}
+export * from './checkout-values.js';
+export type { CheckoutEvents, SagaCommand } from './checkout.events.js';
 
 /** What a participant answered, already mapped from its reply event by the consumer. */
 export type SagaReply =
@@ -167,16 +98,7 @@ export interface InFlightStep {
   command: SagaCommand;
 }
 
-export const STEPS: readonly CheckoutStep[] = [
-  'SNAPSHOT_CART',
-  'QUOTE_SHIPPING',
-  'CREATE_ORDER',
-  'RESERVE_STOCK',
-  'REDEEM_COUPONS',
-  'AUTHORIZE_PAYMENT',
-  'CONFIRM_ORDER',
-  'CLEAR_CART',
-];
+export const STEPS: readonly CheckoutStep[] = CHECKOUT_STEP.values;
 
 export interface FailureReason {
   code: string;
@@ -199,6 +121,15 @@ const reference = (saga: CheckoutSaga) => `order:${saga.orderId}`;
 const clip = (text: string, max = 1000) => (text.length > max ? `${text.slice(0, max - 1)}…` : text) || '-';
 const reasonOf = (reason: FailureReason) => clip(`${reason.code}: ${reason.message}`);
 const withCurrency = (amount: number, currency: string): MoneyData => ({ amount, currency });
+/**
+ * A list a command's contract requires to be non-empty. The saga's invariants guarantee it (a
+ * snapshot has lines, coupons are redeemed only when there are codes), so an empty one is a bug.
+ */
+function nonEmpty<T>(items: readonly T[], what: string): NonEmpty<T> {
+  const [first, ...rest] = items;
+  if (first === undefined) throw new InvariantViolation('CHECKOUT.EMPTY_COMMAND', `${what} is empty`);
+  return [first, ...rest];
+}
 
 export const SAGA_STEPS: Record<CheckoutStep, StepDefinition> = {
   SNAPSHOT_CART: {
@@ -227,7 +158,10 @@ export const SAGA_STEPS: Record<CheckoutStep, StepDefinition> = {
           checkoutId: s.id,
           currency: snapshot.currency,
           destination: s.shippingAddress,
-          parcels: [...parcels].map(([sellerId, items]) => ({ sellerId, items })),
+          parcels: nonEmpty(
+            [...parcels].map(([sellerId, items]) => ({ sellerId, items: nonEmpty(items, 'a parcel') })),
+            'the parcels',
+          ),
         },
       };
     },
@@ -246,7 +180,7 @@ export const SAGA_STEPS: Record<CheckoutStep, StepDefinition> = {
           buyerId: s.buyerId,
           currency: snapshot.currency,
           shippingAddress: s.shippingAddress,
-          lines: snapshot.lines,
+          lines: nonEmpty(snapshot.lines, 'the order lines'),
           shipping: s.shippingBySeller().map(([sellerId, amount]) => ({
             sellerId,
             amount: withCurrency(amount, snapshot.currency),
@@ -277,7 +211,10 @@ export const SAGA_STEPS: Record<CheckoutStep, StepDefinition> = {
         aggregateId: reference(s),
         payload: {
           reference: reference(s),
-          lines: [...quantities].map(([sku, quantity]) => ({ sku, quantity })),
+          lines: nonEmpty(
+            [...quantities].map(([sku, quantity]) => ({ sku, quantity })),
+            'the reservation',
+          ),
           ttlSeconds: s.reservationTtlSeconds,
           releaseCartHold: `cart:${s.cartId}`,
         },
@@ -302,7 +239,7 @@ export const SAGA_STEPS: Record<CheckoutStep, StepDefinition> = {
           checkoutId: s.id,
           buyerId: s.buyerId,
           currency: snapshot.currency,
-          codes: snapshot.couponCodes,
+          codes: nonEmpty(snapshot.couponCodes, 'the coupon codes'),
           lines: snapshot.lines.map((l) => ({
             lineId: l.lineId,
             sellerId: l.sellerId,
@@ -339,11 +276,14 @@ export const SAGA_STEPS: Record<CheckoutStep, StepDefinition> = {
           method: s.paymentMethod,
           // Stable across re-sends, so the provider never authorizes twice.
           idempotencyKey: `checkout:${s.id}:authorize`,
-          splits: s.splits().map((p) => ({
-            sellerId: p.sellerId,
-            subOrderId: p.subOrderId,
-            amount: withCurrency(p.amount, totals.currency),
-          })),
+          splits: nonEmpty(
+            s.splits().map((p) => ({
+              sellerId: p.sellerId,
+              subOrderId: p.subOrderId,
+              amount: withCurrency(p.amount, totals.currency),
+            })),
+            'the payment splits',
+          ),
         },
       };
     },
@@ -425,7 +365,7 @@ export interface SagaTiming {
  * its timeline, so any instance can pick it up after a crash. Commands leave as recorded events
  * through the outbox.
  */
-export class CheckoutSaga extends LegacyAggregateRoot {
+export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
   id!: string;
   orderId!: string;
   paymentId!: string;
@@ -476,7 +416,7 @@ export class CheckoutSaga extends LegacyAggregateRoot {
       updatedAt: timing.now,
     });
     saga.log(timing.now, null, 'STARTED', null);
-    saga.emit('checkout.checkout-started', {
+    saga.emit('checkout.checkout-started@1', {
       checkoutId: saga.id,
       buyerId: saga.buyerId,
       cartId: saga.cartId,
@@ -700,7 +640,7 @@ export class CheckoutSaga extends LegacyAggregateRoot {
       };
       this.inFlight = this.inFlight.map((f) => (f === flight ? retried : f));
       this.log(timing.now, step, 'RETRIED', `attempt ${retried.attempt}`);
-      this.record(this.toEvent(flight.command, timing.now));
+      this.resend(flight.command, timing.now);
     }
     this.syncProgress();
     this.touch(timing.now);
@@ -748,14 +688,14 @@ export class CheckoutSaga extends LegacyAggregateRoot {
     }
     this.move('COMPENSATING', timing.now);
     for (const command of this.compensations(reason, rejected)) {
-      this.record(this.toEvent(command, timing.now));
+      this.resend(command, timing.now);
       this.log(timing.now, step, 'COMPENSATION_SENT', command.type);
     }
     this.failure = { step, code: reason.code, message: reason.message };
     this.finish(step);
     this.move('FAILED', timing.now);
     this.log(timing.now, step, 'FAILED', `${reason.code}: ${reason.message}`);
-    this.emit('checkout.checkout-failed', {
+    this.emit('checkout.checkout-failed@1', {
       checkoutId: this.id,
       buyerId: this.buyerId,
       orderId: this.orderId,
@@ -770,7 +710,7 @@ export class CheckoutSaga extends LegacyAggregateRoot {
     this.finish(this.currentStep);
     this.log(timing.now, this.currentStep, 'COMPLETED', null);
     const totals = this.totals();
-    this.emit('checkout.checkout-completed', {
+    this.emit('checkout.checkout-completed@1', {
       checkoutId: this.id,
       buyerId: this.buyerId,
       orderId: this.orderId,
@@ -839,7 +779,7 @@ export class CheckoutSaga extends LegacyAggregateRoot {
   }
 
   private send(command: SagaCommand, now: Date, step: CheckoutStep): void {
-    this.record(this.toEvent(command, now));
+    this.resend(command, now);
     this.log(now, step, 'COMMAND_SENT', command.type);
     this.touch(now);
   }
@@ -901,25 +841,20 @@ export class CheckoutSaga extends LegacyAggregateRoot {
     this.timeline = [...this.timeline, { at: at.toISOString(), step, event, detail }];
   }
 
-  private emit(type: string, payload: Record<string, unknown>): void {
-    this.record({
-      type,
-      version: 1,
-      aggregateType: 'Checkout',
-      aggregateId: this.id,
-      occurredAt: this.updatedAt,
-      payload,
-    });
+  /** The saga's own events are about the checkout, at the time of its last change. */
+  private emit<K extends `checkout.${string}` & keyof CheckoutEvents>(
+    contract: K,
+    payload: CheckoutEvents[K],
+  ): void {
+    this.raise(contract, payload, { aggregateType: 'Checkout', occurredAt: this.updatedAt });
   }
 
-  private toEvent(command: SagaCommand, now: Date): DomainEvent {
-    return {
-      type: command.type,
-      version: 1,
+  /** Raises a command as it was built: the same ids and payload on every send. */
+  private resend(command: SagaCommand, now: Date): void {
+    this.raise(`${command.type}@1` as const, command.payload, {
       aggregateType: command.aggregateType,
       aggregateId: command.aggregateId,
       occurredAt: now,
-      payload: command.payload,
-    };
+    });
   }
 }

@@ -6,12 +6,7 @@ import { ErrorResult, orderByKeys, type ReferenceResolver, type RequestContext }
 import type { CheckoutSaga } from '../../domain/checkout-saga.js';
 import { placeOrder } from '../../application/checkout.js';
 import { canSee } from '../../application/access.js';
-import {
-  checkoutContext,
-  checkoutsByIds,
-  checkoutsByOrderIds,
-  type CheckoutContextOptions,
-} from '../persistence/checkout-store.js';
+import { checkoutsByIds, checkoutsByOrderIds, type CheckoutUseCases } from '../persistence/checkout-store.js';
 import { CheckoutNode, CheckoutPayload, PlaceOrderInput, PlaceOrderResult } from './checkout.types.js';
 
 function loadCheckout(ctx: RequestContext, id: string): Promise<CheckoutSaga | null> {
@@ -30,7 +25,7 @@ const visible = (saga: CheckoutSaga | null, ctx: RequestContext) =>
 export const checkoutReference: ReferenceResolver<CheckoutNode> = async (reference, ctx) =>
   visible(await loadCheckout(ctx, String(reference.id)), ctx);
 
-export function createCheckoutResolver(options: CheckoutContextOptions = {}) {
+export function createCheckoutResolver(uc: CheckoutUseCases) {
   @Resolver(() => CheckoutNode)
   class CheckoutResolver {
     @Query(() => CheckoutNode, {
@@ -74,7 +69,7 @@ export function createCheckoutResolver(options: CheckoutContextOptions = {}) {
           paymentMethod: input.paymentMethod,
           idempotencyKey: input.idempotencyKey,
         },
-        checkoutContext(ctx, options),
+        uc.forRequest(ctx),
       );
       if (!placed.ok) return ErrorResult.of(placed.error);
       return Object.assign(new CheckoutPayload(), { checkout: CheckoutNode.of(placed.value) });

@@ -1,41 +1,21 @@
 // type-graphql reads decorator metadata through this polyfill.
 import 'reflect-metadata';
-import { Directive, Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { MoneyType as Money, resultUnion, type Actor } from '@marketplace/platform';
-import type { CheckoutSaga } from '../../domain/checkout-saga.js';
+import { Directive, Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { MoneyType as Money, graphqlEnum, resultUnion, type Actor } from '@marketplace/platform';
+import {
+  CHECKOUT_STATUS,
+  CHECKOUT_STEP,
+  PAYMENT_PROVIDER,
+  type CheckoutSaga,
+} from '../../domain/checkout-saga.js';
 
-export enum CheckoutStatusEnum {
-  RUNNING = 'RUNNING',
-  COMPLETED = 'COMPLETED',
-  COMPENSATING = 'COMPENSATING',
-  FAILED = 'FAILED',
-}
-registerEnumType(CheckoutStatusEnum, {
-  name: 'CheckoutStatus',
+export const CheckoutStatusEnum = graphqlEnum(CHECKOUT_STATUS, {
   description: 'RUNNING -> COMPLETED, or RUNNING -> COMPENSATING -> FAILED.',
 });
-
-export enum CheckoutStepEnum {
-  SNAPSHOT_CART = 'SNAPSHOT_CART',
-  QUOTE_SHIPPING = 'QUOTE_SHIPPING',
-  CREATE_ORDER = 'CREATE_ORDER',
-  RESERVE_STOCK = 'RESERVE_STOCK',
-  REDEEM_COUPONS = 'REDEEM_COUPONS',
-  AUTHORIZE_PAYMENT = 'AUTHORIZE_PAYMENT',
-  CONFIRM_ORDER = 'CONFIRM_ORDER',
-  CLEAR_CART = 'CLEAR_CART',
-}
-registerEnumType(CheckoutStepEnum, {
-  name: 'CheckoutStep',
+export const CheckoutStepEnum = graphqlEnum(CHECKOUT_STEP, {
   description: 'The steps of the checkout saga, in order.',
 });
-
-export enum PaymentProviderEnum {
-  SANDBOX = 'SANDBOX',
-  STRIPE = 'STRIPE',
-  RAZORPAY = 'RAZORPAY',
-}
-registerEnumType(PaymentProviderEnum, {
+export const PaymentProviderEnum = graphqlEnum(PAYMENT_PROVIDER, {
   name: 'CheckoutPaymentProvider',
   description: 'Who authorizes the payment.',
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { newId } from '@marketplace/shared-kernel';
+import type { ServiceDeps } from '@marketplace/platform';
 import { replyConsumer, toSagaReply } from './reply-consumer.js';
+import { checkoutUseCases } from '../persistence/checkout-store.js';
 
 const checkoutId = newId();
 const orderId = newId();
@@ -104,7 +106,8 @@ describe('toSagaReply', () => {
   });
 
   it('subscribes one group to every reply topic with a handler per reply contract only', () => {
-    const consumer = replyConsumer();
+    // The kit bound without a running service: enough to list the handler map.
+    const consumer = replyConsumer(checkoutUseCases().bind({} as ServiceDeps));
     expect(consumer.groupId).toBe('checkout.saga-replies');
     expect(consumer.topics).toEqual(
       expect.arrayContaining([

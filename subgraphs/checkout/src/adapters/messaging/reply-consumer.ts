@@ -1,79 +1,43 @@
-import { InvariantViolation } from '@marketplace/shared-kernel';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ConsumerDefinition, EventHandler } from '@marketplace/platform';
-import { Topics, contractKey, type EventEnvelope } from '@marketplace/event-contracts';
+import { ok, type Result } from '@marketplace/shared-kernel';
+import type { ConsumerDefinition } from '@marketplace/platform';
+import { Topics, type ContractKey, type PayloadOf } from '@marketplace/event-contracts';
 import type { CheckoutStep, SagaReply } from '../../domain/checkout-saga.js';
 import { handleReply, type SagaLocator } from '../../application/checkout.js';
-import { checkoutContext, type CheckoutContextOptions } from '../persistence/checkout-store.js';
+import type { CheckoutContext } from '../../application/ports.js';
+import type { CheckoutUseCases } from '../persistence/checkout-store.js';
 
-// Reply payloads as the contract table fixes them (their schemas are owned by the producers).
 type Money = { amount: number; currency: string };
-interface WithCheckout {
-  checkoutId: string;
-}
-interface Rejection extends WithCheckout {
-  code: string;
-  message: string;
-}
-interface CartSnapshotted extends WithCheckout {
-  currency: string;
-  couponCodes: string[];
-  lines: {
-    lineId: string;
-    sku: string;
-    variantId: string;
-    productId: string;
-    sellerId: string;
-    productName: string;
-    variantName: string | null;
-    quantity: number;
-    unitPrice: Money;
-  }[];
-}
-interface ShippingQuoted extends WithCheckout {
-  quotes: { sellerId: string; service: string; amount: Money; weightGrams: number }[];
-}
-interface OrderCreated extends WithCheckout {
-  orderId: string;
-  subOrders: { subOrderId: string; sellerId: string }[];
-}
-interface OrderCancelled {
-  orderId: string;
-  checkoutId: string | null;
-  code: string;
-  message: string;
-}
-interface StockReserved {
-  reference: string;
-  kind: 'FIRM' | 'SOFT';
-}
-interface ReservationFailed {
-  reference: string;
-  code: string;
-  message: string;
-}
-interface CouponsRedeemed extends WithCheckout {
-  lineDiscounts: { lineId: string; amount: Money }[];
-  shippingDiscounts: { sellerId: string; amount: Money }[];
-}
-interface CouponsRejected extends Rejection {
-  couponCode: string;
-}
-interface PaymentAuthorized extends WithCheckout {
-  providerReference: string;
-}
 
 export type Mapped = { locator: SagaLocator; reply: SagaReply } | null;
 
 const money = (m: Money): Money => ({ amount: m.amount, currency: m.currency });
 const byCheckout = (checkoutId: string, reply: SagaReply): Mapped => ({ locator: { checkoutId }, reply });
-const rejected = (step: CheckoutStep, p: Rejection): Mapped =>
+const rejected = (step: CheckoutStep, p: { checkoutId: string; code: string; message: string }): Mapped =>
   byCheckout(p.checkoutId, { kind: 'REJECTED', step, code: p.code, message: p.message });
 const orderOf = (reference: string): string | null => /^order:(.+)$/.exec(reference)?.[1] ?? null;
 
-/** Each reply contract, mapped onto the saga reply it means (null: not for a saga). */
-const MAPPERS: Record<string, (payload: never) => Mapped> = {
-  [contractKey('cart.cart-snapshotted', 1)]: (p: CartSnapshotted) =>
+/** The participants' replies the saga consumes (their schemas are owned by the producers). */
+const REPLY_CONTRACTS = [
+  'cart.cart-snapshotted@1',
+  'cart.cart-snapshot-rejected@1',
+  'shipping.shipping-quoted@1',
+  'shipping.shipping-quote-rejected@1',
+  'orders.order-created@1',
+  'orders.order-confirmed@1',
+  'orders.order-cancelled@1',
+  'inventory.stock-reserved@1',
+  'inventory.reservation-failed@1',
+  'coupons.coupons-redeemed@1',
+  'coupons.coupons-redemption-rejected@1',
+  'payments.payment-authorized@1',
+  'payments.payment-failed@1',
+  'cart.cart-checked-out@1',
+] as const satisfies readonly ContractKey[];
+type ReplyContract = (typeof REPLY_CONTRACTS)[number];
+
+/** Each reply contract, mapped from its generated payload type onto the saga reply it means (null: not for a saga). */
+const MAPPERS: { [K in ReplyContract]: (payload: PayloadOf<K>) => Mapped } = {
+  'cart.cart-snapshotted@1': (p) =>
     byCheckout(p.checkoutId, {
       kind: 'CART_SNAPSHOTTED',
       snapshot: {
@@ -93,8 +57,8 @@ const MAPPERS: Record<string, (payload: never) => Mapped> = {
         })),
       },
     }),
-  [contractKey('cart.cart-snapshot-rejected', 1)]: (p: Rejection) => rejected('SNAPSHOT_CART', p),
-  [contractKey('shipping.shipping-quoted', 1)]: (p: ShippingQuoted) =>
+  'cart.cart-snapshot-rejected@1': (p) => rejected('SNAPSHOT_CART', p),
+  'shipping.shipping-quoted@1': (p) =>
     byCheckout(p.checkoutId, {
       kind: 'SHIPPING_QUOTED',
       quotes: p.quotes.map((q) => ({
@@ -104,25 +68,24 @@ const MAPPERS: Record<string, (payload: never) => Mapped> = {
         weightGrams: q.weightGrams,
       })),
     }),
-  [contractKey('shipping.shipping-quote-rejected', 1)]: (p: Rejection) => rejected('QUOTE_SHIPPING', p),
-  [contractKey('orders.order-created', 1)]: (p: OrderCreated) =>
+  'shipping.shipping-quote-rejected@1': (p) => rejected('QUOTE_SHIPPING', p),
+  'orders.order-created@1': (p) =>
     byCheckout(p.checkoutId, {
       kind: 'ORDER_CREATED',
       subOrders: p.subOrders.map((s) => ({ subOrderId: s.subOrderId, sellerId: s.sellerId })),
     }),
-  [contractKey('orders.order-confirmed', 1)]: (p: WithCheckout) =>
-    byCheckout(p.checkoutId, { kind: 'ORDER_CONFIRMED' }),
+  'orders.order-confirmed@1': (p) => byCheckout(p.checkoutId, { kind: 'ORDER_CONFIRMED' }),
   // A cancellation under a running saga (orders refused to confirm, the buyer cancelled) fails it;
   // cancellations of orders without a running saga are ignored by the saga.
-  [contractKey('orders.order-cancelled', 1)]: (p: OrderCancelled) =>
+  'orders.order-cancelled@1': (p) =>
     p.checkoutId
       ? byCheckout(p.checkoutId, { kind: 'ORDER_CANCELLED', code: p.code, message: p.message })
       : null,
-  [contractKey('inventory.stock-reserved', 1)]: (p: StockReserved) => {
+  'inventory.stock-reserved@1': (p) => {
     const orderId = orderOf(p.reference);
     return p.kind === 'FIRM' && orderId ? { locator: { orderId }, reply: { kind: 'STOCK_RESERVED' } } : null;
   },
-  [contractKey('inventory.reservation-failed', 1)]: (p: ReservationFailed) => {
+  'inventory.reservation-failed@1': (p) => {
     const orderId = orderOf(p.reference);
     return orderId
       ? {
@@ -131,7 +94,7 @@ const MAPPERS: Record<string, (payload: never) => Mapped> = {
         }
       : null;
   },
-  [contractKey('coupons.coupons-redeemed', 1)]: (p: CouponsRedeemed) =>
+  'coupons.coupons-redeemed@1': (p) =>
     byCheckout(p.checkoutId, {
       kind: 'COUPONS_REDEEMED',
       discounts: {
@@ -142,18 +105,18 @@ const MAPPERS: Record<string, (payload: never) => Mapped> = {
         })),
       },
     }),
-  [contractKey('coupons.coupons-redemption-rejected', 1)]: (p: CouponsRejected) =>
-    rejected('REDEEM_COUPONS', p),
-  [contractKey('payments.payment-authorized', 1)]: (p: PaymentAuthorized) =>
+  'coupons.coupons-redemption-rejected@1': (p) => rejected('REDEEM_COUPONS', p),
+  'payments.payment-authorized@1': (p) =>
     byCheckout(p.checkoutId, { kind: 'PAYMENT_AUTHORIZED', providerReference: p.providerReference }),
-  [contractKey('payments.payment-failed', 1)]: (p: Rejection) => rejected('AUTHORIZE_PAYMENT', p),
-  [contractKey('cart.cart-checked-out', 1)]: (p: WithCheckout) =>
-    byCheckout(p.checkoutId, { kind: 'CART_CHECKED_OUT' }),
+  'payments.payment-failed@1': (p) => rejected('AUTHORIZE_PAYMENT', p),
+  'cart.cart-checked-out@1': (p) => byCheckout(p.checkoutId, { kind: 'CART_CHECKED_OUT' }),
 };
 
 /** Which saga a reply is for and what it means; null when it is not a saga reply. */
 export function toSagaReply(type: string, version: number, payload: unknown): Mapped {
-  return MAPPERS[contractKey(type, version)]?.(payload as never) ?? null;
+  const contract = `${type}@${version}`;
+  const mapper = (MAPPERS as Record<string, ((payload: never) => Mapped) | undefined>)[contract];
+  return mapper?.(payload as never) ?? null;
 }
 
 export const REPLY_TOPICS = [
@@ -166,32 +129,23 @@ export const REPLY_TOPICS = [
   Topics.cart,
 ];
 
-/** Maps one reply envelope onto the saga (exported for tests that drive it without a broker). */
-export function replyHandler(options: CheckoutContextOptions = {}): EventHandler {
-  return async (envelope: EventEnvelope, em: EntityManager) => {
-    const mapped = toSagaReply(envelope.type, envelope.version, envelope.payload);
-    if (!mapped) return;
-    const ctx = checkoutContext(
-      {
-        actor: null,
-        correlationId: envelope.correlationId,
-        causationId: envelope.id,
-        em,
-        ...(envelope.traceparent ? { traceparent: envelope.traceparent } : {}),
-      },
-      options,
-    );
-    const done = await handleReply(mapped.locator, mapped.reply, ctx);
-    if (!done.ok) throw new InvariantViolation(done.error.code, done.error.message);
-  };
+/** Applies a mapped reply to its saga; a reply that is not for a saga changes nothing. */
+async function apply(mapped: Mapped, ctx: CheckoutContext): Promise<Result<'applied' | 'ignored'>> {
+  if (!mapped) return ok('ignored');
+  return handleReply(mapped.locator, mapped.reply, ctx);
 }
 
+/** One reply contract's handler: its mapper, then the saga's use case in the consumer's transaction. */
+const onReply = <K extends ReplyContract>(uc: CheckoutUseCases, contract: K) => {
+  const mapper: (payload: PayloadOf<K>) => Mapped = MAPPERS[contract];
+  return uc.on(contract, { run: (payload, ctx) => apply(mapper(payload), ctx) });
+};
+
 /** The saga's one consumer group: every participant's replies, inbox-deduplicated. */
-export function replyConsumer(options: CheckoutContextOptions = {}): ConsumerDefinition {
-  const handler = replyHandler(options);
+export function replyConsumer(uc: CheckoutUseCases): ConsumerDefinition {
   return {
     groupId: 'checkout.saga-replies',
     topics: REPLY_TOPICS,
-    handlers: Object.fromEntries(Object.keys(MAPPERS).map((key) => [key, handler])),
+    handlers: Object.assign({}, ...REPLY_CONTRACTS.map((contract) => onReply(uc, contract))),
   };
 }

@@ -1,12 +1,14 @@
-import { IntervalJob, type Logger, type Orm } from '@marketplace/platform';
-import { newId } from '@marketplace/shared-kernel';
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { IntervalJob, type Logger } from '@marketplace/platform';
 import { sweepTimedOutSteps } from '../../application/checkout.js';
-import { checkoutContext, type CheckoutContextOptions } from '../persistence/checkout-store.js';
+import type { CheckoutUseCases } from '../persistence/checkout-store.js';
 
-/** Every `intervalMs`: re-sends (or gives up) saga steps whose deadline passed. */
+/**
+ * Every `intervalMs`: re-sends (or gives up) saga steps whose deadline passed; each run is a job
+ * of the kit (no actor, its own unit of work, the relay woken after the commit).
+ */
 export function stepTimeoutJob(
-  options: CheckoutContextOptions & { orm: Orm; logger: Logger; intervalMs: number },
+  uc: CheckoutUseCases,
+  options: { logger: Logger; intervalMs: number },
 ): IntervalJob {
   const logger = options.logger.child({ job: 'checkout.step-timeouts' });
   return new IntervalJob({
@@ -14,11 +16,7 @@ export function stepTimeoutJob(
     intervalMs: options.intervalMs,
     logger,
     run: async () => {
-      const ctx = checkoutContext(
-        { actor: null, correlationId: newId(), em: options.orm.em.fork() as EntityManager },
-        options,
-      );
-      const swept = await sweepTimedOutSteps(ctx);
+      const swept = await sweepTimedOutSteps(uc.forJob());
       if (swept.ok && swept.value > 0) logger.info({ swept: swept.value }, 'handled timed-out saga steps');
     },
   });

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { inTransaction, oldestUnsentAt } from '@marketplace/platform';
-import { domainError, err, newId, systemClock, type Clock } from '@marketplace/shared-kernel';
-import type { Actor } from '@marketplace/platform';
+import { defineUseCases, oldestUnsentAt, type UseCases } from '@marketplace/platform';
+import { domainError, err, newId, ok, systemClock, type Result } from '@marketplace/shared-kernel';
 import { CheckoutSaga } from '../../domain/checkout-saga.js';
-import type { CheckoutContext, CheckoutRepository, SagaSettings } from '../../application/ports.js';
+import type {
+  CheckoutContext,
+  CheckoutExtras,
+  CheckoutRepositories,
+  CheckoutRepository,
+  SagaSettings,
+} from '../../application/ports.js';
 import { CONCURRENT_PLACE, cartInCheckout } from '../../application/checkout.js';
 
 export class MikroCheckoutRepository implements CheckoutRepository {
@@ -31,8 +36,18 @@ export class MikroCheckoutRepository implements CheckoutRepository {
     );
   }
 
-  add(saga: CheckoutSaga): void {
-    this.em.persist(saga);
+  async add(saga: CheckoutSaga): Promise<Result<void>> {
+    try {
+      await this.em.persist(saga).flush();
+      return ok(undefined);
+    } catch (error) {
+      if (error instanceof UniqueConstraintViolationException) {
+        if (/checkout_saga_idempotency_key/.test(error.message))
+          return err(domainError(CONCURRENT_PLACE, 'Another request placed this checkout'));
+        if (/checkout_saga_cart_running/.test(error.message)) return err(cartInCheckout());
+      }
+      throw error;
+    }
   }
 
   oldestUnsentAt(): Promise<Date | null> {
@@ -50,59 +65,19 @@ export const DEFAULT_SETTINGS: SagaSettings = {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-export interface CheckoutContextOptions {
-  clock?: Clock;
-  settings?: SagaSettings;
-  onCommit?: () => void;
+/**
+ * How checkout's use cases get their context, once: the platform builds it for a request, a
+ * reply and the timeout sweep, commits once per use case and wakes the relay after the commit.
+ */
+export function checkoutUseCases(settings: SagaSettings = DEFAULT_SETTINGS) {
+  return defineUseCases<CheckoutRepositories, CheckoutExtras>({
+    producer: 'checkout',
+    repositories: (em) => ({ checkouts: new MikroCheckoutRepository(em) }),
+    extras: () => ({ settings, clock: systemClock, newId, hash: sha256 }),
+  });
 }
 
-export function checkoutContext(
-  ctx: {
-    actor: Actor | null;
-    correlationId: string;
-    causationId?: string;
-    traceparent?: string;
-    em: EntityManager;
-  },
-  options: CheckoutContextOptions = {},
-): CheckoutContext {
-  return {
-    actor: ctx.actor,
-    correlationId: ctx.correlationId,
-    ...(ctx.causationId ? { causationId: ctx.causationId } : {}),
-    clock: options.clock ?? systemClock,
-    settings: options.settings ?? DEFAULT_SETTINGS,
-    newId,
-    hash: sha256,
-    transaction: async (work) => {
-      try {
-        const result = await inTransaction(
-          ctx.em,
-          {
-            producer: 'checkout',
-            correlationId: ctx.correlationId,
-            causationId: ctx.causationId,
-            traceparent: ctx.traceparent,
-          },
-          (scope) =>
-            work({
-              checkouts: new MikroCheckoutRepository(scope.em),
-              track: (saga) => scope.track(saga),
-            }),
-        );
-        if (result.ok) options.onCommit?.();
-        return result;
-      } catch (error) {
-        if (error instanceof UniqueConstraintViolationException) {
-          if (/checkout_saga_idempotency_key/.test(error.message))
-            return err(domainError(CONCURRENT_PLACE, 'Another request placed this checkout'));
-          if (/checkout_saga_cart_running/.test(error.message)) return err(cartInCheckout());
-        }
-        throw error;
-      }
-    },
-  };
-}
+export type CheckoutUseCases = UseCases<CheckoutContext>;
 
 export function checkoutsByIds(em: EntityManager, ids: readonly string[]): Promise<CheckoutSaga[]> {
   return em.find(CheckoutSaga, { id: { $in: [...ids] } });

@@ -124,6 +124,24 @@ export class Migration20261231000400StepsInFlight extends Migration {
   }
 }
 
+/**
+ * The CHECKs of `status` and `current_step` list exactly the domain's closed sets
+ * (`CHECKOUT_STATUS`, `CHECKOUT_STEP`), in their order, which the integration spec compares with
+ * the live constraints. The values are the ones the first migration allowed.
+ */
+export class Migration20270101000100CheckoutClosedSets extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`alter table checkout_saga
+      drop constraint checkout_saga_status_check,
+      add constraint checkout_saga_status_check
+        check (status in ('RUNNING', 'COMPLETED', 'COMPENSATING', 'FAILED')),
+      drop constraint checkout_saga_current_step_check,
+      add constraint checkout_saga_current_step_check
+        check (current_step in ('SNAPSHOT_CART', 'QUOTE_SHIPPING', 'CREATE_ORDER', 'RESERVE_STOCK',
+          'REDEEM_COUPONS', 'AUTHORIZE_PAYMENT', 'CONFIRM_ORDER', 'CLEAR_CART'))`);
+  }
+}
+
 export const checkoutMigrations = [
   { name: 'Migration20261121000100CreateCheckoutSaga', class: Migration20261121000100CreateCheckoutSaga },
   {
@@ -135,4 +153,5 @@ export const checkoutMigrations = [
     class: Migration20261231000300RunningCheckoutPerBuyerCart,
   },
   { name: 'Migration20261231000400StepsInFlight', class: Migration20261231000400StepsInFlight },
+  { name: 'Migration20270101000100CheckoutClosedSets', class: Migration20270101000100CheckoutClosedSets },
 ];

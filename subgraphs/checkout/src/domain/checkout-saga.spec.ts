@@ -269,6 +269,27 @@ describe('steps in parallel', () => {
     expect(saga.failure).toMatchObject({ step: 'RESERVE_STOCK', code: 'CHECKOUT.STEP_TIMED_OUT' });
   });
 
+  it('gives up without sending again the other step due with the one that used up its sends', () => {
+    const saga = CheckoutSaga.start(startInput(), timing());
+    reply(saga, 'SNAPSHOT_CART', []);
+    expect(saga.timeOut(timing(30_000), 2)).toBe('retried');
+    // Quotes answer: the order is asked for (deadline 61 s); the reservation's second send waits until 60 s.
+    reply(saga, 'QUOTE_SHIPPING', [], 31_000);
+    saga.pullEvents();
+    expect(saga.timeOut(timing(61_000), 2)).toBe('failed');
+    // No create-order again just to cancel it: the reservation's silence ends the saga first.
+    expect(commandTypes(saga)).toEqual([
+      'inventory.release-reservation',
+      'orders.cancel-order',
+      'checkout.checkout-failed',
+    ]);
+    expect(saga.failure).toMatchObject({ step: 'RESERVE_STOCK', code: 'CHECKOUT.STEP_TIMED_OUT' });
+    expect(saga.timeline.filter((t) => t.event === 'RETRIED').map((t) => t.step)).toEqual([
+      'QUOTE_SHIPPING',
+      'RESERVE_STOCK',
+    ]);
+  });
+
   it('postpones each due step once per outage and counts no attempt', () => {
     const saga = runUntil('QUOTE_SHIPPING', lines);
     saga.pullEvents();

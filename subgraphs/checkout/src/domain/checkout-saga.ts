@@ -618,21 +618,26 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
   timeOut(timing: SagaTiming, maxAttempts: number): 'retried' | 'failed' | 'completed' | 'ignored' {
     const due = this.due(timing.now);
     if (due.length === 0) return 'ignored';
+    // A step that has used up its sends ends the saga before any other due step is sent again:
+    // a re-send followed at once by its compensation would only make a participant do and undo it.
+    const exhausted = due.find((flight) => flight.attempt >= maxAttempts);
+    if (exhausted) {
+      const { step } = exhausted;
+      this.log(timing.now, step, 'TIMED_OUT', `attempt ${exhausted.attempt} of ${maxAttempts}`);
+      // Unlike a rejection, silence does not prove the command had no effect (the reply may be
+      // lost), so the silent step is compensated too; compensations of what never happened are no-ops.
+      const outcome = this.pastPivot ? 'completed' : 'failed';
+      this.fail(
+        { code: CheckoutErrorCode.StepTimedOut, message: `Checkout step ${step} got no answer in time` },
+        timing,
+        step,
+        null,
+      );
+      return outcome;
+    }
     for (const flight of due) {
       const { step } = flight;
       this.log(timing.now, step, 'TIMED_OUT', `attempt ${flight.attempt} of ${maxAttempts}`);
-      if (flight.attempt >= maxAttempts) {
-        // Unlike a rejection, silence does not prove the command had no effect (the reply may be
-        // lost), so the silent step is compensated too; compensations of what never happened are no-ops.
-        const outcome = this.pastPivot ? 'completed' : 'failed';
-        this.fail(
-          { code: CheckoutErrorCode.StepTimedOut, message: `Checkout step ${step} got no answer in time` },
-          timing,
-          step,
-          null,
-        );
-        return outcome;
-      }
       const retried: InFlightStep = {
         ...flight,
         attempt: flight.attempt + 1,

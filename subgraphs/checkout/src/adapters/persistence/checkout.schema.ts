@@ -1,10 +1,39 @@
-import { EntitySchema } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import { mapEntity } from '@marketplace/platform';
 import { CheckoutSaga } from '../../domain/checkout-saga.js';
 
+/** The saga's stored fields: a renamed or mistyped one fails to compile here and in `properties`. */
+export type CheckoutSagaRow = Pick<
+  CheckoutSaga,
+  | 'id'
+  | 'orderId'
+  | 'paymentId'
+  | 'buyerId'
+  | 'cartId'
+  | 'idempotencyKey'
+  | 'inputHash'
+  | 'shippingAddress'
+  | 'paymentMethod'
+  | 'reservationTtlSeconds'
+  | 'status'
+  | 'currentStep'
+  | 'inFlight'
+  | 'deadlineAt'
+  | 'completedSteps'
+  | 'snapshot'
+  | 'quotes'
+  | 'subOrders'
+  | 'discounts'
+  | 'providerReference'
+  | 'failure'
+  | 'timeline'
+  | 'version'
+  | 'createdAt'
+  | 'updatedAt'
+>;
+
 /** One row per saga: everything needed to resume it after a crash lives here (JSON for the replies). */
-export const CheckoutSagaSchema = new EntitySchema<CheckoutSaga>({
-  class: CheckoutSaga as never,
+export const CheckoutSagaSchema = mapEntity<CheckoutSagaRow>(CheckoutSaga, {
   tableName: 'checkout_saga',
   properties: {
     id: { type: 'uuid', primary: true },
@@ -32,7 +61,7 @@ export const CheckoutSagaSchema = new EntitySchema<CheckoutSaga>({
     version: { type: 'integer' },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime' },
-  } as never,
+  },
 });
 
 export const checkoutEntities = [CheckoutSagaSchema];

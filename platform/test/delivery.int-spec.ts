@@ -247,6 +247,32 @@ describe('transactional outbox', () => {
     expect(await count('probe_effect where aggregate_id = ?', [probe.id])).toBe(2);
   });
 
+  it('drains rows held back behind the claim of another relay once that relay has settled it', async () => {
+    const probe = new Probe();
+    mine.add(probe.id);
+    for (let i = 0; i < 4; i++) await commit(probe.touch());
+    // Another relay has claimed the aggregate's first row and marks it sent a moment later.
+    const other = orm.em.fork();
+    await other.begin();
+    const [first] = await other.execute<{ id: string }[]>(
+      'select id from outbox where message_key = ? and sent_at is null order by seq limit 1 for update',
+      [probe.id],
+    );
+    const settled = new Promise<void>((resolve, reject) =>
+      setTimeout(() => {
+        other
+          .execute('update outbox set sent_at = now() where id = ?', [first!.id])
+          .then(() => other.commit())
+          .then(resolve, reject);
+      }, 300),
+    );
+    // The later rows may not jump ahead of it: drain waits for them instead of stopping at an empty batch.
+    const relay = new OutboxRelay({ orm, bus: new KafkaBus(kafka, producer), logger });
+    expect(await relay.drain()).toBe(3);
+    await settled;
+    expect(await count('outbox where message_key = ? and sent_at is null', [probe.id])).toBe(0);
+  });
+
   it('keeps the events of one aggregate in order across two relay instances', async () => {
     const probe = new Probe();
     mine.add(probe.id);

@@ -160,11 +160,27 @@ export class OutboxRelay {
     await spans.settle(published);
   }
 
-  /** Publishes until nothing is left to publish; for tests and one-shot tools. */
-  async drain(): Promise<number> {
+  /**
+   * Publishes until nothing is left to publish; for tests and one-shot tools. A batch comes back
+   * empty while rows are left when another relay holds the earlier rows of their key (a claim
+   * never jumps ahead of them): then it asks again shortly, until that relay has settled them.
+   * Throws when no row could be settled for `stallMs` (another relay holding rows that long).
+   */
+  async drain(stallMs = 30_000): Promise<number> {
     let total = 0;
-    for (let n = await this.publishBatch(); n > 0; n = await this.publishBatch()) total += n;
-    return total;
+    let lastProgress = Date.now();
+    for (;;) {
+      const n = await this.publishBatch();
+      total += n;
+      if (n > 0) {
+        lastProgress = Date.now();
+        continue;
+      }
+      if (!(await this.hasUnsent())) return total;
+      if (Date.now() - lastProgress > stallMs)
+        throw new Error(`outbox drain: rows left unsent for ${stallMs} ms, held by another relay`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
   }
 
   start(): void {

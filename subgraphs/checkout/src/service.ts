@@ -9,8 +9,9 @@ import { observeSagaStates } from './adapters/persistence/saga-metrics.js';
 import { checkoutUseCases } from './adapters/persistence/checkout-store.js';
 
 /**
- * The checkout subgraph: the orchestrated checkout saga (cart → shipping → order → stock →
- * coupons → payment → confirm → clear cart), compensating in reverse on failure.
+ * The checkout subgraph: the orchestrated checkout saga (cart snapshot; then shipping quote and
+ * stock reservation at the same time; then order and coupons at the same time; payment; confirm;
+ * clear cart), compensating what was done or is in flight when a step fails.
  * Env: CHECKOUT_STEP_TIMEOUT_MS (a step's deadline, default 30000), CHECKOUT_STEP_ATTEMPTS (sends of a
  * step's command before it gives up, default 3), CHECKOUT_TIMEOUT_SWEEP_MS (how often deadlines are
  * checked, default 1000), CHECKOUT_RESERVATION_TTL_SECONDS (the stock reservation's life, default 900),

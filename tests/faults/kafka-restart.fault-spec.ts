@@ -68,6 +68,14 @@ afterAll(async () => {
 }, 120_000);
 
 const CHECKOUT = `id status currentStep orderId failure { code step } timeline { step event }`;
+/** A checkout as `CHECKOUT` reads it. */
+interface Outcome {
+  status: string;
+  currentStep: string;
+  orderId: string;
+  failure: { code: string; step: string } | null;
+  timeline: { step: string | null; event: string }[];
+}
 
 describe('Kafka broker restarted during a stream of checkouts', () => {
   it('every saga ends confirmed or compensated, none stuck, nothing oversold', async () => {
@@ -125,13 +133,11 @@ describe('Kafka broker restarted during a stream of checkouts', () => {
     const { downAt, upAt } = await restart!;
 
     const status = async (i: number) =>
-      (await call(`{ checkout(id: "${checkouts[i]!.id}") { ${CHECKOUT} } }`, {}, buyers[i]!.token)) as {
-        status: string;
-        currentStep: string;
-        orderId: string;
-        failure: { code: string; step: string } | null;
-        timeline: { step: string | null; event: string }[];
-      };
+      (await call(
+        `{ checkout(id: "${checkouts[i]!.id}") { ${CHECKOUT} } }`,
+        {},
+        buyers[i]!.token,
+      )) as Outcome;
     const finished = async () => {
       const all = await Promise.all(checkouts.map((_, i) => status(i)));
       return all.every((c) => c.status === 'COMPLETED' || c.status === 'FAILED') ? all : undefined;
@@ -144,9 +150,9 @@ describe('Kafka broker restarted during a stream of checkouts', () => {
     // failed before asking for it (a timed-out cart snapshot or shipping quote under load, or a
     // reservation refused while the quote was still out, as the two run at the same time): no
     // order, then or later.
-    const orderAskedFor = (c: { timeline: { step: string | null; event: string }[] }) =>
+    const orderAskedFor = (c: Outcome) =>
       c.timeline.some((t) => t.step === 'CREATE_ORDER' && t.event === 'COMMAND_SENT');
-    const expectedOrder = (c: { status: string; timeline: { step: string | null; event: string }[] }) =>
+    const expectedOrder = (c: Outcome) =>
       c.status === 'COMPLETED' ? 'PAID' : orderAskedFor(c) ? 'CANCELLED' : 'MISSING';
     const orderStatuses = async () =>
       Promise.all(

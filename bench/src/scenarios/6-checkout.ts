@@ -1,4 +1,4 @@
-import { createKafka, loadConfig } from '@marketplace/platform';
+import { createKafka, intFromEnv, loadConfig } from '@marketplace/platform';
 import { startMarketplace, uniqueSuffix, type Marketplace } from '@marketplace/platform/testing';
 import type { Scenario } from '../lib/scenario.js';
 import { median, percentile } from '../lib/stats.js';
@@ -63,7 +63,7 @@ interface LoadRun {
  * own timeline, so this only sets the load the waiting adds (every poll is a gateway request and
  * a read of the saga, on the same CPUs as the stack).
  */
-const POLL_MS = Number(process.env.BENCH_CHECKOUT_POLL_MS ?? 150);
+const POLL_MS = intFromEnv('BENCH_CHECKOUT_POLL_MS', 150);
 
 /** Rejections a buyer can get that the scenario treats as "try again" rather than failure. */
 const RETRYABLE = new Set(['CHECKOUT.CART_IN_CHECKOUT']);

@@ -11,6 +11,8 @@ WORKDIR /app
 FROM base AS build
 # Lockfile first: this layer (the package download) stays cached until the lockfile changes.
 COPY pnpm-lock.yaml pnpm-workspace.yaml .npmrc ./
+# pnpm-workspace.yaml names the patches applied to dependencies (patches/README.md says why).
+COPY patches ./patches
 RUN pnpm fetch --store-dir /pnpm-store
 COPY . .
 RUN pnpm install --frozen-lockfile --offline --store-dir /pnpm-store

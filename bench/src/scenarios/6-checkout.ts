@@ -65,6 +65,9 @@ interface LoadRun {
  */
 const POLL_MS = intFromEnv('BENCH_CHECKOUT_POLL_MS', 150);
 
+/** Seconds of load before the first measured level (`BENCH_CHECKOUT_WARM_UP_SECONDS`; 0: none). */
+const WARM_UP_SECONDS = intFromEnv('BENCH_CHECKOUT_WARM_UP_SECONDS', 15);
+
 /** Rejections a buyer can get that the scenario treats as "try again" rather than failure. */
 const RETRYABLE = new Set(['CHECKOUT.CART_IN_CHECKOUT']);
 
@@ -206,40 +209,45 @@ export const scenario: Scenario = {
       );
 
       let sequence = 0;
+      /** `level` buyers in a closed loop until `end`; each settled checkout goes to `settled`. */
+      const drive = (level: number, end: number, settled: (s: Settled, sentAt: number) => void) =>
+        Promise.all(
+          buyers.slice(0, level).map(async (buyer, b) => {
+            const sku = plentiful[b % plentiful.length]!;
+            while (Date.now() < end) {
+              const outcome = await placeAndSettle(client, buyer.token, sku, `bench-${sequence++}-${word}`);
+              count(sku, outcome.settled);
+              settled(outcome.settled, outcome.sentAt);
+            }
+          }),
+        );
+      if (WARM_UP_SECONDS > 0) {
+        // The processes' JIT (the broker's above all) is still compiling after a start; a short run
+        // at the first level's load first, so the figures are the stack's steady state.
+        log(`checkout: ${WARM_UP_SECONDS} s at ${levels[0]} buyers before measuring`);
+        await drive(levels[0]!, Date.now() + WARM_UP_SECONDS * 1000, () => undefined);
+      }
       for (let run = 0; run < runs; run++) {
         for (const level of levels) {
           const samples: CheckoutSample[] = [];
           let failed = 0;
           const started = Date.now();
-          const end = started + durationSeconds * 1000;
           const pids = Object.fromEntries([
             ...[...market.processes].map(([name, proc]) => [name, proc.child.pid!] as const),
             ['bench', process.pid] as const,
           ]);
           const { cpu } = await cpuDuring(pids, () =>
-            Promise.all(
-              buyers.slice(0, level).map(async (buyer, b) => {
-                const sku = plentiful[b % plentiful.length]!;
-                while (Date.now() < end) {
-                  const { sentAt, settled } = await placeAndSettle(
-                    client,
-                    buyer.token,
-                    sku,
-                    `bench-${sequence++}-${word}`,
-                  );
-                  count(sku, settled);
-                  if (settled.status !== 'COMPLETED') {
-                    failed++;
-                    continue;
-                  }
-                  samples.push({
-                    toConfirmedMs: when(settled.timeline, 'CONFIRM_ORDER', 'REPLY_RECEIVED') - sentAt,
-                    toCompletedMs: when(settled.timeline, null, 'COMPLETED') - sentAt,
-                    timeline: settled.timeline,
-                  });
-                }
-              }),
-            ),
+            drive(level, started + durationSeconds * 1000, (settled, sentAt) => {
+              if (settled.status !== 'COMPLETED') {
+                failed++;
+                return;
+              }
+              samples.push({
+                toConfirmedMs: when(settled.timeline, 'CONFIRM_ORDER', 'REPLY_RECEIVED') - sentAt,
+                toCompletedMs: when(settled.timeline, null, 'COMPLETED') - sentAt,
+                timeline: settled.timeline,
+              });
+            }),
           );
           const seconds = (Date.now() - started) / 1000;
           const confirmed = samples.map((s) => s.toConfirmedMs);
@@ -318,7 +326,7 @@ export const scenario: Scenario = {
     const markdown = [
       "Buyers in a closed loop, spread over ten SKUs of one seller (add to cart, `placeOrder` with the sandbox provider, wait for the outcome) against the whole stack as separate processes. Latency is from sending `placeOrder` to the saga recording the order confirmed (CONFIRM_ORDER reply) and to COMPLETED (cart cleared), read from the checkout's timeline. Afterwards twice as many buyers as units race for a scarce SKU, and stock is checked against what was sold.",
       '',
-      `A waiting buyer asks for its checkout every ${POLL_MS} ms (\`BENCH_CHECKOUT_POLL_MS\`).`,
+      `A waiting buyer asks for its checkout every ${POLL_MS} ms (\`BENCH_CHECKOUT_POLL_MS\`). Before the first level is measured the stack runs ${WARM_UP_SECONDS} s at that level's load, unmeasured (\`BENCH_CHECKOUT_WARM_UP_SECONDS\`): right after a start the processes' JIT, the Kafka broker's above all, is still compiling.`,
       '',
       table(
         [

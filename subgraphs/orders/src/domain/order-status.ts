@@ -53,7 +53,7 @@ export const subOrderMachine = new StateMachine<SubOrderStatus, void, 'SUB_ORDER
   REFUNDED: [],
 });
 
-/** A refund request's status (stored inside the order's `refund_requests` document). */
+/** A refund request's status (stored inside the order's `refund_requests` document, whose CHECK derives from it). */
 export const REFUND_STATUS = closedSet('RefundStatus', [
   'REQUESTED',
   'APPROVED',

@@ -41,11 +41,16 @@ const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase
  * text (descriptions, review bodies, reasons) keeps \n and \t, and its \r\n and lone \r
  * become \n.
  */
+/** Why `text` refuses a value. */
+export type TextRefusal = DomainError<
+  'VALIDATION.CONTROL_CHARACTERS' | 'VALIDATION.TOO_SHORT' | 'VALIDATION.TOO_LONG'
+>;
+
 export function text(
   field: string,
   value: string,
   { min = 1, max, multiline = false }: { min?: number; max: number; multiline?: boolean },
-): Result<string> {
+): Result<string, TextRefusal> {
   const normalised = value.normalize('NFC');
   const trimmed = (multiline ? normalised.replace(/\r\n?/g, '\n') : normalised).trim();
   const chars = [...trimmed];

@@ -4,7 +4,7 @@ import { Topics, type EventEnvelope } from '@marketplace/event-contracts';
 import type { Actor } from '@marketplace/platform';
 import { newBuyer, newSeller, testEnvelope, useSubgraph, waitFor } from '@marketplace/platform/testing';
 import { createOrdersService } from '../src/service.js';
-import { ORDER_STATUS, SUB_ORDER_STATUS } from '../src/domain/order-status.js';
+import { ORDER_STATUS, REFUND_STATUS, SUB_ORDER_STATUS } from '../src/domain/order-status.js';
 
 // The consumers first work through whatever other runs left on the shared topics.
 const CONSUMED_MS = 30_000;
@@ -172,6 +172,28 @@ describe('storage', () => {
   it('keeps the CHECKs of order and sub-order statuses equal to the domain sets', async () => {
     expect(await sut.checkedValues('orders', 'status')).toEqual([...ORDER_STATUS.values]);
     expect(await sut.checkedValues('sub_order', 'status')).toEqual([...SUB_ORDER_STATUS.values]);
+  });
+
+  it("keeps the statuses an order's refund requests may hold equal to the domain set", async () => {
+    const [constraint] = await sql<{ definition: string }>(
+      `select pg_get_constraintdef(oid) as definition from pg_constraint
+        where conname = 'orders_refund_requests_status_check'`,
+    );
+    const listed = /'(\[[^']*\])'::jsonb/.exec(String(constraint?.definition))?.[1];
+    expect(listed && JSON.parse(listed)).toEqual([...REFUND_STATUS.values]);
+    const store = (refundRequests: unknown[]) =>
+      sql(
+        `insert into orders (id, number, buyer_id, currency, shipping_address, sub_orders, refund_requests,
+           timeline, created_at, updated_at, status, version)
+         values (?, ?, ?, 'EUR', '{}'::jsonb, '[]'::jsonb, ?::jsonb, '[]'::jsonb, now(), now(), 'PAID', 1)`,
+        [newId(), `TEST-${newId()}`, newId(), JSON.stringify(refundRequests)],
+      );
+    const request = { id: newId(), subOrderId: newId(), amount: 100 };
+    await expect(store([{ ...request, status: 'COMPLETED' }])).resolves.toBeDefined();
+    await expect(store([{ ...request, status: 'REFUNDED' }])).rejects.toThrow(/refund_requests_status_check/);
+    await expect(store([{ ...request, status: 'APPROVED' }, request])).rejects.toThrow(
+      /refund_requests_status_check/,
+    );
   });
 });
 

@@ -366,55 +366,87 @@ export interface SagaTiming {
  * through the outbox.
  */
 export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
-  id!: string;
-  orderId!: string;
-  paymentId!: string;
-  buyerId!: string;
-  cartId!: string;
-  idempotencyKey!: string;
-  inputHash!: string;
-  shippingAddress!: Address;
-  paymentMethod!: { provider: PaymentProvider; token: string };
-  reservationTtlSeconds!: number;
-  status!: CheckoutStatus;
+  readonly id!: string;
+  readonly orderId!: string;
+  readonly paymentId!: string;
+  readonly buyerId!: string;
+  readonly cartId!: string;
+  readonly idempotencyKey!: string;
+  readonly inputHash!: string;
+  readonly shippingAddress!: Address;
+  readonly paymentMethod!: { provider: PaymentProvider; token: string };
+  readonly reservationTtlSeconds!: number;
+  readonly createdAt!: Date;
+  // The state below changes only through the methods (the status only through `checkoutStatus`).
+  private _status!: CheckoutStatus;
+  private _currentStep!: CheckoutStep;
+  private _inFlight!: readonly InFlightStep[];
+  private _deadlineAt!: Date | null;
+  private _completedSteps!: readonly CheckoutStep[];
+  private _snapshot!: CartSnapshot | null;
+  private _quotes!: readonly ShippingQuote[] | null;
+  private _subOrders!: readonly SubOrderRef[] | null;
+  private _discounts!: Discounts | null;
+  private _providerReference!: string | null;
+  private _failure!: Failure | null;
+  private _timeline!: readonly TimelineEntry[];
+  private _version!: number;
+  private _updatedAt!: Date;
+
+  get status(): CheckoutStatus {
+    return this._status;
+  }
   /** The earliest step in flight (in `STEPS` order); once finished, the step the saga ended at. */
-  currentStep!: CheckoutStep;
+  get currentStep(): CheckoutStep {
+    return this._currentStep;
+  }
   /** The steps whose reply the saga waits for, in `STEPS` order; empty once finished. */
-  inFlight!: InFlightStep[];
+  get inFlight(): readonly InFlightStep[] {
+    return this._inFlight;
+  }
   /** The earliest deadline of the steps in flight (what the timeout sweep looks for); null once finished. */
-  deadlineAt!: Date | null;
-  completedSteps!: CheckoutStep[];
-  snapshot!: CartSnapshot | null;
-  quotes!: ShippingQuote[] | null;
-  subOrders!: SubOrderRef[] | null;
-  discounts!: Discounts | null;
-  providerReference!: string | null;
-  failure!: Failure | null;
-  timeline!: TimelineEntry[];
-  version!: number;
-  createdAt!: Date;
-  updatedAt!: Date;
+  get deadlineAt(): Date | null {
+    return this._deadlineAt;
+  }
+  get completedSteps(): readonly CheckoutStep[] {
+    return this._completedSteps;
+  }
+  get snapshot(): CartSnapshot | null {
+    return this._snapshot;
+  }
+  get discounts(): Discounts | null {
+    return this._discounts;
+  }
+  get failure(): Failure | null {
+    return this._failure;
+  }
+  get timeline(): readonly TimelineEntry[] {
+    return this._timeline;
+  }
+  get version(): number {
+    return this._version;
+  }
+  get updatedAt(): Date {
+    return this._updatedAt;
+  }
 
   static start(input: StartCheckout, timing: SagaTiming, reservationTtlSeconds = 900): CheckoutSaga {
     const saga = new CheckoutSaga();
-    Object.assign(saga, input, {
-      reservationTtlSeconds,
-      status: 'RUNNING',
-      currentStep: 'SNAPSHOT_CART',
-      inFlight: [],
-      deadlineAt: null,
-      completedSteps: [],
-      snapshot: null,
-      quotes: null,
-      subOrders: null,
-      discounts: null,
-      providerReference: null,
-      failure: null,
-      timeline: [],
-      version: 1,
-      createdAt: timing.now,
-      updatedAt: timing.now,
-    });
+    Object.assign(saga, input, { reservationTtlSeconds, createdAt: timing.now });
+    saga._status = 'RUNNING';
+    saga._currentStep = 'SNAPSHOT_CART';
+    saga._inFlight = [];
+    saga._deadlineAt = null;
+    saga._completedSteps = [];
+    saga._snapshot = null;
+    saga._quotes = null;
+    saga._subOrders = null;
+    saga._discounts = null;
+    saga._providerReference = null;
+    saga._failure = null;
+    saga._timeline = [];
+    saga._version = 1;
+    saga._updatedAt = timing.now;
     saga.log(timing.now, null, 'STARTED', null);
     saga.emit('checkout.checkout-started@1', {
       checkoutId: saga.id,
@@ -428,7 +460,7 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
 
   /** The current step while it is in flight (`null` once finished). */
   get current(): InFlightStep | null {
-    return this.inFlight.find((f) => f.step === this.currentStep) ?? null;
+    return this._inFlight.find((f) => f.step === this._currentStep) ?? null;
   }
 
   /** Sends of the current step's command so far (1 = first send; 0 once finished). */
@@ -441,22 +473,22 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
    * could not be checked out, no shipping, no stock) never has one.
    */
   get orderRequested(): boolean {
-    return this.timeline.some((t) => t.step === 'CREATE_ORDER' && t.event === 'COMMAND_SENT');
+    return this._timeline.some((t) => t.step === 'CREATE_ORDER' && t.event === 'COMMAND_SENT');
   }
 
   /** CONFIRM_ORDER is the point of no return: after it nothing is compensated. */
   get pastPivot(): boolean {
-    return this.completedSteps.includes('CONFIRM_ORDER');
+    return this._completedSteps.includes('CONFIRM_ORDER');
   }
 
   get finished(): boolean {
-    return this.status === 'COMPLETED' || this.status === 'FAILED';
+    return this._status === 'COMPLETED' || this._status === 'FAILED';
   }
 
   requireSnapshot(): CartSnapshot {
-    if (!this.snapshot)
+    if (!this._snapshot)
       throw new InvariantViolation('CHECKOUT.NO_SNAPSHOT', 'the cart was not snapshotted yet');
-    return this.snapshot;
+    return this._snapshot;
   }
 
   /** Shipping per seller in the snapshot's seller order; a seller without a quote ships for 0. */
@@ -464,15 +496,15 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
     const sellers = [...new Set(this.requireSnapshot().lines.map((l) => l.sellerId))];
     return sellers.map((sellerId) => [
       sellerId,
-      (this.quotes ?? []).filter((q) => q.sellerId === sellerId).reduce((a, q) => a + q.amount.amount, 0),
+      (this._quotes ?? []).filter((q) => q.sellerId === sellerId).reduce((a, q) => a + q.amount.amount, 0),
     ]);
   }
 
   totals(): Totals {
     const snapshot = this.requireSnapshot();
     const subtotal = snapshot.lines.reduce((a, l) => a + l.unitPrice.amount * l.quantity, 0);
-    const shipping = (this.quotes ?? []).reduce((a, q) => a + q.amount.amount, 0);
-    const d = this.discounts;
+    const shipping = (this._quotes ?? []).reduce((a, q) => a + q.amount.amount, 0);
+    const d = this._discounts;
     const discount = d
       ? d.lineDiscounts.reduce((a, x) => a + x.amount.amount, 0) +
         d.shippingDiscounts.reduce((a, x) => a + x.amount.amount, 0)
@@ -493,7 +525,7 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
    */
   shares(): { sellerId: string; amount: number }[] {
     const snapshot = this.requireSnapshot();
-    const d = this.discounts ?? { lineDiscounts: [], shippingDiscounts: [] };
+    const d = this._discounts ?? { lineDiscounts: [], shippingDiscounts: [] };
     const sellerOfLine = new Map(snapshot.lines.map((l) => [l.lineId, l.sellerId]));
     return this.shippingBySeller().map(([sellerId, shipping]) => {
       const lines = snapshot.lines
@@ -512,7 +544,7 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
   /** The shares with each seller's sub-order: what the payment is split into. */
   splits(): Split[] {
     return this.shares().map(({ sellerId, amount }) => {
-      const subOrderId = this.subOrders?.find((s) => s.sellerId === sellerId)?.subOrderId;
+      const subOrderId = this._subOrders?.find((s) => s.sellerId === sellerId)?.subOrderId;
       if (!subOrderId)
         throw new InvariantViolation('CHECKOUT.NO_SUB_ORDER', `no sub-order for seller ${sellerId}`);
       return { sellerId, subOrderId, amount };
@@ -530,15 +562,15 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
       // cancellation our own compensation asked for arrives after FAILED and is ignored.
       // Past the pivot the order is confirmed: cancelling it is the orders service's business (it
       // voids or refunds), so the saga only finishes clearing the cart.
-      if (this.status !== 'RUNNING' || !this.completedSteps.includes('CREATE_ORDER') || this.pastPivot)
+      if (this._status !== 'RUNNING' || !this._completedSteps.includes('CREATE_ORDER') || this.pastPivot)
         return 'ignored';
-      const step = this.currentStep;
+      const step = this._currentStep;
       this.log(timing.now, step, 'REJECTED', `order cancelled: ${reply.code}: ${reply.message}`);
       this.fail({ code: reply.code, message: reply.message }, timing, step, null);
       return 'applied';
     }
     const step = reply.kind === 'REJECTED' ? reply.step : REPLY_STEP[reply.kind];
-    if (this.status !== 'RUNNING' || !this.inFlight.some((f) => f.step === step)) return 'ignored';
+    if (this._status !== 'RUNNING' || !this._inFlight.some((f) => f.step === step)) return 'ignored';
     if (reply.kind === 'REJECTED') {
       // A rejection proves the step had no effect: only the others (done or in flight) are undone.
       this.log(timing.now, step, 'REJECTED', `${reply.code}: ${reply.message}`);
@@ -548,25 +580,25 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
     this.log(timing.now, step, 'REPLY_RECEIVED', reply.kind);
     switch (reply.kind) {
       case 'CART_SNAPSHOTTED':
-        this.snapshot = reply.snapshot;
+        this._snapshot = reply.snapshot;
         break;
       case 'SHIPPING_QUOTED':
-        this.quotes = reply.quotes;
+        this._quotes = reply.quotes;
         break;
       case 'ORDER_CREATED':
-        this.subOrders = reply.subOrders;
+        this._subOrders = reply.subOrders;
         break;
       case 'COUPONS_REDEEMED':
-        this.discounts = reply.discounts;
+        this._discounts = reply.discounts;
         break;
       case 'PAYMENT_AUTHORIZED':
-        this.providerReference = reply.providerReference;
+        this._providerReference = reply.providerReference;
         break;
       default:
         break;
     }
-    this.inFlight = this.inFlight.filter((f) => f.step !== step);
-    this.completedSteps = [...this.completedSteps, step];
+    this._inFlight = this._inFlight.filter((f) => f.step !== step);
+    this._completedSteps = [...this._completedSteps, step];
     this.syncProgress();
     const checked = this.checkInvariants(step);
     if (!checked.ok) {
@@ -587,7 +619,7 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
       );
     }
     this.startReady(timing);
-    if (this.inFlight.length === 0) this.complete(timing);
+    if (this._inFlight.length === 0) this.complete(timing);
     else this.touch(timing.now);
     return 'applied';
   }
@@ -602,10 +634,10 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
     if (due.length === 0) return false;
     const deadlineAt = new Date(timing.now.getTime() + timing.stepTimeoutMs).toISOString();
     for (const { step } of due) {
-      const last = this.timeline.findLast((t) => t.step === step);
+      const last = this._timeline.findLast((t) => t.step === step);
       if (last?.event !== 'POSTPONED') this.log(timing.now, step, 'POSTPONED', reason);
     }
-    this.inFlight = this.inFlight.map((f) => (due.includes(f) ? { ...f, deadlineAt } : f));
+    this._inFlight = this._inFlight.map((f) => (due.includes(f) ? { ...f, deadlineAt } : f));
     this.syncProgress();
     this.touch(timing.now);
     return true;
@@ -643,7 +675,7 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
         attempt: flight.attempt + 1,
         deadlineAt: new Date(timing.now.getTime() + timing.stepTimeoutMs).toISOString(),
       };
-      this.inFlight = this.inFlight.map((f) => (f === flight ? retried : f));
+      this._inFlight = this._inFlight.map((f) => (f === flight ? retried : f));
       this.log(timing.now, step, 'RETRIED', `attempt ${retried.attempt}`);
       this.resend(flight.command, timing.now);
     }
@@ -659,8 +691,8 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
    * participant that has not handled the command yet handles it first and then undoes it.
    */
   compensations(reason: FailureReason, except: CheckoutStep | null = null): SagaCommand[] {
-    const inFlight = this.inFlight.map((f) => f.step).filter((step) => step !== except);
-    return [...inFlight.reverse(), ...[...this.completedSteps].reverse()].flatMap((step) => {
+    const inFlight = this._inFlight.map((f) => f.step).filter((step) => step !== except);
+    return [...inFlight.reverse(), ...[...this._completedSteps].reverse()].flatMap((step) => {
       const compensate = SAGA_STEPS[step].compensation;
       return compensate ? [compensate(this, reason)] : [];
     });
@@ -668,8 +700,8 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
 
   /** The steps in flight whose deadline passed (none once the saga is finished). */
   private due(now: Date): InFlightStep[] {
-    if (this.status !== 'RUNNING') return [];
-    return this.inFlight.filter((f) => new Date(f.deadlineAt) <= now);
+    if (this._status !== 'RUNNING') return [];
+    return this._inFlight.filter((f) => new Date(f.deadlineAt) <= now);
   }
 
   /**
@@ -696,7 +728,7 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
       this.resend(command, timing.now);
       this.log(timing.now, step, 'COMPENSATION_SENT', command.type);
     }
-    this.failure = { step, code: reason.code, message: reason.message };
+    this._failure = { step, code: reason.code, message: reason.message };
     this.finish(step);
     this.move('FAILED', timing.now);
     this.log(timing.now, step, 'FAILED', `${reason.code}: ${reason.message}`);
@@ -712,8 +744,8 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
 
   private complete(timing: SagaTiming): void {
     this.move('COMPLETED', timing.now);
-    this.finish(this.currentStep);
-    this.log(timing.now, this.currentStep, 'COMPLETED', null);
+    this.finish(this._currentStep);
+    this.log(timing.now, this._currentStep, 'COMPLETED', null);
     const totals = this.totals();
     this.emit('checkout.checkout-completed@1', {
       checkoutId: this.id,
@@ -726,20 +758,20 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
 
   /** Nothing in flight any more; `currentStep` keeps the step the saga ended at. */
   private finish(at: CheckoutStep): void {
-    this.inFlight = [];
-    this.currentStep = at;
-    this.deadlineAt = null;
+    this._inFlight = [];
+    this._currentStep = at;
+    this._deadlineAt = null;
   }
 
   /** Done, or skipped (REDEEM_COUPONS without codes, once its own prerequisites are done). */
   private satisfied(step: CheckoutStep): boolean {
-    if (this.completedSteps.includes(step)) return true;
+    if (this._completedSteps.includes(step)) return true;
     return this.skips(step) && STEP_PREREQUISITES[step].every((p) => this.satisfied(p));
   }
 
   /** No codes, nothing to redeem: the only step that may be skipped. */
   private skips(step: CheckoutStep): boolean {
-    return step === 'REDEEM_COUPONS' && this.snapshot !== null && this.snapshot.couponCodes.length === 0;
+    return step === 'REDEEM_COUPONS' && this._snapshot !== null && this._snapshot.couponCodes.length === 0;
   }
 
   /**
@@ -750,12 +782,12 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
    */
   private startReady(timing: SagaTiming): void {
     for (const next of STEPS) {
-      if (this.inFlight.some((f) => f.step === next)) continue;
+      if (this._inFlight.some((f) => f.step === next)) continue;
       if (!STEP_PREREQUISITES[next].every((p) => this.satisfied(p))) continue;
       if (this.skips(next)) {
-        if (!this.timeline.some((t) => t.step === next && t.event === 'SKIPPED'))
+        if (!this._timeline.some((t) => t.step === next && t.event === 'SKIPPED'))
           this.log(timing.now, next, 'SKIPPED', 'no coupon codes');
-      } else if (!this.completedSteps.includes(next)) this.enter(next, timing);
+      } else if (!this._completedSteps.includes(next)) this.enter(next, timing);
     }
   }
 
@@ -768,19 +800,19 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
       );
     const command = SAGA_STEPS[step].action(this);
     const deadlineAt = new Date(timing.now.getTime() + timing.stepTimeoutMs).toISOString();
-    const inFlight = [...this.inFlight, { step, attempt: 1, deadlineAt, command }];
-    this.inFlight = STEPS.flatMap((s) => inFlight.filter((f) => f.step === s));
+    const inFlight = [...this._inFlight, { step, attempt: 1, deadlineAt, command }];
+    this._inFlight = STEPS.flatMap((s) => inFlight.filter((f) => f.step === s));
     this.syncProgress();
     this.send(command, timing.now, step);
   }
 
   /** `currentStep` and `deadlineAt` follow the steps in flight (unchanged once none is). */
   private syncProgress(): void {
-    const first = this.inFlight[0];
+    const first = this._inFlight[0];
     if (!first) return;
-    this.currentStep = first.step;
-    const earliest = Math.min(...this.inFlight.map((f) => new Date(f.deadlineAt).getTime()));
-    this.deadlineAt = new Date(earliest);
+    this._currentStep = first.step;
+    const earliest = Math.min(...this._inFlight.map((f) => new Date(f.deadlineAt).getTime()));
+    this._deadlineAt = new Date(earliest);
   }
 
   private send(command: SagaCommand, now: Date, step: CheckoutStep): void {
@@ -802,19 +834,19 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
         return ok(undefined);
       case 'QUOTE_SHIPPING':
         // Every amount must belong to exactly one seller of the cart, or the splits would not sum.
-        if ((this.quotes ?? []).some((q) => q.amount.currency !== snapshot.currency))
+        if ((this._quotes ?? []).some((q) => q.amount.currency !== snapshot.currency))
           return invalid('A shipping quote is in another currency than the cart');
-        if ((this.quotes ?? []).some((q) => !sellers.has(q.sellerId)))
+        if ((this._quotes ?? []).some((q) => !sellers.has(q.sellerId)))
           return invalid('A shipping quote is for a seller without lines');
         return ok(undefined);
       case 'CREATE_ORDER': {
-        const covered = new Set((this.subOrders ?? []).map((s) => s.sellerId));
+        const covered = new Set((this._subOrders ?? []).map((s) => s.sellerId));
         if ([...sellers].some((s) => !covered.has(s)))
           return invalid('The order has no sub-order for a seller');
         return ok(undefined);
       }
       case 'REDEEM_COUPONS': {
-        const d = this.discounts ?? { lineDiscounts: [], shippingDiscounts: [] };
+        const d = this._discounts ?? { lineDiscounts: [], shippingDiscounts: [] };
         const lineIds = new Set(snapshot.lines.map((l) => l.lineId));
         if ([...d.lineDiscounts, ...d.shippingDiscounts].some((x) => x.amount.currency !== snapshot.currency))
           return invalid('A discount is in another currency than the cart');
@@ -831,19 +863,19 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
   }
 
   private move(to: CheckoutStatus, now: Date): void {
-    const moved = checkoutStatus.transition(this.status, to);
+    const moved = checkoutStatus.transition(this._status, to);
     if (!moved.ok) throw new InvariantViolation(moved.error.code, moved.error.message);
-    this.status = to;
+    this._status = to;
     this.touch(now);
   }
 
   private touch(now: Date): void {
-    this.updatedAt = now;
-    this.version += 1;
+    this._updatedAt = now;
+    this._version += 1;
   }
 
   private log(at: Date, step: CheckoutStep | null, event: TimelineEvent, detail: string | null): void {
-    this.timeline = [...this.timeline, { at: at.toISOString(), step, event, detail }];
+    this._timeline = [...this._timeline, { at: at.toISOString(), step, event, detail }];
   }
 
   /** The saga's own events are about the checkout, at the time of its last change. */
@@ -851,7 +883,7 @@ export class CheckoutSaga extends AggregateRoot<CheckoutEvents> {
     contract: K,
     payload: CheckoutEvents[K],
   ): void {
-    this.raise(contract, payload, { aggregateType: 'Checkout', occurredAt: this.updatedAt });
+    this.raise(contract, payload, { aggregateType: 'Checkout', occurredAt: this._updatedAt });
   }
 
   /** Raises a command as it was built: the same ids and payload on every send. */

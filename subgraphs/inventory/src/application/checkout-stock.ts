@@ -1,4 +1,4 @@
-import { combine, domainError, err, ok, type Result } from '@marketplace/shared-kernel';
+import { combine, domainError, err, ok, type DomainError, type Result } from '@marketplace/shared-kernel';
 import {
   Reservation,
   cartHoldReference,
@@ -7,7 +7,9 @@ import {
   parseLines,
   parseReference,
   parseTtl,
+  type FirmReferenceRefusal,
   type LineRequest,
+  type NotShippable,
   type StockBySku,
 } from '../domain/reservation.js';
 import { parseSku } from '../domain/stock-item.js';
@@ -163,7 +165,12 @@ export interface RefundRestock {
  * meanwhile, and SKUs or orders the inventory never reserved, change nothing. Refused while the
  * order's reservation is not committed yet (the commit is on its way: the consumer retries).
  */
-export async function restockRefund(input: RefundRestock, ctx: InventoryContext): Promise<Result<number>> {
+export async function restockRefund(
+  input: RefundRestock,
+  ctx: InventoryContext,
+): Promise<
+  Result<number, DomainError<'VALIDATION.MALFORMED_SKU'> | OrderReservationRefusal<NotShippable['code']>>
+> {
   if (input.restock.length === 0) return ok(0);
   const lines: LineRequest[] = [];
   for (const line of input.restock) {
@@ -190,7 +197,10 @@ export interface DispatchedParcel {
  * committed left. An order the inventory never reserved ships nothing; one whose commit has not
  * arrived yet is refused (`RESERVATION.NOT_COMMITTED`, the consumer retries).
  */
-export function shipParcel(input: DispatchedParcel, ctx: InventoryContext): Promise<Result<number>> {
+export function shipParcel(
+  input: DispatchedParcel,
+  ctx: InventoryContext,
+): Promise<Result<number, OrderReservationRefusal<NotShippable['code']>>> {
   return changeOrderReservation(input.orderId, ctx, (reservation, stock, now) =>
     reservation.ship(input.sellerId, stock, now),
   );
@@ -228,15 +238,18 @@ export async function restockCancelledOrder(
  * reservation row, then its stock rows locked). An order never reserved here (or a `firstTime`
  * that says the message was applied before) changes nothing: 0 units.
  */
-function changeOrderReservation(
+/** `change`'s refusals (codes `C`), or the order's reference refused. */
+type OrderReservationRefusal<C extends string> = DomainError<C | FirmReferenceRefusal['code']>;
+
+function changeOrderReservation<C extends string>(
   orderId: string,
   ctx: InventoryContext,
-  change: (reservation: Reservation, stock: StockBySku, now: Date) => Result<number>,
+  change: (reservation: Reservation, stock: StockBySku, now: Date) => Result<number, DomainError<C>>,
   firstTime: (tx: InventoryTransaction, now: Date) => Promise<boolean> = async () => true,
-): Promise<Result<number>> {
+): Promise<Result<number, OrderReservationRefusal<C>>> {
   const reference = parseFirmReference(`order:${orderId}`);
   if (!reference.ok) return Promise.resolve(reference);
-  return ctx.transaction(async (tx) => {
+  return ctx.transaction<number, C | FirmReferenceRefusal['code']>(async (tx) => {
     const now = ctx.clock.now();
     await tx.reservations.lockReference(reference.value);
     if (!(await firstTime(tx, now))) return ok(0);

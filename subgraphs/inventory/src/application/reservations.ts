@@ -1,9 +1,10 @@
-import { combine, domainError, err, ok, type Result } from '@marketplace/shared-kernel';
+import { combine, domainError, err, ok, type DomainError, type Result } from '@marketplace/shared-kernel';
 import {
   Reservation,
   parseFirmReference,
   parseLines,
   parseTtl,
+  type FirmReferenceRefusal,
   type LineRequest,
 } from '../domain/reservation.js';
 import { compareSku } from '../domain/reservation.js';
@@ -74,10 +75,14 @@ export async function reserveStock(
  * compensation: the cart keeps its lines) gives them back to that hold, in the same transaction,
  * as far as the hold's cap and the stock allow; a hold whose cart is gone gets nothing.
  */
+/** Every way `releaseReservation` can refuse: the consumer's `expected` list is checked against it. */
+export type ReleaseRefusal =
+  FirmReferenceRefusal | DomainError<'RESERVATION.NOT_A_HOLD' | 'RESERVATION.INVALID_TRANSITION'>;
+
 export async function releaseReservation(
   rawReference: string,
   ctx: InventoryContext,
-): Promise<Result<Reservation>> {
+): Promise<Result<Reservation, ReleaseRefusal>> {
   const reference = parseFirmReference(rawReference);
   if (!reference.ok) return reference;
   return ctx.transaction(async (tx) => {
@@ -121,10 +126,20 @@ export async function releaseReservation(
  * Reserved units become committed (checkout placed the order); committing again changes nothing.
  * `cart:` references are refused: a cart hold is never committed.
  */
+/** Every way `commitReservation` can refuse: the consumer's `expected` list is checked against it. */
+export type CommitRefusal =
+  | FirmReferenceRefusal
+  | DomainError<
+      | 'RESERVATION.NOT_FOUND'
+      | 'RESERVATION.NOT_COMMITTABLE'
+      | 'RESERVATION.EXPIRED'
+      | 'RESERVATION.INVALID_TRANSITION'
+    >;
+
 export async function commitReservation(
   rawReference: string,
   ctx: InventoryContext,
-): Promise<Result<Reservation>> {
+): Promise<Result<Reservation, CommitRefusal>> {
   const reference = parseFirmReference(rawReference);
   if (!reference.ok) return reference;
   return ctx.transaction(async (tx) => {

@@ -8,6 +8,7 @@ import {
   err,
   newId,
   ok,
+  type DomainError,
   type MemberOf,
   type Result,
 } from '@marketplace/shared-kernel';
@@ -31,13 +32,16 @@ export type ReleaseReason = 'EXPIRED' | 'RELEASED';
  * A COMMITTED reservation is RELEASED only when its order is cancelled before payment
  * (`returnCommitted`); RELEASED is final.
  */
-export const reservationLifecycle = new StateMachine<ReservationStatus>('RESERVATION', {
-  HELD: ['COMMITTED', 'RELEASED', 'EXPIRED'],
-  EXPIRED: ['HELD', 'RELEASED'],
-  // Only when the order is cancelled before it was paid (see `returnCommitted`).
-  COMMITTED: ['RELEASED'],
-  RELEASED: [],
-});
+export const reservationLifecycle = new StateMachine<ReservationStatus, void, 'RESERVATION', never>(
+  'RESERVATION',
+  {
+    HELD: ['COMMITTED', 'RELEASED', 'EXPIRED'],
+    EXPIRED: ['HELD', 'RELEASED'],
+    // Only when the order is cancelled before it was paid (see `returnCommitted`).
+    COMMITTED: ['RELEASED'],
+    RELEASED: [],
+  },
+);
 
 export const RESERVATION_LIMITS = {
   reference: 200,
@@ -106,8 +110,14 @@ export type StockBySku = ReadonlyMap<string, StockItem>;
 
 const REFERENCE_PATTERN = /^[\x21-\x7e]+$/;
 
+/** A move `reservationLifecycle` does not list. */
+type MoveRefusal = DomainError<'RESERVATION.INVALID_TRANSITION'>;
+
+/** Why a reference is refused: not text, or not printable ASCII without spaces. */
+export type ReferenceRefusal = Guard.TextRefusal | DomainError<'VALIDATION.MALFORMED_REFERENCE'>;
+
 /** The caller's idempotency key: printable ASCII without spaces, e.g. `checkout:<id>`. */
-export function parseReference(raw: string): Result<string> {
+export function parseReference(raw: string): Result<string, ReferenceRefusal> {
   const reference = Guard.text('reference', raw, { max: RESERVATION_LIMITS.reference });
   if (!reference.ok) return reference;
   return REFERENCE_PATTERN.test(reference.value)
@@ -154,8 +164,11 @@ export function parseLines(
 export const cartHoldReference = (cartId: string): string => `cart:${cartId.toLowerCase()}`;
 const CART_PREFIX = 'cart:';
 
+/** Why a firm reservation's reference is refused: malformed, or a cart hold's. */
+export type FirmReferenceRefusal = ReferenceRefusal | DomainError<'RESERVATION.RESERVED_REFERENCE'>;
+
 /** References a caller may use for a firm reservation: `cart:` belongs to cart holds. */
-export function parseFirmReference(raw: string): Result<string> {
+export function parseFirmReference(raw: string): Result<string, FirmReferenceRefusal> {
   const reference = parseReference(raw);
   if (!reference.ok) return reference;
   return reference.value.startsWith(CART_PREFIX)
@@ -303,7 +316,12 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
    * for. SKUs the inventory does not know are left out. A lapsed (EXPIRED) hold comes back; a
    * closed (RELEASED) one does not.
    */
-  hold(changes: readonly LineRequest[], stock: StockBySku, terms: HoldTerms, now: Date): Result<void> {
+  hold(
+    changes: readonly LineRequest[],
+    stock: StockBySku,
+    terms: HoldTerms,
+    now: Date,
+  ): Result<void, DomainError<'RESERVATION.NOT_A_HOLD'> | MoveRefusal> {
     if (this.kind !== 'SOFT')
       return err(domainError('RESERVATION.NOT_A_HOLD', 'Only cart holds change their lines', 'reference'));
     if (!Number.isSafeInteger(terms.maxPerLine) || terms.maxPerLine < 1)
@@ -352,7 +370,12 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
    * by default the same. Already released or expired: nothing to do, ok(false).
    * A committed reservation belongs to an order and is not released here.
    */
-  release(to: ReleaseReason, stock: StockBySku, now: Date, reason: ReleaseReason = to): Result<boolean> {
+  release(
+    to: ReleaseReason,
+    stock: StockBySku,
+    now: Date,
+    reason: ReleaseReason = to,
+  ): Result<boolean, MoveRefusal> {
     if (this._status === 'RELEASED' || this._status === 'EXPIRED') return ok(false);
     // Committed units are not held any more: only the order's cancellation returns them.
     if (this._status === 'COMMITTED')
@@ -454,7 +477,7 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
    * dispatch ships nothing. A reservation not committed yet refuses (the commit is still on its
    * way: retry); a released or expired one had nothing committed: ok(0).
    */
-  ship(sellerId: string, stock: StockBySku, now: Date): Result<number> {
+  ship(sellerId: string, stock: StockBySku, now: Date): Result<number, NotShippable> {
     if (this.kind !== 'FIRM')
       return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold never ships', 'reference'));
     if (this._status === 'HELD') return err(notCommittedYet());
@@ -476,7 +499,7 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
    * committed per SKU is given back; units that shipped meanwhile stay shipped (a refund after
    * dispatch does not touch stock). Returns the units given back.
    */
-  returnUnshipped(lines: readonly LineRequest[], stock: StockBySku, now: Date): Result<number> {
+  returnUnshipped(lines: readonly LineRequest[], stock: StockBySku, now: Date): Result<number, NotShippable> {
     if (this.kind !== 'FIRM')
       return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold is never committed', 'reference'));
     if (this._status === 'HELD') return err(notCommittedYet());
@@ -502,7 +525,10 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
   }
 
   /** Held units become committed to an order. Committing again changes nothing: ok(false). */
-  commit(stock: StockBySku, now: Date): Result<boolean> {
+  commit(
+    stock: StockBySku,
+    now: Date,
+  ): Result<boolean, DomainError<'RESERVATION.NOT_COMMITTABLE' | 'RESERVATION.EXPIRED'> | MoveRefusal> {
     if (this._status === 'COMMITTED') return ok(false);
     if (this.kind !== 'FIRM')
       return err(domainError('RESERVATION.NOT_COMMITTABLE', 'A cart hold cannot be committed', 'reference'));
@@ -548,7 +574,7 @@ export class Reservation extends AggregateRoot<ReservationEvents> {
    * move run once the table allowed it, before the status changes (they throw on a broken
    * invariant, which rolls the whole unit of work back).
    */
-  private moveTo(to: ReservationStatus, effects: () => void = () => {}): Result<void> {
+  private moveTo(to: ReservationStatus, effects: () => void = () => {}): Result<void, MoveRefusal> {
     const moved = reservationLifecycle.transition(this._status, to);
     if (!moved.ok) return moved;
     effects();
@@ -587,6 +613,9 @@ function lineOf(item: StockItem, requested: number, quantity: number): Reservati
     quantity,
   };
 }
+
+/** Why units of a reservation cannot ship or return: a cart hold's, or not committed yet. */
+export type NotShippable = DomainError<'RESERVATION.NOT_COMMITTABLE' | 'RESERVATION.NOT_COMMITTED'>;
 
 const notCommittedYet = () =>
   domainError('RESERVATION.NOT_COMMITTED', 'The order’s stock is not committed yet', 'reference');

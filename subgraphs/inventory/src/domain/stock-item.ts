@@ -14,7 +14,10 @@ import {
 const SKU_PATTERN = /^[A-Z0-9][A-Z0-9._-]{0,63}$/;
 
 /** Normalises a SKU as the catalog does (trimmed, upper case) and checks its shape. */
-export function parseSku(raw: string, field = 'sku'): Result<string> {
+export function parseSku(
+  raw: string,
+  field = 'sku',
+): Result<string, DomainError<'VALIDATION.MALFORMED_SKU'>> {
   const sku = raw.trim().toUpperCase();
   return SKU_PATTERN.test(sku)
     ? ok(sku)

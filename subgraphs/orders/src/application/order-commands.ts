@@ -1,4 +1,4 @@
-import { Guard, err, ok, type Result } from '@marketplace/shared-kernel';
+import { Guard, err, ok, type DomainError, type Result } from '@marketplace/shared-kernel';
 import { Order, OrderErrors, type CreateOrderInput } from '../domain/order.js';
 import { orderNumberOf } from '../domain/order-number.js';
 import type { OrdersContext } from './ports.js';
@@ -45,15 +45,21 @@ export function createOrder(
   });
 }
 
-/** Loads, applies, saves: the shape of every change to one order. */
-export function changeOrder<T>(
+/** Why `changeOrder` refuses before `apply` runs: a malformed id, or no such order. */
+type ChangeOrderCode = 'VALIDATION.MALFORMED_ID' | 'ORDER.NOT_FOUND';
+
+/**
+ * Loads, applies, saves: the shape of every change to one order. Returns `apply`'s codes and its
+ * own (`ChangeOrderCode`), so a consumer's `expected` list is checked against them.
+ */
+export function changeOrder<T, C extends string = string>(
   orderId: string,
   ctx: OrdersContext,
-  apply: (order: Order, now: Date) => Result<T> | Promise<Result<T>>,
-): Promise<Result<T>> {
+  apply: (order: Order, now: Date) => Result<T, DomainError<C>> | Promise<Result<T, DomainError<C>>>,
+): Promise<Result<T, DomainError<C | ChangeOrderCode>>> {
   const id = Guard.uuid('orderId', orderId);
   if (!id.ok) return Promise.resolve(id);
-  return ctx.transaction(async (tx) => {
+  return ctx.transaction<T, C | ChangeOrderCode>(async (tx) => {
     const order = await tx.orders.byIdForUpdate(id.value);
     if (!order) return err(OrderErrors.notFound());
     const result = await apply(order, ctx.clock.now());

@@ -18,7 +18,7 @@ export type OrderStatus = MemberOf<typeof ORDER_STATUS>;
  * refunded (the refund shows on its refund requests); FAILED is kept for orders the saga gives up
  * on without a buyer-visible cancellation.
  */
-export const orderMachine = new StateMachine<OrderStatus>('ORDER', {
+export const orderMachine = new StateMachine<OrderStatus, void, 'ORDER', never>('ORDER', {
   PENDING: ['CONFIRMED', 'CANCELLED', 'FAILED'],
   CONFIRMED: ['PAID', 'CANCELLED', 'FAILED'],
   PAID: ['SHIPPED', 'CANCELLED', 'REFUNDED'],
@@ -42,7 +42,7 @@ export const SUB_ORDER_STATUS = closedSet('SubOrderStatus', [
 export type SubOrderStatus = MemberOf<typeof SUB_ORDER_STATUS>;
 
 /** A partial refund does not change a sub-order's status; its lines carry the refunded units. */
-export const subOrderMachine = new StateMachine<SubOrderStatus>('SUB_ORDER', {
+export const subOrderMachine = new StateMachine<SubOrderStatus, void, 'SUB_ORDER', never>('SUB_ORDER', {
   PENDING: ['CONFIRMED', 'CANCELLED'],
   CONFIRMED: ['PAID', 'CANCELLED'],
   PAID: ['SHIPPED', 'CANCELLED', 'REFUNDED'],
@@ -53,7 +53,7 @@ export const subOrderMachine = new StateMachine<SubOrderStatus>('SUB_ORDER', {
   REFUNDED: [],
 });
 
-/** A refund request's status (stored inside the order's `refund_requests` document). */
+/** A refund request's status (stored inside the order's `refund_requests` document, whose CHECK derives from it). */
 export const REFUND_STATUS = closedSet('RefundStatus', [
   'REQUESTED',
   'APPROVED',
@@ -63,7 +63,7 @@ export const REFUND_STATUS = closedSet('RefundStatus', [
 ]);
 export type RefundStatus = MemberOf<typeof REFUND_STATUS>;
 
-export const refundMachine = new StateMachine<RefundStatus>('REFUND', {
+export const refundMachine = new StateMachine<RefundStatus, void, 'REFUND', never>('REFUND', {
   REQUESTED: ['APPROVED', 'REJECTED'],
   APPROVED: ['COMPLETED', 'FAILED'],
   REJECTED: [],

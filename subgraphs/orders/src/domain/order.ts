@@ -1,4 +1,13 @@
-import { AggregateRoot, Money, domainError, err, newId, ok, type Result } from '@marketplace/shared-kernel';
+import {
+  AggregateRoot,
+  Money,
+  domainError,
+  err,
+  newId,
+  ok,
+  type DomainError,
+  type Result,
+} from '@marketplace/shared-kernel';
 import {
   orderMachine,
   refundMachine,
@@ -112,6 +121,20 @@ export const OrderErrors = {
   subOrderNotFound: () =>
     domainError('ORDER.SUB_ORDER_NOT_FOUND', 'No such sub-order in this order', 'subOrderId'),
 } as const;
+
+/** A move the order's, a sub-order's or a refund request's table does not list. */
+type OrderMoveRefusal = DomainError<'ORDER.INVALID_TRANSITION'>;
+type SubOrderMoveRefusal = DomainError<'SUB_ORDER.INVALID_TRANSITION'>;
+type RefundMoveRefusal = DomainError<'REFUND.INVALID_TRANSITION'>;
+
+/** Every way the event-driven changes can refuse: the consumers' `expected` lists are checked against them. */
+export type MarkPaidRefusal = DomainError<'ORDER.INVALID'> | OrderMoveRefusal | SubOrderMoveRefusal;
+export type CancelRefusal = DomainError<'ORDER.NOT_CANCELLABLE'>;
+export type ShipmentRefusal =
+  DomainError<'ORDER.SUB_ORDER_NOT_FOUND'> | OrderMoveRefusal | SubOrderMoveRefusal;
+export type CompleteRefundRefusal =
+  DomainError<'ORDER.REFUND_NOT_FOUND'> | RefundMoveRefusal | SubOrderMoveRefusal;
+export type FailRefundRefusal = DomainError<'ORDER.REFUND_NOT_FOUND'> | RefundMoveRefusal;
 
 export interface CreateOrderInput {
   orderId: string;
@@ -456,7 +479,7 @@ export class Order extends AggregateRoot<OrderEvents> {
    * money payments can no longer void: it is refunded in full at once (the cancellation already
    * returned the units, so these refunds restock nothing). Nothing is shipped.
    */
-  markPaid(paymentId: string, capturedAt: Date, now: Date): Result<{ changed: boolean }> {
+  markPaid(paymentId: string, capturedAt: Date, now: Date): Result<{ changed: boolean }, MarkPaidRefusal> {
     if (this.status !== 'CONFIRMED') {
       if (this.status === 'CANCELLED' && !this.paidAt && this.paymentId === paymentId) {
         this.paidAt = capturedAt;
@@ -469,7 +492,7 @@ export class Order extends AggregateRoot<OrderEvents> {
       // Already paid (or its late capture already refunded), or cancelled before any payment.
       if (this.paidAt || this.status === 'CANCELLED' || this.status === 'FAILED')
         return ok({ changed: false });
-      return orderMachine.transition(this.status, 'PAID') as Result<never>;
+      return orderMachine.transition(this.status, 'PAID') as Result<never, OrderMoveRefusal>;
     }
     if (this.paymentId !== paymentId)
       return err(OrderErrors.invalid('Captured payment is not the order payment', 'paymentId'));
@@ -503,7 +526,7 @@ export class Order extends AggregateRoot<OrderEvents> {
   cancel(
     input: { code: string; message: string; actorId: string | null },
     now: Date,
-  ): Result<{ changed: boolean }> {
+  ): Result<{ changed: boolean }, CancelRefusal> {
     if (this.status === 'CANCELLED') return ok({ changed: false });
     const previousStatus = this.status;
     // The tables say what may still be cancelled: nothing shipped, nothing settled.
@@ -563,7 +586,7 @@ export class Order extends AggregateRoot<OrderEvents> {
    * CONFIRMED order with that payment is cancelled the usual way, its committed units restocked.
    * Any other state (already cancelled, paid, another payment): nothing to do.
    */
-  paymentVoided(paymentId: string, reason: string, now: Date): Result<{ changed: boolean }> {
+  paymentVoided(paymentId: string, reason: string, now: Date): Result<{ changed: boolean }, CancelRefusal> {
     // Other voids (the saga's compensation, a buyer's cancellation) come with their own
     // cancel-order or follow one; only a refused capture is news to the order.
     if (reason !== CAPTURE_FAILED_REASON) return ok({ changed: false });
@@ -584,7 +607,7 @@ export class Order extends AggregateRoot<OrderEvents> {
     subOrderId: string,
     kind: 'DISPATCHED' | 'DELIVERED',
     now: Date,
-  ): Result<{ changed: boolean }> {
+  ): Result<{ changed: boolean }, ShipmentRefusal> {
     const sub = this.subOrders.find((s) => s.id === subOrderId);
     if (!sub) return err(OrderErrors.subOrderNotFound());
     const target: SubOrderStatus = kind === 'DISPATCHED' ? 'SHIPPED' : 'DELIVERED';
@@ -795,7 +818,7 @@ export class Order extends AggregateRoot<OrderEvents> {
    * stays CANCELLED). Units of a sub-order not yet shipped go back to stock, unless the request
    * says they already did (`restock: false`). Repeated: no-op.
    */
-  completeRefund(refundRequestId: string, now: Date): Result<{ changed: boolean }> {
+  completeRefund(refundRequestId: string, now: Date): Result<{ changed: boolean }, CompleteRefundRefusal> {
     const request = this.refundRequest(refundRequestId);
     if (!request) return err(OrderErrors.refundNotFound());
     if (request.status === 'COMPLETED') return ok({ changed: false });
@@ -843,7 +866,7 @@ export class Order extends AggregateRoot<OrderEvents> {
     code: string,
     message: string,
     now: Date,
-  ): Result<{ changed: boolean }> {
+  ): Result<{ changed: boolean }, FailRefundRefusal> {
     const request = this.refundRequest(refundRequestId);
     if (!request) return err(OrderErrors.refundNotFound());
     if (request.status === 'FAILED') return ok({ changed: false });
@@ -857,7 +880,7 @@ export class Order extends AggregateRoot<OrderEvents> {
   }
 
   /** The only way the order's status changes: through its lifecycle table. */
-  private moveTo(to: OrderStatus): Result<OrderStatus> {
+  private moveTo(to: OrderStatus): Result<OrderStatus, OrderMoveRefusal> {
     const moved = orderMachine.transition(this._status, to);
     if (moved.ok) this._status = moved.value;
     return moved;
@@ -867,7 +890,9 @@ export class Order extends AggregateRoot<OrderEvents> {
    * The order and every sub-order move together (confirmed, paid, cancelled), or none moves: each
    * move is checked against its table first.
    */
-  private moveAll(to: OrderStatus & SubOrderStatus): Result<OrderStatus> {
+  private moveAll(
+    to: OrderStatus & SubOrderStatus,
+  ): Result<OrderStatus, OrderMoveRefusal | SubOrderMoveRefusal> {
     const refused = [
       orderMachine.transition(this._status, to),
       ...this.subOrders.map((s) => subOrderMachine.transition(s.status, to)),
@@ -878,14 +903,20 @@ export class Order extends AggregateRoot<OrderEvents> {
   }
 
   /** The only way a sub-order's status changes. */
-  private static moveSubOrder(sub: SubOrder, to: SubOrderStatus): Result<SubOrderStatus> {
+  private static moveSubOrder(
+    sub: SubOrder,
+    to: SubOrderStatus,
+  ): Result<SubOrderStatus, SubOrderMoveRefusal> {
     const moved = subOrderMachine.transition(sub.status, to);
     if (moved.ok) enter(sub, moved.value);
     return moved;
   }
 
   /** The only way a refund request's status changes. */
-  private static moveRefund(request: RefundRequest, to: RefundStatus): Result<RefundStatus> {
+  private static moveRefund(
+    request: RefundRequest,
+    to: RefundStatus,
+  ): Result<RefundStatus, RefundMoveRefusal> {
     const moved = refundMachine.transition(request.status, to);
     if (moved.ok) enter(request, moved.value);
     return moved;

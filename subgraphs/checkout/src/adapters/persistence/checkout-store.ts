@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
 import { LockMode, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { defineUseCases, oldestUnsentAt, type UseCases } from '@marketplace/platform';
+import {
+  defineUseCases,
+  oldestUnsentAt,
+  storedOrder,
+  storedWhere,
+  type UseCases,
+} from '@marketplace/platform';
 import { domainError, err, newId, ok, systemClock, type Result } from '@marketplace/shared-kernel';
 import { CheckoutSaga } from '../../domain/checkout-saga.js';
+import { CheckoutSagaSchema } from './checkout.schema.js';
 import type {
   CheckoutContext,
   CheckoutExtras,
@@ -31,8 +38,12 @@ export class MikroCheckoutRepository implements CheckoutRepository {
   claimTimedOut(now: Date, limit: number): Promise<CheckoutSaga[]> {
     return this.em.find(
       CheckoutSaga,
-      { status: 'RUNNING', deadlineAt: { $lte: now } },
-      { lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE, orderBy: { deadlineAt: 'asc' }, limit },
+      storedWhere(CheckoutSaga, CheckoutSagaSchema, { _status: 'RUNNING', _deadlineAt: { $lte: now } }),
+      {
+        lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE,
+        orderBy: storedOrder(CheckoutSaga, CheckoutSagaSchema, { _deadlineAt: 'asc' }),
+        limit,
+      },
     );
   }
 

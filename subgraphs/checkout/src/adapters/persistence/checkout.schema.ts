@@ -2,7 +2,10 @@ import { Migration } from '@mikro-orm/migrations';
 import { mapEntity } from '@marketplace/platform';
 import { CheckoutSaga } from '../../domain/checkout-saga.js';
 
-/** The saga's stored fields: a renamed or mistyped one fails to compile here and in `properties`. */
+/**
+ * The saga's stored fields, private ones included (indexed access types, checked by the
+ * compiler): a renamed or mistyped one fails to compile here and in `properties`.
+ */
 export type CheckoutSagaRow = Pick<
   CheckoutSaga,
   | 'id'
@@ -15,22 +18,23 @@ export type CheckoutSagaRow = Pick<
   | 'shippingAddress'
   | 'paymentMethod'
   | 'reservationTtlSeconds'
-  | 'status'
-  | 'currentStep'
-  | 'inFlight'
-  | 'deadlineAt'
-  | 'completedSteps'
-  | 'snapshot'
-  | 'quotes'
-  | 'subOrders'
-  | 'discounts'
-  | 'providerReference'
-  | 'failure'
-  | 'timeline'
-  | 'version'
   | 'createdAt'
-  | 'updatedAt'
->;
+> & {
+  _status: CheckoutSaga['_status'];
+  _currentStep: CheckoutSaga['_currentStep'];
+  _inFlight: CheckoutSaga['_inFlight'];
+  _deadlineAt: CheckoutSaga['_deadlineAt'];
+  _completedSteps: CheckoutSaga['_completedSteps'];
+  _snapshot: CheckoutSaga['_snapshot'];
+  _quotes: CheckoutSaga['_quotes'];
+  _subOrders: CheckoutSaga['_subOrders'];
+  _discounts: CheckoutSaga['_discounts'];
+  _providerReference: CheckoutSaga['_providerReference'];
+  _failure: CheckoutSaga['_failure'];
+  _timeline: CheckoutSaga['_timeline'];
+  _version: CheckoutSaga['_version'];
+  _updatedAt: CheckoutSaga['_updatedAt'];
+};
 
 /** One row per saga: everything needed to resume it after a crash lives here (JSON for the replies). */
 export const CheckoutSagaSchema = mapEntity<CheckoutSagaRow>(CheckoutSaga, {
@@ -46,21 +50,21 @@ export const CheckoutSagaSchema = mapEntity<CheckoutSagaRow>(CheckoutSaga, {
     shippingAddress: { type: 'json' },
     paymentMethod: { type: 'json' },
     reservationTtlSeconds: { type: 'integer' },
-    status: { type: 'text' },
-    currentStep: { type: 'text' },
-    inFlight: { type: 'json' },
-    deadlineAt: { type: 'datetime', nullable: true },
-    completedSteps: { type: 'json' },
-    snapshot: { type: 'json', nullable: true },
-    quotes: { type: 'json', nullable: true },
-    subOrders: { type: 'json', nullable: true },
-    discounts: { type: 'json', nullable: true },
-    providerReference: { type: 'text', nullable: true },
-    failure: { type: 'json', nullable: true },
-    timeline: { type: 'json' },
-    version: { type: 'integer' },
+    _status: { type: 'text', fieldName: 'status' },
+    _currentStep: { type: 'text', fieldName: 'current_step' },
+    _inFlight: { type: 'json', fieldName: 'in_flight' },
+    _deadlineAt: { type: 'datetime', nullable: true, fieldName: 'deadline_at' },
+    _completedSteps: { type: 'json', fieldName: 'completed_steps' },
+    _snapshot: { type: 'json', nullable: true, fieldName: 'snapshot' },
+    _quotes: { type: 'json', nullable: true, fieldName: 'quotes' },
+    _subOrders: { type: 'json', nullable: true, fieldName: 'sub_orders' },
+    _discounts: { type: 'json', nullable: true, fieldName: 'discounts' },
+    _providerReference: { type: 'text', nullable: true, fieldName: 'provider_reference' },
+    _failure: { type: 'json', nullable: true, fieldName: 'failure' },
+    _timeline: { type: 'json', fieldName: 'timeline' },
+    _version: { type: 'integer', fieldName: 'version' },
     createdAt: { type: 'datetime' },
-    updatedAt: { type: 'datetime' },
+    _updatedAt: { type: 'datetime', fieldName: 'updated_at' },
   },
 });
 

@@ -12,16 +12,24 @@ import type { InventoryUseCases } from '../persistence/inventory-store.js';
 /**
  * Every business refusal of release-reservation and commit-reservation: a malformed or `cart:`
  * reference, no such reservation, one in a state that cannot move that way. Release and commit
- * are compensations and fire-and-forget, so a refusal is final: logged and consumed.
+ * are compensations and fire-and-forget, so a refusal is final: logged and consumed. Each list
+ * names exactly what its use case can return (checked by the compiler against its refusals).
  */
-const SETTLE_REFUSALS = [
+const REFERENCE_REFUSALS = [
   'VALIDATION.CONTROL_CHARACTERS',
   'VALIDATION.TOO_SHORT',
   'VALIDATION.TOO_LONG',
   'VALIDATION.MALFORMED_REFERENCE',
   'RESERVATION.RESERVED_REFERENCE',
-  'RESERVATION.NOT_FOUND',
+] as const;
+const RELEASE_REFUSALS = [
+  ...REFERENCE_REFUSALS,
   'RESERVATION.NOT_A_HOLD',
+  'RESERVATION.INVALID_TRANSITION',
+] as const;
+const COMMIT_REFUSALS = [
+  ...REFERENCE_REFUSALS,
+  'RESERVATION.NOT_FOUND',
   'RESERVATION.NOT_COMMITTABLE',
   'RESERVATION.EXPIRED',
   'RESERVATION.INVALID_TRANSITION',
@@ -67,11 +75,11 @@ export function checkoutCommandsConsumer(uc: InventoryUseCases): ConsumerDefinit
       }),
       ...uc.on('inventory.release-reservation@1', {
         run: ({ reference }, ctx) => releaseReservation(reference, ctx),
-        expected: SETTLE_REFUSALS,
+        expected: RELEASE_REFUSALS,
       }),
       ...uc.on('inventory.commit-reservation@1', {
         run: ({ reference }, ctx) => commitReservation(reference, ctx),
-        expected: SETTLE_REFUSALS,
+        expected: COMMIT_REFUSALS,
       }),
     },
   };

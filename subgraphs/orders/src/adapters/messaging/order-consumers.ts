@@ -32,9 +32,12 @@ export function orderCommandsConsumer(uc: UseCases<OrdersContext>): ConsumerDefi
 /**
  * Payments and shipping publish about every order on the broker; one this database does not
  * hold (another environment's, or an order never created here), or a sub-order or refund request
- * it does not know, cannot become valid by retrying: logged and consumed, not retried.
+ * it does not know, cannot become valid by retrying: logged and consumed, not retried. Each list
+ * names exactly the "unknown" codes its use case can return (checked by the compiler).
  */
-const UNKNOWN = ['ORDER.NOT_FOUND', 'ORDER.REFUND_NOT_FOUND', 'ORDER.SUB_ORDER_NOT_FOUND'] as const;
+const UNKNOWN_ORDER = ['ORDER.NOT_FOUND'] as const;
+const UNKNOWN_REFUND = ['ORDER.NOT_FOUND', 'ORDER.REFUND_NOT_FOUND'] as const;
+const UNKNOWN_SUB_ORDER = ['ORDER.NOT_FOUND', 'ORDER.SUB_ORDER_NOT_FOUND'] as const;
 
 /** Payments (capture, void, refunds) and shipping (dispatch, delivery) move the order on. */
 export function orderEventsConsumer(uc: UseCases<OrdersContext>): ConsumerDefinition {
@@ -44,27 +47,27 @@ export function orderEventsConsumer(uc: UseCases<OrdersContext>): ConsumerDefini
     handlers: {
       ...uc.on('payments.payment-captured@1', {
         run: (captured, ctx) => markOrderPaid(captured, ctx),
-        expected: UNKNOWN,
+        expected: UNKNOWN_ORDER,
       }),
       ...uc.on('payments.payment-voided@1', {
         run: (voided, ctx) => cancelOnPaymentVoided(voided, ctx),
-        expected: UNKNOWN,
+        expected: UNKNOWN_ORDER,
       }),
       ...uc.on('payments.payment-refunded@1', {
         run: (refunded, ctx) => completeRefund(refunded, ctx),
-        expected: UNKNOWN,
+        expected: UNKNOWN_REFUND,
       }),
       ...uc.on('payments.refund-failed@1', {
         run: (failed, ctx) => failRefund(failed, ctx),
-        expected: UNKNOWN,
+        expected: UNKNOWN_REFUND,
       }),
       ...uc.on('shipping.shipment-dispatched@1', {
         run: (shipment, ctx) => applyShipment({ ...shipment, kind: 'DISPATCHED' }, ctx),
-        expected: UNKNOWN,
+        expected: UNKNOWN_SUB_ORDER,
       }),
       ...uc.on('shipping.shipment-delivered@1', {
         run: (shipment, ctx) => applyShipment({ ...shipment, kind: 'DELIVERED' }, ctx),
-        expected: UNKNOWN,
+        expected: UNKNOWN_SUB_ORDER,
       }),
     },
   };

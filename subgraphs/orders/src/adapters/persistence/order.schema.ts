@@ -162,9 +162,28 @@ export class Migration20270101000100SubOrderStatusCheck extends Migration {
   }
 }
 
+/**
+ * Refund requests live in the order's `refund_requests` document, so their status had no CHECK:
+ * every element of the array now names one, and only values of the domain's set (`REFUND_STATUS`,
+ * spelled out as it is today; the integration spec compares it with the live constraint).
+ * Existing rows pass: the document is only ever written from the aggregate's typed values.
+ */
+export class Migration20270102000100RefundStatusCheck extends Migration {
+  override async up(): Promise<void> {
+    this.addSql(`
+      alter table orders add constraint orders_refund_requests_status_check check (
+        jsonb_typeof(refund_requests) = 'array'
+        and jsonb_array_length(jsonb_path_query_array(refund_requests, '$[*].status'))
+          = jsonb_array_length(refund_requests)
+        and jsonb_path_query_array(refund_requests, '$[*].status')
+          <@ '["REQUESTED", "APPROVED", "REJECTED", "COMPLETED", "FAILED"]'::jsonb)`);
+  }
+}
+
 export const orderMigrations = [
   { name: 'Migration20261121000100CreateOrders', class: Migration20261121000100CreateOrders },
   { name: 'Migration20261221000100OrderTombstone', class: Migration20261221000100OrderTombstone },
   { name: 'Migration20261231000100OrderNumbers', class: Migration20261231000100OrderNumbers },
   { name: 'Migration20270101000100SubOrderStatusCheck', class: Migration20270101000100SubOrderStatusCheck },
+  { name: 'Migration20270102000100RefundStatusCheck', class: Migration20270102000100RefundStatusCheck },
 ];

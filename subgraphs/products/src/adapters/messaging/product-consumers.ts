@@ -1,8 +1,13 @@
-import type { ConsumerDefinition, EventHandler, UseCases } from '@marketplace/platform';
+import {
+  handlersForTopic,
+  type ConsumerDefinition,
+  type EventHandler,
+  type UseCases,
+} from '@marketplace/platform';
 import { Topics, type ContractKey, type PayloadOf } from '@marketplace/event-contracts';
 import { forgetOlderViews } from '../../application/product-view.js';
 import { recordStoreStanding } from '../../application/record-store-standing.js';
-import type { ProductsContext } from '../../application/ports.js';
+import type { ProductsContext, StoreStanding } from '../../application/ports.js';
 
 /** Every contract the products topic carries, released versions included. */
 type ProductEventKey = Extract<ContractKey, `products.${string}`>;
@@ -33,18 +38,26 @@ export function cacheInvalidationConsumer(uc: UseCases<ProductsContext>): Consum
   return { groupId: 'products.cache-invalidation', topics: [Topics.product], handlers };
 }
 
-/** Store standing from accounts decides storefront visibility and whether a seller may publish. */
+/** Every contract on the store topic (`accounts.store-*`), every version. */
+type StoreEventKey = Extract<ContractKey, `accounts.store-${string}`>;
+/** True when every payload on the store topic carries a standing (seller, status, version). */
+type EveryStoreEventFits = PayloadOf<StoreEventKey> extends StoreStanding ? true : false;
+/** Fails to compile when a store contract stops carrying a standing (the one handler serves them all). */
+const EVERY_STORE_EVENT_FITS: EveryStoreEventFits = true;
+
+/**
+ * Store standing from accounts decides storefront visibility and whether a seller may publish.
+ * Every contract on the topic (registered, status changed, and any version added later) carries
+ * the standing in the same shape (EVERY_STORE_EVENT_FITS): one kit handler serves them all.
+ */
 export function storeStandingConsumer(uc: UseCases<ProductsContext>): ConsumerDefinition {
+  const { 'accounts.store-status-changed@1': record } = uc.on('accounts.store-status-changed@1', {
+    run: ({ sellerId, status, version }: StoreStanding, ctx) =>
+      recordStoreStanding({ sellerId, status, version }, ctx),
+  });
   return {
     groupId: 'products.store-standing',
     topics: [Topics.store],
-    handlers: {
-      ...uc.on('accounts.store-registered@1', {
-        run: ({ sellerId, status, version }, ctx) => recordStoreStanding({ sellerId, status, version }, ctx),
-      }),
-      ...uc.on('accounts.store-status-changed@1', {
-        run: ({ sellerId, status, version }, ctx) => recordStoreStanding({ sellerId, status, version }, ctx),
-      }),
-    },
+    handlers: EVERY_STORE_EVENT_FITS ? handlersForTopic(Topics.store, record) : {},
   };
 }

@@ -13,7 +13,13 @@ import {
   type Orm,
 } from '@marketplace/platform';
 import type { AdminCommand } from './admin-args.js';
-import type { AdminIo } from './admin.js';
+
+/** What the commands print to and read settings from (`admin.ts`'s AdminIo fits it). */
+export interface OutboxIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+}
 
 type OutboxCommand = Extract<AdminCommand, { kind: 'outbox-dead' | 'outbox-retry' | 'outbox-discard' }>;
 
@@ -73,7 +79,7 @@ const describe = (row: DeadOutboxRow) =>
   `${row.eventType} v${row.eventVersion} on ${row.topic}, key ${row.messageKey}, dead since ${row.deadAt.toISOString()} (${row.lastError ?? 'no error recorded'})`;
 
 /** Runs an outbox command; returns the exit code (0 done, 1 refused or a database unreadable, 2 usage). */
-export async function runOutbox(command: OutboxCommand, json: boolean, io: AdminIo): Promise<number> {
+export async function runOutbox(command: OutboxCommand, json: boolean, io: OutboxIo): Promise<number> {
   const subgraphs = command.subgraph === undefined ? SUBGRAPH_NAMES : [command.subgraph];
   const unknown = subgraphs.filter((s) => !(SUBGRAPH_NAMES as readonly string[]).includes(s));
   if (unknown.length > 0) {

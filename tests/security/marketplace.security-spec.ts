@@ -311,7 +311,10 @@ describe('production mode (a gateway with NODE_ENV=production)', () => {
     expect(failing.json.errors).toEqual([
       expect.objectContaining({
         message: expect.stringMatching(/^Service temporarily unavailable/),
-        extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', correlationId: expect.any(String) }),
+        extensions: expect.objectContaining({
+          code: 'SERVICE_UNAVAILABLE',
+          correlationId: expect.any(String),
+        }),
       }),
     ]);
     for (const text of [failing.text, malformedText]) {

@@ -80,6 +80,32 @@ describe('parseAdminArgs', () => {
     });
   });
 
+  it('lists dead outbox rows of one subgraph or all, and retries or discards one in a named subgraph', () => {
+    expect(parseAdminArgs(['outbox-dead']).command).toEqual({ kind: 'outbox-dead', first: 50 });
+    expect(parseAdminArgs(['outbox-dead', '--subgraph', 'orders', '--first', '5', '--json'])).toEqual({
+      command: { kind: 'outbox-dead', subgraph: 'orders', first: 5 },
+      json: true,
+    });
+    expect(parseAdminArgs(['outbox-retry', 'r-1', '--subgraph', 'orders']).command).toEqual({
+      kind: 'outbox-retry',
+      subgraph: 'orders',
+      id: 'r-1',
+    });
+    expect(
+      parseAdminArgs(['outbox-discard', 'r-1', '--subgraph', 'orders', '--reason', 'superseded']).command,
+    ).toEqual({ kind: 'outbox-discard', subgraph: 'orders', id: 'r-1', reason: 'superseded' });
+    fails(['outbox-retry', 'r-1'], /needs --subgraph/);
+    fails(['outbox-retry', '--subgraph', 'orders'], /exactly one outbox row id/);
+    fails(['outbox-discard', 'r-1', '--subgraph', 'orders'], /--reason/);
+    fails(['outbox-discard', 'r-1', '--subgraph', 'orders', '--reason', '  '], /--reason/);
+    fails(['outbox-dead', '--first', '501'], /--first/);
+    fails(['outbox-dead', 'orders'], /takes no arguments/);
+    fails(
+      ['outbox-retry', 'r-1', '--subgraph', 'orders', '--reason', 'x'],
+      /outbox-retry does not take --reason/,
+    );
+  });
+
   it('refuses what it does not understand, with a reason', () => {
     expect(parseAdminArgs([]).command).toEqual({ kind: 'help' });
     expect(parseAdminArgs(['--help']).command).toEqual({ kind: 'help' });

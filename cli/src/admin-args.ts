@@ -20,6 +20,10 @@ export type AdminCommand =
   | { kind: 'rebuild'; readModel: ReadModel; wait: boolean }
   | { kind: 'rebuild-job'; id: string }
   | { kind: 'saga'; checkoutId: string }
+  /** Dead outbox rows of one subgraph, or of every subgraph in the registry. */
+  | { kind: 'outbox-dead'; subgraph?: string; first: number }
+  | { kind: 'outbox-retry'; subgraph: string; id: string }
+  | { kind: 'outbox-discard'; subgraph: string; id: string; reason: string }
   | { kind: 'help' };
 
 export interface ParsedAdmin {
@@ -45,9 +49,18 @@ commands:
   rebuild-job <id>             a rebuild job's status
   saga <checkoutId>            a checkout saga: status, current step, failure and every step with its time
 
+  dead outbox rows (events the bus refused for good; read from the subgraphs' databases):
+  outbox-dead [--subgraph S] [--first N]
+                               dead rows of one subgraph (default: every subgraph), with the rows each holds back
+  outbox-retry <id> --subgraph S
+                               clear its dead mark: the relay publishes it again, then the rows behind it
+  outbox-discard <id> --subgraph S --reason TEXT
+                               never send it, saying why: the rows held back behind it flow again
+
 options: --json prints the raw answer.
 env: GATEWAY_URL (default http://127.0.0.1:4000/graphql); ADMIN_TOKEN, else a sign-in with
-     ACCOUNTS_ADMIN_EMAIL / ACCOUNTS_ADMIN_PASSWORD (default: the development admin of scripts/up.sh).`;
+     ACCOUNTS_ADMIN_EMAIL / ACCOUNTS_ADMIN_PASSWORD (default: the development admin of scripts/up.sh).
+     outbox-*: POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432) and <NAME>_DB, as the services use them.`;
 
 const one = (positionals: string[], what: string): string => {
   if (positionals.length !== 1) throw new UsageError(`expected exactly one ${what}`);
@@ -112,6 +125,24 @@ export function parseAdminArgs(args: readonly string[]): ParsedAdmin {
       return { command: { kind: 'rebuild-job', id: one(positionals, 'job id') }, json };
     case 'saga':
       return { command: { kind: 'saga', checkoutId: one(positionals, 'checkout id') }, json };
+    case 'outbox-dead': {
+      if (positionals.length > 0) throw new UsageError('outbox-dead takes no arguments, only options');
+      const first = v.first === undefined ? 50 : Number(v.first);
+      if (!Number.isInteger(first) || first < 1 || first > 500)
+        throw new UsageError('--first must be a whole number from 1 to 500');
+      return {
+        command: { kind: 'outbox-dead', first, ...(v.subgraph ? { subgraph: v.subgraph } : {}) },
+        json,
+      };
+    }
+    case 'outbox-retry':
+    case 'outbox-discard': {
+      const id = one(positionals, 'outbox row id');
+      if (!v.subgraph) throw new UsageError(`${name} needs --subgraph NAME (the database the row is in)`);
+      if (name === 'outbox-retry') return { command: { kind: name, subgraph: v.subgraph, id }, json };
+      if (!v.reason?.trim()) throw new UsageError('outbox-discard needs --reason "why"');
+      return { command: { kind: name, subgraph: v.subgraph, id, reason: v.reason }, json };
+    }
     default:
       throw new UsageError(`unknown admin command: ${name}`);
   }
@@ -127,6 +158,7 @@ const OPTIONS = {
   after: { type: 'string' },
   reason: { type: 'string' },
   wait: { type: 'boolean' },
+  subgraph: { type: 'string' },
 } as const;
 
 /** Which options each command takes (`--json` goes with all). */
@@ -138,4 +170,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   rebuild: ['wait'],
   'rebuild-job': [],
   saga: [],
+  'outbox-dead': ['subgraph', 'first'],
+  'outbox-retry': ['subgraph'],
+  'outbox-discard': ['subgraph', 'reason'],
 };

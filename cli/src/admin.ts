@@ -3,6 +3,7 @@
 import { GatewayClient, signIn, type Json } from './seed/gateway-client.js';
 import { adminFromEnv } from './seed/index.js';
 import { ADMIN_USAGE, parseAdminArgs, UsageError, type AdminCommand } from './admin-args.js';
+import { runOutbox } from './outbox.js';
 
 const DEAD_LETTER_FIELDS = `id status group code reason attempts originalTopic originalPartition originalOffset key
   eventType deadLetterTopic failedAt receivedAt decidedAt decidedBy discardReason replayMessageId`;
@@ -125,6 +126,9 @@ async function execute(
     io.out(ADMIN_USAGE);
     return 0;
   }
+  // Dead outbox rows live in each subgraph's database, not behind the gateway: no sign-in.
+  if (command.kind === 'outbox-dead' || command.kind === 'outbox-retry' || command.kind === 'outbox-discard')
+    return runOutbox(command, json, io);
   const token = await adminToken(client, io.env);
   const call = (document: string, variables: object) => client.call(document, variables, token);
   const refused = (r: Json): boolean => {

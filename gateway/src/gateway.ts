@@ -91,7 +91,13 @@ export async function startGateway(options: GatewayOptions = {}): Promise<Runnin
       const resolved = options.subgraphUrls?.[name] ?? env[subgraphUrlEnvVar(name)] ?? url;
       if (!resolved) throw new Error(`Subgraph ${name} has no routing URL: set ${subgraphUrlEnvVar(name)}`);
       subgraphUrls.set(name, resolved);
-      return new SubgraphDataSource({ name, url: resolved, gatewaySecret: config.gatewaySecret, timeoutMs });
+      return new SubgraphDataSource({
+        name,
+        url: resolved,
+        gatewaySecret: config.gatewaySecret,
+        timeoutMs,
+        logger,
+      });
     },
   });
 

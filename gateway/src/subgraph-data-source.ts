@@ -4,7 +4,9 @@ import {
   CORRELATION_HEADER,
   GATEWAY_SECRET_HEADER,
   type Actor,
+  type Logger,
 } from '@marketplace/platform';
+import { serviceUnavailableError, unavailability } from './subgraph-errors.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
 
 /** What the gateway knows about the caller; subgraphs verify the token themselves. */
@@ -23,6 +25,8 @@ export interface SubgraphDataSourceOptions {
   gatewaySecret: string;
   /** A subgraph fetch is aborted after this long, so one slow subgraph cannot hold requests open. */
   timeoutMs: number;
+  /** Where a subgraph that cannot answer is logged with its cause (the client only sees SERVICE_UNAVAILABLE). */
+  logger: Logger;
 }
 
 /**
@@ -32,10 +36,34 @@ export interface SubgraphDataSourceOptions {
  */
 export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly gatewaySecret: string;
+  private readonly subgraph: string;
+  private readonly logger: Logger;
 
-  constructor({ name, url, gatewaySecret, timeoutMs }: SubgraphDataSourceOptions) {
+  constructor({ name, url, gatewaySecret, timeoutMs, logger }: SubgraphDataSourceOptions) {
     super({ url, fetcher: subgraphFetcher(timeoutMs, name) });
     this.gatewaySecret = gatewaySecret;
+    this.subgraph = name;
+    this.logger = logger;
+  }
+
+  /**
+   * A subgraph that refused the connection, broke it, did not answer in time or answered 5xx is
+   * `SERVICE_UNAVAILABLE` (retryable) for the client; the cause is logged here, with the
+   * correlation id. Everything else (4xx, GraphQL errors in the answer) keeps Apollo's handling.
+   */
+  override didEncounterError(
+    error: Error,
+    _fetchRequest: Parameters<RemoteGraphQLDataSource['didEncounterError']>[1],
+    fetchResponse?: Parameters<RemoteGraphQLDataSource['didEncounterError']>[2],
+    context?: GatewayContext,
+  ): void {
+    const cause = unavailability(error, fetchResponse);
+    if (cause === undefined) throw error;
+    this.logger.warn(
+      { err: error, serviceName: this.subgraph, cause, correlationId: context?.correlationId },
+      'subgraph unavailable: answered SERVICE_UNAVAILABLE',
+    );
+    throw serviceUnavailableError(this.subgraph);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

@@ -2,6 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { RemoteGraphQLDataSource } from '@apollo/gateway';
 import { failSpan, injectContext, SpanKind, SpanStatusCode, startSpan } from '@marketplace/platform';
+import { SubgraphTimeoutError } from './subgraph-errors.js';
 
 type Fetcher = RemoteGraphQLDataSource['fetcher'];
 type FetcherResponse = Awaited<ReturnType<Fetcher>>;
@@ -71,7 +72,7 @@ function send(
       agent: secure ? agents.https : agents.http,
     });
     const timer = setTimeout(
-      () => req.destroy(new Error(`Subgraph ${url} did not answer within ${timeoutMs} ms`)),
+      () => req.destroy(new SubgraphTimeoutError(`Subgraph ${url} did not answer within ${timeoutMs} ms`)),
       timeoutMs,
     );
     req.once('error', (error) => {

@@ -416,7 +416,11 @@ describe('gateway', () => {
     expect(Date.now() - started).toBeLessThan(1_500);
     expect(response.status).toBe(200);
     expect(response.json.data).toEqual({ slowWidget: null });
-    expect(response.json.errors[0]).toMatchObject({ message: 'Internal server error' });
+    // Typed and retryable (subgraph-unavailable.int-spec.ts covers refused connections and 5xx).
+    expect(response.json.errors[0]).toMatchObject({
+      extensions: { code: 'SERVICE_UNAVAILABLE', retryable: true },
+    });
+    expect(response.text).not.toMatch(/did not answer within|127\.0\.0\.1/);
   });
 
   it('in production, offers no schema discovery: no introspection, suggestions or explorer', async () => {

@@ -129,6 +129,14 @@ export function registeredSubgraph(name: string): SubgraphEntry | undefined {
   return SUBGRAPH_REGISTRY.find((s) => s.name === name);
 }
 
+/**
+ * A service's PostgreSQL database: `<NAME>_DB` when set, else the registry's, else `mp_<name>`. The
+ * service opens it, and so do operator tools reading its tables (the CLI's dead outbox rows).
+ */
+export function serviceDatabase(name: string, env: Record<string, string | undefined>): string {
+  return env[`${name.toUpperCase()}_DB`] ?? registeredSubgraph(name)?.database ?? `mp_${name}`;
+}
+
 /** The subgraphs bench scenario 1 runs as peer-workload stand-ins (bench/src/peer, bench/peer/<name>.graphql). */
 export type PeerBenchSubgraph = Extract<(typeof SUBGRAPH_REGISTRY)[number], { peerBench: true }>['name'];
 export const PEER_BENCH_SUBGRAPHS = SUBGRAPH_REGISTRY.filter((s) => s.peerBench).map(

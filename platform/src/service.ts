@@ -16,7 +16,7 @@ import type { RunningServer } from './http/server.js';
 import type { BackgroundJob } from './jobs.js';
 import { observeConsumerLag, observeOutbox, ServiceMetrics } from './observability/metrics.js';
 import { initTracing } from './observability/tracing.js';
-import { registeredSubgraph } from './registry.js';
+import { registeredSubgraph, serviceDatabase } from './registry.js';
 import {
   shutdownSettings,
   stopInPhases,
@@ -171,7 +171,7 @@ export async function launchService(
   }
   const orm = await createOrm({
     postgresUrl: config.postgresUrl,
-    dbName: overrides.dbName ?? env[`${upper}_DB`] ?? registered?.database ?? `mp_${definition.name}`,
+    dbName: overrides.dbName ?? serviceDatabase(definition.name, env),
     entities: definition.entities,
     migrations: definition.migrations,
     onQuery: overrides.onQuery,

@@ -7,6 +7,7 @@ import {
   ServiceMetrics,
   createLogger,
   createOrm,
+  discardDeadOutboxRow,
   loadConfig,
   migrate,
   observeOutbox,
@@ -127,8 +128,8 @@ describe('outbox relay and a row the bus refuses for good', () => {
     // The lag speaks of what the relay still has to publish: the dead row and its key wait for an operator.
     expect(exposition).toMatch(/^outbox_lag_seconds\{service="outbox-poison-test"\} 0$/m);
 
-    // An operator gives the row up (it stays for audit, dead and marked sent): its key flows again.
-    await em().execute('update outbox set sent_at = now() where id = ?', [poison]);
+    // An operator gives the row up (it stays for audit, dead, discarded, never sent): its key flows again.
+    expect(await discardDeadOutboxRow(em(), poison, 'too large for its topic')).toMatchObject({ ok: true });
     expect(await relay.drain()).toBe(1);
     expect(await state(behind)).toMatchObject({ sent: true, dead: false });
     expect(await metrics.registry.metrics()).toMatch(/^outbox_dead_rows\{service="outbox-poison-test"\} 0$/m);
@@ -149,7 +150,8 @@ describe('outbox relay and a row the bus refuses for good', () => {
     );
     await migrate(orm);
     expect(await state(id)).toMatchObject({ sent: false, dead: false });
-    expect(await new OutboxRelay({ orm, bus, logger }).drain()).toBe(1);
+    // 2: the row given up above lost its marks with the columns; the relay tries it, it is dead again.
+    expect(await new OutboxRelay({ orm, bus, logger }).drain()).toBe(2);
     expect(await state(id)).toMatchObject({ sent: true, dead: false });
   }, 60_000);
 });

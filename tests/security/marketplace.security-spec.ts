@@ -307,10 +307,14 @@ describe('production mode (a gateway with NODE_ENV=production)', () => {
     });
     const malformedText = await malformed.text();
 
+    // Typed and retryable (the gateway README's "Subgraph unavailable"), saying nothing of the cause.
     expect(failing.json.errors).toEqual([
       expect.objectContaining({
-        message: 'Internal server error',
-        extensions: expect.objectContaining({ code: expect.any(String), correlationId: expect.any(String) }),
+        message: expect.stringMatching(/^Service temporarily unavailable/),
+        extensions: expect.objectContaining({
+          code: 'SERVICE_UNAVAILABLE',
+          correlationId: expect.any(String),
+        }),
       }),
     ]);
     for (const text of [failing.text, malformedText]) {

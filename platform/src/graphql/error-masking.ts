@@ -17,7 +17,12 @@ const PUBLIC_CODES = new Set([
   'AUTH.FORBIDDEN',
   'QUERY_TOO_COMPLEX',
   'RATE_LIMITED',
+  // A subgraph the gateway could not reach in time: retryable, its cause only in the gateway's log.
+  'SERVICE_UNAVAILABLE',
 ]);
+
+/** Extensions a public error keeps besides its code: how a client should retry it. */
+const RETRY_EXTENSIONS = ['retryable', 'retryAfterSeconds'] as const;
 
 export interface ErrorMaskingOptions {
   /**
@@ -42,6 +47,9 @@ export function errorMaskingPlugin<TContext extends BaseContext & { correlationI
       PUBLIC_CODES.has(code) || code.startsWith('DOWNSTREAM_') || 'correlationId' in (error.extensions ?? {});
     const message = visible ? error.message : 'Internal server error';
     const extensions: Record<string, unknown> = { code, correlationId };
+    if (PUBLIC_CODES.has(code))
+      for (const key of RETRY_EXTENSIONS)
+        if (error.extensions?.[key] !== undefined) extensions[key] = error.extensions[key];
     if (exposeServiceName && error.extensions?.serviceName)
       extensions.serviceName = error.extensions.serviceName;
     return {

@@ -43,13 +43,14 @@ export function toEnvelope(event: DomainEvent, meta: MessageMeta): EventEnvelope
 
 /**
  * An outbox row `o` the relay is still to publish: unsent, not refused for good by the bus (dead),
- * and not held back behind a dead row of its message key. Dead rows and the rows behind them wait
- * for an operator, not for the relay.
+ * not given up by an operator (discarded), and not held back behind a dead row of its message key
+ * that is still waiting for an operator. Dead rows and the rows behind them wait for an operator
+ * (`dead-outbox-rows.ts`), not for the relay; a discarded row holds nothing back.
  */
-export const RELAYABLE = `o.sent_at is null and o.dead_at is null and not exists (
+export const RELAYABLE = `o.sent_at is null and o.dead_at is null and o.discarded_at is null and not exists (
     select 1 from outbox dead
     where dead.message_key = o.message_key and dead.seq < o.seq
-      and dead.sent_at is null and dead.dead_at is not null)`;
+      and dead.sent_at is null and dead.dead_at is not null and dead.discarded_at is null)`;
 
 /**
  * When the oldest message still waiting in this database's outbox was written, or null when none

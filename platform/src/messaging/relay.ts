@@ -42,7 +42,7 @@ const CLAIM_SQL = `
   from claimed c join outbox o on o.id = c.id
   where not exists (
     select 1 from outbox earlier
-    where earlier.sent_at is null
+    where earlier.sent_at is null and earlier.discarded_at is null
       and earlier.message_key = c.message_key
       and earlier.seq < c.seq
       and earlier.id not in (select id from claimed)

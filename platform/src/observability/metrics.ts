@@ -140,8 +140,10 @@ export class ServiceMetrics {
 /**
  * `outbox_backlog` (unsent rows), `outbox_lag_seconds` (age of the oldest row the relay is still
  * to publish; 0 when none: dead rows and the rows they hold back wait for an operator and are
- * counted by `outbox_dead_rows` instead, so the lag keeps meaning "the bus takes no messages") and `outbox_dead_rows` (rows the bus refused for good, waiting for an operator) from the
- * service's outbox table. One query serves the gauges of a scrape; it reads the partial index of
+ * counted by `outbox_dead_rows` instead, so the lag keeps meaning "the bus takes no messages") and
+ * `outbox_dead_rows` (rows the bus refused for good, waiting for an operator) from the service's
+ * outbox table. Rows an operator discarded are in none of them: they will never be sent and wait
+ * for nobody. One query serves the gauges of a scrape; it reads the partial index of
  * unsent rows, so its cost is the backlog's size, not the table's.
  */
 export function observeOutbox(metrics: ServiceMetrics, orm: Orm): void {
@@ -154,7 +156,7 @@ export function observeOutbox(metrics: ServiceMetrics, orm: Orm): void {
            (select greatest(extract(epoch from clock_timestamp() - min(o.created_at)), 0)
               from outbox o where ${RELAYABLE}) as lag,
            count(*) filter (where dead_at is not null) as dead
-         from outbox where sent_at is null`,
+         from outbox where sent_at is null and discarded_at is null`,
       )
       .then(([row]) => ({
         backlog: Number(row?.backlog ?? 0),
@@ -164,7 +166,7 @@ export function observeOutbox(metrics: ServiceMetrics, orm: Orm): void {
       .finally(() => (inFlight = undefined)));
   metrics.scrapedGauge({
     name: 'outbox_backlog',
-    help: 'Outbox rows committed but not yet published (dead rows and the rows they hold back included)',
+    help: 'Outbox rows committed but not yet published (dead rows and the rows they hold back included, discarded rows not)',
     read: async () => [{ value: (await read()).backlog }],
   });
   metrics.scrapedGauge({

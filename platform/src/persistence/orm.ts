@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import type { EntitySchema, MigrationObject } from '@mikro-orm/core';
 import { Migration20261121000000PlatformOutboxInbox } from './platform-migration.js';
 import { Migration20261207000000PlatformOutboxDeadRows } from './platform-outbox-dead-migration.js';
+import { Migration20261208000000PlatformOutboxDiscardedRows } from './platform-outbox-discard-migration.js';
 import { OutboxMessageSchema } from './outbox-message.js';
 
 export type { EntityManager };
@@ -55,6 +56,10 @@ export async function createOrm(options: OrmOptions): Promise<Orm> {
         {
           name: 'Migration20261207000000PlatformOutboxDeadRows',
           class: Migration20261207000000PlatformOutboxDeadRows,
+        },
+        {
+          name: 'Migration20261208000000PlatformOutboxDiscardedRows',
+          class: Migration20261208000000PlatformOutboxDiscardedRows,
         },
         ...options.migrations,
       ],

@@ -18,6 +18,9 @@ export class OutboxMessage {
   lastError: string | null = null;
   /** Set when the bus refused the row for good: it stays unsent and holds back its key. */
   deadAt: Date | null = null;
+  /** Set when an operator gave a dead row up (`discardDeadOutboxRow`): never sent, no longer holding back its key. */
+  discardedAt: Date | null = null;
+  discardReason: string | null = null;
 }
 
 export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
@@ -35,5 +38,7 @@ export const OutboxMessageSchema = new EntitySchema<OutboxMessage>({
     attempts: { type: 'integer' },
     lastError: { type: 'text', nullable: true },
     deadAt: { type: 'datetime', nullable: true },
+    discardedAt: { type: 'datetime', nullable: true },
+    discardReason: { type: 'text', nullable: true },
   },
 });

@@ -13,7 +13,7 @@ import {
 import { buildSearchRequest, readPage, type PointInTime } from './search-query.js';
 
 /** A client reading relevance pages has this long between two pages (see `search`). */
-export const CURSOR_KEEP_ALIVE = '5m';
+export const CURSOR_KEEP_ALIVE = '2m';
 
 /** Bumped whenever the mapping changes incompatibly; kept in the index's `_meta`. */
 export const MAPPING_VERSION = 2;
@@ -103,10 +103,17 @@ export class ProductIndex implements IndexAdmin, ProductSearcher {
     readonly alias: string,
     /** How long a RELEVANCE cursor's point in time outlives the page that returned it. */
     readonly cursorKeepAlive: string = CURSOR_KEEP_ALIVE,
+    /** Told when a first page could not open a point in time and pages on live scores instead. */
+    private readonly onViewRefused: (error: unknown) => void = () => undefined,
   ) {}
 
-  static connect(node: string, alias: string): ProductIndex {
-    return new ProductIndex(new Client({ node, requestTimeout: 30_000 }), alias);
+  static connect(node: string, alias: string, onViewRefused?: (error: unknown) => void): ProductIndex {
+    return new ProductIndex(
+      new Client({ node, requestTimeout: 30_000 }),
+      alias,
+      CURSOR_KEEP_ALIVE,
+      onViewRefused,
+    );
   }
 
   /**
@@ -191,18 +198,23 @@ export class ProductIndex implements IndexAdmin, ProductSearcher {
    * every hit scores the same constant (browsing a category), so no view is needed.
    */
   async search(request: SearchRequest, options: SearchOptions): Promise<Result<SearchPage>> {
-    if (request.sort !== 'RELEVANCE' || request.text === '') {
-      const response = await this.client.search({
-        index: this.alias,
-        ...buildSearchRequest(request, options),
-      });
-      return ok(readPage(request, response, options.withFacets));
+    if (request.sort !== 'RELEVANCE' || request.text === '') return this.searchLive(request, options);
+    // A relevance cursor without a view pages on live scores, as every cursor did before points
+    // in time: one issued before them, or by a first page that could not open one (below).
+    if (request.after && !request.after.view) return this.searchLive(request, options);
+    let opened: string | null = null;
+    if (!request.after) {
+      try {
+        opened = (await this.client.openPointInTime({ index: this.alias, keep_alive: this.cursorKeepAlive }))
+          .id;
+      } catch (error) {
+        // Elasticsearch keeps a bounded number of points in time (`search.max_open_pit_context`,
+        // 300 per node by default): past it, or with the call failing otherwise, a search still
+        // answers, on live scores, rather than failing for paging it may never need.
+        this.onViewRefused(error);
+        return this.searchLive(request, options);
+      }
     }
-    // A cursor without a view was issued before relevance paged through points in time.
-    if (request.after && !request.after.view) return err(expiredCursor());
-    const opened = request.after
-      ? null
-      : (await this.client.openPointInTime({ index: this.alias, keep_alive: this.cursorKeepAlive })).id;
     const pit: PointInTime = { id: opened ?? request.after!.view!.id, keepAlive: this.cursorKeepAlive };
     let response: estypes.SearchResponse<unknown, Record<string, estypes.AggregationsAggregate>>;
     try {
@@ -221,6 +233,11 @@ export class ProductIndex implements IndexAdmin, ProductSearcher {
     // last pages keep it until it expires, so a client retrying one still gets its answer.
     if (opened && !page.hasNextPage) await this.closePointInTime(response.pit_id ?? opened);
     return ok(page);
+  }
+
+  private async searchLive(request: SearchRequest, options: SearchOptions): Promise<Result<SearchPage>> {
+    const response = await this.client.search({ index: this.alias, ...buildSearchRequest(request, options) });
+    return ok(readPage(request, response, options.withFacets));
   }
 
   private async closePointInTime(id: string): Promise<void> {

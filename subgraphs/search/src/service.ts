@@ -81,7 +81,12 @@ function elasticsearchSearch(env: NodeJS.ProcessEnv): ServiceDefinition {
   let index: ProductIndex | undefined;
   let runner: SearchRebuildRunner | undefined;
   const indexFor = (deps: ServiceDeps) =>
-    (index ??= ProductIndex.connect(deps.config.elasticsearchUrl, indexAlias(env)));
+    (index ??= ProductIndex.connect(deps.config.elasticsearchUrl, indexAlias(env), (error) =>
+      deps.logger.warn(
+        { err: error },
+        'search: no point in time opened; this relevance search pages on live scores',
+      ),
+    ));
 
   return {
     ...common,

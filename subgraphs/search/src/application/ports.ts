@@ -1,5 +1,5 @@
 import type { UseCaseContext } from '@marketplace/platform';
-import type { Clock } from '@marketplace/shared-kernel';
+import type { Clock, Result } from '@marketplace/shared-kernel';
 import type {
   ProductDocument,
   ProductSnapshot,
@@ -115,7 +115,15 @@ export interface SearchOptions {
 }
 
 export interface ProductSearcher {
-  search(request: SearchRequest, options: SearchOptions): Promise<SearchPage>;
+  /**
+   * A page of a search. Following `endCursor` shows every product of the results exactly once,
+   * while other products are indexed meanwhile (Elasticsearch pages RELEVANCE through the view
+   * of its first page; a product changed in between may move across the cursor where an
+   * engine reads live values, and where Elasticsearch had no view to give: past its limit of
+   * open points in time). Rejects a cursor whose view the engine no longer keeps with
+   * `SEARCH.CURSOR_EXPIRED`.
+   */
+  search(request: SearchRequest, options: SearchOptions): Promise<Result<SearchPage>>;
 }
 
 /** What a rebuild needs from the search engine besides writing. */

@@ -1,4 +1,4 @@
-import { ok, type Result } from '@marketplace/shared-kernel';
+import type { Result } from '@marketplace/shared-kernel';
 import { searchRequest, type SearchInput, type SearchPage } from '../domain/search-request.js';
 import type { ProductSearcher, SearchState } from './ports.js';
 
@@ -19,5 +19,5 @@ export async function searchProducts(
   const request = searchRequest(input);
   if (!request.ok) return request;
   const excludedSellerIds = await deps.state.suspendedSellerIds();
-  return ok(await deps.searcher.search(request.value, { excludedSellerIds, withFacets: options.withFacets }));
+  return deps.searcher.search(request.value, { excludedSellerIds, withFacets: options.withFacets });
 }

@@ -11,17 +11,39 @@ export type SearchSort = (typeof SORTS)[number];
 export interface CursorPosition {
   sort: SearchSort;
   after: [number, string];
+  /**
+   * The frozen view of the index the first page was read from, when the engine pages through
+   * one: a score only compares with scores of the same view (Elasticsearch's depend on
+   * index-wide statistics that every indexed document changes). `id` and `position` (the hit's
+   * place in that view, the engine's own tie-breaker) mean something to the engine only.
+   */
+  view?: CursorView;
+}
+
+export interface CursorView {
+  id: string;
+  position: number;
 }
 
 const CURSOR_VERSION = 1;
-const MAX_CURSOR_LENGTH = 512;
+const MAX_VIEW_ID_LENGTH = 1_500;
+const MAX_CURSOR_LENGTH = 2_200;
 
 export const invalidCursor = () =>
   domainError('SEARCH.INVALID_CURSOR', 'The cursor is not one this search returned', 'after');
 
+/** The view a cursor pages through is gone (kept for a bounded time, or the index was rebuilt). */
+export const expiredCursor = () =>
+  domainError(
+    'SEARCH.CURSOR_EXPIRED',
+    'The results this cursor pages through have expired; search again without a cursor',
+    'after',
+  );
+
 /** An opaque cursor: base64url of a small JSON object. Clients must not build or read it. */
 export function encodeCursor(position: CursorPosition): string {
-  const json = JSON.stringify({ v: CURSOR_VERSION, s: position.sort, a: position.after });
+  const view = position.view ? { p: [position.view.id, position.view.position] } : {};
+  const json = JSON.stringify({ v: CURSOR_VERSION, s: position.sort, a: position.after, ...view });
   return Buffer.from(json, 'utf8').toString('base64url');
 }
 
@@ -36,11 +58,24 @@ export function decodeCursor(cursor: string, sort: SearchSort): Result<CursorPos
     return err(invalidCursor());
   }
   if (typeof parsed !== 'object' || parsed === null) return err(invalidCursor());
-  const { v, s, a } = parsed as { v?: unknown; s?: unknown; a?: unknown };
+  const { v, s, a, p } = parsed as { v?: unknown; s?: unknown; a?: unknown; p?: unknown };
   if (v !== CURSOR_VERSION || s !== sort || !Array.isArray(a) || a.length !== 2) return err(invalidCursor());
   const [value, productId] = a as unknown[];
   if (typeof value !== 'number' || !Number.isFinite(value)) return err(invalidCursor());
   if (sort !== 'RELEVANCE' && !Number.isSafeInteger(value)) return err(invalidCursor());
   if (typeof productId !== 'string' || !isUuid(productId)) return err(invalidCursor());
-  return ok({ sort, after: [value, productId] });
+  if (p === undefined) return ok({ sort, after: [value, productId] });
+  const view = decodeView(p);
+  if (!view) return err(invalidCursor());
+  return ok({ sort, after: [value, productId], view });
+}
+
+function decodeView(p: unknown): CursorView | null {
+  if (!Array.isArray(p) || p.length !== 2) return null;
+  const [id, position] = p as unknown[];
+  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_VIEW_ID_LENGTH) return null;
+  // Elasticsearch point-in-time ids are base64 (either alphabet, padded).
+  if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(id)) return null;
+  if (!Number.isSafeInteger(position) || (position as number) < 0) return null;
+  return { id, position: position as number };
 }

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client, errors, type estypes } from '@elastic/elasticsearch';
+import { err, ok, type Result } from '@marketplace/shared-kernel';
 import type { SearchPage, SearchRequest } from '../../domain/search-request.js';
+import { expiredCursor, invalidCursor } from '../../domain/cursor.js';
 import {
   IndexUnavailableError,
   type IndexAdmin,
@@ -8,7 +10,10 @@ import {
   type SearchOptions,
   type VersionedDocument,
 } from '../../application/ports.js';
-import { buildSearchRequest, readPage } from './search-query.js';
+import { buildSearchRequest, readPage, type PointInTime } from './search-query.js';
+
+/** A client reading relevance pages has this long between two pages (see `search`). */
+export const CURSOR_KEEP_ALIVE = '2m';
 
 /** Bumped whenever the mapping changes incompatibly; kept in the index's `_meta`. */
 export const MAPPING_VERSION = 2;
@@ -96,10 +101,19 @@ export class ProductIndex implements IndexAdmin, ProductSearcher {
   constructor(
     readonly client: Client,
     readonly alias: string,
+    /** How long a RELEVANCE cursor's point in time outlives the page that returned it. */
+    readonly cursorKeepAlive: string = CURSOR_KEEP_ALIVE,
+    /** Told when a first page could not open a point in time and pages on live scores instead. */
+    private readonly onViewRefused: (error: unknown) => void = () => undefined,
   ) {}
 
-  static connect(node: string, alias: string): ProductIndex {
-    return new ProductIndex(new Client({ node, requestTimeout: 30_000 }), alias);
+  static connect(node: string, alias: string, onViewRefused?: (error: unknown) => void): ProductIndex {
+    return new ProductIndex(
+      new Client({ node, requestTimeout: 30_000 }),
+      alias,
+      CURSOR_KEEP_ALIVE,
+      onViewRefused,
+    );
   }
 
   /**
@@ -171,12 +185,64 @@ export class ProductIndex implements IndexAdmin, ProductSearcher {
     }
   }
 
-  async search(request: SearchRequest, options: SearchOptions): Promise<SearchPage> {
-    const response = await this.client.search({
-      index: this.alias,
-      ...buildSearchRequest(request, options),
-    });
-    return readPage(request, response, options.withFacets);
+  /**
+   * Price and newest sort on values of the documents: a keyset over them stays in place
+   * whatever else is indexed. Scores do not: BM25 reads index-wide statistics (document count,
+   * field lengths, term frequencies, deleted documents until merged), so every refresh after a
+   * write — any product's — shifts every score, and a `search_after` score from the previous
+   * page then skips or repeats products. RELEVANCE therefore pages through a point in time
+   * opened for the first page (the same segments, statistics and scores for every page),
+   * carried in the cursor and kept alive for `cursorKeepAlive` after each page. A point in
+   * time that expired, was closed or belonged to an index a rebuild deleted answers
+   * `SEARCH.CURSOR_EXPIRED`: the client searches again from the first page. Without words
+   * every hit scores the same constant (browsing a category), so no view is needed.
+   */
+  async search(request: SearchRequest, options: SearchOptions): Promise<Result<SearchPage>> {
+    if (request.sort !== 'RELEVANCE' || request.text === '') return this.searchLive(request, options);
+    // A relevance cursor without a view pages on live scores, as every cursor did before points
+    // in time: one issued before them, or by a first page that could not open one (below).
+    if (request.after && !request.after.view) return this.searchLive(request, options);
+    let opened: string | null = null;
+    if (!request.after) {
+      try {
+        opened = (await this.client.openPointInTime({ index: this.alias, keep_alive: this.cursorKeepAlive }))
+          .id;
+      } catch (error) {
+        // Elasticsearch keeps a bounded number of points in time (`search.max_open_pit_context`,
+        // 300 per node by default): past it, or with the call failing otherwise, a search still
+        // answers, on live scores, rather than failing for paging it may never need.
+        this.onViewRefused(error);
+        return this.searchLive(request, options);
+      }
+    }
+    const pit: PointInTime = { id: opened ?? request.after!.view!.id, keepAlive: this.cursorKeepAlive };
+    let response: estypes.SearchResponse<unknown, Record<string, estypes.AggregationsAggregate>>;
+    try {
+      response = await this.client.search(buildSearchRequest(request, options, pit));
+    } catch (error) {
+      if (opened) await this.closePointInTime(opened);
+      if (opened || !(error instanceof errors.ResponseError)) throw error;
+      // Only a point in time the client sent can be gone or garbled.
+      if (error.statusCode === 404) return err(expiredCursor());
+      if (error.statusCode === 400 && error.body?.error?.type === 'illegal_argument_exception')
+        return err(invalidCursor());
+      throw error;
+    }
+    const page = readPage(request, response, options.withFacets);
+    // Nobody can page on from a first page that is the only one: free the view at once. Later
+    // last pages keep it until it expires, so a client retrying one still gets its answer.
+    if (opened && !page.hasNextPage) await this.closePointInTime(response.pit_id ?? opened);
+    return ok(page);
+  }
+
+  private async searchLive(request: SearchRequest, options: SearchOptions): Promise<Result<SearchPage>> {
+    const response = await this.client.search({ index: this.alias, ...buildSearchRequest(request, options) });
+    return ok(readPage(request, response, options.withFacets));
+  }
+
+  private async closePointInTime(id: string): Promise<void> {
+    // Best effort: an unclosed point in time expires by itself after `cursorKeepAlive`.
+    await this.client.closePointInTime({ id }).catch(() => undefined);
   }
 
   async refresh(index: string): Promise<void> {

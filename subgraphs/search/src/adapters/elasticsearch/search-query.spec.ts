@@ -32,6 +32,28 @@ describe('search query building', () => {
     expect(body.aggs).toBeUndefined();
   });
 
+  it('searches a point in time (no index) with the position in it after the sort values, failing on a failed shard', () => {
+    const pit = { id: 'cGl0', keepAlive: '5m' };
+    const first = buildSearchRequest(request(), noFacets, pit);
+    expect(first).toMatchObject({
+      pit: { id: 'cGl0', keep_alive: '5m' },
+      allow_partial_search_results: false,
+    });
+    expect(first.search_after).toBeUndefined();
+    expect(first.index).toBeUndefined();
+    const after = {
+      sort: 'RELEVANCE' as const,
+      after: [1.5, id(2)] as [number, string],
+      view: { id: 'cGl0', position: 9 },
+    };
+    expect(buildSearchRequest(request({ after }), noFacets, pit).search_after).toEqual([1.5, id(2), 9]);
+    // Without a point in time: the sort values alone, as for price and newest.
+    const byPrice = { sort: 'PRICE_ASC' as const, after: [900, id(2)] as [number, string] };
+    const plain = buildSearchRequest(request({ sort: 'PRICE_ASC', after: byPrice }), noFacets);
+    expect(plain.search_after).toEqual([900, id(2)]);
+    expect(plain.pit).toBeUndefined();
+  });
+
   it('matches everything for an empty query', () => {
     expect(buildSearchRequest(request({ text: '' }), noFacets).query?.bool?.must).toEqual([
       { match_all: {} },
@@ -144,6 +166,25 @@ describe('search response reading', () => {
       endCursor: { sort: 'RELEVANCE', after: [1.5, id(2)] },
       hasNextPage: true,
       facets: null,
+    });
+  });
+
+  it('puts the point in time Elasticsearch answered with and the last hit position into the cursor', () => {
+    const inView = (n: number, score: number) => ({ ...hit(n, score), sort: [score, id(n), n + 40] });
+    const response = {
+      took: 1,
+      timed_out: false,
+      pit_id: 'bmV3ZXI=',
+      _shards: { total: 1, successful: 1, failed: 0 },
+      hits: {
+        total: { value: 3, relation: 'eq' as const },
+        hits: [inView(1, 2.5), inView(2, 1.5), inView(3, 0.5)],
+      },
+    };
+    expect(readPage(request(), response, false).endCursor).toEqual({
+      sort: 'RELEVANCE',
+      after: [1.5, id(2)],
+      view: { id: 'bmV3ZXI=', position: 42 },
     });
   });
 

@@ -164,13 +164,27 @@ function facetAggregations(request: SearchRequest, clauses: Map<string, Query>) 
   return aggs;
 }
 
+/** A point in time to search in, kept alive for `keepAlive` after this request. */
+export interface PointInTime {
+  id: string;
+  keepAlive: string;
+}
+
 /**
  * The Elasticsearch request for a search. Visibility (published, seller not suspended) is part
  * of the query, so facets never count hidden products. Without facets the user's filters join
  * the query; with facets they become the post filter, and each facet aggregation applies all
  * filters but its own.
+ *
+ * In a point in time (RELEVANCE) Elasticsearch adds its own tie-breaker, `_shard_doc`, after
+ * the sort: `search_after` then carries the hit's position in that view as a third value. A
+ * failed shard fails the request instead of answering a page with its hits missing.
  */
-export function buildSearchRequest(request: SearchRequest, options: SearchOptions): estypes.SearchRequest {
+export function buildSearchRequest(
+  request: SearchRequest,
+  options: SearchOptions,
+  pit: PointInTime | null = null,
+): estypes.SearchRequest {
   const clauses = filterClauses(request.filter);
   const visibility: Query[] = [{ term: { status: SEARCHABLE_STATUS } }];
   const query: Query = {
@@ -188,10 +202,18 @@ export function buildSearchRequest(request: SearchRequest, options: SearchOption
     _source: false,
     query,
     sort: SORT_CLAUSES[request.sort],
-    ...(request.after ? { search_after: request.after.after } : {}),
+    ...(pit ? { pit: { id: pit.id, keep_alive: pit.keepAlive }, allow_partial_search_results: false } : {}),
+    ...searchAfter(request, pit),
     ...(options.withFacets && clauses.size > 0 ? { post_filter: all(clauses.values()) } : {}),
     ...(options.withFacets ? { aggs: facetAggregations(request, clauses) } : {}),
   };
+}
+
+function searchAfter(request: SearchRequest, pit: PointInTime | null): Partial<estypes.SearchRequest> {
+  const after = request.after;
+  if (!after) return {};
+  if (pit && after.view) return { search_after: [...after.after, after.view.position] };
+  return { search_after: after.after };
 }
 
 interface Bucket {
@@ -239,7 +261,11 @@ export function readFacets(request: SearchRequest, aggregations: Record<string, 
   return { categories, priceRanges, attributes: [...filtered, ...others] };
 }
 
-/** Turns the response into a page: one hit more than asked tells whether another page exists. */
+/**
+ * Turns the response into a page: one hit more than asked tells whether another page exists.
+ * In a point in time the cursor carries the id Elasticsearch answered with (it may change
+ * between requests) and the last hit's `_shard_doc`.
+ */
 export function readPage(
   request: SearchRequest,
   response: estypes.SearchResponse<unknown, Record<string, estypes.AggregationsAggregate>>,
@@ -249,9 +275,12 @@ export function readPage(
   const page = hits.slice(0, request.first);
   const last = page.at(-1);
   const total = response.hits.total;
+  const sort = last?.sort ?? [];
+  const view =
+    response.pit_id && sort.length === 3 ? { view: { id: response.pit_id, position: Number(sort[2]) } } : {};
   const endCursor: CursorPosition | null =
-    last?.sort && last.sort.length === 2
-      ? { sort: request.sort, after: [Number(last.sort[0]), String(last.sort[1])] }
+    sort.length === 2 || (sort.length === 3 && response.pit_id)
+      ? { sort: request.sort, after: [Number(sort[0]), String(sort[1])], ...view }
       : null;
   return {
     total: typeof total === 'number' ? total : (total?.value ?? 0),

@@ -56,7 +56,12 @@ export function createSearchResolver(searcher: (em: RequestContext['em']) => Pro
       @Arg('query', () => String, { defaultValue: '', description: 'Words to match; empty matches all.' })
       query: string,
       @Arg('first', () => Int, { defaultValue: 20 }) first: number,
-      @Arg('after', () => String, { nullable: true, description: 'The endCursor of the previous page.' })
+      @Arg('after', () => String, {
+        nullable: true,
+        description:
+          'The endCursor of the previous page. SEARCH.CURSOR_EXPIRED: the results it paged through ' +
+          'are no longer kept (a few minutes after the last page); search again without it.',
+      })
       after: string | null,
       @Arg('sort', () => ProductSearchSort, { defaultValue: ProductSearchSort.RELEVANCE })
       sort: ProductSearchSort,

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { ok, type Result } from '@marketplace/shared-kernel';
 import {
   PRICE_BUCKET_EDGES,
   type SearchFacets,
@@ -109,7 +110,11 @@ export class PgProductIndex implements IndexAdmin, ProductSearcher {
        where not exists (select 1 from search_term s where s.term = w.term)`);
   }
 
-  async search(request: SearchRequest, options: SearchOptions): Promise<SearchPage> {
+  /**
+   * A keyset over live values: no view is kept (`ts_rank` reads no corpus statistics, but the
+   * typo alternatives of a query word come from the indexed vocabulary, see the README).
+   */
+  async search(request: SearchRequest, options: SearchOptions): Promise<Result<SearchPage>> {
     const plan = planSearch(this.alias, request, options, await this.tsQuery(request.text));
     const rows = await this.rows<{
       total: number;
@@ -122,13 +127,13 @@ export class PgProductIndex implements IndexAdmin, ProductSearcher {
     const endCursor: CursorPosition | null = last
       ? { sort: request.sort, after: [Number(last.sort_value), last.product_id!] }
       : null;
-    return {
+    return ok({
       total: Number(rows[0]?.total ?? 0),
       productIds: page.map((row) => row.product_id!),
       endCursor,
       hasNextPage: hits.length > request.first,
       facets: options.withFacets ? await this.facets(plan, request) : null,
-    };
+    });
   }
 
   /**

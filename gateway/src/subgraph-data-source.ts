@@ -6,7 +6,7 @@ import {
   type Actor,
   type Logger,
 } from '@marketplace/platform';
-import { serviceUnavailableError, unavailability } from './subgraph-errors.js';
+import { isMutation, serviceUnavailableError, unavailability } from './subgraph-errors.js';
 import { subgraphFetcher } from './subgraph-fetcher.js';
 
 /** What the gateway knows about the caller; subgraphs verify the token themselves. */
@@ -56,14 +56,22 @@ export class SubgraphDataSource extends RemoteGraphQLDataSource<GatewayContext> 
     _fetchRequest: Parameters<RemoteGraphQLDataSource['didEncounterError']>[1],
     fetchResponse?: Parameters<RemoteGraphQLDataSource['didEncounterError']>[2],
     context?: GatewayContext,
+    request?: Parameters<RemoteGraphQLDataSource['didEncounterError']>[4],
   ): void {
-    const cause = unavailability(error, fetchResponse);
-    if (cause === undefined) throw error;
+    const unavailable = unavailability(error, fetchResponse);
+    if (unavailable === undefined) throw error;
+    const retryable = unavailable.notRun || !isMutation(request?.query);
     this.logger.warn(
-      { err: error, serviceName: this.subgraph, cause, correlationId: context?.correlationId },
+      {
+        err: error,
+        serviceName: this.subgraph,
+        cause: unavailable.cause,
+        retryable,
+        correlationId: context?.correlationId,
+      },
       'subgraph unavailable: answered SERVICE_UNAVAILABLE',
     );
-    throw serviceUnavailableError(this.subgraph);
+    throw serviceUnavailableError(this.subgraph, retryable);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {

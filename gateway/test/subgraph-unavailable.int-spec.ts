@@ -9,13 +9,15 @@ import { startGateway, type RunningGateway } from '../src/gateway.js';
 /*
  * A subgraph the gateway cannot get an answer from (nothing listens on its port, it answers 503,
  * or it holds the request past SUBGRAPH_TIMEOUT_MS, as right after a stack starts under load):
- * the client gets a typed, retryable SERVICE_UNAVAILABLE, never INTERNAL_SERVER_ERROR, and no
- * address, errno or stack; the cause goes to the gateway's log.
+ * the client gets a typed SERVICE_UNAVAILABLE, never INTERNAL_SERVER_ERROR, and no address, errno
+ * or stack; the cause goes to the gateway's log. Retryable for reads, and for writes the subgraph
+ * cannot have run.
  */
 const sdl = parse(`
   extend schema @link(url: "https://specs.apollo.dev/federation/v2.7", import: ["@key"])
   type Widget @key(fields: "id") { id: ID! name: String! }
   type Query { widget(id: ID!): Widget }
+  type Mutation { renameWidget(id: ID!, name: String!): Widget }
 `);
 
 /** A plain HTTP server standing in for a subgraph that misbehaves at the HTTP level. */
@@ -47,7 +49,12 @@ describe('gateway: a subgraph that cannot answer', () => {
     });
     // Reads the request, never answers.
     const hanging = await listen((req) => req.resume());
-    servers.push(failing, hanging);
+    // A failure of the request itself, not of the subgraph's availability.
+    const broken = await listen((_req, res) => {
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('boom');
+    });
+    servers.push(failing, hanging, broken);
 
     const start = (url: string, env: NodeJS.ProcessEnv = {}) =>
       startGateway({
@@ -60,6 +67,7 @@ describe('gateway: a subgraph that cannot answer', () => {
     gateways.refused = await start(refusedUrl);
     gateways.failing = await start(urlOf(failing));
     gateways.hanging = await start(urlOf(hanging));
+    gateways.broken = await start(urlOf(broken));
     gateways.production = await start(refusedUrl, {
       NODE_ENV: 'production',
       AUTH_JWT_SECRET: 'a-production-grade-jwt-secret-0123456789',
@@ -75,11 +83,11 @@ describe('gateway: a subgraph that cannot answer', () => {
     }
   });
 
-  const ask = async (gateway: RunningGateway) => {
+  const ask = async (gateway: RunningGateway, query = '{ widget(id: "1") { id name } }') => {
     const response = await fetch(gateway.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-correlation-id': 'corr-unavailable' },
-      body: JSON.stringify({ query: '{ widget(id: "1") { id name } }' }),
+      body: JSON.stringify({ query }),
     });
     const text = await response.text();
     return { status: response.status, text, json: JSON.parse(text) };
@@ -121,6 +129,31 @@ describe('gateway: a subgraph that cannot answer', () => {
       }),
       'subgraph unavailable: answered SERVICE_UNAVAILABLE',
     ]);
+  });
+
+  const rename = 'mutation { renameWidget(id: "1", name: "Sprocket") { id } }';
+
+  it.each([
+    ['refused the connection (nothing ran)', 'refused', true],
+    ['answered 503 (nothing ran)', 'failing', true],
+    ['did not answer in time (it may have run)', 'hanging', false],
+  ])('marks a mutation whose subgraph %s retryable: %s', async (_what, which, retryable) => {
+    const response = await ask(gateways[which]!, rename);
+    expect(response.json.errors).toEqual([
+      {
+        message: retryable
+          ? 'Service temporarily unavailable: part of the API did not answer. Retry in 1 s.'
+          : 'Service temporarily unavailable: part of the API did not answer in time; the change may have been made. Check before repeating it.',
+        extensions: expect.objectContaining({ code: 'SERVICE_UNAVAILABLE', retryable }),
+      },
+    ]);
+  });
+
+  it('keeps a 500 (a failure of the request, not of availability) out of SERVICE_UNAVAILABLE', async () => {
+    const response = await ask(gateways.broken!);
+    expect(response.json.errors).toHaveLength(1);
+    expect(response.json.errors[0].extensions.code).not.toBe('SERVICE_UNAVAILABLE');
+    expect(response.json.errors[0].extensions.retryable).toBeUndefined();
   });
 
   it('in production, answers the same code without naming the subgraph', async () => {

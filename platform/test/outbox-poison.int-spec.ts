@@ -150,8 +150,8 @@ describe('outbox relay and a row the bus refuses for good', () => {
     );
     await migrate(orm);
     expect(await state(id)).toMatchObject({ sent: false, dead: false });
-    // 2: the row given up above lost its marks with the columns; the relay tries it, it is dead again.
-    expect(await new OutboxRelay({ orm, bus, logger }).drain()).toBe(2);
+    // The row given up above stays given up across the migrations (marked sent on the way down).
+    expect(await new OutboxRelay({ orm, bus, logger }).drain()).toBe(1);
     expect(await state(id)).toMatchObject({ sent: true, dead: false });
   }, 60_000);
 });

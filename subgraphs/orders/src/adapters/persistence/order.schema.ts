@@ -166,17 +166,22 @@ export class Migration20270101000100SubOrderStatusCheck extends Migration {
  * Refund requests live in the order's `refund_requests` document, so their status had no CHECK:
  * every element of the array now names one, and only values of the domain's set (`REFUND_STATUS`,
  * spelled out as it is today; the integration spec compares it with the live constraint).
- * Existing rows pass: the document is only ever written from the aggregate's typed values.
+ * Added `not valid`: every insert and update is checked from the migration on, but the existing
+ * rows are not scanned (a jsonpath query each) while the table's exclusive lock blocks every
+ * order; they were only ever written from the aggregate's typed values. An operator can check
+ * them later without blocking writes: `alter table orders validate constraint
+ * orders_refund_requests_status_check`.
  */
 export class Migration20270102000100RefundStatusCheck extends Migration {
   override async up(): Promise<void> {
+    this.addSql(`set local lock_timeout = '5s'`);
     this.addSql(`
       alter table orders add constraint orders_refund_requests_status_check check (
         jsonb_typeof(refund_requests) = 'array'
         and jsonb_array_length(jsonb_path_query_array(refund_requests, '$[*].status'))
           = jsonb_array_length(refund_requests)
         and jsonb_path_query_array(refund_requests, '$[*].status')
-          <@ '["REQUESTED", "APPROVED", "REJECTED", "COMPLETED", "FAILED"]'::jsonb)`);
+          <@ '["REQUESTED", "APPROVED", "REJECTED", "COMPLETED", "FAILED"]'::jsonb) not valid`);
   }
 }
 

@@ -33,6 +33,11 @@ function forbiddenCharacter(chars: readonly string[], multiline: boolean): strin
 
 const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
+/** Why `text` refuses a value. */
+export type TextRefusal = DomainError<
+  'VALIDATION.CONTROL_CHARACTERS' | 'VALIDATION.TOO_SHORT' | 'VALIDATION.TOO_LONG'
+>;
+
 /**
  * The one rule for free text: normalised to NFC (so "é" typed two ways is one string) and
  * trimmed; refuses control, format (bidi override, zero-width) and separator characters with
@@ -41,11 +46,6 @@ const codePoint = (c: string) => `U+${c.codePointAt(0)!.toString(16).toUpperCase
  * text (descriptions, review bodies, reasons) keeps \n and \t, and its \r\n and lone \r
  * become \n.
  */
-/** Why `text` refuses a value. */
-export type TextRefusal = DomainError<
-  'VALIDATION.CONTROL_CHARACTERS' | 'VALIDATION.TOO_SHORT' | 'VALIDATION.TOO_LONG'
->;
-
 export function text(
   field: string,
   value: string,

@@ -233,14 +233,14 @@ export async function restockCancelledOrder(
   });
 }
 
+/** `change`'s refusals (codes `C`), or the order's reference refused. */
+type OrderReservationRefusal<C extends string> = DomainError<C | FirmReferenceRefusal['code']>;
+
 /**
  * Runs `change` on the order's reservation `order:<orderId>` in one transaction (reference, then
  * reservation row, then its stock rows locked). An order never reserved here (or a `firstTime`
  * that says the message was applied before) changes nothing: 0 units.
  */
-/** `change`'s refusals (codes `C`), or the order's reference refused. */
-type OrderReservationRefusal<C extends string> = DomainError<C | FirmReferenceRefusal['code']>;
-
 function changeOrderReservation<C extends string>(
   orderId: string,
   ctx: InventoryContext,

@@ -66,6 +66,10 @@ export async function reserveStock(
   });
 }
 
+/** Every way `releaseReservation` can refuse: the consumer's `expected` list is checked against it. */
+export type ReleaseRefusal =
+  FirmReferenceRefusal | DomainError<'RESERVATION.NOT_A_HOLD' | 'RESERVATION.INVALID_TRANSITION'>;
+
 /**
  * Gives a reservation's units back; releasing again changes nothing. Releasing a reference that
  * was never reserved records that, so a reservation arriving late for it holds nothing.
@@ -75,10 +79,6 @@ export async function reserveStock(
  * compensation: the cart keeps its lines) gives them back to that hold, in the same transaction,
  * as far as the hold's cap and the stock allow; a hold whose cart is gone gets nothing.
  */
-/** Every way `releaseReservation` can refuse: the consumer's `expected` list is checked against it. */
-export type ReleaseRefusal =
-  FirmReferenceRefusal | DomainError<'RESERVATION.NOT_A_HOLD' | 'RESERVATION.INVALID_TRANSITION'>;
-
 export async function releaseReservation(
   rawReference: string,
   ctx: InventoryContext,
@@ -122,10 +122,6 @@ export async function releaseReservation(
   });
 }
 
-/**
- * Reserved units become committed (checkout placed the order); committing again changes nothing.
- * `cart:` references are refused: a cart hold is never committed.
- */
 /** Every way `commitReservation` can refuse: the consumer's `expected` list is checked against it. */
 export type CommitRefusal =
   | FirmReferenceRefusal
@@ -136,6 +132,10 @@ export type CommitRefusal =
       | 'RESERVATION.INVALID_TRANSITION'
     >;
 
+/**
+ * Reserved units become committed (checkout placed the order); committing again changes nothing.
+ * `cart:` references are refused: a cart hold is never committed.
+ */
 export async function commitReservation(
   rawReference: string,
   ctx: InventoryContext,

@@ -76,17 +76,31 @@ export function createSearchService(env: NodeJS.ProcessEnv = process.env): Servi
   return searchEngine(env) === 'postgres' ? postgresSearch(env) : elasticsearchSearch(env);
 }
 
+/**
+ * Past Elasticsearch's limit of open points in time every word search would say so: one warn a
+ * minute, with how many searches paged on live scores since the last one.
+ */
+function viewRefusedLog(deps: ServiceDeps): (error: unknown) => void {
+  let lastAt = 0;
+  let since = 0;
+  return (error) => {
+    since++;
+    if (Date.now() - lastAt < 60_000) return;
+    deps.logger.warn(
+      { err: error, searches: since },
+      'search: no point in time opened; relevance searches page on live scores (raise search.max_open_pit_context?)',
+    );
+    lastAt = Date.now();
+    since = 0;
+  };
+}
+
 /** Documents in Elasticsearch: the index is created at start, its health is a readiness check. */
 function elasticsearchSearch(env: NodeJS.ProcessEnv): ServiceDefinition {
   let index: ProductIndex | undefined;
   let runner: SearchRebuildRunner | undefined;
   const indexFor = (deps: ServiceDeps) =>
-    (index ??= ProductIndex.connect(deps.config.elasticsearchUrl, indexAlias(env), (error) =>
-      deps.logger.warn(
-        { err: error },
-        'search: no point in time opened; this relevance search pages on live scores',
-      ),
-    ));
+    (index ??= ProductIndex.connect(deps.config.elasticsearchUrl, indexAlias(env), viewRefusedLog(deps)));
 
   return {
     ...common,

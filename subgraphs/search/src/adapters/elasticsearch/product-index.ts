@@ -224,8 +224,8 @@ export class ProductIndex implements IndexAdmin, ProductSearcher {
       if (opened || !(error instanceof errors.ResponseError)) throw error;
       // Only a point in time the client sent can be gone or garbled.
       if (error.statusCode === 404) return err(expiredCursor());
-      if (error.statusCode === 400 && error.body?.error?.type === 'illegal_argument_exception')
-        return err(invalidCursor());
+      // The request is the server's own but for the point in time the client sent: a 400 is that id.
+      if (error.statusCode === 400) return err(invalidCursor());
       throw error;
     }
     const page = readPage(request, response, options.withFacets);

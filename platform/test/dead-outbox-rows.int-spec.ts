@@ -15,7 +15,7 @@ import {
   retryDeadOutboxRow,
   type Orm,
 } from '@marketplace/platform';
-import { createTestTopics, uniqueSuffix, waitFor } from '@marketplace/platform/testing';
+import { createTestTopics, uniqueSuffix, waitFor, writeOutboxProbe } from '@marketplace/platform/testing';
 
 /*
  * The operator's decisions on dead outbox rows (what `marketplace admin outbox-*` runs), on a real
@@ -32,23 +32,7 @@ let bus: KafkaBus;
 
 const em = () => orm.em.fork() as EntityManager;
 
-async function outboxRow(key: string, size = 100): Promise<string> {
-  const id = newId();
-  const envelope = {
-    id,
-    type: 'test.probe',
-    version: 1,
-    aggregateId: key,
-    correlationId: `c-${id}`,
-    pad: 'x'.repeat(size),
-  };
-  await em().execute(
-    `insert into outbox (id, topic, message_key, event_type, event_version, envelope)
-     values (?, ?, ?, 'test.probe', 1, ?::jsonb)`,
-    [id, small, key, JSON.stringify(envelope)],
-  );
-  return id;
-}
+const outboxRow = (key: string, size?: number) => writeOutboxProbe(em(), small, key, size);
 
 const state = async (id: string) =>
   (

@@ -14,7 +14,7 @@ import {
   oldestUnsentAt,
   type Orm,
 } from '@marketplace/platform';
-import { createTestTopics, uniqueSuffix } from '@marketplace/platform/testing';
+import { createTestTopics, uniqueSuffix, writeOutboxProbe } from '@marketplace/platform/testing';
 
 /*
  * A row Kafka can never take (here larger than its topic's max.message.bytes) among rows it
@@ -31,24 +31,7 @@ let bus: KafkaBus;
 
 const em = () => orm.em.fork() as EntityManager;
 
-/** Writes an outbox row as `appendToOutbox` would, with an envelope of about `size` characters. */
-async function outboxRow(topic: string, key: string, size = 100): Promise<string> {
-  const id = newId();
-  const envelope = {
-    id,
-    type: 'test.probe',
-    version: 1,
-    aggregateId: key,
-    correlationId: `c-${id}`,
-    pad: 'x'.repeat(size),
-  };
-  await em().execute(
-    `insert into outbox (id, topic, message_key, event_type, event_version, envelope)
-     values (?, ?, ?, 'test.probe', 1, ?::jsonb)`,
-    [id, topic, key, JSON.stringify(envelope)],
-  );
-  return id;
-}
+const outboxRow = (topic: string, key: string, size?: number) => writeOutboxProbe(em(), topic, key, size);
 
 const state = async (id: string) =>
   (

@@ -41,3 +41,30 @@ export async function publishEnvelopes(
     messages: envelopes.map((e) => ({ key: e.aggregateId, value: JSON.stringify(e) })),
   });
 }
+
+/**
+ * Writes an unsent outbox row as `appendToOutbox` would, with a probe envelope of about `size`
+ * characters (a size past a topic's `max.message.bytes` makes a row the bus refuses for good).
+ */
+export async function writeOutboxProbe(
+  em: { execute(sql: string, params: unknown[]): Promise<unknown> },
+  topic: string,
+  key: string,
+  size = 100,
+): Promise<string> {
+  const id = newId();
+  const envelope = {
+    id,
+    type: 'test.probe',
+    version: 1,
+    aggregateId: key,
+    correlationId: `c-${id}`,
+    pad: 'x'.repeat(size),
+  };
+  await em.execute(
+    `insert into outbox (id, topic, message_key, event_type, event_version, envelope)
+     values (?, ?, ?, 'test.probe', 1, ?::jsonb)`,
+    [id, topic, key, JSON.stringify(envelope)],
+  );
+  return id;
+}

@@ -33,6 +33,22 @@ describe('elasticsearch relevance cursors: a point in time per result set', () =
       { text: 'walnut', first: 2, sort: 'RELEVANCE', after, filter: NO_FILTER },
       { excludedSellerIds: [], withFacets: false },
     );
+  /** Every page of a RELEVANCE search two at a time, each checked to carry no point in time. */
+  const pagesWithoutView = async (searcher: ProductIndex, text: string) => {
+    const seen: string[] = [];
+    let after: SearchRequest['after'] = null;
+    do {
+      const page = await searcher.search(
+        { text, first: 2, sort: 'RELEVANCE', after, filter: NO_FILTER },
+        { excludedSellerIds: [], withFacets: false },
+      );
+      if (!page.ok) throw new Error(page.error.code);
+      expect(page.value.endCursor?.view).toBeUndefined();
+      seen.push(...page.value.productIds);
+      after = page.value.hasNextPage ? page.value.endCursor : null;
+    } while (after);
+    return seen;
+  };
   const firstPage = async () => {
     const page = await search();
     if (!page.ok || !page.value.endCursor?.view) throw new Error('expected a first page with a view');
@@ -104,19 +120,7 @@ describe('elasticsearch relevance cursors: a point in time per result set', () =
     });
     const refused: unknown[] = [];
     const limited = new ProductIndex(client, index.alias, CURSOR_KEEP_ALIVE, (error) => refused.push(error));
-    const seen: string[] = [];
-    let after: SearchRequest['after'] = null;
-    do {
-      const page = await limited.search(
-        { text: 'walnut', first: 2, sort: 'RELEVANCE', after, filter: NO_FILTER },
-        { excludedSellerIds: [], withFacets: false },
-      );
-      if (!page.ok) throw new Error(page.error.code);
-      expect(page.value.endCursor?.view).toBeUndefined();
-      seen.push(...page.value.productIds);
-      after = page.value.hasNextPage ? page.value.endCursor : null;
-    } while (after);
-    expect([...seen].sort()).toEqual([...productIds].sort());
+    expect((await pagesWithoutView(limited, 'walnut')).sort()).toEqual([...productIds].sort());
     expect(refused).toEqual([tooMany]);
   });
 
@@ -127,19 +131,7 @@ describe('elasticsearch relevance cursors: a point in time per result set', () =
   });
 
   it('pages a search without words on its constant score, with no point in time to expire', async () => {
-    const seen: string[] = [];
-    let after: SearchRequest['after'] = null;
-    do {
-      const page = await index.search(
-        { text: '', first: 2, sort: 'RELEVANCE', after, filter: NO_FILTER },
-        { excludedSellerIds: [], withFacets: false },
-      );
-      if (!page.ok) throw new Error(page.error.code);
-      expect(page.value.endCursor?.view).toBeUndefined();
-      seen.push(...page.value.productIds);
-      after = page.value.hasNextPage ? page.value.endCursor : null;
-    } while (after);
-    expect(seen).toEqual([...productIds].sort());
+    expect(await pagesWithoutView(index, '')).toEqual([...productIds].sort());
   });
 
   it('answers SEARCH.CURSOR_EXPIRED after a rebuild deleted the index the cursor pages through', async () => {

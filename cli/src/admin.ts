@@ -4,6 +4,7 @@ import { GatewayClient, signIn, type Json } from './seed/gateway-client.js';
 import { adminFromEnv } from './seed/index.js';
 import { ADMIN_USAGE, parseAdminArgs, UsageError, type AdminCommand } from './admin-args.js';
 import { runOutbox } from './outbox.js';
+import { cell, table } from './table.js';
 
 const DEAD_LETTER_FIELDS = `id status group code reason attempts originalTopic originalPartition originalOffset key
   eventType deadLetterTopic failedAt receivedAt decidedAt decidedBy discardReason replayMessageId`;
@@ -56,16 +57,6 @@ async function adminToken(client: GatewayClient, env: NodeJS.ProcessEnv): Promis
   if (auth.user.role.toLowerCase() !== 'admin')
     throw new UsageError(`${email} is not an admin (role ${auth.user.role})`);
   return auth.accessToken;
-}
-
-const cell = (value: unknown, width: number) => {
-  const text = value === null || value === undefined ? '-' : String(value);
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
-};
-
-function table(rows: Json[], columns: [string, string, number][]): string[] {
-  const header = columns.map(([, title, width]) => cell(title, width)).join(' ');
-  return [header, ...rows.map((row) => columns.map(([key, , width]) => cell(row[key], width)).join(' '))];
 }
 
 function describeDeadLetter(d: Json): string[] {

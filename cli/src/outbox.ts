@@ -13,6 +13,7 @@ import {
   type Orm,
 } from '@marketplace/platform';
 import type { AdminCommand } from './admin-args.js';
+import { table, type Column } from './table.js';
 
 /** What the commands print to and read settings from (`admin.ts`'s AdminIo fits it). */
 export interface OutboxIo {
@@ -54,7 +55,7 @@ function databaseProblem(subgraph: string, env: NodeJS.ProcessEnv, error: unknow
   return `${subgraph}: cannot read ${database}: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-const ROW_COLUMNS: [keyof DeadOutboxRow, string, number][] = [
+const ROW_COLUMNS: Column<DeadOutboxRow>[] = [
   ['id', 'ID', 36],
   ['eventType', 'EVENT', 34],
   ['messageKey', 'KEY', 36],
@@ -63,17 +64,6 @@ const ROW_COLUMNS: [keyof DeadOutboxRow, string, number][] = [
   ['bytes', 'BYTES', 9],
   ['lastError', 'ERROR', 60],
 ];
-
-const cell = (value: unknown, width: number) => {
-  const text =
-    value instanceof Date ? value.toISOString() : value === null || value === undefined ? '-' : String(value);
-  return text.length > width ? `${text.slice(0, width - 1)}…` : text.padEnd(width);
-};
-
-const rowLine = (row: DeadOutboxRow) =>
-  ROW_COLUMNS.map(([key, , width]) => cell(row[key], width))
-    .join(' ')
-    .trimEnd();
 
 const describe = (row: DeadOutboxRow) =>
   `${row.eventType} v${row.eventVersion} on ${row.topic}, key ${row.messageKey}, dead since ${row.deadAt.toISOString()} (${row.lastError ?? 'no error recorded'})`;
@@ -114,8 +104,7 @@ export async function runOutbox(command: OutboxCommand, json: boolean, io: Outbo
         continue;
       }
       io.out(`${subgraph}: ${rows.length}${rows.length === command.first ? '+' : ''} dead outbox row(s)`);
-      io.out(`  ${ROW_COLUMNS.map(([, title, width]) => cell(title, width)).join(' ')}`.trimEnd());
-      for (const row of rows) io.out(`  ${rowLine(row)}`);
+      for (const line of table(rows, ROW_COLUMNS)) io.out(`  ${line}`.trimEnd());
     }
     return failed ? 1 : 0;
   }
